@@ -1,0 +1,110 @@
+"""The nomenclature: every tidy column name, in one place.
+
+Per-sample frames are SI and snake case, ``<quantity>_<unit>``. Aggregates say their unit too.
+No other module spells these names as string literals; import them from here.
+The README carries the same table for users.
+"""
+
+from __future__ import annotations
+
+# ---- per-sample frame (one row per recorded sample) -------------------------------------------
+TIMESTAMP = "timestamp"  # tz-aware UTC
+ELAPSED_S = "elapsed_s"  # seconds since the first sample
+SAMPLE_DURATION_S = "sample_duration_s"  # time this sample stands for (weights every duration metric)
+DISTANCE_M = "distance_m"  # cumulative distance
+SPEED_MPS = "speed_mps"
+HEART_RATE_BPM = "heart_rate_bpm"
+CADENCE_SPM = "cadence_spm"  # steps per minute, both feet
+ALTITUDE_M = "altitude_m"
+LATITUDE_DEG = "latitude_deg"
+LONGITUDE_DEG = "longitude_deg"
+POWER_W = "power_w"
+
+SAMPLE_COLUMNS: tuple[str, ...] = (
+    TIMESTAMP,
+    ELAPSED_S,
+    SAMPLE_DURATION_S,
+    DISTANCE_M,
+    SPEED_MPS,
+    HEART_RATE_BPM,
+    CADENCE_SPM,
+    ALTITUDE_M,
+    LATITUDE_DEG,
+    LONGITUDE_DEG,
+    POWER_W,
+)
+"""Every per-sample frame has exactly these columns, in this order (missing channels are NaN)."""
+
+# ---- activity summary (one row per activity) --------------------------------------------------
+ACTIVITY_ID = "activity_id"
+FILE_HASH = "file_hash"
+SOURCE_NAME = "source_name"
+FORMAT = "format"
+SPORT = "sport"
+NAME = "name"
+START_TIME_UTC = "start_time_utc"  # tz-aware UTC
+START_TIME_LOCAL = "start_time_local"  # naive wall-clock time where the activity happened
+LOCAL_DATE = "local_date"  # calendar day of the local start
+TIMEZONE = "timezone"  # IANA name or fixed offset such as "UTC+02:00"
+TIMEZONE_SOURCE = "timezone_source"  # "file", "gps" or "utc"
+DURATION_S = "duration_s"  # elapsed, first to last sample
+MOVING_TIME_S = "moving_time_s"
+DISTANCE_KM = "distance_km"
+AVG_HEART_RATE_BPM = "avg_heart_rate_bpm"
+MAX_HEART_RATE_BPM = "max_heart_rate_bpm"
+AVG_CADENCE_SPM = "avg_cadence_spm"
+AVG_SPEED_MPS = "avg_speed_mps"
+PACE_S_PER_KM = "pace_s_per_km"
+ELEVATION_GAIN_M = "elevation_gain_m"
+SAMPLES = "samples"  # number of samples stored for the activity
+IS_SUMMARY = "is_summary"  # from a summary CSV row: no samples
+DUPLICATE_OF = "duplicate_of"  # activity_id this row duplicates (excluded from totals), or null
+LOAD_TRIMP = "load_trimp"
+LOAD = "load"  # daily load in the unit of the chosen load model
+ACUTE_LOAD = "acute_load"
+CHRONIC_LOAD = "chronic_load"
+ACWR = "acwr"
+DATE = "date"
+WEEK_START = "week_start"
+MONTH_START = "month_start"
+LONGEST_RUN_KM = "longest_run_km"
+CHANGE_PCT = "change_pct"
+OVER_RAMP_LIMIT = "over_ramp_limit"
+ZONE = "zone"
+ZONE_LOW_BPM = "zone_low_bpm"
+ZONE_HIGH_BPM = "zone_high_bpm"
+TIME_S = "time_s"
+SHARE_PCT = "share_pct"
+
+# Time-weighted histograms stored per activity (the compressed form of the samples that metrics
+# need when settings change: a row is a value and the seconds spent at it).
+HR_HISTOGRAM_BIN = HEART_RATE_BPM
+CADENCE_HISTOGRAM_BIN = CADENCE_SPM
+
+# Sport vocabulary (lower-case, FIT naming).
+SPORT_RUNNING = "running"
+SPORT_CYCLING = "cycling"
+SPORT_WALKING = "walking"
+SPORT_SWIMMING = "swimming"
+SPORT_HIKING = "hiking"
+SPORT_OTHER = "other"
+
+# Timezone sources.
+TZ_SOURCE_FILE = "file"
+TZ_SOURCE_GPS = "gps"
+TZ_SOURCE_UTC = "utc"
+
+# Units shown to users for each column (the README table mirrors this).
+UNITS: dict[str, str] = {
+    TIMESTAMP: "UTC time",
+    ELAPSED_S: "s",
+    SAMPLE_DURATION_S: "s",
+    DISTANCE_M: "m",
+    SPEED_MPS: "m/s",
+    HEART_RATE_BPM: "beats/min",
+    CADENCE_SPM: "steps/min (both feet)",
+    ALTITUDE_M: "m",
+    LATITUDE_DEG: "degrees (WGS84)",
+    LONGITUDE_DEG: "degrees (WGS84)",
+    POWER_W: "W",
+}

@@ -1,0 +1,40 @@
+"""What every parser returns: a list of :class:`ParsedActivity` (one per activity or leg)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.schema import empty_samples
+
+
+@dataclass
+class ParsedActivity:
+    """One activity as read from one file, before it meets the store.
+
+    ``samples`` is a tidy frame built by :func:`analysis.schema.build_samples` (empty for a
+    summary row from an activities CSV). Summary fields left as ``None`` are derived from the
+    samples by :func:`analysis.parsers.summary.summarize`; a parser sets them only when the file
+    states them itself (a FIT session's total distance, a CSV summary row).
+    """
+
+    source_name: str
+    format: str  # "fit" | "gpx" | "tcx" | "csv"
+    sport: str  # columns.SPORT_* vocabulary
+    start_time_utc: pd.Timestamp  # tz-aware UTC
+    samples: pd.DataFrame = field(default_factory=empty_samples)
+    utc_offset_s: int | None = None  # the local-time offset the file itself carries
+    start_time_local: pd.Timestamp | None = None  # naive local time a summary row states
+    name: str | None = None
+    duration_s: float | None = None
+    moving_time_s: float | None = None
+    distance_m: float | None = None
+    avg_heart_rate_bpm: float | None = None
+    max_heart_rate_bpm: float | None = None
+    avg_cadence_spm: float | None = None
+    elevation_gain_m: float | None = None
+    is_summary: bool = False  # a CSV summary row with no samples
+    leg: int = 0  # index of the leg in a multi-sport file
+    laps: pd.DataFrame | None = None  # lap_start (UTC), duration_s, distance_m
+    fixes: list[str] = field(default_factory=list)  # what the parser corrected, in plain words

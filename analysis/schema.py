@@ -1,0 +1,168 @@
+"""The one schema check every per-sample frame crosses at the parser boundary.
+
+``build_samples`` turns whatever a parser read (a timestamp column plus any channels it found) into
+the tidy frame: every column of :data:`analysis.columns.SAMPLE_COLUMNS`, float64 channels, a sorted
+unique tz-aware UTC ``timestamp``, and ``sample_duration_s`` for time weighting. Implausible sensor
+values (a 0 bpm dropout, FIT's 0xFF "invalid") are masked to NaN there, then ``validate_samples``
+asserts the result, so a frame that reaches the store is always well formed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import columns as c
+from analysis.errors import SchemaError
+
+PAUSE_GAP_S = 30.0
+"""A gap between samples longer than this is a pause: the sample before it stands for one typical
+sampling interval, not for the whole gap (recorders stop writing while the timer is stopped)."""
+
+MOVING_SPEED_MPS = 0.5
+"""Below this speed a sample counts as standing still (1.8 km/h; slower than any walk)."""
+
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    c.HEART_RATE_BPM: (25.0, 250.0),
+    c.CADENCE_SPM: (1.0, 300.0),
+    c.SPEED_MPS: (0.0, 100.0),
+    c.ALTITUDE_M: (-500.0, 9000.0),
+    c.LATITUDE_DEG: (-90.0, 90.0),
+    c.LONGITUDE_DEG: (-180.0, 180.0),
+    c.POWER_W: (0.0, 3000.0),
+    c.DISTANCE_M: (0.0, 2_000_000.0),
+}
+"""Closed ranges a sensor value must fall in; outside them it is a dropout and becomes NaN."""
+
+_CHANNELS = [col for col in c.SAMPLE_COLUMNS if col != c.TIMESTAMP]
+
+
+def empty_samples() -> pd.DataFrame:
+    """A tidy frame with no rows (summary-only activities have these)."""
+    frame = pd.DataFrame({col: pd.Series(dtype="float64") for col in c.SAMPLE_COLUMNS})
+    frame[c.TIMESTAMP] = pd.Series(dtype="datetime64[ns, UTC]")
+    return frame[list(c.SAMPLE_COLUMNS)]
+
+
+def _haversine_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Distance between consecutive points [m] on a sphere of radius 6 371 008.8 m (IUGG mean)."""
+    lat_r = np.radians(lat)
+    lon_r = np.radians(lon)
+    dlat = np.diff(lat_r)
+    dlon = np.diff(lon_r)
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat_r[:-1]) * np.cos(lat_r[1:]) * np.sin(dlon / 2) ** 2
+    return 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def track_distance_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Cumulative great-circle distance along a track [m]; gaps without a fix add nothing."""
+    lat = np.asarray(lat, dtype="float64")
+    lon = np.asarray(lon, dtype="float64")
+    out = np.full(lat.shape, np.nan)
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if ok.sum() == 0:
+        return out
+    idx = np.flatnonzero(ok)
+    steps = np.concatenate([[0.0], _haversine_m(lat[idx], lon[idx])])
+    out[idx] = np.cumsum(steps)
+    # carry the last known distance over samples without a fix
+    return np.asarray(pd.Series(out).ffill().fillna(0.0).to_numpy(dtype="float64"))
+
+
+def sample_durations(ts: pd.Series) -> np.ndarray:
+    """Seconds each sample stands for: the time to the next sample, pauses capped.
+
+    The last sample stands for the typical (median) interval; so does a sample followed by a gap
+    longer than :data:`PAUSE_GAP_S`.
+    """
+    if len(ts) == 0:
+        return np.zeros(0)
+    secs = (ts - ts.iloc[0]).dt.total_seconds().to_numpy(dtype="float64")
+    gaps = np.diff(secs)
+    typical = float(np.median(gaps)) if len(gaps) else 1.0
+    typical = typical if typical > 0 else 1.0
+    dur = np.append(gaps, typical)
+    dur[dur > PAUSE_GAP_S] = min(typical, PAUSE_GAP_S)
+    return dur
+
+
+def build_samples(raw: pd.DataFrame) -> pd.DataFrame:
+    """Turn a parser's raw frame into the tidy per-sample frame and validate it.
+
+    Parameters
+    ----------
+    raw
+        A ``timestamp`` column (anything ``pd.to_datetime(utc=True)`` accepts; naive means UTC)
+        and any subset of the channel columns, already in SI units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Exactly :data:`analysis.columns.SAMPLE_COLUMNS`. ``distance_m`` is filled from the track
+        when the file has none, ``speed_mps`` from distance when the file has none.
+    """
+    if c.TIMESTAMP not in raw.columns:
+        raise SchemaError("no timestamp column")
+    frame = pd.DataFrame(index=range(len(raw)))
+    frame[c.TIMESTAMP] = pd.to_datetime(raw[c.TIMESTAMP].to_numpy(), utc=True)
+    for col in _CHANNELS:
+        if col in raw.columns:
+            frame[col] = pd.to_numeric(raw[col].to_numpy(), errors="coerce").astype("float64")
+        else:
+            frame[col] = np.nan
+    frame = frame[frame[c.TIMESTAMP].notna()]
+    frame = frame.sort_values(c.TIMESTAMP, kind="stable")
+    frame = frame.drop_duplicates(c.TIMESTAMP, keep="first").reset_index(drop=True)
+    for col, (lo, hi) in PLAUSIBLE.items():
+        values = frame[col]
+        frame[col] = values.where((values >= lo) & (values <= hi))
+    # a fix needs both coordinates; (0, 0) is a null island placeholder, not a place
+    no_fix = frame[c.LATITUDE_DEG].isna() | frame[c.LONGITUDE_DEG].isna()
+    no_fix |= (frame[c.LATITUDE_DEG] == 0) & (frame[c.LONGITUDE_DEG] == 0)
+    frame.loc[no_fix, [c.LATITUDE_DEG, c.LONGITUDE_DEG]] = np.nan
+    if len(frame):
+        frame[c.ELAPSED_S] = (frame[c.TIMESTAMP] - frame[c.TIMESTAMP].iloc[0]).dt.total_seconds()
+    frame[c.SAMPLE_DURATION_S] = sample_durations(frame[c.TIMESTAMP])
+    if frame[c.DISTANCE_M].notna().any():
+        frame[c.DISTANCE_M] = frame[c.DISTANCE_M].ffill().fillna(0.0).cummax()
+    elif frame[c.LATITUDE_DEG].notna().any():
+        frame[c.DISTANCE_M] = track_distance_m(
+            frame[c.LATITUDE_DEG].to_numpy(), frame[c.LONGITUDE_DEG].to_numpy()
+        )
+    elif frame[c.SPEED_MPS].notna().any():
+        frame[c.DISTANCE_M] = (frame[c.SPEED_MPS].fillna(0.0) * frame[c.SAMPLE_DURATION_S]).cumsum()
+        frame[c.DISTANCE_M] = frame[c.DISTANCE_M].shift(1, fill_value=0.0)
+    if frame[c.SPEED_MPS].isna().all() and frame[c.DISTANCE_M].notna().any() and len(frame) > 1:
+        dt = frame[c.ELAPSED_S].diff()
+        speed = frame[c.DISTANCE_M].diff() / dt.where(dt > 0)
+        speed = speed.where(speed <= PLAUSIBLE[c.SPEED_MPS][1])
+        frame[c.SPEED_MPS] = speed.bfill()
+    frame = frame[list(c.SAMPLE_COLUMNS)]
+    validate_samples(frame)
+    return frame
+
+
+def validate_samples(frame: pd.DataFrame) -> None:
+    """Raise :class:`SchemaError` unless ``frame`` is a well-formed tidy per-sample frame."""
+    if list(frame.columns) != list(c.SAMPLE_COLUMNS):
+        raise SchemaError(f"columns {list(frame.columns)} are not {list(c.SAMPLE_COLUMNS)}")
+    ts = frame[c.TIMESTAMP]
+    if not isinstance(ts.dtype, pd.DatetimeTZDtype) or str(ts.dt.tz) != "UTC":
+        raise SchemaError(f"timestamp must be tz-aware UTC, got {ts.dtype}")
+    if ts.isna().any():
+        raise SchemaError("timestamp has missing values")
+    if not ts.is_monotonic_increasing or ts.duplicated().any():
+        raise SchemaError("timestamps must be strictly increasing")
+    for col in _CHANNELS:
+        if frame[col].dtype != np.float64:
+            raise SchemaError(f"{col} must be float64, got {frame[col].dtype}")
+    dur = frame[c.SAMPLE_DURATION_S]
+    if (~np.isfinite(dur)).any() or (dur < 0).any():
+        raise SchemaError("sample_duration_s must be finite and non-negative")
+    for col, (lo, hi) in PLAUSIBLE.items():
+        values = frame[col].dropna()
+        if ((values < lo) | (values > hi)).any():
+            raise SchemaError(f"{col} outside its plausible range [{lo}, {hi}]")
+    dist = frame[c.DISTANCE_M].dropna()
+    if (dist.diff().dropna() < 0).any():
+        raise SchemaError("distance_m must not decrease")

@@ -1,0 +1,27 @@
+"""Shared fixtures. The device corpus lives beside the repository, never inside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("STRIDELOG_CORPUS", REPO.parent / "shared" / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The shared corpus of real device files; skip (with the reason) where it is absent."""
+    if not (CORPUS / "MANIFEST.tsv").is_file():
+        pytest.skip(f"device corpus not found at ../shared/corpus (set STRIDELOG_CORPUS): {CORPUS}")
+    return CORPUS
+
+
+def corpus_files(subdir: str, suffix: str) -> list[Path]:
+    """Files of one kind in the corpus, for parametrize; empty where the corpus is absent."""
+    folder = CORPUS / subdir
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.lower().endswith(suffix))
