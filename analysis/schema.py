@@ -51,7 +51,8 @@ def _haversine_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     dlat = np.diff(lat_r)
     dlon = np.diff(lon_r)
     a = np.sin(dlat / 2) ** 2 + np.cos(lat_r[:-1]) * np.cos(lat_r[1:]) * np.sin(dlon / 2) ** 2
-    return 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    dist: np.ndarray = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return dist
 
 
 def track_distance_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -66,7 +67,8 @@ def track_distance_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     steps = np.concatenate([[0.0], _haversine_m(lat[idx], lon[idx])])
     out[idx] = np.cumsum(steps)
     # carry the last known distance over samples without a fix
-    return np.asarray(pd.Series(out).ffill().fillna(0.0).to_numpy(dtype="float64"))
+    filled: np.ndarray = pd.Series(out).ffill().fillna(0.0).to_numpy(dtype="float64")
+    return filled
 
 
 def sample_durations(ts: pd.Series) -> np.ndarray:

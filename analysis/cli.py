@@ -1,0 +1,187 @@
+"""``stridelog``: the command line over the same core as the dashboard.
+
+stridelog parse FILE...                      one JSON object per line per activity
+stridelog import PATH... [--data-dir DIR]    files and folders into the store
+stridelog export --daily [--data-dir DIR]    one CSV row per local calendar day
+stridelog demo [--data-dir DIR] [--force]    build the demo athlete's store
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from analysis import columns as c
+from analysis.config import ATHLETE_DB, default_data_dir
+from analysis.errors import StridelogError
+from analysis.parsers import parse_bytes
+from analysis.prepare import prepare_activity
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def parse_records(path: Path) -> list[dict[str, Any]]:
+    """What ``stridelog parse`` prints for one file: a dict per activity, or one error dict."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return [{"file": name, "error": f"cannot read the file ({err.strerror})"}]
+    try:
+        fmt, parsed = parse_bytes(data, path.name)
+        records = [prepare_activity(act, "0" * 16, i) for i, act in enumerate(parsed)]
+    except StridelogError as err:
+        return [{"file": name, "error": getattr(err, "reason", str(err))}]
+    except Exception as err:
+        return [{"file": name, "error": f"could not read the file ({type(err).__name__}: {err})"}]
+    out = []
+    for rec in records:
+        s = rec.summary
+        start_utc = s[c.START_TIME_UTC]
+        out.append(
+            {
+                "file": name,
+                "format": fmt,
+                "sport": s[c.SPORT],
+                "start_time_utc": _clean(start_utc.tz_localize("UTC")),
+                "start_time_local": _clean(s[c.START_TIME_LOCAL]),
+                "timezone": s[c.TIMEZONE],
+                "timezone_source": s[c.TIMEZONE_SOURCE],
+                "duration_s": _clean(s[c.DURATION_S]),
+                "moving_time_s": _clean(s[c.MOVING_TIME_S]),
+                "distance_m": _clean(s[c.DISTANCE_M]),
+                "samples": int(s[c.SAMPLES]),
+                "avg_heart_rate_bpm": _clean(s[c.AVG_HEART_RATE_BPM]),
+                "avg_cadence_spm": _clean(s[c.AVG_CADENCE_SPM]),
+                "fixes": rec.fixes,
+            }
+        )
+    return out
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    for path in args.files:
+        for record in parse_records(Path(path)):
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from analysis.importer import FAILED, IMPORTED, import_paths
+    from analysis.store import Store
+
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"stridelog import: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+
+    def progress(done: int, total: int, name: str) -> None:
+        print(f"[{done}/{total}] {name}", file=sys.stderr, flush=True)
+
+    with Store(_data_dir(args) / ATHLETE_DB) as store:
+        outcomes = import_paths(store, paths, None if args.quiet else progress)
+    for o in outcomes:
+        line = f"{o.status:>16}  {o.file}: {o.message}"
+        if o.fixes:
+            line += f" (fixes: {'; '.join(o.fixes)})"
+        print(line)
+    counts = {s: sum(o.status == s for o in outcomes) for s in {o.status for o in outcomes}}
+    print(
+        f"{len(outcomes)} files: {counts.get(IMPORTED, 0)} imported, "
+        f"{counts.get(FAILED, 0)} failed, {len(outcomes) - counts.get(IMPORTED, 0) - counts.get(FAILED, 0)} "
+        "already imported"
+    )
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from analysis.dashboard import daily_export
+    from analysis.store import Store
+
+    if not args.daily:
+        print("stridelog export: say what to export (--daily)", file=sys.stderr)
+        return 2
+    path = _data_dir(args) / ATHLETE_DB
+    if not path.exists():
+        print(f"stridelog export: no store at {path}; import files first", file=sys.stderr)
+        return 2
+    with Store(path, read_only=True) as store:
+        frame, header = daily_export(store)
+    out = open(args.output, "w", newline="") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        for line in header:
+            out.write(f"# {line}\n")
+        frame.to_csv(out, index=False, float_format="%.6g", date_format="%Y-%m-%d")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from analysis.demo import build_demo_store, demo_store_is_current
+
+    data_dir = _data_dir(args)
+    if not args.force and demo_store_is_current(data_dir):
+        print(f"demo athlete ready in {data_dir}")
+        return 0
+
+    def progress(done: int, total: int, name: str) -> None:
+        print(f"\rbuilding the demo athlete: {done}/{total} files", end="", file=sys.stderr)
+
+    build_demo_store(data_dir, progress=progress)
+    print(file=sys.stderr)
+    print(f"demo athlete ready in {data_dir}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stridelog", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="parse files and print one JSON object per activity")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=_cmd_parse)
+    data_dir_help = "data directory (default: $STRIDELOG_DATA_DIR or ~/.stridelog)"
+    p = sub.add_parser("import", help="import files or folders into the store")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--data-dir", help=data_dir_help)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=_cmd_import)
+    p = sub.add_parser("export", help="export derived data as CSV")
+    p.add_argument("--daily", action="store_true", help="one row per local calendar day")
+    p.add_argument("--data-dir", help=data_dir_help)
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.set_defaults(func=_cmd_export)
+    p = sub.add_parser("demo", help="build (or refresh) the demo athlete's store")
+    p.add_argument("--data-dir", help=data_dir_help)
+    p.add_argument("--force", action="store_true", help="rebuild even when current")
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

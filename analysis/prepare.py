@@ -1,0 +1,194 @@
+"""From a parsed activity to what the store keeps: summary, local time and time-weighted histograms.
+
+This is the only place where per-sample data is condensed. Pages never re-read samples on a rerun;
+they read these summaries and histograms (a histogram row is a value and the seconds spent at it,
+which is all that time-in-zones, TRIMP and cadence distributions need, whatever the settings).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from analysis import columns as c
+from analysis.parsers.base import ParsedActivity
+from analysis.schema import MOVING_SPEED_MPS
+
+ON_FOOT = (c.SPORT_RUNNING, c.SPORT_WALKING, c.SPORT_HIKING)
+
+
+@dataclass
+class ActivityRecord:
+    """One activity ready for the store: its summary row, samples and histograms."""
+
+    summary: dict[str, Any]
+    samples: pd.DataFrame
+    hr_histogram: pd.DataFrame  # [heart_rate_bpm, sample_duration_s]
+    cadence_histogram: pd.DataFrame  # [cadence_spm, sample_duration_s]
+    laps: pd.DataFrame | None = None
+    fixes: list[str] = field(default_factory=list)
+
+    @property
+    def activity_id(self) -> str:
+        return str(self.summary[c.ACTIVITY_ID])
+
+
+@functools.lru_cache(maxsize=1)
+def _timezone_finder() -> Any:
+    # built once per process: it maps its boundary data on creation; read-only afterwards
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+def _offset_name(offset_s: int) -> str:
+    sign = "+" if offset_s >= 0 else "-"
+    h, rem = divmod(abs(offset_s), 3600)
+    return f"UTC{sign}{h:02d}:{rem // 60:02d}"
+
+
+def resolve_local_time(act: ParsedActivity) -> tuple[str, str, pd.Timestamp]:
+    """The activity's time zone, where that came from, and its local (naive) start time.
+
+    Order of preference: the offset the file carries (FIT ``local_timestamp``; a summary row's
+    stated local time), then the zone at the first GPS fix (timezonefinder), then UTC.
+    """
+    start = pd.Timestamp(act.start_time_utc)
+    start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+    if act.utc_offset_s is not None:
+        tz = timezone(timedelta(seconds=act.utc_offset_s))
+        local = start.tz_convert(tz).tz_localize(None)
+        return _offset_name(act.utc_offset_s), c.TZ_SOURCE_FILE, local
+    if act.start_time_local is not None:
+        return "local time (from file)", c.TZ_SOURCE_FILE, pd.Timestamp(act.start_time_local)
+    fixes = act.samples[[c.LATITUDE_DEG, c.LONGITUDE_DEG]].dropna()
+    if len(fixes):
+        lat, lon = fixes.iloc[0]
+        name = _timezone_finder().timezone_at(lng=float(lon), lat=float(lat))
+        if name:
+            return name, c.TZ_SOURCE_GPS, start.tz_convert(ZoneInfo(name)).tz_localize(None)
+    return "UTC", c.TZ_SOURCE_UTC, start.tz_localize(None)
+
+
+def _weighted_mean(values: pd.Series, weights: pd.Series) -> float | None:
+    ok = values.notna() & (weights > 0)
+    total = float(weights[ok].sum())
+    if total <= 0:
+        return None
+    return float((values[ok] * weights[ok]).sum() / total)
+
+
+def elevation_gain_m(altitude: pd.Series, threshold_m: float = 2.0) -> float | None:
+    """Total ascent [m], counting a climb only once it exceeds ``threshold_m`` (GPS/baro noise)."""
+    alt = altitude.dropna().to_numpy(dtype="float64")
+    if len(alt) < 2:
+        return None
+    gain = 0.0
+    ref = alt[0]
+    for value in alt[1:]:
+        if value - ref >= threshold_m:
+            gain += value - ref
+            ref = value
+        elif value < ref:
+            ref = value
+    return gain
+
+
+def histogram(samples: pd.DataFrame, column: str, mask: pd.Series | None = None) -> pd.DataFrame:
+    """Seconds spent at each whole value of ``column`` (weighted by ``sample_duration_s``)."""
+    keep = samples[column].notna()
+    if mask is not None:
+        keep &= mask
+    sub = samples.loc[keep, [column, c.SAMPLE_DURATION_S]]
+    if sub.empty:
+        return pd.DataFrame(
+            {column: pd.Series(dtype="int64"), c.SAMPLE_DURATION_S: pd.Series(dtype="float64")}
+        )
+    binned = sub.assign(**{column: np.rint(sub[column]).astype("int64")})
+    out = binned.groupby(column)[c.SAMPLE_DURATION_S].sum().reset_index()
+    return out[out[c.SAMPLE_DURATION_S] > 0].reset_index(drop=True)
+
+
+def moving_mask(samples: pd.DataFrame) -> pd.Series:
+    """Samples that count as moving: speed at or above walking pace, or no speed recorded."""
+    speed = samples[c.SPEED_MPS]
+    return speed.isna() | (speed >= MOVING_SPEED_MPS)
+
+
+def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> ActivityRecord:
+    """Summarise one parsed activity for the store.
+
+    Values the file states itself (a FIT session's distance and timer time) win over values
+    derived from the samples.
+    """
+    s = act.samples
+    tz_name, tz_source, start_local = resolve_local_time(act)
+    has_samples = len(s) > 0
+    moving = moving_mask(s) if has_samples else pd.Series(dtype=bool)
+    weights = s[c.SAMPLE_DURATION_S] if has_samples else pd.Series(dtype="float64")
+
+    duration = act.duration_s
+    if duration is None and has_samples:
+        duration = float(s[c.ELAPSED_S].iloc[-1] + s[c.SAMPLE_DURATION_S].iloc[-1])
+    moving_time = act.moving_time_s
+    if moving_time is None and has_samples:
+        moving_time = float(weights[moving].sum())
+    distance = act.distance_m
+    if distance is None and has_samples and s[c.DISTANCE_M].notna().any():
+        distance = float(s[c.DISTANCE_M].max())
+    avg_hr = act.avg_heart_rate_bpm
+    max_hr = act.max_heart_rate_bpm
+    avg_cad = act.avg_cadence_spm
+    gain = act.elevation_gain_m
+    if has_samples:
+        if avg_hr is None:
+            avg_hr = _weighted_mean(s[c.HEART_RATE_BPM], weights)
+        if max_hr is None and s[c.HEART_RATE_BPM].notna().any():
+            max_hr = float(s[c.HEART_RATE_BPM].max())
+        if avg_cad is None:
+            avg_cad = _weighted_mean(s[c.CADENCE_SPM].where(moving), weights)
+        if gain is None:
+            gain = elevation_gain_m(s[c.ALTITUDE_M])
+    avg_speed = None
+    if distance and moving_time:
+        avg_speed = distance / moving_time
+    elif distance and duration:
+        avg_speed = distance / duration
+
+    summary: dict[str, Any] = {
+        c.ACTIVITY_ID: f"{file_hash[:16]}-{index}",
+        c.FILE_HASH: file_hash,
+        c.SOURCE_NAME: act.source_name,
+        c.FORMAT: act.format,
+        c.SPORT: act.sport,
+        c.NAME: act.name,
+        c.START_TIME_UTC: pd.Timestamp(act.start_time_utc).tz_convert("UTC").tz_localize(None)
+        if pd.Timestamp(act.start_time_utc).tzinfo is not None
+        else pd.Timestamp(act.start_time_utc),
+        c.START_TIME_LOCAL: start_local,
+        c.LOCAL_DATE: start_local.normalize(),
+        c.TIMEZONE: tz_name,
+        c.TIMEZONE_SOURCE: tz_source,
+        c.DURATION_S: duration,
+        c.MOVING_TIME_S: moving_time,
+        c.DISTANCE_M: distance,
+        c.AVG_HEART_RATE_BPM: avg_hr,
+        c.MAX_HEART_RATE_BPM: max_hr,
+        c.AVG_CADENCE_SPM: avg_cad,
+        c.AVG_SPEED_MPS: avg_speed,
+        c.ELEVATION_GAIN_M: gain,
+        c.SAMPLES: len(s),
+        c.IS_SUMMARY: act.is_summary,
+        c.DUPLICATE_OF: None,
+        "leg": act.leg,
+        "fixes": "; ".join(act.fixes),
+    }
+    hr_hist = histogram(s, c.HEART_RATE_BPM)
+    cad_hist = histogram(s, c.CADENCE_SPM, moving if has_samples else None)
+    return ActivityRecord(summary, s, hr_hist, cad_hist, act.laps, list(act.fixes))

@@ -1,0 +1,429 @@
+"""The store: one embedded DuckDB file holding files, activities, samples, histograms and settings.
+
+- Each file is identified by the SHA-256 of its bytes, so a re-import is a no-op.
+- Each file is written in one transaction: it is stored whole or not at all.
+- A ``revision`` counter in ``meta`` rises with every write; the UI keys its caches on it.
+- Timestamps are stored as naive UTC (``TIMESTAMP``) and handed back tz-aware.
+- One connection per process; :meth:`Store.cursor` gives each thread its own cursor.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from analysis import columns as c
+from analysis.prepare import ActivityRecord
+from analysis.settings import AthleteSettings
+
+SCHEMA_VERSION = 1
+
+START_MATCH_S = 120.0
+"""Two activities whose starts lie within this many seconds may be the same run..."""
+DISTANCE_MATCH_FRAC = 0.05
+"""...if their distances agree within this fraction (or 100 m), and their sports match."""
+
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS files (
+        file_hash VARCHAR PRIMARY KEY, file_name VARCHAR, format VARCHAR,
+        size_bytes BIGINT, imported_at TIMESTAMP, activities INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS activities (
+        activity_id VARCHAR PRIMARY KEY, file_hash VARCHAR, source_name VARCHAR, format VARCHAR,
+        sport VARCHAR, name VARCHAR, start_time_utc TIMESTAMP, start_time_local TIMESTAMP,
+        local_date DATE, timezone VARCHAR, timezone_source VARCHAR, duration_s DOUBLE,
+        moving_time_s DOUBLE, distance_m DOUBLE, avg_heart_rate_bpm DOUBLE,
+        max_heart_rate_bpm DOUBLE, avg_cadence_spm DOUBLE, avg_speed_mps DOUBLE,
+        elevation_gain_m DOUBLE, samples INTEGER, is_summary BOOLEAN, duplicate_of VARCHAR,
+        leg INTEGER, fixes VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS samples (
+        activity_id VARCHAR, timestamp TIMESTAMP, elapsed_s DOUBLE, sample_duration_s DOUBLE,
+        distance_m DOUBLE, speed_mps DOUBLE, heart_rate_bpm DOUBLE, cadence_spm DOUBLE,
+        altitude_m DOUBLE, latitude_deg DOUBLE, longitude_deg DOUBLE, power_w DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS hr_histogram (
+        activity_id VARCHAR, heart_rate_bpm INTEGER, sample_duration_s DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS cadence_histogram (
+        activity_id VARCHAR, cadence_spm INTEGER, sample_duration_s DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS laps (
+        activity_id VARCHAR, lap_index INTEGER, lap_start TIMESTAMP, duration_s DOUBLE,
+        distance_m DOUBLE)""",
+    "CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)",
+]
+
+_ACTIVITY_COLUMNS = [
+    c.ACTIVITY_ID, c.FILE_HASH, c.SOURCE_NAME, c.FORMAT, c.SPORT, c.NAME, c.START_TIME_UTC,
+    c.START_TIME_LOCAL, c.LOCAL_DATE, c.TIMEZONE, c.TIMEZONE_SOURCE, c.DURATION_S,
+    c.MOVING_TIME_S, c.DISTANCE_M, c.AVG_HEART_RATE_BPM, c.MAX_HEART_RATE_BPM,
+    c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M, c.SAMPLES, c.IS_SUMMARY,
+    c.DUPLICATE_OF, "leg", "fixes",
+]  # fmt: skip
+
+
+def _lap_rows(activity_id: str, laps: pd.DataFrame) -> pd.DataFrame:
+    """Laps as stored: the first column is the lap start; duration and distance where known."""
+    laps = laps.reset_index(drop=True)
+    nan = pd.Series(float("nan"), index=laps.index)
+    duration = laps[c.DURATION_S] if c.DURATION_S in laps.columns else nan
+    distance = laps[c.DISTANCE_M] if c.DISTANCE_M in laps.columns else nan
+    return pd.DataFrame(
+        {
+            c.ACTIVITY_ID: activity_id,
+            "lap_index": range(len(laps)),
+            "lap_start": pd.to_datetime(laps.iloc[:, 0], utc=True).dt.tz_localize(None),
+            c.DURATION_S: pd.to_numeric(duration, errors="coerce"),
+            c.DISTANCE_M: pd.to_numeric(distance, errors="coerce"),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What :meth:`Store.add_file` did with one file."""
+
+    file_hash: str
+    new: bool  # False: the same bytes were imported before, nothing was written
+    activity_ids: tuple[str, ...]
+    duplicates: tuple[tuple[str, str], ...]  # (activity_id, duplicate_of) pairs found on the way
+
+
+class Store:
+    """A DuckDB file. Open once per process; use from any thread."""
+
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(str(self.path), read_only=read_only)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self._migrate()
+
+    # ---- plumbing ------------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor (DuckDB cursors must not be shared between threads)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        cur = self.cursor()
+        for ddl in _DDL:
+            cur.execute(ddl)
+        cur.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?), ('revision', '0') ON CONFLICT DO NOTHING",
+            [str(SCHEMA_VERSION)],
+        )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction that also bumps the revision; all or nothing."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                cur.execute(
+                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                    "WHERE key = 'revision'"
+                )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def revision(self) -> int:
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return int(row[0]) if row else 0
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    # ---- writes --------------------------------------------------------------------------------
+    def has_file(self, file_hash: str) -> bool:
+        q = "SELECT 1 FROM files WHERE file_hash = ?"
+        return self.cursor().execute(q, [file_hash]).fetchone() is not None
+
+    def add_file(
+        self,
+        file_hash: str,
+        file_name: str,
+        fmt: str,
+        size_bytes: int,
+        records: Sequence[ActivityRecord],
+    ) -> StoredFile:
+        """Store one file's activities in one transaction; a file seen before is a no-op."""
+        if self.has_file(file_hash):
+            return StoredFile(file_hash, False, (), ())
+        dupes: list[tuple[str, str]] = []
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?)",
+                [file_hash, file_name, fmt, size_bytes, len(records)],
+            )
+            for rec in records:
+                dupes.extend(self._insert_activity(cur, rec))
+        ids = tuple(rec.activity_id for rec in records)
+        return StoredFile(file_hash, True, ids, tuple(dupes))
+
+    def _insert_activity(
+        self, cur: duckdb.DuckDBPyConnection, rec: ActivityRecord
+    ) -> list[tuple[str, str]]:
+        summary = dict(rec.summary)
+        found: list[tuple[str, str]] = []
+        match = self._find_same_run(cur, summary)
+        if match is not None:
+            other_id, other_samples = match
+            if summary[c.SAMPLES] > other_samples:
+                # the new copy is richer: it counts, the old one is linked to it
+                cur.execute(
+                    "UPDATE activities SET duplicate_of = ? WHERE activity_id = ? "
+                    "OR duplicate_of = ?",
+                    [summary[c.ACTIVITY_ID], other_id, other_id],
+                )
+                found.append((other_id, summary[c.ACTIVITY_ID]))
+            else:
+                summary[c.DUPLICATE_OF] = other_id
+                found.append((summary[c.ACTIVITY_ID], other_id))
+        row = pd.DataFrame([{k: summary.get(k) for k in _ACTIVITY_COLUMNS}])
+        cur.register("new_activity", row)
+        cur.execute(
+            f"INSERT INTO activities SELECT {', '.join(_ACTIVITY_COLUMNS)} FROM new_activity"
+        )
+        cur.unregister("new_activity")
+        aid = summary[c.ACTIVITY_ID]
+        if len(rec.samples):
+            samples = rec.samples.copy()
+            samples[c.TIMESTAMP] = samples[c.TIMESTAMP].dt.tz_convert("UTC").dt.tz_localize(None)
+            samples.insert(0, c.ACTIVITY_ID, aid)
+            self._append(cur, "samples", samples)
+        for table, hist in (
+            ("hr_histogram", rec.hr_histogram),
+            ("cadence_histogram", rec.cadence_histogram),
+        ):
+            if len(hist):
+                self._append(cur, table, hist.assign(**{c.ACTIVITY_ID: aid}))
+        if rec.laps is not None and len(rec.laps):
+            self._append(cur, "laps", _lap_rows(aid, rec.laps))
+        return found
+
+    @staticmethod
+    def _append(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+        cols = ", ".join(f'"{col}"' for col in frame.columns)
+        cur.register("frame_to_append", frame)
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM frame_to_append")
+        cur.unregister("frame_to_append")
+
+    @staticmethod
+    def _find_same_run(
+        cur: duckdb.DuckDBPyConnection, summary: dict[str, Any]
+    ) -> tuple[str, int] | None:
+        """A counted activity that is the same run: same sport, start and distance alike.
+
+        Starts are compared in UTC and in local time, because a summary row may know only one of
+        them (Strava states UTC, Garmin Connect local time). File names play no part.
+        """
+        rows = cur.execute(
+            """
+            SELECT activity_id, samples, distance_m FROM activities
+            WHERE duplicate_of IS NULL AND sport = ? AND (
+                abs(epoch(start_time_utc) - epoch(?::TIMESTAMP)) <= ?
+                OR abs(epoch(start_time_local) - epoch(?::TIMESTAMP)) <= ?)
+            ORDER BY samples DESC
+            """,
+            [
+                summary[c.SPORT],
+                summary[c.START_TIME_UTC],
+                START_MATCH_S,
+                summary[c.START_TIME_LOCAL],
+                START_MATCH_S,
+            ],
+        ).fetchall()
+        mine = summary.get(c.DISTANCE_M)
+        for activity_id, samples, distance in rows:
+            if mine is None or distance is None:
+                return str(activity_id), int(samples or 0)
+            tolerance = max(DISTANCE_MATCH_FRAC * max(mine, distance), 100.0)
+            if abs(mine - distance) <= tolerance:
+                return str(activity_id), int(samples or 0)
+        return None
+
+    def delete_activity(self, activity_id: str) -> bool:
+        """Delete one activity with its samples; a copy that duplicated it takes its place."""
+        cur = self.cursor()
+        row = cur.execute(
+            "SELECT file_hash FROM activities WHERE activity_id = ?", [activity_id]
+        ).fetchone()
+        if row is None:
+            return False
+        with self._transaction() as cur:
+            for table in ("samples", "hr_histogram", "cadence_histogram", "laps", "activities"):
+                cur.execute(f"DELETE FROM {table} WHERE activity_id = ?", [activity_id])
+            heir = cur.execute(
+                "SELECT activity_id FROM activities WHERE duplicate_of = ? "
+                "ORDER BY samples DESC, activity_id LIMIT 1",
+                [activity_id],
+            ).fetchone()
+            if heir is not None:
+                cur.execute(
+                    "UPDATE activities SET duplicate_of = NULL WHERE activity_id = ?", [heir[0]]
+                )
+                cur.execute(
+                    "UPDATE activities SET duplicate_of = ? WHERE duplicate_of = ?",
+                    [heir[0], activity_id],
+                )
+            # forget the file once none of its activities is left, so it can be imported again
+            cur.execute(
+                "DELETE FROM files WHERE file_hash = ? AND NOT EXISTS "
+                "(SELECT 1 FROM activities WHERE file_hash = ?)",
+                [row[0], row[0]],
+            )
+        return True
+
+    def save_settings(self, settings: AthleteSettings) -> None:
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO settings VALUES ('athlete', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [json.dumps(settings.to_dict(), sort_keys=True)],
+            )
+
+    # ---- reads ---------------------------------------------------------------------------------
+    def load_settings(self) -> AthleteSettings:
+        row = self.cursor().execute("SELECT value FROM settings WHERE key = 'athlete'").fetchone()
+        if row is None:
+            return AthleteSettings()
+        try:
+            return AthleteSettings.from_dict(json.loads(row[0]))
+        except (ValueError, TypeError):
+            return AthleteSettings()
+
+    def activity_count(self, include_duplicates: bool = False) -> int:
+        where = "" if include_duplicates else " WHERE duplicate_of IS NULL"
+        row = self.cursor().execute(f"SELECT count(*) FROM activities{where}").fetchone()
+        return int(row[0]) if row else 0
+
+    def activities(
+        self, sport: str | None = None, include_duplicates: bool = False
+    ) -> pd.DataFrame:
+        """One row per activity, newest first; duplicates left out unless asked for."""
+        clauses = []
+        params: list[Any] = []
+        if not include_duplicates:
+            clauses.append("duplicate_of IS NULL")
+        if sport is not None:
+            clauses.append("sport = ?")
+            params.append(sport)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        frame = (
+            self.cursor()
+            .execute(f"SELECT * FROM activities{where} ORDER BY start_time_utc DESC", params)
+            .df()
+        )
+        return self._fix_activity_types(frame)
+
+    @staticmethod
+    def _fix_activity_types(frame: pd.DataFrame) -> pd.DataFrame:
+        frame[c.START_TIME_UTC] = pd.to_datetime(frame[c.START_TIME_UTC]).dt.tz_localize("UTC")
+        frame[c.START_TIME_LOCAL] = pd.to_datetime(frame[c.START_TIME_LOCAL])
+        frame[c.LOCAL_DATE] = pd.to_datetime(frame[c.LOCAL_DATE])
+        for col in (
+            c.DURATION_S, c.MOVING_TIME_S, c.DISTANCE_M, c.AVG_HEART_RATE_BPM,
+            c.MAX_HEART_RATE_BPM, c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M,
+        ):  # fmt: skip
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        return frame
+
+    def activity(self, activity_id: str) -> dict[str, Any] | None:
+        frame = (
+            self.cursor()
+            .execute("SELECT * FROM activities WHERE activity_id = ?", [activity_id])
+            .df()
+        )
+        if frame.empty:
+            return None
+        return dict(self._fix_activity_types(frame).iloc[0])
+
+    def samples(self, activity_id: str) -> pd.DataFrame:
+        """The tidy per-sample frame of one activity, as it was parsed."""
+        cols = ", ".join(f'"{col}"' for col in c.SAMPLE_COLUMNS)
+        frame = (
+            self.cursor()
+            .execute(
+                f"SELECT {cols} FROM samples WHERE activity_id = ? ORDER BY timestamp",
+                [activity_id],
+            )
+            .df()
+        )
+        frame[c.TIMESTAMP] = pd.to_datetime(frame[c.TIMESTAMP]).dt.tz_localize("UTC")
+        for col in c.SAMPLE_COLUMNS[1:]:
+            frame[col] = frame[col].astype("float64")
+        return frame
+
+    def _histogram(self, table: str, value_col: str, sport: str | None) -> pd.DataFrame:
+        where = "a.duplicate_of IS NULL"
+        params: list[Any] = []
+        if sport is not None:
+            where += " AND a.sport = ?"
+            params.append(sport)
+        frame = (
+            self.cursor()
+            .execute(
+                f"""SELECT h.activity_id, a.local_date, h.{value_col}, h.sample_duration_s
+                FROM {table} h JOIN activities a USING (activity_id) WHERE {where}""",
+                params,
+            )
+            .df()
+        )
+        frame[c.LOCAL_DATE] = pd.to_datetime(frame[c.LOCAL_DATE])
+        frame[value_col] = frame[value_col].astype("float64")
+        return frame
+
+    def hr_histogram(self, sport: str | None = None) -> pd.DataFrame:
+        """[activity_id, local_date, heart_rate_bpm, sample_duration_s] of counted activities."""
+        return self._histogram("hr_histogram", c.HEART_RATE_BPM, sport)
+
+    def cadence_histogram(self, sport: str | None = None) -> pd.DataFrame:
+        """[activity_id, local_date, cadence_spm, sample_duration_s] of counted activities."""
+        return self._histogram("cadence_histogram", c.CADENCE_SPM, sport)
+
+    def files(self) -> pd.DataFrame:
+        return self.cursor().execute("SELECT * FROM files ORDER BY imported_at DESC").df()
+
+    def laps(self, activity_id: str) -> pd.DataFrame:
+        return (
+            self.cursor()
+            .execute(
+                "SELECT lap_index, lap_start, duration_s, distance_m FROM laps "
+                "WHERE activity_id = ? ORDER BY lap_index",
+                [activity_id],
+            )
+            .df()
+        )

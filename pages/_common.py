@@ -1,0 +1,240 @@
+"""The Streamlit glue the pages share: stores, settings, caches, uploads, banners.
+
+Pages compose: read the athlete's data through these cached helpers, call a figure builder, render.
+Caches are keyed on the store's path and revision (which rises with every write) and on the
+settings, never on a DataFrame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from analysis import dashboard
+from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir
+from analysis.demo import build_demo_store, demo_store_is_current
+from analysis.importer import ALREADY, FAILED, IMPORTED, import_bytes
+from analysis.settings import AthleteSettings
+from analysis.store import Store
+
+UPLOAD_TYPES = ["fit", "gpx", "tcx", "csv", "gz"]
+PLOT_CONFIG = {"displaylogo": False}
+
+
+def data_dir() -> Path:
+    """Streamlit secrets ``data_dir`` if set, else $STRIDELOG_DATA_DIR, else ~/.stridelog."""
+    try:
+        configured = st.secrets.get("data_dir")
+    except Exception:  # no secrets file at all is the normal case
+        configured = None
+    return Path(str(configured)).expanduser() if configured else default_data_dir()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    # one connection per process and file; each session thread gets its own cursor from it
+    return Store(Path(path))
+
+
+_DEMO_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_state(folder: str) -> dict[str, bool]:
+    # one holder per process: the demo files are hashed once, not on every rerun
+    return {"ready": False}
+
+
+def _demo_store_path() -> str:
+    folder = data_dir()
+    state = _demo_state(str(folder))
+    if not state["ready"]:
+        with _DEMO_LOCK:
+            if not state["ready"]:
+                if not demo_store_is_current(folder):
+                    bar = st.progress(0.0, text="Preparing the demo athlete…")
+
+                    def progress(done: int, total: int, name: str) -> None:
+                        bar.progress(
+                            done / max(total, 1),
+                            text=f"Preparing the demo athlete: {done}/{total} files",
+                        )
+
+                    build_demo_store(folder, progress=progress)
+                    bar.empty()
+                state["ready"] = True
+    return str(folder / DEMO_DB)
+
+
+def athlete_store() -> Store:
+    return _open_store(str(data_dir() / ATHLETE_DB))
+
+
+@dataclass(frozen=True)
+class Source:
+    """The store the pages read, and whether it is the demo athlete."""
+
+    path: str
+    revision: int
+    is_demo: bool
+
+    @property
+    def store(self) -> Store:
+        return _open_store(self.path)
+
+
+def source() -> Source:
+    """The athlete's own data once there is any; the demo athlete until then."""
+    own = athlete_store()
+    if own.activity_count(include_duplicates=True) > 0:
+        return Source(str(own.path), own.revision(), False)
+    demo = _open_store(_demo_store_path())
+    return Source(str(demo.path), demo.revision(), True)
+
+
+def settings() -> AthleteSettings:
+    """The athlete's settings (kept in their own store, also while the demo is shown)."""
+    return athlete_store().load_settings()
+
+
+def save_settings(new: AthleteSettings) -> None:
+    athlete_store().save_settings(new)
+    st.cache_data.clear()
+
+
+def as_of(src: Source) -> dt.date:
+    """Today for the athlete; the demo's last day for the demo (so its weeks stay filled)."""
+    if src.is_demo:
+        last = _last_day(src.path, src.revision)
+        if last is not None:
+            return last
+    return dt.date.today()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _last_day(path: str, revision: int) -> dt.date | None:
+    return dashboard.last_data_day(_open_store(path))
+
+
+def _key(s: AthleteSettings) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(s.to_dict().items()))
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def overview(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.overview_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def mileage(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.mileage_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def cadence(path: str, revision: int) -> dict[str, Any]:
+    return dashboard.cadence_data(_open_store(path))
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def intensity(path: str, revision: int, skey: tuple[Any, ...]) -> dict[str, Any]:
+    return dashboard.intensity_data(_open_store(path), AthleteSettings(**dict(skey)))
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def load(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dashboard.LoadData:
+    return dashboard.load_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def activity_table(path: str, revision: int) -> Any:
+    return dashboard.activity_table(_open_store(path))
+
+
+def page_context() -> tuple[Source, AthleteSettings, tuple[Any, ...]]:
+    """What every page starts with: the data source, the settings and their cache key."""
+    src = source()
+    s = settings()
+    if src.is_demo:
+        st.info(
+            "**Demo athlete.** You are looking at generated sample data, not yours. "
+            "Upload your own FIT, GPX, TCX or CSV files in the sidebar and the demo steps aside.",
+            icon="🧪",
+        )
+    return src, s, _key(s)
+
+
+def chart(fig: Any, key: str, how_to_read: str) -> None:
+    """A chart with its one line on how to read it."""
+    st.plotly_chart(fig, key=key, config=PLOT_CONFIG)
+    st.caption(how_to_read)
+
+
+def empty_state(what: str) -> None:
+    st.info(f"No {what} yet. Upload runs in the sidebar to fill this page.", icon="📭")
+
+
+# ---- sidebar: upload ----------------------------------------------------------------------------
+
+
+def sidebar() -> None:
+    src = source()
+    with st.sidebar:
+        if src.is_demo:
+            st.caption("🧪 Showing the **demo athlete**")
+        else:
+            st.caption(f"Showing **your data** ({src.store.activity_count()} activities)")
+        nonce = st.session_state.setdefault("upload_nonce", 0)
+        files = st.file_uploader(
+            "Add activity files",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key=f"uploader_{nonce}",
+            help="FIT, GPX, TCX or CSV (per-sample streams, Strava activities.csv, "
+            "Garmin Connect Activities.csv). Several at once; .gz works too.",
+        )
+        if files:
+            _import_uploads(files)
+        _show_last_import()
+
+
+def _import_uploads(files: list[Any]) -> None:
+    store = athlete_store()
+    bar = st.progress(0.0, text=f"Reading {len(files)} files…")
+    outcomes = []
+    for i, f in enumerate(files, start=1):
+        bar.progress((i - 1) / len(files), text=f"Reading {f.name} ({i}/{len(files)})")
+        outcomes.append(import_bytes(store, f.name, f.getvalue()))
+    bar.progress(1.0, text="Done")
+    st.session_state["last_import"] = [o.__dict__ for o in outcomes]
+    st.session_state["upload_nonce"] += 1  # a fresh, empty uploader
+    st.cache_data.clear()
+    st.rerun()
+
+
+def _show_last_import() -> None:
+    outcomes = st.session_state.get("last_import")
+    if not outcomes:
+        return
+    ok = [o for o in outcomes if o["status"] == IMPORTED]
+    dup = [o for o in outcomes if o["status"] == ALREADY]
+    bad = [o for o in outcomes if o["status"] == FAILED]
+    if ok:
+        n = sum(o["activities"] for o in ok)
+        st.success(f"Imported {n} activities from {len(ok)} files.")
+    if dup:
+        st.info(f"{len(dup)} files were already imported: nothing added twice.")
+    for o in bad:
+        st.error(f"**{o['file']}**: {o['message']}")
+    for o in ok:
+        for d in o["duplicates"]:
+            st.caption(f"{o['file']}: {d}")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def activity_samples(path: str, revision: int, activity_id: str) -> Any:
+    return _open_store(path).samples(activity_id)

@@ -1,0 +1,54 @@
+"""Intensity: time in heart-rate zones per week, and the easy/hard split against 80/20."""
+
+import math
+
+import streamlit as st
+
+from analysis import columns as c
+from analysis.figures.intensity import easy_hard_figure, weekly_zones_figure
+from pages import _common as ui
+
+MODEL_NAMES = {
+    "hrmax": "% of max HR",
+    "hrr": "% of heart-rate reserve (Karvonen)",
+    "lthr": "% of lactate-threshold HR (Friel)",
+}
+
+src, s, skey = ui.page_context()
+st.title("Intensity")
+data = ui.intensity(src.path, src.revision, skey)
+zones = data["zones"]
+st.caption(
+    f"Zones: {MODEL_NAMES[s.zone_model]}, from max HR {s.max_hr_bpm}, resting HR "
+    f"{s.resting_hr_bpm}, LTHR {s.lthr_bpm} bpm (change them in Settings). "
+    f"Easy means {', '.join(data['easy'])}."
+)
+with st.expander("Your zones"):
+    st.dataframe(zones, hide_index=True, key="intensity_zones")
+
+if data["split"] is None:
+    ui.empty_state("runs with heart rate")
+    st.stop()
+
+split = data["split"]
+if not math.isnan(split["easy_pct"]):
+    verdict = "on target" if split["easy_pct"] >= 75 else "harder than 80/20"
+    st.metric("Easy share of running time", f"{split['easy_pct']:.0f} %", help=verdict)
+ui.chart(
+    easy_hard_figure(split),
+    "intensity_split",
+    "All running time with heart rate, split into easy and hard. The 80/20 guideline asks for "
+    "about 80 % easy; time is weighted by how long each sample lasted.",
+)
+ui.chart(
+    weekly_zones_figure(data["weekly"], zones),
+    "intensity_weekly",
+    "Hours per week in each heart-rate zone, weighted by time. Cool colours are easy running; "
+    "a week turning red is a hard week.",
+)
+overall = data["overall"]
+st.dataframe(
+    overall.assign(**{"hours": overall[c.TIME_S] / 3600.0}),
+    hide_index=True,
+    key="intensity_table",
+)

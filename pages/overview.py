@@ -1,0 +1,81 @@
+"""Overview: this week against last week and the 4-week average, the current ACWR, latest runs."""
+
+import streamlit as st
+
+from analysis import columns as c
+from analysis import units
+from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
+from pages import _common as ui
+
+src, s, skey = ui.page_context()
+st.title("Overview")
+day = ui.as_of(src)
+data = ui.overview(src.path, src.revision, skey, day)
+
+if data["latest"].empty:
+    ui.empty_state("activities")
+    st.stop()
+
+cmp = data["comparison"]
+u = units.distance_label(s.units)
+f = units.distance_factor(s.units)
+
+
+def _delta(pct: float | None) -> str | None:
+    return None if pct is None else f"{pct:+.0f} %"
+
+
+c1, c2, c3 = st.columns(3)
+c1.metric(
+    f"This week so far ({u})",
+    f"{cmp['this_week_km'] * f:.1f}",
+    _delta(cmp["change_vs_last_pct"]),
+    help=f"Running distance since {cmp['week_start']:%a %d %b}; the delta compares it with last week.",
+)
+c2.metric(f"Last week ({u})", f"{cmp['last_week_km'] * f:.1f}")
+c3.metric(
+    f"4-week average ({u})",
+    f"{cmp['avg_4wk_km'] * f:.1f}",
+    _delta(cmp["change_vs_avg_pct"]),
+    delta_color="off",
+    help="Mean of the four complete weeks before this one; the delta is this week against it.",
+)
+
+left, right = st.columns(2)
+with left:
+    ui.chart(
+        week_comparison_figure(cmp, s.units),
+        "overview_weeks",
+        "This week so far next to last week and the 4-week average. A week far above the average "
+        "is a ramp; the running guidance is at most 5–10 % more per week.",
+    )
+with right:
+    ld = data["load"]
+    ui.chart(
+        acwr_gauge_figure(ld.current_acwr, ld.current_band),
+        "overview_acwr",
+        f"Acute:chronic workload ratio today ({ld.label}): the last 7 days' mean daily load over "
+        "the last 28 days'. 0.8–1.3 is the sweet spot; above 1.5 injury risk rises."
+        + ("" if ld.enough_history else " Needs 28 days of history first."),
+    )
+
+st.subheader("Latest activities")
+latest = data["latest"]
+DISTANCE = "distance"
+table = latest.assign(**{DISTANCE: latest[c.DISTANCE_M] / 1000.0 * f})
+cols = [c.START_TIME_LOCAL, c.NAME, c.SPORT, DISTANCE, c.MOVING_TIME_S, c.AVG_HEART_RATE_BPM]
+st.dataframe(
+    table[cols],
+    hide_index=True,
+    key="overview_latest",
+    column_config={
+        c.START_TIME_LOCAL: st.column_config.DatetimeColumn(
+            "Start (local)", format="ddd D MMM YYYY, HH:mm"
+        ),
+        c.NAME: "Name",
+        c.SPORT: "Sport",
+        DISTANCE: st.column_config.NumberColumn(f"Distance [{u}]", format="%.2f"),
+        c.MOVING_TIME_S: st.column_config.NumberColumn("Moving time [s]", format="%d"),
+        c.AVG_HEART_RATE_BPM: st.column_config.NumberColumn("Avg HR [bpm]", format="%.0f"),
+    },
+)
