@@ -1,0 +1,163 @@
+"""The DuckDB store: round trips, one transaction per file, no-op re-imports, dedupe, restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import columns as c
+from analysis.prepare import prepare_activity
+from analysis.schema import build_samples
+from analysis.settings import AthleteSettings
+from analysis.store import Store
+from tests.factories import run_activity, summary_activity
+
+H1, H2, H3 = "1" * 64, "2" * 64, "3" * 64
+
+
+def _store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "athlete.duckdb")
+
+
+def test_samples_round_trip_unchanged(tmp_path: Path) -> None:
+    act = run_activity()
+    rec = prepare_activity(act, H1, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H1, "run.fit", "fit", 123, [rec])
+        back = store.samples(rec.activity_id)
+    pd.testing.assert_frame_equal(back, act.samples)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=40),
+    hr=st.lists(st.one_of(st.none(), st.integers(30, 220)), min_size=41, max_size=41),
+)
+def test_any_tidy_frame_round_trips(tmp_path: Path, steps: list[int], hr: list[int | None]) -> None:
+    times = pd.Timestamp("2026-01-01T00:00:00Z") + pd.to_timedelta(np.cumsum([0, *steps]), "s")
+    raw = pd.DataFrame(
+        {c.TIMESTAMP: times, c.HEART_RATE_BPM: [np.nan if h is None else h for h in hr[: len(times)]]}
+    )
+    samples = build_samples(raw)
+    act = run_activity()
+    act.samples = samples
+    act.start_time_utc = samples[c.TIMESTAMP].iloc[0]
+    rec = prepare_activity(act, H1, 0)
+    path = tmp_path / f"prop-{len(steps)}-{sum(steps)}.duckdb"
+    path.unlink(missing_ok=True)
+    with Store(path) as store:
+        store.add_file(H1, "x.fit", "fit", 1, [rec])
+        pd.testing.assert_frame_equal(store.samples(rec.activity_id), samples)
+    path.unlink()
+
+
+def test_reimport_is_a_noop(tmp_path: Path) -> None:
+    rec = prepare_activity(run_activity(), H1, 0)
+    with _store(tmp_path) as store:
+        first = store.add_file(H1, "run.fit", "fit", 1, [rec])
+        rev = store.revision()
+        again = store.add_file(H1, "renamed.fit", "fit", 1, [rec])
+        assert first.new and not again.new
+        assert store.revision() == rev
+        assert store.activity_count() == 1
+        assert len(store.samples(rec.activity_id)) == 61
+
+
+def test_a_failing_file_leaves_nothing_half_written(tmp_path: Path) -> None:
+    good = prepare_activity(run_activity(), H1, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H1, "good.fit", "fit", 1, [good])
+        rev = store.revision()
+        first = prepare_activity(run_activity(start="2026-03-05T07:00:00Z"), H2, 0)
+        broken = prepare_activity(run_activity(start="2026-03-06T07:00:00Z"), H2, 1)
+        broken.samples = broken.samples.assign(unexpected_column=1.0)  # the insert fails
+        with pytest.raises(Exception, match="unexpected_column"):
+            store.add_file(H2, "bad.fit", "fit", 1, [first, broken])
+        assert store.revision() == rev
+        assert not store.has_file(H2)
+        assert list(store.activities()[c.ACTIVITY_ID]) == [good.activity_id]
+        assert len(store.samples(good.activity_id)) == 61
+        assert store.samples(first.activity_id).empty
+
+
+def test_everything_survives_a_restart(tmp_path: Path) -> None:
+    rec = prepare_activity(run_activity(), H1, 0)
+    mine = AthleteSettings(units="mi", week_start="sunday", max_hr_bpm=185, zone_model="hrr")
+    with _store(tmp_path) as store:
+        store.add_file(H1, "run.fit", "fit", 1, [rec])
+        store.save_settings(mine)
+    with _store(tmp_path) as store:
+        assert store.activity_count() == 1
+        assert store.load_settings() == mine
+        assert store.activity(rec.activity_id)[c.DISTANCE_M] == pytest.approx(1800.0)
+
+
+def test_summary_row_and_file_of_the_same_run_count_once(tmp_path: Path) -> None:
+    summary = prepare_activity(
+        summary_activity("2026-03-02T07:00:40Z", 1810.0, 600.0), H1, 0
+    )  # Strava's row: UTC start 40 s off, distance 10 m off
+    other_day = prepare_activity(summary_activity("2026-03-03T07:00:00Z", 1800.0, 600.0), H1, 1)
+    run = prepare_activity(run_activity(), H2, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H1, "activities.csv", "csv", 1, [summary, other_day])
+        stored = store.add_file(H2, "run.fit", "fit", 1, [run])
+        assert stored.duplicates == ((summary.activity_id, run.activity_id),)
+        counted = store.activities()
+        assert set(counted[c.ACTIVITY_ID]) == {run.activity_id, other_day.activity_id}
+        assert store.activity_count(include_duplicates=True) == 3
+        # deleting the file's run brings the summary row back into the totals
+        assert store.delete_activity(run.activity_id)
+        assert set(store.activities()[c.ACTIVITY_ID]) == {
+            summary.activity_id,
+            other_day.activity_id,
+        }
+        assert store.samples(run.activity_id).empty
+        assert not store.has_file(H2)  # so the file can be imported again
+
+
+def test_different_distances_are_different_runs(tmp_path: Path) -> None:
+    a = prepare_activity(summary_activity("2026-03-02T07:00:00Z", 5000.0, 1500.0), H1, 0)
+    b = prepare_activity(run_activity(), H2, 0)  # same start, 1800 m
+    with _store(tmp_path) as store:
+        store.add_file(H1, "activities.csv", "csv", 1, [a])
+        store.add_file(H2, "run.fit", "fit", 1, [b])
+        assert store.activity_count() == 2
+
+
+def test_garmin_local_time_row_matches_by_local_start(tmp_path: Path) -> None:
+    run = prepare_activity(run_activity(), H2, 0)  # 07:00 UTC in Berlin = 08:00 local
+    row = summary_activity("2026-03-02T08:00:00Z", 1800.0, 600.0)
+    row.start_time_local = pd.Timestamp("2026-03-02 08:00:00")
+    garmin = prepare_activity(row, H1, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H2, "run.fit", "fit", 1, [run])
+        store.add_file(H1, "Activities.csv", "csv", 1, [garmin])
+        assert list(store.activities()[c.ACTIVITY_ID]) == [run.activity_id]
+        assert store.activity(garmin.activity_id)[c.DUPLICATE_OF] == run.activity_id
+
+
+def test_histograms_are_read_with_local_dates(tmp_path: Path) -> None:
+    rec = prepare_activity(run_activity(start="2026-03-02T23:30:00Z"), H3, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H3, "late.fit", "fit", 1, [rec])
+        hist = store.hr_histogram(sport=c.SPORT_RUNNING)
+    # 23:30 UTC is 00:30 the next day in Berlin
+    assert list(hist[c.LOCAL_DATE].unique()) == [pd.Timestamp("2026-03-03")]
+    assert hist[c.SAMPLE_DURATION_S].sum() == pytest.approx(610.0)
+
+
+def test_each_thread_gets_its_own_cursor(tmp_path: Path) -> None:
+    import threading
+
+    with _store(tmp_path) as store:
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(store.cursor()))
+        t.start()
+        t.join()
+        assert seen[0] is not store.cursor()
+        assert store.cursor() is store.cursor()
