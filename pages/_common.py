@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from analysis import dashboard
-from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir
+from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir, demo_enabled
 from analysis.demo import build_demo_store, demo_store_is_current
 from analysis.importer import ALREADY, FAILED, IMPORTED, import_bytes
 from analysis.settings import AthleteSettings
@@ -91,7 +91,7 @@ class Source:
 def source() -> Source:
     """The athlete's own data once there is any; the demo athlete until then."""
     own = athlete_store()
-    if own.activity_count(include_duplicates=True) > 0:
+    if own.activity_count(include_duplicates=True) > 0 or not demo_enabled():
         return Source(str(own.path), own.revision(), False)
     demo = _open_store(_demo_store_path())
     return Source(str(demo.path), demo.revision(), True)

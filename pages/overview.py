@@ -30,7 +30,7 @@ c1.metric(
     f"This week so far ({u})",
     f"{cmp['this_week_km'] * f:.1f}",
     _delta(cmp["change_vs_last_pct"]),
-    help=f"Running distance since {cmp['week_start']:%a %d %b}; the delta compares it with last week.",
+    help=f"Running distance since {cmp[c.WEEK_START]:%a %d %b}; the delta compares it with last week.",
 )
 c2.metric(f"Last week ({u})", f"{cmp['last_week_km'] * f:.1f}")
 c3.metric(

@@ -68,7 +68,7 @@ with st.form("settings_form"):
     ramp = b.number_input(
         "Weekly ramp limit [%]", 1.0, 50.0, float(current.ramp_limit_pct), step=1.0, key="set_ramp"
     )
-    saved = st.form_submit_button("Save settings", type="primary")
+    saved = st.form_submit_button("Save settings", type="primary", key="settings_save")
 
 if saved:
     try:

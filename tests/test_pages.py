@@ -1,0 +1,120 @@
+"""Every registered page runs under Streamlit's AppTest, with data and without."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.config import ATHLETE_DB
+from analysis.prepare import prepare_activity
+from analysis.store import Store
+from tests.conftest import REPO
+from tests.factories import run_activity
+
+PAGES = [
+    "pages/overview.py",
+    "pages/mileage.py",
+    "pages/cadence.py",
+    "pages/intensity.py",
+    "pages/training_load.py",
+    "pages/activities.py",
+    "pages/settings.py",
+]
+CHARTS = {  # page -> the least number of plotly charts it shows with data
+    "pages/overview.py": 2,
+    "pages/mileage.py": 4,
+    "pages/cadence.py": 3,
+    "pages/intensity.py": 2,
+    "pages/training_load.py": 2,
+    "pages/activities.py": 2,
+    "pages/settings.py": 0,
+}
+
+
+def _app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, demo: bool = False) -> AppTest:
+    monkeypatch.setenv("STRIDELOG_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("STRIDELOG_NO_DEMO", "0" if demo else "1")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _fill(data_dir: Path, days: int = 42) -> None:
+    """Six weeks of runs every other day, in the athlete's own store."""
+    with Store(data_dir / ATHLETE_DB) as store:
+        for i in range(0, days, 2):
+            day = pd.Timestamp("2026-09-01T06:00:00Z") + pd.Timedelta(days=i)
+            act = run_activity(
+                name=f"run{i}.fit", start=day.isoformat(), n=200, hr_bpm=140.0 + i % 20
+            )
+            digest = f"{i:02d}".ljust(64, "0")
+            store.add_file(digest, act.source_name, "fit", 1, [prepare_activity(act, digest, 0)])
+
+
+def _figures(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_without_data_shows_an_empty_state(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    if page != "pages/settings.py":
+        assert any("No " in el.value for el in at.info), [el.value for el in at.info]
+        assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_with_data_draws_its_charts(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path)
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    figures = _figures(at)
+    assert len(figures) >= CHARTS[page]
+    for fig in figures:
+        # charts explain themselves: every cartesian axis that is shown has a title
+        layout = fig.get("layout", {})
+        for name, axis in layout.items():
+            if name.startswith(("xaxis", "yaxis")) and axis.get("visible", True) and fig["data"]:
+                if axis.get("showticklabels", True) and not axis.get("matches"):
+                    assert axis.get("title", {}).get("text"), (page, name)
+    captions = " ".join(el.value for el in at.caption)
+    assert len(captions) > 40 or page == "pages/settings.py"
+
+
+def test_units_setting_switches_every_distance_to_miles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path)
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/settings.py").run()
+    at.radio(key="set_units").set_value("mi")
+    at.button(key="settings_save").click().run()
+    assert not at.exception, at.exception
+    with Store(tmp_path / ATHLETE_DB) as store:
+        assert store.load_settings().units == "mi"
+    at.switch_page("pages/mileage.py").run()
+    titles = json.dumps(_figures(at))
+    assert "[mi]" in titles or "(mi)" in titles
+
+
+def test_demo_athlete_fills_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not any((REPO / "sample_data" / "demo").glob("*.fit")):
+        pytest.fail("sample_data/demo is missing: run `make demo` and commit the files")
+    at = _app(tmp_path, monkeypatch, demo=True)
+    assert any("Demo athlete" in el.value for el in at.info)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert len(at.get("plotly_chart")) >= CHARTS[page], page
