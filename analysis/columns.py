@@ -10,7 +10,9 @@ from __future__ import annotations
 # ---- per-sample frame (one row per recorded sample) -------------------------------------------
 TIMESTAMP = "timestamp"  # tz-aware UTC
 ELAPSED_S = "elapsed_s"  # seconds since the first sample
-SAMPLE_DURATION_S = "sample_duration_s"  # time this sample stands for (weights every duration metric)
+SAMPLE_DURATION_S = (
+    "sample_duration_s"  # time this sample stands for (weights every duration metric)
+)
 DISTANCE_M = "distance_m"  # cumulative distance
 SPEED_MPS = "speed_mps"
 HEART_RATE_BPM = "heart_rate_bpm"
@@ -108,3 +110,10 @@ UNITS: dict[str, str] = {
     LONGITUDE_DEG: "degrees (WGS84)",
     POWER_W: "W",
 }
+
+# ---- metrics (appended) -----------------------------------------------------------------------
+RUNS = "runs"  # number of counted activities in a day, week or month
+ZONE_LABEL = "zone_label"  # human-readable zone name with its %-band and bpm range
+
+# ---- laps (appended) --------------------------------------------------------------------------
+LAP_START = "lap_start"  # tz-aware UTC; a laps frame is lap_start, duration_s, distance_m
