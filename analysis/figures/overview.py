@@ -1,0 +1,146 @@
+"""Overview figures: this week against recent weeks, and today's acute:chronic workload ratio."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import plotly.graph_objects as go
+
+from analysis.figures import style
+from analysis.units import distance_factor, distance_label
+
+GAUGE_MAX = 2.0
+"""Upper end of the ACWR gauge [ratio]; a larger value widens the dial to fit it."""
+
+
+def _number(value: Any) -> float | None:
+    """A finite float, or ``None`` for a missing value (None, NaN, pandas NA)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if math.isfinite(out) else None
+
+
+def week_comparison_figure(cmp: Mapping[str, Any] | None, unit: str) -> go.Figure:
+    """Three bars: this week so far, last week, and the average of the four weeks before.
+
+    Parameters
+    ----------
+    cmp
+        Week comparison from the metrics: ``this_week_km``, ``last_week_km``, ``avg_4wk_km`` [km],
+        ``change_vs_last_pct``, ``change_vs_avg_pct`` [%], ``week_start`` (date),
+        ``days_into_week`` (1 on the first day of the week .. 7).
+    unit
+        Display unit, ``"km"`` or ``"mi"``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A bar chart; the changes against last week and the average are in the hover and title.
+    """
+    title = "This week so far"
+    if not cmp:
+        return style.empty_figure(title=title)
+    values_km = [_number(cmp.get(key)) for key in ("this_week_km", "last_week_km", "avg_4wk_km")]
+    if all(v is None for v in values_km):
+        return style.empty_figure(title=title)
+    factor = distance_factor(unit)
+    label = distance_label(unit)
+    days = _number(cmp.get("days_into_week"))
+    this_label = f"This week<br>(day {int(days)} of 7)" if days is not None else "This week"
+    names = [this_label, "Last week", "4-week average"]
+    shown = [v * factor if v is not None else 0.0 for v in values_km]
+    change_last = style.format_pct(_number(cmp.get("change_vs_last_pct")))
+    change_avg = style.format_pct(_number(cmp.get("change_vs_avg_pct")))
+    notes = [
+        f"{change_last} vs last week<br>{change_avg} vs 4-week average",
+        "the full previous week",
+        "average of the last four weeks",
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=shown,
+            customdata=notes,
+            text=[
+                f"{v:.1f} {label}" if km is not None else "—"
+                for v, km in zip(shown, values_km, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[style.PRIMARY, style.MUTED, style.SECONDARY],
+            name="Distance",
+            hovertemplate=f"%{{x}}<br>%{{y:.1f}} {label}<br>%{{customdata}}<extra></extra>",
+        )
+    )
+    week_start = cmp.get("week_start")
+    subtitle = f"Week of {week_start:%a %d %b %Y}" if hasattr(week_start, "strftime") else None
+    full_title = f"{title}: {change_last} vs last week" if change_last != "—" else title
+    if subtitle:
+        full_title += f"<br><sup>{subtitle}</sup>"
+    fig.update_yaxes(rangemode="tozero")
+    return style.base_layout(fig, title=full_title, x_title=None, y_title=f"Distance [{label}]")
+
+
+def _gauge_max(value: float) -> float:
+    return max(GAUGE_MAX, math.ceil(value * 1.1 * 10) / 10)
+
+
+def acwr_gauge_figure(acwr: float | None, band: str) -> go.Figure:
+    """A dial of today's acute:chronic workload ratio over the risk bands.
+
+    Bands: below 0.8 grey (under-training), 0.8-1.3 green (sweet spot), 1.3-1.5 amber,
+    above 1.5 red (danger zone).
+
+    Parameters
+    ----------
+    acwr
+        Today's ratio [dimensionless], or ``None`` while there is too little history.
+    band
+        The band's name as the metric reports it (for example ``"sweet spot"``), printed under the
+        dial.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A ``go.Indicator`` gauge, or a figure saying there is not enough history.
+
+    References
+    ----------
+    Gabbett, T. J. (2016). The training-injury prevention paradox: should athletes be training
+    smarter and harder? *British Journal of Sports Medicine*, 50(5), 273-280.
+    """
+    title = "Acute:chronic workload ratio"
+    value = _number(acwr)
+    if value is None:
+        return style.empty_figure(
+            "Not enough history yet: the ratio needs about four weeks of training",
+            title=title,
+            height=280,
+        )
+    top = _gauge_max(value)
+    low, high = style.ACWR_SWEET_SPOT
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=value,
+            number={"valueformat": ".2f"},
+            title={"text": f"{title}<br><span style='font-size:0.8em'>{band}</span>"},
+            gauge={
+                "axis": {"range": [0, top], "tickvals": [0, low, high, style.ACWR_DANGER, top]},
+                "bar": {"color": style.BLACK, "thickness": 0.25},
+                "steps": [
+                    {"range": [0, low], "color": style.MUTED},
+                    {"range": [low, high], "color": style.GOOD},
+                    {"range": [high, style.ACWR_DANGER], "color": style.CAUTION},
+                    {"range": [style.ACWR_DANGER, top], "color": style.DANGER},
+                ],
+            },
+        )
+    )
+    style.base_layout(fig, title=None, height=280)
+    fig.update_layout(margin={"l": 30, "r": 30, "t": 70, "b": 10})
+    return fig

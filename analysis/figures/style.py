@@ -1,0 +1,240 @@
+"""Shared look of every figure: palette, layout defaults, reference bands, pace ticks.
+
+The palette is Okabe & Ito's eight colours, chosen so that no pair is confused under the common
+forms of colour-vision deficiency; flagged values are never told apart by red/green alone (the
+legend or the hover names them too).
+
+References
+----------
+Okabe, M. & Ito, K. (2008). Color Universal Design (CUD): how to make figures and presentations
+that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+# ---- palette (Okabe & Ito 2008) ---------------------------------------------------------------
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+BLUISH_GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+REDDISH_PURPLE = "#CC79A7"
+GREY = "#999999"
+
+PALETTE: tuple[str, ...] = (BLUE, ORANGE, BLUISH_GREEN, VERMILLION, SKY_BLUE, REDDISH_PURPLE)
+"""Series colours in the order figures use them."""
+
+PRIMARY = BLUE
+SECONDARY = ORANGE
+FLAGGED = VERMILLION
+"""Colour of a value that breaks a limit (an over-ramp week, a risky ACWR)."""
+GOOD = BLUISH_GREEN
+CAUTION = ORANGE
+DANGER = VERMILLION
+MUTED = GREY
+
+ZONE_ANCHORS: tuple[str, ...] = (BLUE, SKY_BLUE, BLUISH_GREEN, ORANGE, VERMILLION)
+"""Heart-rate zones from cool (easy) to hot (hard)."""
+
+BAND_OPACITY = 0.15
+"""Opacity of shaded reference bands: visible behind the data, never hiding it."""
+
+# ---- layout -----------------------------------------------------------------------------------
+DEFAULT_HEIGHT = 360
+"""Figure height [px]: readable on a laptop without scrolling past one chart."""
+
+EMPTY_MESSAGE = "No data yet"
+
+FONT_FAMILY = "Source Sans Pro, Helvetica, Arial, sans-serif"
+
+# ---- reference values shown as bands ----------------------------------------------------------
+CADENCE_BAND_SPM: tuple[float, float] = (170.0, 180.0)
+"""The cadence band many coaches quote [steps/min]; shown for orientation, not as a target.
+
+References
+----------
+Daniels, J. (2014). *Daniels' Running Formula* (3rd ed.). Human Kinetics. (Observed about
+180 steps/min among elite runners at the 1984 Olympics.)
+"""
+
+PLAUSIBLE_PACE_S_PER_KM: tuple[float, float] = (120.0, 1200.0)
+"""Paces outside 2:00-20:00 min/km [s/km] are GPS noise or standing still, not running; figures
+leave them out so one bad value cannot squash the pace axis."""
+
+ACWR_SWEET_SPOT: tuple[float, float] = (0.8, 1.3)
+"""ACWR range with the lowest injury risk [ratio].
+
+References
+----------
+Gabbett, T. J. (2016). The training-injury prevention paradox: should athletes be training smarter
+and harder? *British Journal of Sports Medicine*, 50(5), 273-280.
+"""
+ACWR_DANGER = 1.5
+"""Above this ACWR injury risk rises steeply (Gabbett 2016) [ratio]."""
+
+EASY_TARGET_PCT = 80.0
+"""Share of training time at low intensity in the polarised model [%].
+
+References
+----------
+Seiler, S. (2010). What is best practice for training intensity and duration distribution in
+endurance athletes? *International Journal of Sports Physiology and Performance*, 5(3), 276-291.
+"""
+
+
+def base_layout(
+    fig: go.Figure,
+    *,
+    title: str | None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = DEFAULT_HEIGHT,
+) -> go.Figure:
+    """Apply the house layout: white template, titled axes, legend on top, fixed height."""
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        font={"family": FONT_FAMILY, "size": 13},
+        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hoverlabel={"namelength": -1},
+    )
+    if title:
+        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}})
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def empty_figure(
+    message: str = EMPTY_MESSAGE, *, title: str | None = None, height: int = DEFAULT_HEIGHT
+) -> go.Figure:
+    """A blank figure that says why it is blank, so a page never shows an empty frame."""
+    fig = go.Figure()
+    base_layout(fig, title=title, height=height)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(
+        text=message,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"size": 16, "color": MUTED},
+    )
+    return fig
+
+
+def has_rows(frame: pd.DataFrame | None, *required: str) -> bool:
+    """True when ``frame`` has at least one row with every ``required`` column present."""
+    if frame is None or frame.empty:
+        return False
+    if not all(col in frame.columns for col in required):
+        return False
+    return bool(frame[list(required)].notna().all(axis=1).any())
+
+
+def add_hband(
+    fig: go.Figure,
+    y0: float,
+    y1: float,
+    color: str,
+    label: str | None = None,
+    *,
+    label_position: str = "top left",
+    **kwargs: Any,
+) -> None:
+    """Shade a horizontal reference band behind the data, its label inside on the left."""
+    fig.add_hrect(
+        y0=y0,
+        y1=y1,
+        fillcolor=color,
+        opacity=BAND_OPACITY,
+        line_width=0,
+        layer="below",
+        annotation_text=label,
+        annotation_position=label_position,
+        annotation_font={"size": 11, "color": MUTED},
+        **kwargs,
+    )
+
+
+def add_vband(fig: go.Figure, x0: float, x1: float, color: str, label: str | None = None) -> None:
+    """Shade a vertical reference band behind the data, labelled at the top."""
+    fig.add_vrect(
+        x0=x0,
+        x1=x1,
+        fillcolor=color,
+        opacity=BAND_OPACITY,
+        line_width=0,
+        layer="below",
+        annotation_text=label,
+        annotation_position="top left",
+        annotation_font={"size": 11, "color": MUTED},
+    )
+
+
+def zone_colors(n: int) -> list[str]:
+    """``n`` hex colours from cool to hot (exactly :data:`ZONE_ANCHORS` when ``n`` is 5)."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return [ZONE_ANCHORS[0]]
+    scale = [[i / (len(ZONE_ANCHORS) - 1), col] for i, col in enumerate(ZONE_ANCHORS)]
+    sampled = sample_colorscale(scale, list(np.linspace(0.0, 1.0, n)), colortype="tuple")
+    return [
+        "#" + "".join(f"{round(channel * 255):02X}" for channel in colour) for colour in sampled
+    ]
+
+
+def format_mss(seconds: float) -> str:
+    """Seconds as ``m:ss`` (``h:mm:ss`` from an hour); an em dash when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "—"
+    total = round(seconds)
+    h, rem = divmod(total, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def format_hmm(seconds: float) -> str:
+    """Seconds as ``h:mm`` (hours and minutes), for time totals; an em dash when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "—"
+    minutes = round(seconds / 60.0)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+_PACE_STEPS_S = (5, 10, 15, 20, 30, 60, 120, 300, 600)
+
+
+def pace_ticks(lo_s: float, hi_s: float, max_ticks: int = 7) -> tuple[list[float], list[str]]:
+    """Tick positions [s per unit] and their ``m:ss`` labels spanning ``lo_s``..``hi_s``."""
+    if not (math.isfinite(lo_s) and math.isfinite(hi_s)) or hi_s < lo_s:
+        return [], []
+    span = max(hi_s - lo_s, 1.0)
+    step = next((s for s in _PACE_STEPS_S if span / s <= max_ticks), _PACE_STEPS_S[-1])
+    first = math.floor(lo_s / step) * step
+    last = math.ceil(hi_s / step) * step
+    values = [float(v) for v in np.arange(first, last + step / 2, step)]
+    return values, [format_mss(v) for v in values]
+
+
+def format_pct(value: float | None, *, signed: bool = True) -> str:
+    """A percentage such as ``+12.5 %``; an em dash when unknown."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value:+.1f} %" if signed else f"{value:.1f} %"

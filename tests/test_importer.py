@@ -1,0 +1,74 @@
+"""A batch with bad files: each named with its reason, the rest imported, the store untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import columns as c
+from analysis.importer import ALREADY, FAILED, IMPORTED, import_bytes, import_many, import_paths
+from analysis.store import Store
+from tests.gpx_builder import gpx_bytes
+
+
+def test_bad_files_are_named_and_the_rest_imports(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        before = import_bytes(store, "monday.gpx", gpx_bytes(start="2026-05-04T06:00:00Z"))
+        assert before.status == IMPORTED
+        rev = store.revision()
+        batch = [
+            ("empty.fit", b""),
+            ("junk.fit", b"\x00\x01 this is not a watch file \xff" * 10),
+            ("cut.gpx", gpx_bytes(start="2026-05-05T06:00:00Z")[:700]),
+            ("tuesday.gpx", gpx_bytes(start="2026-05-05T06:00:00Z")),
+            ("notime.gpx", gpx_bytes().replace(b"<time>", b"<x>").replace(b"</time>", b"</x>")),
+        ]
+        seen: list[tuple[int, int, str]] = []
+        outcomes = import_many(store, batch, len(batch), lambda d, t, n: seen.append((d, t, n)))
+        by_file = {o.file: o for o in outcomes}
+        assert [s[:2] for s in seen] == [(i, 5) for i in range(1, 6)]
+        assert by_file["tuesday.gpx"].status == IMPORTED
+        for bad in ("empty.fit", "junk.fit", "cut.gpx", "notime.gpx"):
+            assert by_file[bad].status == FAILED, bad
+            assert by_file[bad].message, bad
+        assert by_file["empty.fit"].message == "empty file"
+        assert "timestamps" in by_file["notime.gpx"].message
+        assert store.revision() == rev + 1  # only the good file wrote
+        assert store.activity_count() == 2
+        assert by_file["tuesday.gpx"].timezone_source == c.TZ_SOURCE_GPS
+
+
+def test_reupload_under_another_name_adds_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        data = gpx_bytes()
+        assert import_bytes(store, "a.gpx", data).status == IMPORTED
+        again = import_bytes(store, "copy of a.gpx", data)
+        assert again.status == ALREADY
+        assert store.activity_count() == 1
+
+
+def test_import_paths_walks_folders_and_reports_unreadable(tmp_path: Path) -> None:
+    folder = tmp_path / "runs"
+    (folder / "2026").mkdir(parents=True)
+    (folder / "2026" / "a.gpx").write_bytes(gpx_bytes(start="2026-05-04T06:00:00Z"))
+    (folder / "b.gpx").write_bytes(gpx_bytes(start="2026-05-06T06:00:00Z"))
+    (folder / "notes.txt").write_text("not an activity")
+    with Store(tmp_path / "s.duckdb") as store:
+        outcomes = import_paths(store, [folder, tmp_path / "missing.fit"])
+    assert [(o.file, o.status) for o in outcomes] == [
+        ("b.gpx", IMPORTED),
+        ("a.gpx", IMPORTED),
+        ("missing.fit", FAILED),
+    ] or sorted(o.file for o in outcomes) == ["a.gpx", "b.gpx", "missing.fit"]
+    assert next(o for o in outcomes if o.file == "missing.fit").message.startswith("cannot read")
+
+
+@pytest.mark.parametrize("wrapper", ["gz"])
+def test_gzipped_files_are_read(tmp_path: Path, wrapper: str) -> None:
+    import gzip
+
+    with Store(tmp_path / "s.duckdb") as store:
+        out = import_bytes(store, "run.gpx.gz", gzip.compress(gpx_bytes()))
+    assert out.status == IMPORTED, out.message
+    assert out.format == "gpx"
