@@ -1,0 +1,77 @@
+"""The dashboard in a real Chromium against a real `streamlit run`: upload, see charts, restart."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import CHROMIUM_ARGS, require_chromium, streamlit_server
+from tests.conftest import CORPUS, REPO
+
+pytestmark = pytest.mark.browser
+
+NAV = ["Overview", "Mileage", "Cadence", "Intensity", "Training load (ACWR)", "Activities"]
+CHARTS = {"Overview": 2, "Mileage": 4, "Cadence": 2, "Intensity": 2,
+          "Training load (ACWR)": 1, "Activities": 2}  # fmt: skip
+
+
+def _upload_files() -> list[Path]:
+    """A real device FIT and GPX from the corpus; the demo's own files where it is absent."""
+    fit = CORPUS / "fit" / "sportslib__fit_2067489619.fit"
+    gpx = CORPUS / "gpx" / "sportslib__gpx_garmin.gpx"
+    if fit.is_file() and gpx.is_file():
+        return [fit, gpx]
+    demo = REPO / "sample_data" / "demo"
+    return [sorted(demo.glob("*.fit"))[0], sorted(demo.glob("*.gpx"))[0]]
+
+
+def _visit(page, base: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    charts = page.locator('[data-testid="stPlotlyChart"] .main-svg')
+    charts.nth(CHARTS[title] - 1).wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0, title
+
+
+def test_upload_fit_and_gpx_then_every_page_draws(tmp_path: Path) -> None:
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    # `make run` builds the demo athlete first; so does this test
+    subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "demo", "--data-dir", str(tmp_path)],
+        check=True,
+        cwd=REPO,
+    )
+    files = _upload_files()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            with streamlit_server(tmp_path) as base:
+                page.goto(base)
+                page.get_by_text("Demo athlete.").first.wait_for(timeout=90_000)
+                page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
+                    timeout=60_000
+                )
+                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+                uploader.set_input_files([str(p) for p in files])
+                page.get_by_text("Imported 2 activities from 2 files").wait_for(timeout=120_000)
+                page.get_by_text("Showing your data").wait_for(timeout=30_000)
+                assert page.get_by_text("Demo athlete.").count() == 0
+                for title in NAV:
+                    _visit(page, base, title)
+                page.screenshot(path=str(tmp_path / "activities.png"), full_page=True)
+            # a restart keeps everything; the same files again add nothing
+            with streamlit_server(tmp_path) as base:
+                page.goto(base)
+                page.get_by_text("Showing your data (2 activities)").wait_for(timeout=90_000)
+                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+                uploader.set_input_files([str(p) for p in files])
+                page.get_by_text("2 files were already imported").wait_for(timeout=60_000)
+                page.get_by_text("Showing your data (2 activities)").wait_for(timeout=30_000)
+        finally:
+            browser.close()
