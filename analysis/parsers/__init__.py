@@ -81,6 +81,6 @@ def parse_bytes(data: bytes, name: str) -> tuple[str, list[ParsedActivity]]:
         from analysis.parsers.tcx import read_tcx
 
         return fmt, read_tcx(data, name)
-    from analysis.parsers.csv_reader import read_csv
+    from analysis.parsers.csv import read_csv
 
     return fmt, read_csv(data, name)
