@@ -60,6 +60,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _server_flags(port: int) -> list[str]:
+    flags = {
+        "server.port": str(port),
+        "server.address": "127.0.0.1",
+        "server.headless": "true",
+        "browser.gatherUsageStats": "false",
+        "server.fileWatcherType": "none",
+    }
+    return [arg for key, value in flags.items() for arg in (f"--{key}", value)]
+
+
 @contextmanager
 def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Start the dashboard exactly as a user would, and stop it afterwards."""
@@ -67,23 +78,7 @@ def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None) ->
     env = {**os.environ, "STRIDELOG_DATA_DIR": str(data_dir), **(extra_env or {})}
     log = open(data_dir / f"streamlit-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],  # fmt: skip
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), *_server_flags(port)],
         cwd=REPO,
         env=env,
         stdout=log,

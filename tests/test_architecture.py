@@ -64,9 +64,7 @@ def test_the_walk_sees_the_packages() -> None:
 def test_column_names_are_not_spelled_in_pages() -> None:
     from analysis import columns
 
-    names = {
-        v for k, v in vars(columns).items() if k.isupper() and isinstance(v, str) and "_" in v
-    }
+    names = {v for k, v in vars(columns).items() if k.isupper() and isinstance(v, str) and "_" in v}
     offenders = []
     for path in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -33,7 +33,7 @@ def test_parse_prints_one_json_object_per_file(
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert len(lines) == 2
     run, err = lines
-    assert FIELDS <= set(run)
+    assert set(run) >= FIELDS
     assert run["format"] == "gpx" and run["sport"] == "running"
     assert run["start_time_utc"] == "2026-05-04T06:00:00+00:00"
     assert run["start_time_local"] == "2026-05-04T08:00:00"  # Berlin, summer time, from GPS

@@ -33,7 +33,9 @@ def test_samples_round_trip_unchanged(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(back, act.samples)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     steps=st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=40),
     hr=st.lists(st.one_of(st.none(), st.integers(30, 220)), min_size=41, max_size=41),
@@ -41,7 +43,10 @@ def test_samples_round_trip_unchanged(tmp_path: Path) -> None:
 def test_any_tidy_frame_round_trips(tmp_path: Path, steps: list[int], hr: list[int | None]) -> None:
     times = pd.Timestamp("2026-01-01T00:00:00Z") + pd.to_timedelta(np.cumsum([0, *steps]), "s")
     raw = pd.DataFrame(
-        {c.TIMESTAMP: times, c.HEART_RATE_BPM: [np.nan if h is None else h for h in hr[: len(times)]]}
+        {
+            c.TIMESTAMP: times,
+            c.HEART_RATE_BPM: [np.nan if h is None else h for h in hr[: len(times)]],
+        }
     )
     samples = build_samples(raw)
     act = run_activity()
