@@ -1,0 +1,768 @@
+"""The demo athlete: 16 weeks of running in Berlin, written as FIT, GPX and CSV files.
+
+Usage::
+
+    python -m sample_data.generate [--out DIR]      # default: sample_data/demo
+
+The output is byte-identical on every run: every random draw comes from :class:`random.Random`
+seeded per run from :data:`DEMO_SEED` (string seeds are hashed, not ``hash()``-ed), the
+arithmetic is plain Python floats, every number is rounded to its file precision and written
+with a fixed format, and times are computed in ``Europe/Berlin`` explicitly, never in the
+machine's zone. Only :mod:`math`'s sines and exponentials come from the C library, whose
+last-bit differences between platforms sit far below that precision.
+
+The plan (:data:`WEEKS`) is written out by hand so its shape is easy to read: 3-4 build weeks
+ramping 5-8 % with a cutback of at least 20 % after them (weeks 5, 9 and 13), and one spike
+(week 12, about 60 % above week 11) that lifts the 7-day/28-day acute:chronic workload ratio
+above 1.5 for a few days. A coupled 7/28-day ratio only passes 1.5 when the spike week holds
+more than 1.8 times the mean of the three weeks before it, so the week-9 cutback sits inside the
+spike's 28-day window. The last weeks settle back to a ratio between 0.8 and 1.3.
+
+About 80 % of the running time is easy (HR below 80 % of max), the distribution Seiler found
+in well-trained endurance athletes. The heart-rate, cadence and GPS models are plain
+first-order lags and autoregressive noise tuned by eye to look like watch data; they are not
+published physiology.
+
+References
+----------
+Hulin BT, Gabbett TJ, Blanch P, et al. Spikes in acute workload are associated with increased
+injury risk in elite cricket fast bowlers. Br J Sports Med 2014;48:708-712.
+Gabbett TJ. The training-injury prevention paradox: should athletes be training smarter and
+harder? Br J Sports Med 2016;50:273-280.
+Seiler S. What is best practice for training intensity and duration distribution in endurance
+athletes? Int J Sports Physiol Perform 2010;5:276-291.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from analysis import columns as c
+from sample_data.fit_encoder import LAP_TRIGGER_DISTANCE, LAP_TRIGGER_MANUAL, encode_activity
+
+# ---- the athlete -------------------------------------------------------------------------------
+DEMO_MAX_HR = 190
+DEMO_RESTING_HR = 50
+DEMO_LTHR = 172
+DEMO_SEX = "male"
+DEMO_TIMEZONE = "Europe/Berlin"
+DEMO_HOME_LAT_DEG = 52.51
+DEMO_HOME_LON_DEG = 13.38
+DEMO_SEED = 20260727
+
+DEMO_WEEKS = 16
+DEMO_FIRST_DAY = date(2026, 7, 27)  # a Monday
+DEMO_LAST_DAY = DEMO_FIRST_DAY + timedelta(days=7 * DEMO_WEEKS - 1)  # Sunday 2026-11-15
+CUTBACK_WEEKS = (5, 9, 13)
+SPIKE_WEEK = 12
+SAMPLE_INTERVAL_S = 5.0
+"""Seconds between samples, like a watch's smart recording."""
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "demo"
+
+EASY = "easy"
+LONG = "long"
+INTERVALS = "intervals"
+TEMPO = "tempo"
+KINDS = (EASY, LONG, INTERVALS, TEMPO)
+
+FIT = "fit"
+GPX = "gpx"
+CSV = "csv"
+
+CSV_COLUMNS = (
+    c.TIMESTAMP,
+    c.LATITUDE_DEG,
+    c.LONGITUDE_DEG,
+    c.ALTITUDE_M,
+    c.DISTANCE_M,
+    c.SPEED_MPS,
+    c.HEART_RATE_BPM,
+    c.CADENCE_SPM,
+)
+"""The CSV header, in order (cadence in steps/min, both feet; times ISO-8601 UTC with Z)."""
+
+GPX_NS = "http://www.topografix.com/GPX/1/1"
+GPXTPX_NS = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
+
+_Run = tuple[int, str, float]
+WEEKS: tuple[tuple[_Run, ...], ...] = (
+    # (weekday: Monday = 0, kind, distance [km])
+    ((1, INTERVALS, 9), (2, EASY, 8), (4, EASY, 7), (6, LONG, 16)),
+    ((1, INTERVALS, 9), (2, EASY, 8), (4, EASY, 8.5), (6, LONG, 17)),
+    ((1, INTERVALS, 10), (2, EASY, 7), (3, EASY, 6), (5, EASY, 5), (6, LONG, 17)),
+    ((1, INTERVALS, 10), (2, EASY, 6), (3, TEMPO, 9), (5, EASY, 5), (6, LONG, 18)),
+    ((1, INTERVALS, 8), (3, EASY, 6), (5, EASY, 6), (6, LONG, 16)),  # cutback
+    ((1, INTERVALS, 10), (2, EASY, 8), (3, TEMPO, 10), (5, EASY, 6), (6, LONG, 17)),
+    ((1, INTERVALS, 11), (2, EASY, 9), (3, EASY, 8), (5, EASY, 7), (6, LONG, 19)),
+    ((1, INTERVALS, 11), (2, EASY, 9.5), (3, TEMPO, 11), (5, EASY, 6), (6, LONG, 20)),
+    ((1, INTERVALS, 8), (3, EASY, 6), (5, EASY, 6), (6, LONG, 16)),  # cutback
+    ((1, INTERVALS, 11), (2, EASY, 10), (3, TEMPO, 11), (5, EASY, 8.5), (6, LONG, 20)),
+    ((1, INTERVALS, 12), (2, EASY, 10), (3, EASY, 10), (5, EASY, 8), (6, LONG, 24)),
+    # the spike: a running-holiday week, six runs and back-to-back long days
+    ((1, EASY, 8), (2, INTERVALS, 14), (3, EASY, 17), (4, TEMPO, 15), (5, EASY, 20), (6, LONG, 28)),
+    ((1, EASY, 8), (3, EASY, 10), (5, EASY, 10), (6, LONG, 18)),  # cutback; DST ends on Sunday
+    ((1, INTERVALS, 11), (2, EASY, 10), (3, TEMPO, 11), (5, EASY, 8), (6, LONG, 22)),
+    ((1, INTERVALS, 12), (2, EASY, 11), (3, EASY, 10), (5, EASY, 9), (6, LONG, 23)),
+    ((1, INTERVALS, 12), (2, EASY, 11), (3, TEMPO, 12), (5, EASY, 9), (6, LONG, 24)),
+)
+"""The 16-week plan, one tuple of runs per week."""
+
+FORMAT_SHARES = ((FIT, 0.60), (GPX, 0.25), (CSV, 0.15))
+
+_FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_(easy|long|intervals|tempo)\.(fit|gpx|csv)$")
+
+
+# ---- the plan ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of the plan: when, what, how far, and which file format it is written in."""
+
+    week: int  # 1-based
+    day: date  # local calendar day
+    kind: str
+    distance_km: float
+    start_local: datetime  # tz-aware, Europe/Berlin
+    fmt: str
+
+    @property
+    def start_utc(self) -> datetime:
+        return self.start_local.astimezone(UTC)
+
+    @property
+    def utc_offset_s(self) -> int:
+        """Local time minus UTC at the start [s]: 7200 in summer time, 3600 after 2026-10-25."""
+        offset = self.start_local.utcoffset()
+        assert offset is not None
+        return int(offset.total_seconds())
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.day.isoformat()}_{self.kind}.{self.fmt}"
+
+    def rng(self) -> random.Random:
+        """This run's own random stream (string seeds are hashed with SHA-512: stable)."""
+        return random.Random(f"{DEMO_SEED}:{self.day.isoformat()}:{self.kind}")
+
+
+def _start_time(rng: random.Random, weekday: int, kind: str) -> time:
+    if kind == LONG:
+        minutes = 8 * 60 + 15 + rng.randrange(40)
+    elif kind in (INTERVALS, TEMPO):
+        minutes = 18 * 60 + 15 + rng.randrange(30)
+    elif weekday >= 5:
+        minutes = 9 * 60 + rng.randrange(60)
+    elif rng.random() < 0.5:
+        minutes = 6 * 60 + 30 + rng.randrange(45)
+    else:
+        minutes = 17 * 60 + 45 + rng.randrange(75)
+    return time(minutes // 60, minutes % 60, rng.randrange(60))
+
+
+def _formats(n: int) -> list[str]:
+    counts = [round(share * n) for _, share in FORMAT_SHARES[:-1]]
+    pool: list[str] = []
+    for (fmt, _), count in zip(FORMAT_SHARES[:-1], counts, strict=True):
+        pool += [fmt] * count
+    pool += [FORMAT_SHARES[-1][0]] * (n - len(pool))
+    random.Random(DEMO_SEED).shuffle(pool)
+    return pool
+
+
+def plan() -> list[PlannedRun]:
+    """Every run of the 16 weeks in date order.
+
+    Formats are dealt from a shuffled pool (60 % FIT, 25 % GPX, 15 % CSV); the run on the day
+    summer time ends is always FIT, so one file shows the offset change.
+    """
+    zone = ZoneInfo(DEMO_TIMEZONE)
+    slots: list[tuple[int, date, str, float]] = []
+    for week, week_runs in enumerate(WEEKS, start=1):
+        for weekday, kind, km in week_runs:
+            day = DEMO_FIRST_DAY + timedelta(days=7 * (week - 1) + weekday)
+            slots.append((week, day, kind, float(km)))
+    formats = _formats(len(slots))
+    dst_day = next(i for i, s in enumerate(slots) if s[1] == date(2026, 10, 25))
+    if formats[dst_day] != FIT:
+        swap = min((i for i, f in enumerate(formats) if f == FIT), key=lambda i: abs(i - dst_day))
+        formats[dst_day], formats[swap] = formats[swap], formats[dst_day]
+    runs: list[PlannedRun] = []
+    for (week, day, kind, km), fmt in zip(slots, formats, strict=True):
+        rng = random.Random(f"{DEMO_SEED}:start:{day.isoformat()}")
+        start = datetime.combine(day, _start_time(rng, day.weekday(), kind), tzinfo=zone)
+        runs.append(PlannedRun(week, day, kind, km, start, fmt))
+    return runs
+
+
+def weekly_plan_km() -> list[float]:
+    """Planned distance of each week [km], week 1 first."""
+    return [float(sum(km for _, _, km in week_runs)) for week_runs in WEEKS]
+
+
+# ---- terrain, routes, GPS ----------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def _to_deg(east_m: float, north_m: float) -> tuple[float, float]:
+    lat = DEMO_HOME_LAT_DEG + math.degrees(north_m / EARTH_RADIUS_M)
+    lon = DEMO_HOME_LON_DEG + math.degrees(
+        east_m / (EARTH_RADIUS_M * math.cos(math.radians(DEMO_HOME_LAT_DEG)))
+    )
+    return lat, lon
+
+
+def terrain_m(east_m: float, north_m: float) -> float:
+    """Ground height [m] at a point ``east_m``, ``north_m`` [m] from home.
+
+    A smooth, gently rolling surface between about 26 and 46 m (the Berlin glacial valley),
+    so a route run twice climbs the same hills.
+    """
+    x, y = east_m, north_m
+    return (
+        36.0
+        + 5.5 * math.sin(x / 900.0 + 0.4) * math.cos(y / 1300.0 - 0.8)
+        + 3.0 * math.sin((x + 0.6 * y) / 520.0 + 1.9)
+        + 1.5 * math.cos((0.8 * x - y) / 310.0 + 0.3)
+    )
+
+
+@dataclass
+class Route:
+    """A polyline in metres east/north of home, walked by distance along it."""
+
+    east: list[float]
+    north: list[float]
+    along: list[float] = field(default_factory=list)
+    out_and_back: bool = False
+
+    def __post_init__(self) -> None:
+        self.along = [0.0]
+        for i in range(1, len(self.east)):
+            step = math.hypot(self.east[i] - self.east[i - 1], self.north[i] - self.north[i - 1])
+            self.along.append(self.along[-1] + step)
+
+    @property
+    def length_m(self) -> float:
+        return self.along[-1]
+
+    def at(self, s_m: float) -> tuple[float, float]:
+        """Position after ``s_m`` metres of running (turning back, or lapping, at the end)."""
+        length = self.length_m
+        if self.out_and_back:
+            s_m = s_m % (2 * length)
+            s_m = 2 * length - s_m if s_m > length else s_m
+        else:
+            s_m = s_m % length
+        i = min(bisect_right(self.along, s_m), len(self.along) - 1)
+        a = self.along[i - 1]
+        span = self.along[i] - a
+        f = (s_m - a) / span if span > 0 else 0.0
+        return (
+            self.east[i - 1] + f * (self.east[i] - self.east[i - 1]),
+            self.north[i - 1] + f * (self.north[i] - self.north[i - 1]),
+        )
+
+
+def _loop(rng: random.Random, perimeter_m: float) -> Route:
+    """A closed loop through home: a circle bent by a few low harmonics, plus street-scale wiggle."""
+    harmonics = [(k, rng.uniform(0.0, a), rng.uniform(0.0, 2 * math.pi)) for k, a in _LOOP_SHAPE]
+    turn = rng.choice((-1.0, 1.0))
+    theta0 = rng.uniform(0.0, 2 * math.pi)
+    n = 720
+
+    def radius(theta: float) -> float:
+        return 1.0 + sum(a * math.cos(k * theta + p) for k, a, p in harmonics)
+
+    unit_e: list[float] = []
+    unit_n: list[float] = []
+    for i in range(n + 1):
+        theta = theta0 + turn * 2 * math.pi * i / n
+        r = radius(theta)
+        unit_e.append(r * math.cos(theta))
+        unit_n.append(r * math.sin(theta))
+    unit = Route(unit_e, unit_n)
+    scale = perimeter_m / unit.length_m
+    # shift so the loop starts (and ends) at home
+    e0, n0 = unit_e[0] * scale, unit_n[0] * scale
+    return Route([e * scale - e0 for e in unit_e], [v * scale - n0 for v in unit_n])
+
+
+_LOOP_SHAPE = (
+    (2, 0.16),
+    (3, 0.10),
+    (4, 0.05),
+    (5, 0.04),
+    (7, 0.03),
+    (11, 0.02),
+    (17, 0.012),
+    (23, 0.008),
+)
+
+
+def _out_and_back(rng: random.Random, one_way_m: float) -> Route:
+    """A path leaving home on a wandering heading (a river bank, a canal path) and back."""
+    heading = rng.uniform(0.0, 2 * math.pi)
+    mean_heading = heading
+    east, north = [0.0], [0.0]
+    step = 20.0
+    for _ in range(math.ceil(one_way_m / step)):
+        # the heading wanders but is pulled back to its mean, so the path does not curl up
+        heading += rng.gauss(0.0, 0.06) + 0.05 * (mean_heading - heading)
+        east.append(east[-1] + step * math.cos(heading))
+        north.append(north[-1] + step * math.sin(heading))
+    return Route(east, north, out_and_back=True)
+
+
+def _route(rng: random.Random, distance_m: float) -> Route:
+    if rng.random() < 0.45:
+        return _out_and_back(rng, distance_m / 2)
+    laps = 1 if distance_m <= 12_000 else rng.choice((1, 2, 3))
+    return _loop(rng, distance_m / laps)
+
+
+class _AR1:
+    """A first-order autoregressive noise: smooth wander with a set spread and memory."""
+
+    def __init__(self, rng: random.Random, sigma: float, memory_s: float) -> None:
+        self.rng = rng
+        self.phi = math.exp(-SAMPLE_INTERVAL_S / memory_s)
+        self.kick = sigma * math.sqrt(1 - self.phi**2)
+        self.value = rng.gauss(0.0, sigma)
+
+    def step(self) -> float:
+        self.value = self.phi * self.value + self.rng.gauss(0.0, self.kick)
+        return self.value
+
+
+# ---- physiology --------------------------------------------------------------------------------
+
+_HR_AT_SPEED = ((0.0, 95.0), (2.0, 118.0), (2.8, 136.0), (3.3, 150.0), (3.8, 164.0), (4.3, 170.0))
+"""Steady-state heart rate [1/min] at running speed [m/s] for this athlete in week 1."""
+
+FITNESS_GAIN_MPS_PER_WEEK = 0.008
+"""Speed gained per week at the same heart rate [m/s]."""
+
+
+def steady_heart_rate(speed_mps: float, week: int) -> float:
+    """Heart rate [1/min] the athlete settles at when running at ``speed_mps`` in ``week``."""
+    v = max(0.0, speed_mps - FITNESS_GAIN_MPS_PER_WEEK * (week - 1))
+    points = _HR_AT_SPEED
+    for (v0, h0), (v1, h1) in pairwise(points):
+        if v <= v1:
+            return h0 + (h1 - h0) * (v - v0) / (v1 - v0)
+    (v0, h0), (v1, h1) = points[-2], points[-1]
+    return h1 + (h1 - h0) * (v - v1) / (v1 - v0)
+
+
+def cadence_at_speed(speed_mps: float) -> float:
+    """Running cadence [steps/min, both feet]: about 166 at easy pace, 185 at 3:50 min/km."""
+    return 166.0 + 12.5 * (speed_mps - 2.8)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a run at one intended speed; ``lap`` starts a new lap where it begins."""
+
+    distance_m: float
+    speed_mps: float
+    lap: bool = False
+
+
+def _segments(run: PlannedRun, rng: random.Random) -> tuple[list[Segment], str]:
+    """The intended speeds along the run, and a short title for it."""
+    w = run.week
+    easy = 2.80 + FITNESS_GAIN_MPS_PER_WEEK * (w - 1) + rng.gauss(0.0, 0.04)
+    total = run.distance_km * 1000.0
+    if run.kind == EASY:
+        return [Segment(total, easy)], f"Easy run {run.distance_km:g} km"
+    if run.kind == LONG:
+        return [Segment(total, easy - 0.05)], f"Long run {run.distance_km:g} km"
+    if run.kind == TEMPO:
+        tempo_m = total - 3000.0
+        tempo = 3.70 + FITNESS_GAIN_MPS_PER_WEEK * (w - 1) + rng.gauss(0.0, 0.02)
+        parts = [Segment(1500.0, easy), Segment(tempo_m, tempo), Segment(1500.0, easy)]
+        return parts, f"Tempo {tempo_m / 1000:g} km"
+    rep_m, max_reps = (800.0, 6) if w % 2 else (1000.0, 5)
+    rep_speed = (4.30 if rep_m == 800 else 4.18) + FITNESS_GAIN_MPS_PER_WEEK * (w - 1)
+    recovery_m = 400.0
+    reps = min(max_reps, int((total - 3000.0 + recovery_m) // (rep_m + recovery_m)))
+    warm = (total - reps * rep_m - (reps - 1) * recovery_m) / 2
+    parts = [Segment(warm, easy, lap=True)]
+    for i in range(reps):
+        parts.append(Segment(rep_m, rep_speed + rng.gauss(0.0, 0.03), lap=True))
+        if i < reps - 1:
+            parts.append(Segment(recovery_m, 2.4, lap=True))
+    parts.append(Segment(warm, easy, lap=True))
+    return parts, f"Intervals {reps} x {rep_m:g} m"
+
+
+@dataclass
+class SimulatedRun:
+    """A run as the watch recorded it."""
+
+    run: PlannedRun
+    title: str
+    samples: list[dict[str, Any]]
+    lap_starts: list[int]
+    lap_trigger: int
+
+
+def simulate(run: PlannedRun) -> SimulatedRun:
+    """Record ``run``: one sample every 5 s with position, altitude, distance, speed, HR, cadence.
+
+    Speed follows the plan's segments with a slow wander, slows on climbs and stops at a few
+    traffic lights on easy runs. Heart rate chases a steady state set by speed (and fitness)
+    with a lag, drifts up with time (more on long runs), runs a little higher in the summer heat
+    and in the spike fortnight. Cadence follows speed. GPS positions carry a correlated error of
+    about 2 m; distance is the watch's own, along the true path.
+    """
+    rng = run.rng()
+    segments, title = _segments(run, rng)
+    total = sum(s.distance_m for s in segments)
+    route = _route(rng, total)
+    ends = []
+    acc = 0.0
+    for seg in segments:
+        acc += seg.distance_m
+        ends.append(acc)
+
+    stops: list[tuple[float, int]] = []
+    if run.kind in (EASY, LONG):
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            stops.append((rng.uniform(1000.0, total - 1000.0), rng.randrange(2, 9)))
+    stops.sort()
+
+    days_in = (run.day - DEMO_FIRST_DAY).days
+    heat = 3.0 * max(0.0, 1.0 - days_in / 70.0)
+    fatigue = 2.0 if run.week in (SPIKE_WEEK, SPIKE_WEEK + 1) else 0.0
+    hr_offset = heat + fatigue + rng.gauss(0.0, 1.5)
+    drift_per_min = 0.15 if run.kind == LONG else 0.05
+    cadence_offset = rng.gauss(0.0, 1.5)
+    start_e, start_n = rng.uniform(-30.0, 30.0), rng.uniform(-30.0, 30.0)
+
+    speed_noise = _AR1(rng, 0.025, 90.0)
+    hr_noise = _AR1(rng, 1.0, 20.0)
+    cad_noise = _AR1(rng, 1.2, 15.0)
+    gps_e, gps_n = _AR1(rng, 2.0, 40.0), _AR1(rng, 2.0, 40.0)
+    baro = _AR1(rng, 0.3, 60.0)
+    rise = 1 - math.exp(-SAMPLE_INTERVAL_S / 25.0)
+    fall = 1 - math.exp(-SAMPLE_INTERVAL_S / 70.0)
+    accel = 1 - math.exp(-SAMPLE_INTERVAL_S / 6.0)
+
+    samples: list[dict[str, Any]] = []
+    lap_starts: list[int] = []
+    t0 = run.start_utc
+    dist = 0.0
+    speed = 0.6 * segments[0].speed_mps
+    hr = 92.0 + rng.uniform(0.0, 8.0)
+    seg_index = 0
+    reps_done = 0
+    standing = 0
+    next_lap_m = 1000.0
+    step = 0
+    while True:
+        while seg_index < len(segments) - 1 and dist >= ends[seg_index]:
+            seg_index += 1
+            if segments[seg_index].lap:
+                lap_starts.append(step)
+            if segments[seg_index - 1].speed_mps > 4.0:
+                reps_done += 1
+        if run.kind != INTERVALS and dist >= next_lap_m:
+            lap_starts.append(step)
+            next_lap_m += 1000.0
+        if stops and standing == 0 and dist >= stops[0][0]:
+            standing = stops.pop(0)[1]
+
+        east, north = route.at(dist)
+        east, north = east + start_e, north + start_n
+        ahead_e, ahead_n = route.at(dist + 10.0)
+        behind_e, behind_n = route.at(max(0.0, dist - 10.0))
+        grade = (terrain_m(ahead_e, ahead_n) - terrain_m(behind_e, behind_n)) / 20.0
+
+        minutes = step * SAMPLE_INTERVAL_S / 60.0
+        if standing > 0:
+            speed = 0.0
+            target_hr = 100.0
+        else:
+            wanted = segments[seg_index].speed_mps * (1.0 + speed_noise.step())
+            wanted *= min(1.2, max(0.8, 1.0 - 3.0 * grade))
+            speed += (wanted - speed) * accel
+            effort = speed * (1.0 + 8.0 * grade)
+            target_hr = steady_heart_rate(effort, run.week) + hr_offset
+            target_hr += drift_per_min * minutes + 0.4 * reps_done
+        hr += (target_hr - hr) * (rise if target_hr > hr else fall)
+        heart = round(hr + hr_noise.step())
+        cadence = (
+            0 if speed < 0.5 else round(cadence_at_speed(speed) + cadence_offset + cad_noise.step())
+        )
+        lat, lon = _to_deg(east + gps_e.step(), north + gps_n.step())
+        altitude = terrain_m(east, north) + baro.step()
+        samples.append(
+            {
+                c.TIMESTAMP: t0 + timedelta(seconds=step * SAMPLE_INTERVAL_S),
+                c.LATITUDE_DEG: round(lat, 7),
+                c.LONGITUDE_DEG: round(lon, 7),
+                c.ALTITUDE_M: round(altitude * 5) / 5,
+                c.DISTANCE_M: round(dist, 2),
+                c.SPEED_MPS: round(speed, 3),
+                c.HEART_RATE_BPM: heart,
+                c.CADENCE_SPM: cadence,
+            }
+        )
+        if dist >= total:
+            break
+        if standing > 0:
+            standing -= 1
+        else:
+            dist = min(total, dist + speed * SAMPLE_INTERVAL_S)
+        step += 1
+    trigger = LAP_TRIGGER_MANUAL if run.kind == INTERVALS else LAP_TRIGGER_DISTANCE
+    lap_starts = sorted({i for i in lap_starts if 0 < i < len(samples) - 1})
+    return SimulatedRun(run, title, samples, lap_starts, trigger)
+
+
+# ---- writers -----------------------------------------------------------------------------------
+
+
+def _iso_z(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_fit(sim: SimulatedRun) -> bytes:
+    return encode_activity(
+        sim.samples,
+        utc_offset_s=sim.run.utc_offset_s,
+        start_utc=sim.run.start_utc,
+        sport=c.SPORT_RUNNING,
+        lap_starts=sim.lap_starts,
+        lap_trigger=sim.lap_trigger,
+    )
+
+
+def to_gpx(sim: SimulatedRun) -> bytes:
+    """GPX 1.1 with Garmin's TrackPointExtension v1 (hr; cad per leg, as Garmin exports it)."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<gpx version="1.1" creator="Stridelog demo athlete" xmlns="{GPX_NS}"'
+        f' xmlns:gpxtpx="{GPXTPX_NS}">',
+        "  <metadata>",
+        f"    <time>{_iso_z(sim.run.start_utc)}</time>",
+        "  </metadata>",
+        "  <trk>",
+        f"    <name>{sim.title}</name>",
+        f"    <type>{c.SPORT_RUNNING}</type>",
+        "    <trkseg>",
+    ]
+    for s in sim.samples:
+        lines.append(
+            f'      <trkpt lat="{s[c.LATITUDE_DEG]:.7f}" lon="{s[c.LONGITUDE_DEG]:.7f}">'
+            f"<ele>{s[c.ALTITUDE_M]:.1f}</ele><time>{_iso_z(s[c.TIMESTAMP])}</time>"
+            "<extensions><gpxtpx:TrackPointExtension>"
+            f"<gpxtpx:hr>{s[c.HEART_RATE_BPM]}</gpxtpx:hr>"
+            f"<gpxtpx:cad>{s[c.CADENCE_SPM] // 2}</gpxtpx:cad>"
+            "</gpxtpx:TrackPointExtension></extensions></trkpt>"
+        )
+    lines += ["    </trkseg>", "  </trk>", "</gpx>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def to_csv(sim: SimulatedRun) -> bytes:
+    """One row per sample under :data:`CSV_COLUMNS`."""
+    lines = [",".join(CSV_COLUMNS)]
+    for s in sim.samples:
+        lines.append(
+            f"{_iso_z(s[c.TIMESTAMP])},{s[c.LATITUDE_DEG]:.7f},{s[c.LONGITUDE_DEG]:.7f},"
+            f"{s[c.ALTITUDE_M]:.1f},{s[c.DISTANCE_M]:.2f},{s[c.SPEED_MPS]:.3f},"
+            f"{s[c.HEART_RATE_BPM]},{s[c.CADENCE_SPM]}"
+        )
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+_WRITERS = {FIT: to_fit, GPX: to_gpx, CSV: to_csv}
+
+
+def acute_chronic_ratio(daily_km: Sequence[float]) -> list[float | None]:
+    """Acute:chronic workload ratio of each day: 7-day mean load over 28-day mean load.
+
+    Rolling means over calendar days, rest days counted as zero, the 28-day window including
+    the 7 acute days ("coupled"); ``None`` until 28 days exist or while the chronic load is 0.
+
+    References
+    ----------
+    Hulin BT, Gabbett TJ, Blanch P, et al. Spikes in acute workload are associated with
+    increased injury risk in elite cricket fast bowlers. Br J Sports Med 2014;48:708-712.
+    Gabbett TJ. The training-injury prevention paradox: should athletes be training smarter and
+    harder? Br J Sports Med 2016;50:273-280 (a ratio above 1.5 as the "danger zone").
+    """
+    out: list[float | None] = []
+    for i in range(len(daily_km)):
+        if i < 27:
+            out.append(None)
+            continue
+        acute = sum(daily_km[i - 6 : i + 1]) / 7
+        chronic = sum(daily_km[i - 27 : i + 1]) / 28
+        out.append(acute / chronic if chronic > 0 else None)
+    return out
+
+
+def _reference_week(week: int) -> int:
+    """The last week before ``week`` that is not a cutback (what a build week ramps on)."""
+    ref = week - 1
+    while ref in CUTBACK_WEEKS:
+        ref -= 1
+    return ref
+
+
+def readme(sims: Sequence[SimulatedRun]) -> str:
+    """The demo folder's README: the athlete, the plan week by week, the formats.
+
+    The figures it quotes (weekly km, the acute:chronic ratio, the easy share) are computed
+    from the simulated runs, so the text cannot drift from the files.
+    """
+    runs = [s.run for s in sims]
+    n_days = (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1
+    daily = [0.0] * n_days
+    for sim in sims:
+        daily[(sim.run.day - DEMO_FIRST_DAY).days] += sim.samples[-1][c.DISTANCE_M] / 1000
+    weekly = [sum(daily[7 * i : 7 * i + 7]) for i in range(DEMO_WEEKS)]
+    ratio = acute_chronic_ratio(daily)
+    high = [i for i, r in enumerate(ratio) if r is not None and r > 1.5]
+    peak = max(r for r in ratio if r is not None)
+    last_week = [r for r in ratio[-7:] if r is not None]
+    heart = [s[c.HEART_RATE_BPM] for sim in sims for s in sim.samples]
+    easy_pct = 100 * sum(h < 0.8 * DEMO_MAX_HR for h in heart) / len(heart)
+    counts = {fmt: sum(r.fmt == fmt for r in runs) for fmt in (FIT, GPX, CSV)}
+    out = [
+        "# The demo athlete",
+        "",
+        "Generated by `python -m sample_data.generate` (`make demo`); do not edit by hand. The",
+        "script is deterministic: running it again gives these files byte for byte, and a test",
+        "checks that it does.",
+        "",
+        "## Athlete",
+        "",
+        f"- Male runner living in Berlin (runs start near {DEMO_HOME_LAT_DEG} N, "
+        f"{DEMO_HOME_LON_DEG} E), local time {DEMO_TIMEZONE}.",
+        f"- Max HR {DEMO_MAX_HR} bpm, resting HR {DEMO_RESTING_HR} bpm, LTHR {DEMO_LTHR} bpm.",
+        "- Easy runs at about 5:50 min/km and HR 130-145, one long run every Sunday with HR",
+        "  drifting up, one interval session a week (6 x 800 m or 5 x 1000 m with 400 m jogs,",
+        "  HR 170-182 in the reps), a tempo run in some weeks. Pace at the same HR improves a",
+        "  little every week; HR runs a few beats higher in the August heat.",
+        "- Cadence follows pace: about 164-172 steps/min easy, 180-188 in the reps.",
+        "",
+        f"## Plan: {DEMO_FIRST_DAY} to {DEMO_LAST_DAY} ({DEMO_WEEKS} weeks)",
+        "",
+        "Change is against the week before; after a cutback, also against the last full week.",
+        "",
+        "| week | Monday | runs | km | change | note |",
+        "| ---: | --- | ---: | ---: | ---: | --- |",
+    ]
+    for i, km in enumerate(weekly):
+        week = i + 1
+        monday = DEMO_FIRST_DAY + timedelta(days=7 * i)
+        change = f"{100 * (km / weekly[i - 1] - 1):+.0f} %" if i else ""
+        ref = _reference_week(week)
+        if i and ref != week - 1:
+            change += f" ({100 * (km / weekly[ref - 1] - 1):+.0f} % on week {ref})"
+        note = ""
+        if week in CUTBACK_WEEKS:
+            note = "cutback"
+        if week == SPIKE_WEEK:
+            note = "**load spike**"
+        if week == SPIKE_WEEK + 1:
+            note += "; summer time ends on Sunday 25 October"
+        out.append(f"| {week} | {monday} | {len(WEEKS[i])} | {km:.1f} | {change} | {note} |")
+    first_high = DEMO_FIRST_DAY + timedelta(days=high[0])
+    last_high = DEMO_FIRST_DAY + timedelta(days=high[-1])
+    out += [
+        "",
+        "- Build weeks ramp 5-8 % on the last full week before them; a cutback (weeks "
+        + ", ".join(str(w) for w in CUTBACK_WEEKS)
+        + ") is at",
+        "  least 20 % lighter than the week before it.",
+        f"- Week {SPIKE_WEEK} is a running-holiday week, "
+        f"{100 * (weekly[SPIKE_WEEK - 1] / weekly[SPIKE_WEEK - 2] - 1):.0f} % above "
+        f"week {SPIKE_WEEK - 1}.",
+        "  The acute:chronic workload ratio on distance (7-day over 28-day rolling mean, rest",
+        f"  days as zero) is above 1.5 on {len(high)} days, {first_high} to {last_high}, "
+        f"peaking at {peak:.2f}.",
+        "  A ratio whose 28 days include the acute week only passes 1.5 when a week holds 1.8",
+        f"  times the mean of the three before it: the week-{CUTBACK_WEEKS[1]} cutback inside "
+        "that window",
+        f"  makes it possible. In the last 7 days the ratio is "
+        f"{min(last_week):.2f}-{max(last_week):.2f}.",
+        f"- {easy_pct:.0f} % of running time is easy (HR below 80 % of max, "
+        f"{0.8 * DEMO_MAX_HR:.0f} bpm).",
+        "",
+        "## Files",
+        "",
+        f"{len(runs)} runs, one file each, named `<local date>_<kind>.<format>`: "
+        f"{counts[FIT]} FIT, {counts[GPX]} GPX, {counts[CSV]} CSV.",
+        "",
+        "- FIT: file_id, timer events, a record every 5 s, laps (1 km auto laps, or one per",
+        "  warm-up, rep, jog and cool-down), session and activity. `activity.local_timestamp`",
+        "  carries the UTC offset of the day: +2 h until 24 October, +1 h from 25 October.",
+        "- GPX 1.1 with Garmin's TrackPointExtension v1 (`gpxtpx:hr`, `gpxtpx:cad` per leg,",
+        "  as Garmin exports it) and `<type>running</type>`; no distance.",
+        "- CSV, times in UTC (ISO-8601 with Z), cadence in steps/min (both feet), header:",
+        f"  `{','.join(CSV_COLUMNS)}`",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def generate(out_dir: Path) -> list[Path]:
+    """Write every demo file (and README.md) into ``out_dir``; return the paths written.
+
+    Demo files in ``out_dir`` that the current plan no longer makes are removed; other files
+    are left alone.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    runs = plan()
+    wanted = {r.file_name for r in runs}
+    for old in sorted(out_dir.iterdir()):
+        if _FILE_NAME.match(old.name) and old.name not in wanted:
+            old.unlink()
+    written: list[Path] = []
+    sims: list[SimulatedRun] = []
+    for run in runs:
+        sim = simulate(run)
+        path = out_dir / run.file_name
+        path.write_bytes(_WRITERS[run.fmt](sim))
+        written.append(path)
+        sims.append(sim)
+    notes = out_dir / "README.md"
+    notes.write_bytes(readme(sims).encode("utf-8"))
+    written.append(notes)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sample_data.generate", description="Write the demo athlete's files."
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    args = parser.parse_args(argv)
+    paths = generate(args.out)
+    size = sum(p.stat().st_size for p in paths)
+    print(f"wrote {len(paths)} files ({size / 1e6:.1f} MB) to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
