@@ -4,16 +4,16 @@ import streamlit as st
 
 from pages import _common as ui
 
-st.set_page_config(page_title="Stridelog", page_icon="🏃", layout="wide")
+st.set_page_config(page_title="Stridelog", page_icon=":material/directions_run:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
-    st.Page("pages/mileage.py", title="Mileage", icon="📏"),
-    st.Page("pages/cadence.py", title="Cadence", icon="👟"),
-    st.Page("pages/intensity.py", title="Intensity", icon="❤️"),
-    st.Page("pages/training_load.py", title="Training load (ACWR)", icon="⚖️"),
-    st.Page("pages/activities.py", title="Activities", icon="🗂️"),
-    st.Page("pages/settings.py", title="Settings", icon="⚙️"),
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
+    st.Page("pages/mileage.py", title="Mileage", icon=":material/straighten:"),
+    st.Page("pages/cadence.py", title="Cadence", icon=":material/directions_run:"),
+    st.Page("pages/intensity.py", title="Intensity", icon=":material/favorite:"),
+    st.Page("pages/training_load.py", title="Training load (ACWR)", icon=":material/monitor_heart:"),
+    st.Page("pages/activities.py", title="Activities", icon=":material/list:"),
+    st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
 ]
 
 page = st.navigation(PAGES)

@@ -159,6 +159,7 @@ def intensity_data(store: Store, settings: AthleteSettings) -> dict[str, Any]:
 def activity_table(store: Store) -> pd.DataFrame:
     """Every activity, duplicates included and marked, newest first."""
     acts = store.activities(include_duplicates=True)
+    acts[c.NAME] = acts[c.NAME].fillna(acts[c.SOURCE_NAME])
     acts[c.DISTANCE_KM] = acts[c.DISTANCE_M] / 1000.0
     speed = acts[c.AVG_SPEED_MPS]
     acts[c.PACE_S_PER_KM] = np.where(speed > 0, 1000.0 / speed, np.nan)

@@ -163,7 +163,7 @@ def page_context() -> tuple[Source, AthleteSettings, tuple[Any, ...]]:
         st.info(
             "**Demo athlete.** You are looking at generated sample data, not yours. "
             "Upload your own FIT, GPX, TCX or CSV files in the sidebar and the demo steps aside.",
-            icon="🧪",
+            icon=":material/science:",
         )
     return src, s, _key(s)
 
@@ -175,7 +175,7 @@ def chart(fig: Any, key: str, how_to_read: str) -> None:
 
 
 def empty_state(what: str) -> None:
-    st.info(f"No {what} yet. Upload runs in the sidebar to fill this page.", icon="📭")
+    st.info(f"No {what} yet. Upload runs in the sidebar to fill this page.", icon=":material/inbox:")
 
 
 # ---- sidebar: upload ----------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def sidebar() -> None:
     src = source()
     with st.sidebar:
         if src.is_demo:
-            st.caption("🧪 Showing the **demo athlete**")
+            st.caption(":material/science: Showing the **demo athlete**")
         else:
             st.caption(f"Showing **your data** ({src.store.activity_count()} activities)")
         nonce = st.session_state.setdefault("upload_nonce", 0)
