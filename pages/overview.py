@@ -61,9 +61,15 @@ with right:
 
 st.subheader("Latest activities")
 latest = data["latest"]
-DISTANCE = "distance"
-table = latest.assign(**{DISTANCE: latest[c.DISTANCE_M] / 1000.0 * f})
-cols = [c.START_TIME_LOCAL, c.NAME, c.SPORT, DISTANCE, c.MOVING_TIME_S, c.AVG_HEART_RATE_BPM]
+DISTANCE, MOVING = "distance", "moving"
+table = latest.assign(
+    **{
+        DISTANCE: latest[c.DISTANCE_M] / 1000.0 * f,
+        MOVING: latest[c.MOVING_TIME_S].map(units.format_duration),
+        c.NAME: latest[c.NAME].fillna(latest[c.SOURCE_NAME]),
+    }
+)
+cols = [c.START_TIME_LOCAL, c.NAME, c.SPORT, DISTANCE, MOVING, c.AVG_HEART_RATE_BPM]
 st.dataframe(
     table[cols],
     hide_index=True,
@@ -75,7 +81,7 @@ st.dataframe(
         c.NAME: "Name",
         c.SPORT: "Sport",
         DISTANCE: st.column_config.NumberColumn(f"Distance [{u}]", format="%.2f"),
-        c.MOVING_TIME_S: st.column_config.NumberColumn("Moving time [s]", format="%d"),
+        MOVING: st.column_config.TextColumn("Moving time"),
         c.AVG_HEART_RATE_BPM: st.column_config.NumberColumn("Avg HR [bpm]", format="%.0f"),
     },
 )

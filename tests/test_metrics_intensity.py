@@ -107,7 +107,7 @@ def test_weekly_time_in_zones_long_format() -> None:
 
 def test_easy_hard_split() -> None:
     tiz = time_in_zones(samples([100.0, 130.0, 150.0, 190.0], [60.0, 180.0, 40.0, 20.0]), ZONES)
-    split = easy_hard_split(tiz, easy_zones("hrmax"))
+    split = easy_hard_split(tiz, ["Z1", "Z2"])
     assert split["easy_s"] == 240.0
     assert split["hard_s"] == 60.0
     assert split["easy_pct"] == pytest.approx(80.0)

@@ -79,7 +79,15 @@ def test_bad_model_or_settings_raise() -> None:
         easy_zones("polar")
 
 
-@pytest.mark.parametrize("model", ["hrmax", "hrr", "lthr"])
-def test_easy_zones_are_the_two_lowest(model: str) -> None:
-    names = list(hr_zones(model, MAX, REST, LTHR)[c.ZONE])
-    assert easy_zones(model) == names[:2] == ["Z1", "Z2"]
+@pytest.mark.parametrize(
+    ("model", "ceiling_bpm"),
+    # max 200, rest 50, LTHR 170: 80 % HRmax = 160; 50 + 0.7 × 150 = 155; 0.9 × 170 = 153
+    [("hrmax", 160.0), ("hrr", 155.0), ("lthr", 153.0)],
+)
+def test_easy_zones_end_near_the_first_ventilatory_threshold(
+    model: str, ceiling_bpm: float
+) -> None:
+    zones = hr_zones(model, MAX, REST, LTHR).set_index(c.ZONE)
+    easy = easy_zones(model)
+    assert easy[0] == "Z1"
+    assert zones.loc[easy[-1], c.ZONE_HIGH_BPM] == pytest.approx(ceiling_bpm)

@@ -128,9 +128,11 @@ def easy_zones(model: str) -> list[str]:
     """The zones that count as easy in an 80/20 (polarised) intensity split.
 
     Rule: "easy" is Seiler's low-intensity zone, below the first ventilatory (aerobic)
-    threshold. In a five-zone %HRmax or %HRR model that is Z1–Z2; in Friel's %LTHR running
-    zones it is also Z1–Z2 (below 90 % LTHR: Friel's recovery and aerobic zones). Everything
-    from Z3 up counts as hard (moderate and high intensity together).
+    threshold (VT1), which Seiler (2010) places at about 80 % of HRmax (his zones 1–2 of the
+    five-zone scale end at 82 % HRmax). The zone edge nearest to it in each model is the easy
+    ceiling: %HRmax → Z1–Z3 (below 80 % HRmax); %HRR → Z1–Z2 (below 70 % HRR, which is
+    78–80 % HRmax for typical resting HRs); Friel's %LTHR → Z1–Z2 (below 90 % LTHR, Friel's
+    recovery and aerobic zones). Everything above counts as hard (moderate and high together).
 
     Parameters
     ----------
@@ -153,4 +155,4 @@ def easy_zones(model: str) -> list[str]:
     """
     if model not in ZONE_MODELS:
         raise ValueError(f"zone model must be one of {ZONE_MODELS}, not {model!r}")
-    return ["Z1", "Z2"]
+    return ["Z1", "Z2", "Z3"] if model == "hrmax" else ["Z1", "Z2"]

@@ -1,0 +1,859 @@
+"""FIT activity files to :class:`~analysis.parsers.base.ParsedActivity`, through ``fitparse``.
+
+Rules
+-----
+- One :class:`ParsedActivity` per ``session`` message (``leg`` counts them through the file): a
+  triathlon gives its swim, transitions, ride and run. With several sessions, a record belongs to
+  the last session that started at or before it, so every record lands in exactly one leg (a
+  pause between legs stays with the earlier leg). A file without sessions (cut short before the
+  watch wrote its summary) is one activity over all its records.
+- Record fields map to our columns through :data:`RECORD_FIELDS`; ``enhanced_speed`` and
+  ``enhanced_altitude`` win over ``speed`` and ``altitude`` where both are present.
+  Coordinates are semicircles: degrees = semicircles x 180 / 2**31.
+- Cadence: FIT counts one leg for on-foot sports (strides per minute), so running, walking and
+  hiking get ``cadence_spm = 2 x (cadence + fractional_cadence)`` and a fix note. For every
+  other sport the field is pedal revolutions or swim strokes, not steps, and ``cadence_spm``
+  stays NaN. A ``generic``/``training`` session counts as on foot when its sub-sport (treadmill,
+  trail ...) or the file's ``sport`` message says so.
+- Sport, distance, elapsed and timer time come from the session (``total_distance``,
+  ``total_elapsed_time``, ``total_timer_time``; the timer stops on pause, so it is the moving
+  time). Without a timer time the timer ``event`` messages give it; without those it stays None
+  and the summary derives it from speed. Without an elapsed time: first to last record.
+- Local time: the ``activity`` message's ``local_timestamp`` minus its ``timestamp`` is the UTC
+  offset, rounded to 15 minutes (None when absent or outside UTC-12..UTC+14). An offset of
+  exactly zero on a leg with GPS fixes is left None: some writers copy the UTC time into
+  ``local_timestamp`` (COROS), and the zone at the first fix is then the better source (it
+  still gives +00:00 where that is the true local time).
+- Heart rate kept in ``hr`` messages (pool swims, HRM-Pro, HRM plugins) is merged into the
+  records that have none; see :func:`merge_heart_rate`.
+- Chained files (several FIT files back to back) are read part by part. A part without a
+  ``file_id`` continues the one before (Garmin writes swim HR that way). A part that is damaged
+  (bad header, CRC mismatch, undecodable message) is dropped with a fix note when another part
+  still holds an activity; when none does the file is refused with the first part's reason.
+  Parts of another file type (settings after an activity) are skipped.
+- A file cut short (the transfer or the watch stopped mid-write) keeps the records read before
+  the cut, with a fix note; it is refused as "truncated FIT file" only when no record survives.
+  A CRC mismatch or an undefined local message type is refused: the bytes are known to be wrong
+  and, for the latter, everything after the bad message is unreadable.
+- Times below 0x10000000 are seconds since the device powered on (FR70 and other watches
+  without a set clock). When the ``activity`` message pairs such a time with an absolute
+  ``local_timestamp``, the activity is placed on the local clock, its UTC offset unknown
+  (``start_time_local`` is set, timestamps carry local wall-clock time); otherwise refused.
+- Non-activity files (``file_id.type`` settings, workout, weight, monitoring, course ...) and
+  files with fewer than two timed records are refused as "not an activity file".
+- Developer fields are ignored (their names and units are not standardised).
+
+References
+----------
+Garmin, *FIT Protocol* and *FIT Profile* (FIT SDK 21.x), https://developer.garmin.com/fit/ :
+file header and CRC, chained files, compressed timestamps, system time below 0x10000000,
+semicircles, ``hr`` message ``event_timestamp_12`` packing.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import fitparse
+import numpy as np
+import pandas as pd
+from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
+from fitparse.records import DevFieldDefinition
+from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
+
+from analysis import columns as c
+from analysis.errors import ParseError, SchemaError
+from analysis.parsers.base import ParsedActivity
+from analysis.schema import build_samples
+
+FORMAT_FIT = "fit"
+
+RECORD_FIELDS: dict[str, str] = {
+    "timestamp": c.TIMESTAMP,  # [s since 1989-12-31 UTC]
+    "position_lat": c.LATITUDE_DEG,  # [semicircles]
+    "position_long": c.LONGITUDE_DEG,  # [semicircles]
+    "distance": c.DISTANCE_M,  # [m], cumulative
+    "enhanced_speed": c.SPEED_MPS,  # [m/s], wins over speed
+    "speed": c.SPEED_MPS,  # [m/s]
+    "enhanced_altitude": c.ALTITUDE_M,  # [m], wins over altitude
+    "altitude": c.ALTITUDE_M,  # [m]
+    "heart_rate": c.HEART_RATE_BPM,  # [1/min]
+    "cadence": c.CADENCE_SPM,  # one leg [1/min] when on foot; rpm or strokes otherwise
+    "fractional_cadence": c.CADENCE_SPM,  # [1/min], added to cadence
+    "power": c.POWER_W,  # [W]
+}
+"""FIT ``record`` field name to our column. Where two fields feed one column, the first listed
+wins (``enhanced_*``), except ``fractional_cadence``, which is added to ``cadence``."""
+
+FIT_SPORTS: dict[str, str] = {
+    "running": c.SPORT_RUNNING,
+    "walking": c.SPORT_WALKING,
+    "hiking": c.SPORT_HIKING,
+    "cycling": c.SPORT_CYCLING,
+    "e_biking": c.SPORT_CYCLING,
+    "swimming": c.SPORT_SWIMMING,
+}
+"""FIT ``sport`` enum to our vocabulary; every other value becomes ``other``."""
+
+FIT_SUB_SPORTS: dict[str, str] = {
+    "treadmill": c.SPORT_RUNNING,
+    "street": c.SPORT_RUNNING,
+    "trail": c.SPORT_RUNNING,
+    "track": c.SPORT_RUNNING,
+    "indoor_running": c.SPORT_RUNNING,
+    "indoor_walking": c.SPORT_WALKING,
+    "casual_walking": c.SPORT_WALKING,
+    "speed_walking": c.SPORT_WALKING,
+}
+"""Sub-sports that say "on foot" when the session's sport is only ``generic``/``training``."""
+
+VAGUE_FIT_SPORTS = frozenset({"generic", "training", "fitness_equipment", "all"})
+"""Session sports that do not say what was done; the sub-sport or the file's sport decides."""
+
+ON_FOOT = frozenset({c.SPORT_RUNNING, c.SPORT_WALKING, c.SPORT_HIKING})
+"""Sports whose FIT cadence counts one leg's strides."""
+
+FIT_EPOCH_S = 631_065_600
+"""1989-12-31 00:00:00 UTC as a Unix time [s]: FIT ``date_time`` counts from there."""
+
+SYSTEM_TIME_LIMIT = 0x10000000
+"""FIT ``date_time`` values below this are seconds since device power-on, not clock time."""
+
+SEMICIRCLE_DEG = 180.0 / 2**31
+"""Degrees per semicircle."""
+
+OFFSET_STEP_S = 900
+"""UTC offsets are rounded to 15 minutes (every zone in use is a multiple of it)."""
+
+MAX_OFFSET_S = (-12 * 3600, 14 * 3600)
+"""The offsets zones in use span; a ``local_timestamp`` outside this range is a placeholder."""
+
+HR_STEP_S = 0.25
+"""``hr`` readings are repeated at this interval over the gap to the next one [s] ..."""
+
+HR_MAX_REPEATS = 20
+"""... at most this many times (5 s), as the FIT SDK does before merging them into records."""
+
+EVENT_TIMESTAMP_UNITS = 1024
+"""``hr.event_timestamp`` counts 1/1024 s."""
+
+_TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
+
+# global message numbers of the FIT profile
+_FILE_ID, _SPORT, _SESSION, _LAP, _RECORD, _EVENT, _ACTIVITY, _HR = 0, 12, 18, 19, 20, 21, 34, 132
+
+_REASON_EMPTY = "empty file"
+_REASON_HEADER = "not a FIT file (bad header)"
+_REASON_TRUNCATED = "truncated FIT file"
+_REASON_CRC = "FIT file CRC mismatch (file is corrupt)"
+_REASON_UNDEFINED = "FIT file uses an undefined message type (file is corrupt)"
+_REASON_CORRUPT = "FIT file is corrupt (a message could not be decoded)"
+
+_SLOTS: tuple[str, ...] = tuple(RECORD_FIELDS)
+_SLOT = {fit_name: i for i, fit_name in enumerate(_SLOTS)}
+
+
+def _slot_by_field() -> dict[Any, int]:
+    """Record slot for each of fitparse's profile field objects (compared by identity).
+
+    Component fields (``speed`` expanded from ``compressed_speed_distance``, ``enhanced_speed``
+    from ``speed``) point at the same profile objects, and the timestamp of a compressed-time
+    header at ``FIELD_TYPE_TIMESTAMP``; developer fields never match.
+    """
+    fields = MESSAGE_TYPES[_RECORD].fields
+    slots = {f: _SLOT[f.name] for f in fields.values() if f.name in _SLOT}
+    slots[FIELD_TYPE_TIMESTAMP] = _SLOT["timestamp"]
+    return slots
+
+
+_SLOT_BY_FIELD = _slot_by_field()
+
+
+@dataclass
+class _Part:
+    """What one chained part (or a whole plain file) holds, values as decoded."""
+
+    file_type: Any = None
+    has_file_id: bool = False
+    records: list[list[Any]] = field(default_factory=list)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    laps: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    sports: list[dict[str, Any]] = field(default_factory=list)
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    hr: list[dict[str, Any]] = field(default_factory=list)
+
+    def extend(self, other: _Part) -> None:
+        """Append a continuation part (chained without its own ``file_id``)."""
+        self.records.extend(other.records)
+        self.sessions.extend(other.sessions)
+        self.laps.extend(other.laps)
+        self.events.extend(other.events)
+        self.sports.extend(other.sports)
+        self.activities.extend(other.activities)
+        self.hr.extend(other.hr)
+
+
+def _values(message: Any) -> dict[str, Any]:
+    """Native field values of a message by name; a subfield also under its parent's name."""
+    out: dict[str, Any] = {}
+    for fd in message.fields:
+        if fd.field is None or isinstance(fd.field_def, DevFieldDefinition):
+            continue
+        if fd.value is None:
+            continue
+        out.setdefault(fd.field.name, fd.value)
+        if fd.parent_field is not None:
+            out.setdefault(fd.parent_field.name, fd.value)
+    return out
+
+
+def _hr_values(message: Any) -> dict[str, Any]:
+    """An ``hr`` message's fields as stored (raw integers, arrays as tuples).
+
+    fitparse expands ``event_timestamp_12`` with an accumulator that does not start from the
+    anchor message's ``event_timestamp``, so those expansions are ignored and the packed bytes
+    are decoded in :func:`heart_rate_beats`.
+    """
+    out: dict[str, Any] = {}
+    for fd in message.fields:
+        if fd.field_def is None or fd.field is None or fd.raw_value is None:
+            continue
+        out[fd.field.name] = fd.raw_value
+    return out
+
+
+def _decode_part(part: bytes) -> tuple[_Part, str | None]:
+    """Decode one FIT part; returns what was read and the reason decoding stopped early."""
+    out = _Part()
+    slot_by_field = _SLOT_BY_FIELD
+    width = len(_SLOTS)
+    records = out.records
+    try:
+        with warnings.catch_warnings():
+            # fitparse warns about misaligned fields and cut files; both are handled here
+            warnings.simplefilter("ignore")
+            # the bare decoder: values scaled and enums named, dates left as FIT seconds
+            # (fitparse's data processors would build a datetime per field and halve the speed)
+            fit = fitparse.FitFileDecoder(io.BytesIO(part), check_developer_data=False)
+            for message in fit.get_messages():
+                num = message.def_mesg.mesg_num
+                if num == _RECORD:
+                    row: list[Any] = [None] * width
+                    for fd in message.fields:
+                        slot = slot_by_field.get(fd.field)
+                        if slot is None or fd.value is None:
+                            continue
+                        # a field the file wrote wins over one expanded from another field
+                        # (``enhanced_speed`` also comes out of ``speed``'s components)
+                        if row[slot] is None or fd.field_def is not None:
+                            row[slot] = fd.value
+                    records.append(row)
+                elif num == _HR:
+                    out.hr.append(_hr_values(message))
+                elif num == _EVENT:
+                    out.events.append(_values(message))
+                elif num == _LAP:
+                    out.laps.append(_values(message))
+                elif num == _SESSION:
+                    out.sessions.append(_values(message))
+                elif num == _ACTIVITY:
+                    out.activities.append(_values(message))
+                elif num == _SPORT:
+                    out.sports.append(_values(message))
+                elif num == _FILE_ID:
+                    if not out.has_file_id:
+                        out.file_type = _values(message).get("type")
+                    out.has_file_id = True
+    except FitEOFError:
+        return out, _REASON_TRUNCATED
+    except FitCRCError:
+        return out, _REASON_CRC
+    except FitHeaderError:
+        return out, _REASON_HEADER
+    except FitParseError as err:
+        if "invalid local message type" in str(err):
+            return out, _REASON_UNDEFINED
+        return out, _REASON_CORRUPT
+    except Exception:
+        # fitparse trips over some corrupt bytes with struct/Key/Index errors: same meaning
+        return out, _REASON_CORRUPT
+    return out, None
+
+
+def split_chained(data: bytes) -> tuple[list[bytes], int]:
+    """Cut a FIT file into its chained parts by their headers.
+
+    Returns
+    -------
+    tuple
+        The parts (the last one may be cut short) and how many bytes after the last part do not
+        start a FIT header (0 when the file ends cleanly or with zero padding).
+    """
+    parts: list[bytes] = []
+    pos = 0
+    while pos < len(data):
+        rest = data[pos:]
+        header_size = rest[0]
+        if len(rest) < 12 or header_size < 12 or rest[8:12] != b".FIT":
+            return parts, 0 if not rest.strip(b"\x00") else len(rest)
+        (data_size,) = struct.unpack_from("<I", rest, 4)
+        end = pos + header_size + data_size + 2  # the file CRC closes every part
+        parts.append(data[pos:end])
+        pos = end
+    return parts, 0
+
+
+def _to_unix(fit_seconds: Any, shift: float) -> float:
+    """A FIT ``date_time`` as Unix seconds; device-relative times moved by ``shift``."""
+    if not isinstance(fit_seconds, int | float) or fit_seconds < 0:
+        return math.nan
+    if fit_seconds < SYSTEM_TIME_LIMIT:
+        if math.isnan(shift):
+            return math.nan
+        return float(fit_seconds) + shift + FIT_EPOCH_S
+    return float(fit_seconds) + FIT_EPOCH_S
+
+
+def _utc(unix_s: float) -> pd.Timestamp:
+    return pd.Timestamp(unix_s, unit="s", tz="UTC")
+
+
+def _floats(values: Sequence[Any]) -> np.ndarray:
+    """A column of decoded values as float64; None, arrays and text become NaN."""
+    series = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
+    return np.asarray(series.to_numpy(dtype="float64", na_value=np.nan))
+
+
+def _unpack_12bit(packed: Sequence[int], count: int) -> list[int]:
+    """The 12-bit values packed little-endian, least significant bits first."""
+    number = int.from_bytes(bytes(packed), "little")
+    available = len(packed) * 8 // 12
+    return [(number >> (12 * i)) & 0xFFF for i in range(min(count, available))]
+
+
+def heart_rate_beats(hr_messages: Iterable[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """Heart rate readings of ``hr`` messages as absolute times.
+
+    An anchor message carries ``timestamp`` (+ ``fractional_timestamp`` or ``time256``), one
+    ``event_timestamp`` and one ``filtered_bpm``; the messages after it carry up to eight
+    readings, their event times as 12-bit counters of 1/1024 s packed into
+    ``event_timestamp_12`` (or as full ``event_timestamp`` arrays). Each counter continues the
+    previous one (it wraps every 4 s), so a reading's time is the anchor time plus its event
+    time minus the anchor's event time.
+
+    Parameters
+    ----------
+    hr_messages
+        Raw field values by name, as stored in the file (``event_timestamp`` in 1/1024 s,
+        ``fractional_timestamp`` in 1/32768 s, ``time256`` in 1/256 s).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Reading times [FIT s] and heart rates [1/min], in file order.
+    """
+    times: list[float] = []
+    bpms: list[float] = []
+    anchor_time: float | None = None
+    anchor_event = 0
+    counter = 0
+    for msg in hr_messages:
+        bpm_raw = msg.get("filtered_bpm")
+        readings = list(bpm_raw) if isinstance(bpm_raw, tuple) else [bpm_raw]
+        event_raw = msg.get("event_timestamp")
+        if msg.get("timestamp") is not None:
+            events = list(event_raw) if isinstance(event_raw, tuple) else [event_raw]
+            if len(events) != 1 or not isinstance(events[0], int):
+                anchor_time = None
+                continue
+            fraction = 0.0
+            if isinstance(msg.get("fractional_timestamp"), int):
+                fraction = msg["fractional_timestamp"] / 32768
+            elif isinstance(msg.get("time256"), int):
+                fraction = msg["time256"] / 256
+            anchor_time = float(msg["timestamp"]) + fraction
+            anchor_event = counter = events[0]
+            stamps = [counter]
+        elif anchor_time is None:
+            continue
+        elif isinstance(msg.get("event_timestamp_12"), tuple):
+            stamps = []
+            for value in _unpack_12bit(msg["event_timestamp_12"], len(readings)):
+                step = (counter & ~0xFFF) + value
+                if value < (counter & 0xFFF):
+                    step += 0x1000
+                counter = step
+                stamps.append(counter)
+        elif event_raw is not None:
+            events = list(event_raw) if isinstance(event_raw, tuple) else [event_raw]
+            # full 32-bit counters wrap too; count them forward from the anchor
+            stamps = [
+                anchor_event + ((e - anchor_event) % 2**32) for e in events if isinstance(e, int)
+            ]
+            if stamps:
+                counter = stamps[-1]
+        else:
+            continue
+        for stamp, bpm in zip(stamps, readings, strict=False):
+            if isinstance(bpm, int):
+                times.append(anchor_time + (stamp - anchor_event) / EVENT_TIMESTAMP_UNITS)
+                bpms.append(float(bpm))
+    return np.asarray(times, dtype="float64"), np.asarray(bpms, dtype="float64")
+
+
+def merge_heart_rate(
+    record_times: np.ndarray, beat_times: np.ndarray, beat_bpm: np.ndarray
+) -> np.ndarray:
+    """Heart rate for each record from ``hr`` readings, the way the FIT SDK merges them.
+
+    Each reading is first repeated every :data:`HR_STEP_S` over the gap to the next reading,
+    at most :data:`HR_MAX_REPEATS` times (so a reading counts for up to 5 s, in proportion to
+    the time it stood for). A record at time t then takes the mean of those values after the
+    previous record and up to t (the first record: within the second before it), rounded half
+    up to a whole beat; with none in that window it gets none.
+
+    Parameters
+    ----------
+    record_times
+        Record times [s], ascending.
+    beat_times, beat_bpm
+        Reading times [s] (same clock) and heart rates [1/min], any order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Heart rate per record [1/min], NaN where no reading is near.
+
+    References
+    ----------
+    Garmin FIT SDK, ``HrMesgUtils`` (``merge_heart_rates`` and ``expand_heart_rates`` in the
+    Python SDK ``garmin_fit_sdk/hr_mesg_utils.py``).
+    """
+    out = np.full(len(record_times), np.nan)
+    if len(record_times) == 0 or len(beat_times) == 0:
+        return out
+    order = np.argsort(beat_times, kind="stable")
+    times = beat_times[order]
+    bpm = beat_bpm[order]
+    # repeats of reading i fill the gap to reading i + 1: at i's time + k x step, k = 1..n
+    gaps = np.diff(times)
+    repeats = np.zeros(len(times), dtype=np.int64)
+    repeats[:-1] = np.clip(np.ceil(gaps / HR_STEP_S - 1e-9) - 1, 0, HR_MAX_REPEATS)
+    source = np.repeat(np.arange(len(times)), repeats + 1)
+    first_of = np.concatenate([[0], np.cumsum(repeats + 1)[:-1]])
+    k = np.arange(len(source)) - np.repeat(first_of, repeats + 1)
+    expanded_times = times[source] + k * HR_STEP_S
+    expanded_bpm = bpm[source]
+
+    starts = np.concatenate([[record_times[0] - 1.0], record_times[:-1]])
+    lo = np.searchsorted(expanded_times, starts, side="right")
+    hi = np.searchsorted(expanded_times, record_times, side="right")
+    sums = np.concatenate([[0.0], np.cumsum(expanded_bpm)])
+    count = hi - lo
+    has = count > 0
+    out[has] = np.floor((sums[hi[has]] - sums[lo[has]]) / count[has] + 0.5)
+    return out
+
+
+def _local_offset(activity: dict[str, Any] | None) -> int | None:
+    """UTC offset [s] from the ``activity`` message, rounded to 15 minutes."""
+    if activity is None:
+        return None
+    utc = activity.get("timestamp")
+    local = activity.get("local_timestamp")
+    if not isinstance(utc, int) or not isinstance(local, int):
+        return None
+    if utc < SYSTEM_TIME_LIMIT or local < SYSTEM_TIME_LIMIT:
+        return None
+    offset = round((local - utc) / OFFSET_STEP_S) * OFFSET_STEP_S
+    if not MAX_OFFSET_S[0] <= offset <= MAX_OFFSET_S[1]:
+        return None
+    return int(offset)
+
+
+def _relative_shift(activity: dict[str, Any] | None) -> float:
+    """Seconds to add to device-relative times to reach local clock time; NaN if unknown."""
+    if activity is None:
+        return math.nan
+    utc = activity.get("timestamp")
+    local = activity.get("local_timestamp")
+    if isinstance(utc, int) and isinstance(local, int) and utc < SYSTEM_TIME_LIMIT <= local:
+        return float(local - utc)
+    return math.nan
+
+
+def _sport_of(session: dict[str, Any], file_sport: str | None) -> str:
+    """Our sport for a session: its sport, else its sub-sport, else the file's sport."""
+    sport = session.get("sport")
+    if isinstance(sport, str) and sport in FIT_SPORTS:
+        return FIT_SPORTS[sport]
+    if sport is None or sport in VAGUE_FIT_SPORTS:
+        sub = session.get("sub_sport")
+        if isinstance(sub, str) and sub in FIT_SUB_SPORTS:
+            return FIT_SUB_SPORTS[sub]
+        if file_sport is not None:
+            return file_sport
+    return c.SPORT_OTHER
+
+
+def _file_sport(part: _Part) -> str | None:
+    """The one sport the file's ``sport`` messages (or laps) name, if they agree on one."""
+    named = {_sport_of(m, None) for m in part.sports}
+    if not named:
+        named = {_sport_of(m, None) for m in part.laps if m.get("sport") is not None}
+    named.discard(c.SPORT_OTHER)
+    return named.pop() if len(named) == 1 else None
+
+
+def _timer_seconds(events: list[tuple[float, bool]], t0: float, t1: float) -> float | None:
+    """Seconds the timer ran between t0 and t1, from (time, is_start) timer events."""
+    if not events:
+        return None
+    running = not events[0][1]  # a file that opens with a stop was running before it
+    total = 0.0
+    last = t0
+    for when, is_start in events:
+        clipped = min(max(when, t0), t1)
+        if running:
+            total += clipped - last
+        last = clipped
+        running = is_start
+    if running:
+        total += t1 - last
+    return total
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _cadence_spm(whole: Any, fraction: Any) -> float | None:
+    base = _number(whole)
+    if base is None:
+        return None
+    return 2.0 * (base + (_number(fraction) or 0.0))
+
+
+@dataclass
+class _Leg:
+    """One session (or the whole file when it has none) with its time span [Unix s]."""
+
+    start: float
+    session: dict[str, Any]
+
+
+class _Activity:
+    """Turns one activity part (with its continuations) into parsed legs."""
+
+    def __init__(self, part: _Part, name: str, fixes: list[str]) -> None:
+        self.part = part
+        self.name = name
+        self.fixes = list(fixes)
+        self.activity = part.activities[-1] if part.activities else None
+        self.shift = _relative_shift(self.activity)
+        self.utc_offset = _local_offset(self.activity)
+        self.file_sport = _file_sport(part)
+        self.relative = 0  # records with device-relative times
+
+    def time(self, fit_seconds: Any) -> float:
+        return _to_unix(fit_seconds, self.shift)
+
+    def times(self, fit_seconds: np.ndarray) -> np.ndarray:
+        """:meth:`time` for an array (NaN stays NaN); counts the device-relative ones."""
+        relative = (fit_seconds >= 0) & (fit_seconds < SYSTEM_TIME_LIMIT)
+        self.relative += int(relative.sum())
+        unix = np.where(fit_seconds >= 0, fit_seconds + FIT_EPOCH_S, np.nan)
+        return np.where(relative, unix + self.shift, unix)
+
+    def columns(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Record times [Unix s, ascending] and each record field as floats, in that order."""
+        rows = self.part.records
+        table: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else []
+        times = self.times(_floats(table[_SLOT["timestamp"]]) if rows else np.zeros(0))
+        if self.relative and not math.isnan(self.shift):
+            self.fixes.append(
+                "the watch wrote times counted from its power-on: placed on the clock by the "
+                "activity's local time (UTC offset unknown, times shown as local)"
+            )
+        keep = np.flatnonzero(np.isfinite(times))
+        keep = keep[np.argsort(times[keep], kind="stable")]
+        values = {
+            fit_name: _floats(table[slot])[keep] if rows else np.zeros(0)
+            for fit_name, slot in _SLOT.items()
+            if fit_name != "timestamp"
+        }
+        return times[keep], values
+
+    def session_legs(self) -> list[_Leg]:
+        """Sessions with a usable start time, in time order."""
+        legs = []
+        for session in self.part.sessions:
+            start = self.time(session.get("start_time"))
+            if math.isfinite(start):
+                legs.append(_Leg(start, session))
+        return sorted(legs, key=lambda leg: leg.start)
+
+    def timer_events(self) -> list[tuple[float, bool]]:
+        marks = []
+        for e in self.part.events:
+            if e.get("event") != "timer" or e.get("event_type") not in _TIMER_STOPS | {"start"}:
+                continue
+            when = self.time(e.get("timestamp"))
+            if math.isfinite(when):
+                marks.append((when, e.get("event_type") == "start"))
+        return sorted(marks, key=lambda m: m[0])
+
+    def check_timed(self, times: np.ndarray) -> None:
+        """Refuse, with the reason, a file without two distinct record times."""
+        if len(np.unique(times)) >= 2:
+            return
+        if len(times):
+            raise ParseError(self.name, "not an activity file (it holds only one timed record)")
+        if not self.part.records:
+            raise ParseError(self.name, "not an activity file (it holds no records)")
+        if self.relative:
+            raise ParseError(
+                self.name,
+                "FIT file has no clock time (the watch wrote times counted from its power-on "
+                "and no local time to place them)",
+            )
+        raise ParseError(self.name, "not an activity file (its records carry no time)")
+
+    def build(self, first_leg: int) -> list[ParsedActivity]:
+        times, values = self.columns()
+        legs = self.session_legs()
+        if not legs:
+            self.check_timed(times)
+            # no usable session (cut before the summary was written): one activity
+            session = self.part.sessions[0] if len(self.part.sessions) == 1 else {}
+            legs = [_Leg(float(times[0]), session)]
+        elif not len(times):
+            self.fixes.append("the records carry no time: only the session summary is kept")
+
+        speed = np.where(
+            np.isfinite(values["enhanced_speed"]), values["enhanced_speed"], values["speed"]
+        )
+        altitude = np.where(
+            np.isfinite(values["enhanced_altitude"]),
+            values["enhanced_altitude"],
+            values["altitude"],
+        )
+        heart_rate = values["heart_rate"]
+        filled = np.zeros(len(times), dtype=bool)
+        if self.part.hr:
+            beat_times, beat_bpm = heart_rate_beats(self.part.hr)
+            beat_unix = self.times(beat_times)
+            merged = merge_heart_rate(times, beat_unix, beat_bpm)
+            filled = ~np.isfinite(heart_rate) & np.isfinite(merged)
+            heart_rate = np.where(filled, merged, heart_rate)
+
+        channels = {
+            c.LATITUDE_DEG: values["position_lat"] * SEMICIRCLE_DEG,
+            c.LONGITUDE_DEG: values["position_long"] * SEMICIRCLE_DEG,
+            c.DISTANCE_M: values["distance"],
+            c.SPEED_MPS: speed,
+            c.ALTITUDE_M: altitude,
+            c.HEART_RATE_BPM: heart_rate,
+            c.POWER_W: values["power"],
+        }
+        strides = values["cadence"] + np.nan_to_num(values["fractional_cadence"], nan=0.0)
+
+        starts = np.array([leg.start for leg in legs])
+        # a record belongs to the last leg started at or before it (earlier ones: the first)
+        owner = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, None)
+        timer = self.timer_events()
+        out = []
+        for index, leg in enumerate(legs):
+            rows = np.flatnonzero(owner == index)
+            out.append(
+                self._leg(leg, first_leg + index, times[rows], channels, strides, rows, timer)
+            )
+            if filled[rows].any():
+                out[-1].fixes.append("heart rate merged from hr messages")
+        return out
+
+    def _leg(
+        self,
+        leg: _Leg,
+        number: int,
+        times: np.ndarray,
+        channels: dict[str, np.ndarray],
+        strides: np.ndarray,
+        rows: np.ndarray,
+        timer: list[tuple[float, bool]],
+    ) -> ParsedActivity:
+        s = leg.session
+        sport = _sport_of(s, self.file_sport)
+        fixes = list(self.fixes)
+        raw = {key: values[rows] for key, values in channels.items()}
+        raw[c.TIMESTAMP] = pd.to_datetime(times, unit="s", utc=True)
+        on_foot = sport in ON_FOOT
+        if on_foot:
+            raw[c.CADENCE_SPM] = 2.0 * strides[rows]
+            if np.isfinite(raw[c.CADENCE_SPM]).any():
+                fixes.append("cadence doubled from strides/min to steps/min")
+        try:
+            samples = build_samples(pd.DataFrame(raw))
+        except (SchemaError, ValueError, OverflowError) as err:
+            raise ParseError(self.name, f"FIT samples are unusable: {err}") from err
+
+        start = leg.start
+        elapsed = _number(s.get("total_elapsed_time"))
+        if elapsed is None and len(times) > 1:
+            elapsed = float(times[-1] - times[0])
+        moving = _number(s.get("total_timer_time"))
+        if moving is None and len(times):
+            moving = _timer_seconds(timer, start, max(float(times[-1]), start))
+        avg_cadence = None
+        if on_foot:
+            avg_cadence = _cadence_spm(s.get("avg_cadence"), s.get("avg_fractional_cadence"))
+        local_start = None
+        if not math.isnan(self.shift):
+            local_start = _utc(start).tz_localize(None)
+        offset = self.utc_offset
+        if offset == 0 and samples[c.LATITUDE_DEG].notna().any():
+            offset = None
+        return ParsedActivity(
+            source_name=self.name,
+            format=FORMAT_FIT,
+            sport=sport,
+            start_time_utc=_utc(start),
+            samples=samples,
+            utc_offset_s=offset,
+            start_time_local=local_start,
+            duration_s=elapsed,
+            moving_time_s=moving,
+            distance_m=_number(s.get("total_distance")),
+            avg_heart_rate_bpm=_number(s.get("avg_heart_rate")),
+            max_heart_rate_bpm=_number(s.get("max_heart_rate")),
+            avg_cadence_spm=avg_cadence,
+            elevation_gain_m=_number(s.get("total_ascent")),
+            leg=number,
+            laps=self._laps(leg.start, s),
+            fixes=fixes,
+        )
+
+    def _laps(self, start: float, session: dict[str, Any]) -> pd.DataFrame | None:
+        """Laps whose start lies in the leg's span, as lap_start, duration_s, distance_m."""
+        end = start + (_number(session.get("total_elapsed_time")) or math.inf)
+        rows = []
+        for lap in self.part.laps:
+            lap_start = self.time(lap.get("start_time"))
+            if not math.isfinite(lap_start) or not start - 1 <= lap_start < end:
+                continue
+            duration = _number(lap.get("total_elapsed_time"))
+            if duration is None:
+                duration = _number(lap.get("total_timer_time"))
+            rows.append((lap_start, duration, _number(lap.get("total_distance"))))
+        if not rows:
+            return None
+        rows.sort(key=lambda r: r[0])
+        return pd.DataFrame(
+            {
+                c.LAP_START: pd.to_datetime([r[0] for r in rows], unit="s", utc=True),
+                c.DURATION_S: pd.Series([r[1] for r in rows], dtype="float64"),
+                c.DISTANCE_M: pd.Series([r[2] for r in rows], dtype="float64"),
+            }
+        )
+
+
+def _type_name(file_type: Any) -> str:
+    return file_type if isinstance(file_type, str) else f"unknown ({file_type})"
+
+
+def read_fit(data: bytes, name: str) -> list[ParsedActivity]:
+    """Read a FIT file: one activity per session, chained parts included.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    name
+        The file name, for messages and ``source_name``.
+
+    Returns
+    -------
+    list of ParsedActivity
+        One per session (``leg`` numbers them), samples in SI units, ``cadence_spm`` in steps
+        per minute for on-foot sports and NaN otherwise.
+
+    Raises
+    ------
+    ParseError
+        Empty, not FIT, truncated before any record, CRC mismatch, undefined message type,
+        not an activity; the reason in plain words. No other exception leaves this function.
+    """
+    if not data:
+        raise ParseError(name, _REASON_EMPTY)
+    try:
+        return _read(data, name)
+    except ParseError:
+        raise
+    except Exception as err:
+        # the last guard: whatever slipped through is still a file we cannot use
+        raise ParseError(name, f"FIT file could not be read ({type(err).__name__})") from err
+
+
+def _read(data: bytes, name: str) -> list[ParsedActivity]:
+    parts, junk = split_chained(data)
+    if not parts:
+        raise ParseError(name, _REASON_HEADER)
+    fixes: list[str] = []
+    groups: list[_Part] = []
+    first_error: str | None = None
+    for index, raw_part in enumerate(parts):
+        part, error = _decode_part(raw_part)
+        if error is not None:
+            first_error = first_error or error
+            if error != _REASON_TRUNCATED:
+                if len(parts) > 1:
+                    fixes.append(f"ignored chained FIT part {index + 1} of {len(parts)}: {error}")
+                continue
+            if part.records:
+                fixes.append(
+                    f"truncated FIT file: kept the {len(part.records)} records read before "
+                    "the cut (its checksum could not be verified)"
+                )
+            elif len(parts) > 1:
+                fixes.append(f"ignored chained FIT part {index + 1} of {len(parts)}: {error}")
+        if part.has_file_id or not groups:
+            groups.append(part)
+        else:
+            groups[-1].extend(part)
+    if junk:
+        fixes.append(f"ignored {junk} bytes after the FIT data that do not start a FIT part")
+
+    activities = [g for g in groups if g.file_type in (None, "activity")]
+    if not activities:
+        other = [g.file_type for g in groups if g.file_type is not None]
+        if other:
+            raise ParseError(name, f"not an activity file (FIT file type: {_type_name(other[0])})")
+        raise ParseError(name, first_error or "not an activity file (it holds no records)")
+
+    out: list[ParsedActivity] = []
+    errors: list[ParseError] = []
+    for group in activities:
+        if not group.records and not group.sessions:
+            continue
+        try:
+            out.extend(_Activity(group, name, fixes).build(len(out)))
+        except ParseError as err:
+            errors.append(err)
+    if out:
+        return out
+    if first_error is not None and (
+        first_error != _REASON_TRUNCATED or not any(g.records for g in groups)
+    ):
+        raise ParseError(name, first_error)
+    if errors:
+        raise errors[0]
+    raise ParseError(name, "not an activity file (it holds no records)")
