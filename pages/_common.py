@@ -175,7 +175,9 @@ def chart(fig: Any, key: str, how_to_read: str) -> None:
 
 
 def empty_state(what: str) -> None:
-    st.info(f"No {what} yet. Upload runs in the sidebar to fill this page.", icon=":material/inbox:")
+    st.info(
+        f"No {what} yet. Upload runs in the sidebar to fill this page.", icon=":material/inbox:"
+    )
 
 
 # ---- sidebar: upload ----------------------------------------------------------------------------
