@@ -11,7 +11,9 @@ PAGES = [
     st.Page("pages/mileage.py", title="Mileage", icon=":material/straighten:"),
     st.Page("pages/cadence.py", title="Cadence", icon=":material/directions_run:"),
     st.Page("pages/intensity.py", title="Intensity", icon=":material/favorite:"),
-    st.Page("pages/training_load.py", title="Training load (ACWR)", icon=":material/monitor_heart:"),
+    st.Page(
+        "pages/training_load.py", title="Training load (ACWR)", icon=":material/monitor_heart:"
+    ),
     st.Page("pages/activities.py", title="Activities", icon=":material/list:"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
 ]

@@ -39,8 +39,9 @@ def sniff_format(data: bytes, name: str) -> str:
     raise ParseError(name, "unrecognised file type (expected FIT, GPX, TCX or CSV)")
 
 
-def gunzip_bounded(data: bytes, name: str, limit: int = MAX_GUNZIP_BYTES) -> bytes:
+def gunzip_bounded(data: bytes, name: str, limit: int | None = None) -> bytes:
     """Decompress a gzip file, refusing one that expands beyond ``limit`` bytes."""
+    limit = MAX_GUNZIP_BYTES if limit is None else limit
     out = io.BytesIO()
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
