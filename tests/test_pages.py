@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis import columns as c
 from analysis.config import ATHLETE_DB
 from analysis.prepare import prepare_activity
 from analysis.store import Store
@@ -120,3 +121,15 @@ def test_demo_athlete_fills_every_page(tmp_path: Path, monkeypatch: pytest.Monke
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert len(at.get("plotly_chart")) >= CHARTS[page], page
+
+
+def test_an_activity_can_be_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(tmp_path, days=6)  # three runs
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/activities.py").run()
+    picked = at.selectbox(key="activity_pick").value
+    at.button(key="activity_delete").click().run()
+    assert not at.exception, at.exception
+    with Store(tmp_path / ATHLETE_DB) as store:
+        left = set(store.activities()[c.ACTIVITY_ID])
+    assert len(left) == 2 and picked not in left
