@@ -14,6 +14,7 @@ import pytest
 
 from analysis import columns as c
 from analysis.errors import ParseError
+from analysis.parsers import fit as fit_parser
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.fit import heart_rate_beats, merge_heart_rate, read_fit, split_chained
 from analysis.schema import validate_samples
@@ -70,22 +71,19 @@ def _record(t: int, **raw: int) -> bytes:
 
 
 def _session(start: int, sport: int, sub_sport: int = 0, **raw: int) -> bytes:
+    """A session starting at FIT time start; keyword names are FIT field names, values raw."""
     numbers = {
-        "total_elapsed_time": 7,
-        "total_timer_time": 8,
-        "total_distance": 9,
-        "avg_heart_rate": 16,
-        "max_heart_rate": 17,
-        "avg_cadence": 18,
-        "total_ascent": 22,
-        "avg_fractional_cadence": 92,
+        "total_elapsed_time": (7, UINT32),
+        "total_timer_time": (8, UINT32),
+        "total_distance": (9, UINT32),
+        "avg_heart_rate": (16, UINT8),
+        "max_heart_rate": (17, UINT8),
+        "avg_cadence": (18, UINT8),
+        "total_ascent": (22, UINT16),
+        "avg_fractional_cadence": (92, UINT8),
     }
-    bases = {"total_ascent": UINT16}
     fields = [Field(2, UINT32, start), Field(5, ENUM, sport), Field(6, ENUM, sub_sport)]
-    fields += [
-        Field(numbers[k], bases.get(k, UINT32 if k[:5] == "total" else UINT8), v)
-        for k, v in raw.items()
-    ]
+    fields += [Field(numbers[k][0], numbers[k][1], v) for k, v in raw.items()]
     return message(SESSION, *fields)
 
 
@@ -162,8 +160,7 @@ def test_hand_built_run_is_converted_to_our_units() -> None:
     # local_timestamp is 2 h 13 s after the UTC time: the offset is rounded to 15 minutes
     assert act.utc_offset_s == 7200
     assert list(s[c.TIMESTAMP]) == [T0_UTC + pd.Timedelta(seconds=k) for k in range(3)]
-    # 572662306 semicircles x 180 / 2**31 = 48.0000000168 degrees; -1431655765 -> -120.0
-    assert s[c.LATITUDE_DEG].iloc[0] == pytest.approx(572_662_306 * 180 / 2**31)
+    # 48 degrees = 48 / 180 x 2**31 = 572662306.1 semicircles; -120 degrees = -1431655765.3
     assert s[c.LATITUDE_DEG].iloc[0] == pytest.approx(48.0, abs=1e-6)
     assert s[c.LONGITUDE_DEG].iloc[0] == pytest.approx(-120.0, abs=1e-6)
     # enhanced_speed 3000 mm/s wins over speed 2000 mm/s; later records have only speed
@@ -671,3 +668,32 @@ def test_multisport_corpus_file_is_cut_into_legs(corpus_dir: Path) -> None:
     for before, after in itertools.pairwise(legs):
         assert before.samples[c.TIMESTAMP].iloc[-1] < after.start_time_utc
         assert after.samples[c.TIMESTAMP].iloc[0] >= after.start_time_utc
+
+
+FAST_PATH_FILES = [
+    "fitparse__compressed-speed-distance.fit",  # accumulated distance: fitparse's path
+    "fitparse__antfs-dump.63.fit",  # compressed timestamps, device-relative times
+    "fitparse__nick.fit",  # last record cut in the middle
+    "fitparse__developer-types-sample.fit",  # developer fields in records
+    "fitparse__coros-pace-2-cycling-misaligned-fields.fit",  # field sizes off their base type
+    "fitparse__event_timestamp.fit",  # hr messages in chained parts
+    "fitparsers__hrv-activity.fit",  # hrv messages read past
+    "fitparse__garmin-fenix-5-run.fit",
+]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", FAST_PATH_FILES)
+def test_fast_record_path_matches_fitparse(corpus_dir: Path, name: str) -> None:
+    data = (corpus_dir / "fit" / name).read_bytes()
+    fast = read_fit(data, name)
+    plain = fit_parser._read(data, name, fast=False)
+    assert len(fast) == len(plain)
+    for a, b in zip(fast, plain, strict=True):
+        pd.testing.assert_frame_equal(a.samples, b.samples)
+        assert (a.distance_m, a.duration_s, a.moving_time_s) == (
+            b.distance_m,
+            b.duration_s,
+            b.moving_time_s,
+        )
+        assert a.fixes == b.fixes
