@@ -20,6 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from analysis.units import format_duration
+
 # ---- palette (Okabe & Ito 2008) ---------------------------------------------------------------
 BLACK = "#000000"
 ORANGE = "#E69F00"
@@ -200,14 +202,8 @@ def zone_colors(n: int) -> list[str]:
     ]
 
 
-def format_mss(seconds: float) -> str:
-    """Seconds as ``m:ss`` (``h:mm:ss`` from an hour); an em dash when unknown."""
-    if seconds is None or not math.isfinite(seconds):
-        return "—"
-    total = round(seconds)
-    h, rem = divmod(total, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+format_mss = format_duration
+"""Seconds as ``m:ss`` (``h:mm:ss`` from an hour); an em dash when unknown."""
 
 
 def format_hmm(seconds: float) -> str:

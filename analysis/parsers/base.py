@@ -6,7 +6,21 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis import columns as c
 from analysis.schema import empty_samples
+
+STEPS_PER_MINUTE_FLOOR: dict[str, float] = {
+    c.SPORT_RUNNING: 120.0,
+    c.SPORT_WALKING: 80.0,
+    c.SPORT_HIKING: 80.0,
+}
+"""Median cadence at or above which a file already counts steps of both feet [1/min].
+
+One leg's running cadence stays below about 105 strides/min even when sprinting (typical medians
+are 75 to 95) while both feet give 140 to 200 steps/min, so 120 separates the two; walking is 50
+to 65 strides/min against 90 to 130 steps/min, hence 80. Other sports (cycling: crank revolutions)
+are never doubled. Every parser that has to guess uses this one table.
+"""
 
 
 @dataclass

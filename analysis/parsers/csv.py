@@ -29,7 +29,7 @@ import pandas as pd
 
 from analysis import columns as c
 from analysis.errors import ParseError, SchemaError
-from analysis.parsers.base import ParsedActivity
+from analysis.parsers.base import STEPS_PER_MINUTE_FLOOR, ParsedActivity
 from analysis.schema import MOVING_SPEED_MPS, PLAUSIBLE, build_samples
 from analysis.units import METRES_PER_MILE
 
@@ -63,16 +63,6 @@ RUNNING_SPEED_LIMIT_MPS = 7.0
 """A median moving speed above this (25 km/h, faster than any marathon is run) is not running:
 a per-sample file that does not state its sport is then read as cycling [m/s]."""
 
-STEPS_PER_MINUTE_FLOOR: dict[str, float] = {
-    c.SPORT_RUNNING: 120.0,
-    c.SPORT_WALKING: 80.0,
-    c.SPORT_HIKING: 80.0,
-}
-"""Median cadence at or above which a column already counts steps of both feet [1/min].
-
-One leg's running cadence stays below about 105 strides/min (typical medians 75 to 95) while both
-feet give 140 to 200 steps/min, so 120 separates the two; walking is 50 to 65 strides/min against
-90 to 130 steps/min, hence 80. Other sports (cycling: crank revolutions) are never doubled."""
 
 # Plausible Unix epoch ranges for a numeric time column: 2000-01-01 up to 2099-12-03.
 _EPOCH_S_RANGE = (946_684_800.0, 4_100_000_000.0)

@@ -20,6 +20,7 @@ from lxml import etree
 
 from analysis import columns as c
 from analysis.errors import ParseError
+from analysis.parsers.base import STEPS_PER_MINUTE_FLOOR
 
 KNOWN_NAMESPACES: dict[str, str] = {
     "gpxdata": "http://www.cluetrust.com/XML/GPXDATA/1/0",
@@ -31,16 +32,6 @@ KNOWN_NAMESPACES: dict[str, str] = {
 UNKNOWN_NAMESPACE = "urn:undeclared-prefix:"
 """Namespace given to an undeclared prefix we do not know; parsers match local names only."""
 
-STEPS_PER_MINUTE_FLOOR: dict[str, float] = {
-    c.SPORT_RUNNING: 120.0,
-    c.SPORT_WALKING: 80.0,
-    c.SPORT_HIKING: 80.0,
-}
-"""Median cadence at or above which a file already counts steps of both feet [1/min].
-
-One leg's running cadence stays below about 105 strides/min even when sprinting (typical medians
-are 75 to 95) while both feet give 140 to 200 steps/min, so 120 separates the two. Walking is
-50 to 65 strides/min against 90 to 130 steps/min, hence 80. Sports not listed keep no cadence."""
 
 EARLIEST_TIME = pd.Timestamp("1980-01-06", tz="UTC")
 """The GPS epoch. Earlier times are placeholders for "no time" (GPSBabel writes 1901-12-13,
