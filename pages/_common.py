@@ -155,8 +155,24 @@ def activity_table(path: str, revision: int) -> Any:
     return dashboard.activity_table(_open_store(path))
 
 
+def _ensure_router() -> None:
+    """Route through app.py even when the very first request of a process names a page.
+
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until the first
+    ``st.navigation`` call; a fresh server's first request for ``/mileage`` would run
+    ``pages/mileage.py`` on its own (no sidebar, no router). Switch that mode off and rerun, so
+    app.py routes to the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_context() -> tuple[Source, AthleteSettings, tuple[Any, ...]]:
     """What every page starts with: the data source, the settings and their cache key."""
+    _ensure_router()
     src = source()
     s = settings()
     if src.is_demo:

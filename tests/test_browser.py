@@ -52,8 +52,14 @@ def test_upload_fit_and_gpx_then_every_page_draws(tmp_path: Path) -> None:
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             with streamlit_server(tmp_path) as base:
-                page.goto(base)
+                # a fresh server whose first request names a page still routes through app.py
+                page.goto(f"{base}/mileage")
                 page.get_by_text("Demo athlete.").first.wait_for(timeout=90_000)
+                page.get_by_role("heading", name="Mileage").first.wait_for(timeout=30_000)
+                page.get_by_text("Add activity files").wait_for(timeout=30_000)
+                nav = page.locator('[data-testid="stSidebarNav"]')
+                nav.get_by_text("Training load (ACWR)").wait_for(timeout=30_000)
+                assert nav.get_by_text("common").count() == 0
                 page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
                     timeout=60_000
                 )
