@@ -8,6 +8,7 @@ settings, never on a DataFrame.
 from __future__ import annotations
 
 import datetime as dt
+import runpy
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,14 +161,15 @@ def _ensure_router() -> None:
 
     Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until the first
     ``st.navigation`` call; a fresh server's first request for ``/mileage`` would run
-    ``pages/mileage.py`` on its own (no sidebar, no router). Switch that mode off and rerun, so
-    app.py routes to the same page.
+    ``pages/mileage.py`` on its own (no sidebar, no router). Run app.py in its place instead: its
+    ``st.navigation`` ends that mode and runs this same page, within this same run (so widget
+    events are kept), and then this outer run stops.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
+        st.stop()
 
 
 def page_context() -> tuple[Source, AthleteSettings, tuple[Any, ...]]:
