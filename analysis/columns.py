@@ -117,3 +117,26 @@ ZONE_LABEL = "zone_label"  # human-readable zone name with its %-band and bpm ra
 
 # ---- laps (appended) --------------------------------------------------------------------------
 LAP_START = "lap_start"  # tz-aware UTC; a laps frame is lap_start, duration_s, distance_m
+
+# ---- wellness log (one row per local day) and weekly plan --------------------------------------
+RESTING_HR_BPM = "resting_hr_bpm"
+HRV_RMSSD_MS = "hrv_rmssd_ms"
+SLEEP_H = "sleep_h"
+SLEEP_QUALITY = "sleep_quality"  # 1 very poor – 5 very good
+SORENESS = "soreness"  # 1 none – 5 very high
+FATIGUE = "fatigue"  # 1 none – 5 very high
+MOOD = "mood"  # 1 very bad – 5 very good
+STRESS = "stress"  # 1 none – 5 very high
+NOTES = "notes"
+WELLNESS_COLUMNS: tuple[str, ...] = (
+    DATE, RESTING_HR_BPM, HRV_RMSSD_MS, SLEEP_H, SLEEP_QUALITY, SORENESS, FATIGUE, MOOD, STRESS,
+    NOTES,
+)  # fmt: skip
+PLAN_DISTANCE_KM = "plan_distance_km"
+PLAN_DURATION_H = "plan_duration_h"
+PLAN_LONG_RUN_KM = "plan_long_run_km"
+PLAN_LOAD = "plan_load"
+PLAN_COLUMNS: tuple[str, ...] = (
+    WEEK_START, PLAN_DISTANCE_KM, PLAN_DURATION_H, PLAN_LONG_RUN_KM, PLAN_LOAD,
+)  # fmt: skip
+RPE = "rpe"  # session rating of perceived exertion, CR-10

@@ -188,6 +188,7 @@ def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> Activit
         c.DUPLICATE_OF: None,
         "leg": act.leg,
         "fixes": "; ".join(act.fixes),
+        c.RPE: act.rpe,
     }
     hr_hist = histogram(s, c.HEART_RATE_BPM)
     cad_hist = histogram(s, c.CADENCE_SPM, moving if has_samples else None)

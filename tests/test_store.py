@@ -166,3 +166,38 @@ def test_each_thread_gets_its_own_cursor(tmp_path: Path) -> None:
         t.join()
         assert seen[0] is not store.cursor()
         assert store.cursor() is store.cursor()
+
+
+def test_wellness_log_upserts_by_day_and_survives_restart(tmp_path: Path) -> None:
+    days = pd.DataFrame(
+        {
+            c.DATE: ["2026-05-01", "2026-05-02"],
+            c.RESTING_HR_BPM: [48, 50],
+            c.HRV_RMSSD_MS: [65.0, 60.0],
+            c.NOTES: ["", "legs heavy"],
+        }
+    )
+    with _store(tmp_path) as store:
+        assert store.upsert_wellness(days) == 2
+        fix = pd.DataFrame({c.DATE: ["2026-05-02"], c.RESTING_HR_BPM: [55], c.SORENESS: [4]})
+        store.upsert_wellness(fix)  # a day entered again replaces that day whole
+    with _store(tmp_path) as store:
+        log = store.wellness()
+    assert list(log[c.DATE]) == [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-05-02")]
+    assert list(log[c.RESTING_HR_BPM]) == [48.0, 55.0]
+    assert log[c.SORENESS].iloc[1] == 4.0 and np.isnan(log[c.HRV_RMSSD_MS].iloc[1])
+    assert list(log.columns) == list(c.WELLNESS_COLUMNS)
+
+
+def test_plan_and_rpe_are_stored(tmp_path: Path) -> None:
+    rec = prepare_activity(run_activity(), H1, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H1, "run.fit", "fit", 1, [rec])
+        store.set_rpe(rec.activity_id, 6)
+        with pytest.raises(ValueError, match="CR-10"):
+            store.set_rpe(rec.activity_id, 12)
+        store.upsert_plan(pd.DataFrame({c.WEEK_START: ["2026-03-02"], c.PLAN_DISTANCE_KM: [40.0]}))
+        assert store.activity(rec.activity_id)[c.RPE] == 6.0
+        plan = store.plan()
+    assert plan[c.PLAN_DISTANCE_KM].tolist() == [40.0]
+    assert np.isnan(plan[c.PLAN_LOAD].iloc[0])

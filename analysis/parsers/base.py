@@ -48,6 +48,7 @@ class ParsedActivity:
     max_heart_rate_bpm: float | None = None
     avg_cadence_spm: float | None = None
     elevation_gain_m: float | None = None
+    rpe: float | None = None  # session RPE (CR-10) the file states (Strava's perceived exertion)
     is_summary: bool = False  # a CSV summary row with no samples
     leg: int = 0  # index of the leg in a multi-sport file
     laps: pd.DataFrame | None = None  # lap_start (UTC), duration_s, distance_m

@@ -24,7 +24,7 @@ from analysis import columns as c
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 START_MATCH_S = 120.0
 """Two activities whose starts lie within this many seconds may be the same run..."""
@@ -56,6 +56,15 @@ _DDL = [
         activity_id VARCHAR, lap_index INTEGER, lap_start TIMESTAMP, duration_s DOUBLE,
         distance_m DOUBLE)""",
     "CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    # schema 2: session RPE per activity, the wellness log and the weekly plan
+    "ALTER TABLE activities ADD COLUMN IF NOT EXISTS rpe DOUBLE",
+    """CREATE TABLE IF NOT EXISTS wellness (
+        date DATE PRIMARY KEY, resting_hr_bpm DOUBLE, hrv_rmssd_ms DOUBLE, sleep_h DOUBLE,
+        sleep_quality DOUBLE, soreness DOUBLE, fatigue DOUBLE, mood DOUBLE, stress DOUBLE,
+        notes VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS plan (
+        week_start DATE PRIMARY KEY, plan_distance_km DOUBLE, plan_duration_h DOUBLE,
+        plan_long_run_km DOUBLE, plan_load DOUBLE)""",
 ]
 
 _ACTIVITY_COLUMNS = [
@@ -63,7 +72,7 @@ _ACTIVITY_COLUMNS = [
     c.START_TIME_LOCAL, c.LOCAL_DATE, c.TIMEZONE, c.TIMEZONE_SOURCE, c.DURATION_S,
     c.MOVING_TIME_S, c.DISTANCE_M, c.AVG_HEART_RATE_BPM, c.MAX_HEART_RATE_BPM,
     c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M, c.SAMPLES, c.IS_SUMMARY,
-    c.DUPLICATE_OF, "leg", "fixes",
+    c.DUPLICATE_OF, "leg", "fixes", c.RPE,
 ]  # fmt: skip
 
 
@@ -133,6 +142,7 @@ class Store:
             "INSERT INTO meta VALUES ('schema_version', ?), ('revision', '0') ON CONFLICT DO NOTHING",
             [str(SCHEMA_VERSION)],
         )
+        cur.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -315,7 +325,59 @@ class Store:
                 [json.dumps(settings.to_dict(), sort_keys=True)],
             )
 
+    def set_rpe(self, activity_id: str, rpe: float | None) -> None:
+        """Session RPE (CR-10, 0–10) of one activity; None clears it."""
+        if rpe is not None and not 0 <= rpe <= 10:
+            raise ValueError("RPE is on the CR-10 scale: 0 to 10")
+        with self._transaction() as cur:
+            cur.execute("UPDATE activities SET rpe = ? WHERE activity_id = ?", [rpe, activity_id])
+
+    def upsert_wellness(self, frame: pd.DataFrame) -> int:
+        """Add or replace days of the wellness log (one transaction); returns the days written."""
+        return self._upsert("wellness", frame, c.WELLNESS_COLUMNS, c.DATE)
+
+    def upsert_plan(self, frame: pd.DataFrame) -> int:
+        """Add or replace weeks of the training plan (one transaction); returns the weeks written."""
+        return self._upsert("plan", frame, c.PLAN_COLUMNS, c.WEEK_START)
+
+    def _upsert(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...], key: str) -> int:
+        rows = pd.DataFrame({col: frame[col] if col in frame.columns else None for col in columns})
+        rows[key] = pd.to_datetime(rows[key]).dt.date
+        rows = rows.drop_duplicates(key, keep="last")
+        for col in columns:
+            if col not in (key, c.NOTES):
+                rows[col] = pd.to_numeric(rows[col], errors="coerce").astype("float64")
+        cols = ", ".join(columns)
+        with self._transaction() as cur:
+            cur.register("rows_to_upsert", rows)
+            cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM rows_to_upsert)")
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM rows_to_upsert")
+            cur.unregister("rows_to_upsert")
+        return len(rows)
+
+    def delete_wellness(self, day: Any) -> None:
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM wellness WHERE date = ?", [pd.Timestamp(day).date()])
+
     # ---- reads ---------------------------------------------------------------------------------
+    def wellness(self) -> pd.DataFrame:
+        """The wellness log, one row per day, oldest first (days without an entry are absent)."""
+        cols = ", ".join(c.WELLNESS_COLUMNS)
+        frame = self.cursor().execute(f"SELECT {cols} FROM wellness ORDER BY date").df()
+        frame[c.DATE] = pd.to_datetime(frame[c.DATE])
+        for col in c.WELLNESS_COLUMNS[1:-1]:
+            frame[col] = frame[col].astype("float64")
+        return frame
+
+    def plan(self) -> pd.DataFrame:
+        """The weekly plan, oldest week first."""
+        cols = ", ".join(c.PLAN_COLUMNS)
+        frame = self.cursor().execute(f"SELECT {cols} FROM plan ORDER BY week_start").df()
+        frame[c.WEEK_START] = pd.to_datetime(frame[c.WEEK_START])
+        for col in c.PLAN_COLUMNS[1:]:
+            frame[col] = frame[col].astype("float64")
+        return frame
+
     def load_settings(self) -> AthleteSettings:
         row = self.cursor().execute("SELECT value FROM settings WHERE key = 'athlete'").fetchone()
         if row is None:
@@ -356,7 +418,7 @@ class Store:
         frame[c.LOCAL_DATE] = pd.to_datetime(frame[c.LOCAL_DATE])
         for col in (
             c.DURATION_S, c.MOVING_TIME_S, c.DISTANCE_M, c.AVG_HEART_RATE_BPM,
-            c.MAX_HEART_RATE_BPM, c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M,
+            c.MAX_HEART_RATE_BPM, c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M, c.RPE,
         ):  # fmt: skip
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
         return frame
