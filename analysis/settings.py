@@ -8,8 +8,15 @@ from typing import Any
 ZONE_MODELS = ("hrmax", "hrr", "lthr")
 """%HRmax (default), %HR reserve (Karvonen) or Friel's %LTHR running zones."""
 
-LOAD_MODELS = ("distance", "duration", "trimp")
-"""Daily load: kilometres (default), minutes, or Banister TRIMP where HR exists."""
+LOAD_MODELS = ("distance", "duration", "trimp", "edwards", "hrss", "srpe")
+"""Daily load: kilometres (default), minutes, Banister TRIMP, Edwards TRIMP, an hrTSS-like score
+(TRIMP with one hour at LTHR = 100), or session RPE (CR-10 × minutes)."""
+
+ACWR_VARIANTS = ("rolling", "uncoupled", "ewma")
+"""Coupled 7:28 rolling averages, uncoupled (7 over the 21 days before), or EWMA (7 and 28)."""
+
+PMC_CONVENTIONS = ("trainingpeaks", "banister", "runalyze")
+"""CTL/ATL smoothing: 1/N, 1 − e^(−1/N), or 2/(N + 1)."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,15 @@ class AthleteSettings:
     zone_model: str = "hrmax"
     load_model: str = "distance"
     ramp_limit_pct: float = 10.0
+    acwr_variant: str = "rolling"
+    acwr_min_chronic_days: int = 28  # coverage floor: days of history before a ratio is shown
+    acwr_sweet_low: float = 0.8
+    acwr_sweet_high: float = 1.3
+    acwr_danger: float = 1.5
+    pmc_convention: str = "trainingpeaks"
+    cutback_threshold_pct: float = 20.0  # a week this much lighter than the build weeks is a cutback
+    hard_session_min: float = 10.0  # minutes above the easy ceiling that make a session hard
+    threshold_pace_s_per_km: float = 270.0  # for pace zones (Friel); 4:30 /km
 
     def __post_init__(self) -> None:
         if self.units not in ("km", "mi"):
@@ -41,6 +57,20 @@ class AthleteSettings:
             raise ValueError("LTHR must lie between resting and max HR")
         if not 0 < self.ramp_limit_pct <= 100:
             raise ValueError("ramp limit must be between 0 and 100 %")
+        if self.acwr_variant not in ACWR_VARIANTS:
+            raise ValueError(f"acwr_variant must be one of {ACWR_VARIANTS}")
+        if self.pmc_convention not in PMC_CONVENTIONS:
+            raise ValueError(f"pmc_convention must be one of {PMC_CONVENTIONS}")
+        if not 7 <= self.acwr_min_chronic_days <= 28:
+            raise ValueError("the ACWR coverage floor must be 7 to 28 days")
+        if not 0 < self.acwr_sweet_low < self.acwr_sweet_high < self.acwr_danger:
+            raise ValueError("ACWR bands must rise: sweet-spot low < high < danger")
+        if not 0 < self.cutback_threshold_pct < 100:
+            raise ValueError("cutback threshold must be between 0 and 100 %")
+        if not 0 < self.hard_session_min <= 120:
+            raise ValueError("hard-session threshold must be 1 to 120 minutes")
+        if not 120 <= self.threshold_pace_s_per_km <= 900:
+            raise ValueError("threshold pace must be between 2:00 and 15:00 per km")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
