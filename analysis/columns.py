@@ -140,3 +140,52 @@ PLAN_COLUMNS: tuple[str, ...] = (
     WEEK_START, PLAN_DISTANCE_KM, PLAN_DURATION_H, PLAN_LONG_RUN_KM, PLAN_LOAD,
 )  # fmt: skip
 RPE = "rpe"  # session rating of perceived exertion, CR-10
+
+# ---- fitness, fatigue, form and monotony (appended) --------------------------------------------
+CTL = "ctl"  # chronic training load ("fitness"), unit of the daily load
+ATL = "atl"  # acute training load ("fatigue"), unit of the daily load
+TSB = "tsb"  # training stress balance ("form"): yesterday's CTL − ATL
+WEEKLY_LOAD = "weekly_load"  # sum of the daily load over the last 7 days
+MONOTONY = "monotony"  # Foster: 7-day mean daily load / its population SD
+STRAIN = "strain"  # Foster: weekly load × monotony
+
+# ---- recovery baselines and the daily decision (appended) --------------------------------------
+LN_RMSSD = "ln_rmssd"  # natural log of rMSSD [ln ms]
+RHR_SHORT_MEAN_BPM = "rhr_short_mean_bpm"  # short-window mean resting HR, today included
+RHR_SHORT_SD_BPM = "rhr_short_sd_bpm"
+RHR_LONG_MEAN_BPM = "rhr_long_mean_bpm"  # baseline: long-window mean of the days before today
+RHR_LONG_SD_BPM = "rhr_long_sd_bpm"
+RHR_DELTA_BPM = "rhr_delta_bpm"  # today's resting HR − baseline
+LN_RMSSD_SHORT_MEAN = "ln_rmssd_short_mean"  # short-window mean of ln rMSSD, today included
+LN_RMSSD_SHORT_SD = "ln_rmssd_short_sd"
+LN_RMSSD_LONG_MEAN = "ln_rmssd_long_mean"  # baseline: long-window mean of the days before today
+LN_RMSSD_LONG_SD = "ln_rmssd_long_sd"
+HRV_SHORT_MEAN_MS = "hrv_short_mean_ms"  # e^(short-window mean of ln rMSSD)
+HRV_BAND_LOW_MS = "hrv_band_low_ms"  # e^(baseline − 0.5 SD)
+HRV_BAND_HIGH_MS = "hrv_band_high_ms"  # e^(baseline + 0.5 SD)
+HRV_STATUS = "hrv_status"  # "below", "within" or "above" the band; missing when not known
+RULE_SIGNAL = "signal"  # a decision rule: the signal it reads,
+RULE_TEST = "test"  # its comparison (">", ">=", "<", "<=", "=="),
+RULE_THRESHOLD = "threshold"  # the value compared against,
+VERDICT = "verdict"  # "push", "hold" or "back-off",
+REASON = "reason"  # and the reason shown when it fires
+
+# ---- planned vs actual (appended) --------------------------------------------------------------
+DURATION_H = "duration_h"  # moving time (elapsed where unknown) [h]
+TARGET = "target"  # which weekly target a compliance row is about (an actuals column name)
+PLANNED = "planned"
+ACTUAL = "actual"
+COMPLIANCE_PCT = "compliance_pct"  # actual / planned × 100
+COLOUR = "colour"  # "green", "yellow", "red" or "grey" (no plan)
+
+# ---- mileage guidance, training calendar, pace zones (appended) -------------------------------
+LONG_RUN_SHARE_PCT = "long_run_share_pct"  # longest run / weekly distance × 100
+WEEK_TYPE = "week_type"  # "build", "cutback" or "rest"
+BUILD_STREAK = "build_streak"  # consecutive build weeks up to and including this one
+REFERENCE_KM = "reference_km"  # mean of the preceding build weeks a cutback is measured against
+DAY_TYPE = "day_type"  # "long", "hard", "moderate", "easy", "cross-training" or "rest"
+RULE = "rule"  # the sentence that decided a classification
+PACE_LOW_S_PER_KM = "pace_low_s_per_km"  # fast edge of a pace zone (inclusive)
+PACE_HIGH_S_PER_KM = "pace_high_s_per_km"  # slow edge of a pace zone (exclusive)
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Calendar grid columns, one per weekday (Monday first; a Sunday week starts at ``sun``)."""

@@ -1,8 +1,8 @@
-"""Training load: per activity (distance, duration or Banister TRIMP), per day, and the
-acute:chronic workload ratio.
+"""Training load: per activity (distance, duration, Banister or Edwards TRIMP, an hrTSS-like
+score, session RPE), per day, and the acute:chronic workload ratio in three variants.
 
 The daily series has a row for every calendar day; a rest day is a day of zero load, so the
-rolling windows average over rest as well as training.
+rolling windows and the exponentially weighted averages see rest as well as training.
 """
 
 from __future__ import annotations
@@ -17,14 +17,60 @@ from analysis import columns as c
 from analysis.metrics.intensity import FloatArray, timed_values
 from analysis.metrics.mileage import DayLike, day_range, local_days
 
-LOAD_MODELS = ("distance", "duration", "trimp")
-"""Kilometres, moving minutes, or Banister TRIMP."""
+LOAD_MODELS = ("distance", "duration", "trimp", "edwards", "hrss", "srpe")
+"""Kilometres, moving minutes, Banister TRIMP, Edwards TRIMP, hrTSS-like score, session RPE."""
+
+LOAD_UNITS: dict[str, str] = {
+    "distance": "km",
+    "duration": "min",
+    "trimp": "a.u.",
+    "edwards": "a.u.",
+    "hrss": "a.u. (100 = 1 h at LTHR)",
+    "srpe": "a.u. (CR-10 × min)",
+}
+"""Unit label of each load model's values."""
+
+LOAD_MODEL_NAMES: dict[str, str] = {
+    "distance": "distance",
+    "duration": "moving time",
+    "trimp": "Banister TRIMP",
+    "edwards": "Edwards TRIMP",
+    "hrss": "hrTSS (heart-rate stress score)",
+    "srpe": "session RPE",
+}
+"""Human-readable name of each load model."""
 
 TRIMP_CONSTANTS: dict[str, tuple[float, float]] = {
     "male": (0.64, 1.92),
     "female": (0.86, 1.67),
 }
 """Banister's weighting ``(a, b)`` in ``a · e^(b · HRr)``, by sex."""
+
+EDWARDS_ZONES_PCT_HRMAX = (50.0, 60.0, 70.0, 80.0, 90.0)
+"""Lower edges of Edwards' five zones [% HRmax]; zone k (1..5) weighs k per minute."""
+
+RPE_SCALE = (0.0, 10.0)
+"""The CR-10 scale session RPE is rated on (Foster et al. 2001)."""
+
+ACWR_VARIANTS = ("rolling", "uncoupled", "ewma")
+"""Coupled rolling averages, uncoupled rolling averages, exponentially weighted averages."""
+
+ACWR_VARIANT_TEXT: dict[str, str] = {
+    "rolling": (
+        "Rolling, coupled (Gabbett 2016): acute = mean daily load of the last 7 days, chronic = "
+        "mean of the last 28 days, today included, so the acute week is part of the chronic window."
+    ),
+    "uncoupled": (
+        "Rolling, uncoupled (Windt & Gabbett 2018; Lolli et al. 2019): acute = mean daily load of "
+        "the last 7 days, chronic = mean of the 21 days before them, so no day is in both."
+    ),
+    "ewma": (
+        "Exponentially weighted (Williams et al. 2017): each day's average moves towards that "
+        "day's load by λ = 2/(N+1), N = 7 (acute) and 28 (chronic), so recent days weigh more; "
+        "both averages start at the first day's load."
+    ),
+}
+"""One sentence per ACWR variant, for the page."""
 
 ACWR_SWEET_SPOT = (0.8, 1.3)
 """ACWR band associated with the lowest injury risk (Gabbett 2016)."""
@@ -34,6 +80,22 @@ ACWR_DANGER = 1.5
 
 ACWR_BANDS = ("not enough history", "low", "sweet spot", "caution", "danger")
 """What :func:`acwr_band` returns."""
+
+IMPELLIZZERI_2020_CITATION = (
+    "Impellizzeri FM, Tenan MS, Kempton T, Novak A, Coutts AJ. Acute:chronic workload ratio: "
+    "conceptual issues and fundamental pitfalls. Int J Sports Physiol Perform 2020;15(6):907–913."
+)
+IMPELLIZZERI_2020_URL = "https://doi.org/10.1123/ijspp.2019-0864"
+IMPELLIZZERI_2020_CRITIQUE = (
+    "The ratio rescales recent load by a chronic load that does not normalise it as claimed, its "
+    "windows and thresholds are arbitrary, and the injury associations behind it rest on flawed "
+    "statistics, so read it as a description of load change, not as a predictor of injury."
+)
+IMPELLIZZERI_2020 = f"{IMPELLIZZERI_2020_CRITIQUE} ({IMPELLIZZERI_2020_CITATION})"
+"""The main critique of the ACWR in one sentence, with its citation, for the page to show."""
+
+
+# ---- per-sample load terms ----------------------------------------------------------------------
 
 
 def _trimp_terms(
@@ -48,6 +110,39 @@ def _trimp_terms(
     return np.asarray((seconds / 60.0) * hrr * a * np.exp(b * hrr), dtype="float64")
 
 
+def _edwards_terms(hr: FloatArray, seconds: FloatArray, max_hr_bpm: float) -> FloatArray:
+    if not max_hr_bpm > 0:
+        raise ValueError("max HR must be positive")
+    # 10·HR/HRmax is 5 at 50 %, 6 at 60 % ...: its floor minus 4 is the zone number; dividing
+    # the integer product (not multiplying a quotient) keeps an exact 60 % from landing at 5.999...
+    zone = np.floor(10.0 * hr / max_hr_bpm) - 4.0
+    weight = np.clip(zone, 0.0, 5.0)
+    return np.asarray((seconds / 60.0) * weight, dtype="float64")
+
+
+def _lthr_hour_trimp(resting_hr_bpm: float, max_hr_bpm: float, lthr_bpm: float, sex: str) -> float:
+    if not resting_hr_bpm < lthr_bpm < max_hr_bpm:
+        raise ValueError("LTHR must lie between resting and max HR")
+    lt = np.array([float(lthr_bpm)])
+    return float(_trimp_terms(lt, np.array([3600.0]), resting_hr_bpm, max_hr_bpm, sex)[0])
+
+
+def _hrss_terms(
+    hr: FloatArray,
+    seconds: FloatArray,
+    resting_hr_bpm: float,
+    max_hr_bpm: float,
+    lthr_bpm: float,
+    sex: str,
+) -> FloatArray:
+    reference = _lthr_hour_trimp(resting_hr_bpm, max_hr_bpm, lthr_bpm, sex)
+    trimp = _trimp_terms(hr, seconds, resting_hr_bpm, max_hr_bpm, sex)
+    return np.asarray(trimp * (100.0 / reference), dtype="float64")
+
+
+# ---- per activity -------------------------------------------------------------------------------
+
+
 def banister_trimp(
     frame: pd.DataFrame, resting_hr_bpm: float, max_hr_bpm: float, sex: str
 ) -> float:
@@ -56,7 +151,10 @@ def banister_trimp(
     ``TRIMP = Σ Δt · HRr · a · e^(b · HRr)`` over the samples, with ``Δt`` the sample's
     duration in minutes and ``HRr = (HR − HRrest) / (HRmax − HRrest)`` clipped to [0, 1].
     Summing per sample (rather than using the activity's mean HR) is the variant chosen:
-    the exponential weights hard minutes more than their share of the average.
+    the exponential weights hard minutes more than their share of the average. The
+    sex-specific constants are Banister's (men a = 0.64, b = 1.92; women a = 0.86, b = 1.67);
+    GoldenCheetah keeps a = 0.64 for both and Runalyze uses other constants, so their values
+    differ from these.
 
     Parameters
     ----------
@@ -86,6 +184,133 @@ def banister_trimp(
     return float(_trimp_terms(hr, seconds, resting_hr_bpm, max_hr_bpm, sex).sum())
 
 
+def edwards_trimp(frame: pd.DataFrame, max_hr_bpm: float) -> float:
+    """Edwards' summated heart-rate-zone training impulse.
+
+    Minutes in 50–60, 60–70, 70–80, 80–90 and 90–100 % of HRmax are multiplied by 1, 2, 3, 4
+    and 5 and added up. A zone includes its lower edge (exactly 60 % counts ×2); below 50 %
+    counts 0; above HRmax counts ×5 like the top zone.
+
+    Parameters
+    ----------
+    frame
+        ``heart_rate_bpm`` and ``sample_duration_s`` (a per-sample frame or HR histogram rows).
+        Samples without a heart rate add nothing; durations are weighted, rows not counted.
+    max_hr_bpm
+        Maximum heart rate [bpm].
+
+    Returns
+    -------
+    float
+        Edwards TRIMP [arbitrary units, zone-weighted minutes].
+
+    References
+    ----------
+    Edwards S. High performance training and racing. In: Edwards S, ed. *The Heart Rate Monitor
+    Book*. Sacramento, CA: Feet Fleet Press; 1993:113–123.
+    """
+    hr, seconds = timed_values(frame, c.HEART_RATE_BPM)
+    return float(_edwards_terms(hr, seconds, max_hr_bpm).sum())
+
+
+def hr_tss(
+    frame: pd.DataFrame, resting_hr_bpm: float, max_hr_bpm: float, lthr_bpm: float, sex: str
+) -> float:
+    """A heart-rate stress score: Banister TRIMP scaled so one hour at LTHR scores 100.
+
+    ``hrTSS = 100 · TRIMP / TRIMP_LTHR-hour`` where ``TRIMP`` is :func:`banister_trimp` of the
+    activity and ``TRIMP_LTHR-hour = 60 · HRr_LT · a · e^(b · HRr_LT)`` is the TRIMP of 60
+    minutes at the lactate-threshold heart rate, ``HRr_LT = (LTHR − HRrest) / (HRmax − HRrest)``.
+    This is GoldenCheetah's "TRIMP(100) Points" and Elevate's HRSS; it puts heart-rate load on
+    the scale of TrainingPeaks' TSS (one hour at threshold = 100), so an hour above LTHR scores
+    more than 100.
+
+    Parameters
+    ----------
+    frame
+        ``heart_rate_bpm`` and ``sample_duration_s`` (a per-sample frame or HR histogram rows).
+    resting_hr_bpm, max_hr_bpm, lthr_bpm
+        Resting, maximum and lactate-threshold heart rate [bpm]; resting < LTHR < max.
+    sex
+        Selects Banister's constants, as in :func:`banister_trimp`.
+
+    Returns
+    -------
+    float
+        hrTSS [arbitrary units, 100 = one hour at LTHR].
+
+    References
+    ----------
+    Banister EW. Modeling elite athletic performance. In: MacDougall JD, Wenger HA, Green HJ,
+    eds. *Physiological Testing of the High-Performance Athlete*. 2nd ed. Champaign, IL: Human
+    Kinetics; 1991:403–424.
+
+    GoldenCheetah. TRIMP(100) Points: "TRIMP Points normalized to assign 100 points to 1 hour
+    at threshold heart rate" (src/Metrics/TRIMPPoints.cpp; User Guide glossary).
+
+    Elevate (formerly StravistiX). Heart Rate Stress Score: TRIMP divided by the TRIMP of one
+    hour at LTHR, × 100 (github.com/thomaschampagne/elevate).
+    """
+    hr, seconds = timed_values(frame, c.HEART_RATE_BPM)
+    terms = _hrss_terms(hr, seconds, resting_hr_bpm, max_hr_bpm, lthr_bpm, sex)
+    return float(terms.sum())
+
+
+def session_rpe(rpe: float, minutes: float) -> float:
+    """Foster's session RPE load: the session's rating of perceived exertion × its minutes.
+
+    Parameters
+    ----------
+    rpe
+        Rating of the whole session on the CR-10 scale [0–10], asked about 30 min after it.
+    minutes
+        Duration of the session [min].
+
+    Returns
+    -------
+    float
+        Session load [arbitrary units, CR-10 × min].
+
+    References
+    ----------
+    Foster C, Florhaug JA, Franklin J, et al. A new approach to monitoring exercise training.
+    *J Strength Cond Res* 2001;15(1):109–115.
+    """
+    low, high = RPE_SCALE
+    if not low <= rpe <= high:  # also refuses NaN
+        raise ValueError(f"RPE is on the CR-10 scale: {low:g} to {high:g}, not {rpe!r}")
+    if not minutes >= 0:
+        raise ValueError(f"minutes must be zero or more, not {minutes!r}")
+    return float(rpe) * float(minutes)
+
+
+def _minutes(activities: pd.DataFrame) -> pd.Series:
+    moving = pd.to_numeric(activities[c.MOVING_TIME_S], errors="coerce")
+    elapsed = pd.to_numeric(activities[c.DURATION_S], errors="coerce")
+    return moving.fillna(elapsed) / 60.0
+
+
+def _hr_load_per_activity(
+    hr_hist: pd.DataFrame,
+    ids: pd.Index,
+    model: str,
+    resting_hr_bpm: float,
+    max_hr_bpm: float,
+    lthr_bpm: float,
+    sex: str,
+) -> pd.Series:
+    hr, seconds = timed_values(hr_hist, c.HEART_RATE_BPM)
+    if model == "trimp":
+        terms = _trimp_terms(hr, seconds, resting_hr_bpm, max_hr_bpm, sex)
+    elif model == "edwards":
+        terms = _edwards_terms(hr, seconds, max_hr_bpm)
+    else:
+        terms = _hrss_terms(hr, seconds, resting_hr_bpm, max_hr_bpm, lthr_bpm, sex)
+    known = pd.to_numeric(hr_hist[c.HEART_RATE_BPM], errors="coerce").notna().to_numpy()
+    per_sample = pd.Series(terms, index=hr_hist[c.ACTIVITY_ID].to_numpy()[known])
+    return per_sample.groupby(level=0).sum().reindex(ids)
+
+
 def activity_loads(
     activities: pd.DataFrame,
     model: str,
@@ -94,6 +319,7 @@ def activity_loads(
     resting_hr_bpm: float = 50,
     max_hr_bpm: float = 190,
     sex: str = "male",
+    lthr_bpm: float = 172,
 ) -> pd.Series:
     """The load of each activity under one load model.
 
@@ -103,40 +329,48 @@ def activity_loads(
         The activities frame.
     model
         ``"distance"``: kilometres. ``"duration"``: moving minutes (elapsed minutes where the
-        moving time is unknown). ``"trimp"``: :func:`banister_trimp` over each activity's HR
-        histogram.
+        moving time is unknown). ``"trimp"``: :func:`banister_trimp`, ``"edwards"``:
+        :func:`edwards_trimp`, ``"hrss"``: :func:`hr_tss`, each over the activity's HR
+        histogram. ``"srpe"``: :func:`session_rpe` of the ``rpe`` column and the minutes the
+        ``"duration"`` model counts; an activity without an RPE, or with one off the CR-10
+        scale, has load 0.
     hr_hist
         HR histogram rows (``activity_id``, ``heart_rate_bpm``, ``sample_duration_s``); needed
-        for ``"trimp"``.
-    resting_hr_bpm, max_hr_bpm, sex
-        Passed to :func:`banister_trimp`.
+        for ``"trimp"``, ``"edwards"`` and ``"hrss"``.
+    resting_hr_bpm, max_hr_bpm, sex, lthr_bpm
+        Passed to the heart-rate models [bpm].
 
     Returns
     -------
     pandas.Series
-        Load per activity [km, min or TRIMP], indexed by ``activity_id``. An activity with
-        nothing to measure (no distance, no time, no heart rate) has load 0; count missing
-        average HR in ``activities`` to tell the athlete how many TRIMP-less runs there are.
+        Load per activity [unit in :data:`LOAD_UNITS`], indexed by ``activity_id``. An activity
+        with nothing to measure (no distance, no time, no heart rate, no RPE) has load 0; count
+        missing average HR (or RPE) in ``activities`` to tell the athlete how many are affected.
     """
     ids = pd.Index(activities[c.ACTIVITY_ID], name=c.ACTIVITY_ID)
     if model == "distance":
         values = pd.to_numeric(activities[c.DISTANCE_M], errors="coerce") / 1000.0
     elif model == "duration":
-        moving = pd.to_numeric(activities[c.MOVING_TIME_S], errors="coerce")
-        elapsed = pd.to_numeric(activities[c.DURATION_S], errors="coerce")
-        values = moving.fillna(elapsed) / 60.0
-    elif model == "trimp":
+        values = _minutes(activities)
+    elif model in ("trimp", "edwards", "hrss"):
         if hr_hist is None:
-            raise ValueError("the trimp load model needs the HR histograms (hr_hist)")
-        hr, seconds = timed_values(hr_hist, c.HEART_RATE_BPM)
-        known = pd.to_numeric(hr_hist[c.HEART_RATE_BPM], errors="coerce").notna().to_numpy()
-        terms = _trimp_terms(hr, seconds, resting_hr_bpm, max_hr_bpm, sex)
-        per_activity = pd.Series(terms, index=hr_hist[c.ACTIVITY_ID].to_numpy()[known])
-        values = per_activity.groupby(level=0).sum().reindex(ids)
+            raise ValueError(f"the {model} load model needs the HR histograms (hr_hist)")
+        values = _hr_load_per_activity(
+            hr_hist, ids, model, resting_hr_bpm, max_hr_bpm, lthr_bpm, sex
+        )
+    elif model == "srpe":
+        if c.RPE not in activities.columns:
+            raise ValueError(f"the srpe load model needs the {c.RPE!r} column")
+        rpe = pd.to_numeric(activities[c.RPE], errors="coerce")
+        low, high = RPE_SCALE
+        values = rpe.where(rpe.between(low, high)) * _minutes(activities)
     else:
         raise ValueError(f"load model must be one of {LOAD_MODELS}, not {model!r}")
     out = pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), index=ids, name=c.LOAD)
     return out.fillna(0.0)
+
+
+# ---- per day ------------------------------------------------------------------------------------
 
 
 def daily_load(
@@ -172,32 +406,142 @@ def daily_load(
     return pd.DataFrame({c.DATE: index, c.LOAD: out.to_numpy()})
 
 
-def _trailing_mean(values: FloatArray, window: int) -> FloatArray:
-    """Mean over the ``window`` days ending on each day; NaN until a full window exists."""
-    out = np.full(values.shape, np.nan)
-    if len(values) >= window:
-        # each window summed afresh: a running sum would leave float residue after a big day
-        # and turn an all-rest chronic window into a tiny non-zero number
-        out[window - 1 :] = sliding_window_view(values, window).sum(axis=1) / window
+def complete_days(daily: pd.DataFrame) -> tuple[pd.DatetimeIndex, FloatArray]:
+    """Every calendar day of a daily series, first to last, with missing days as zero load.
+
+    Parameters
+    ----------
+    daily
+        ``date`` and ``load``; several rows on one day are added up, a missing load counts 0.
+
+    Returns
+    -------
+    days, load
+        The days (naive midnights, no gaps) and the load of each [unit of ``load``].
+    """
+    dates = pd.to_datetime(daily[c.DATE]).dt.normalize()
+    loads = pd.to_numeric(daily[c.LOAD], errors="coerce").fillna(0.0)
+    per_day = pd.Series(loads.to_numpy(dtype="float64"), index=pd.DatetimeIndex(dates.to_numpy()))
+    per_day = per_day.groupby(level=0).sum()
+    index = day_range(pd.Series(per_day.index))
+    per_day.index = pd.DatetimeIndex(per_day.index).as_unit(index.unit)
+    return index, per_day.reindex(index, fill_value=0.0).to_numpy(dtype="float64")
+
+
+# ---- acute:chronic workload ratio ---------------------------------------------------------------
+
+
+def _window_sums(values: FloatArray, window: int) -> FloatArray:
+    """Sum over the ``window`` days ending on each day (days before the series count 0)."""
+    # each window summed afresh: a running sum would leave float residue after a big day
+    # and turn an all-rest chronic window into a tiny non-zero number
+    padded = np.concatenate([np.zeros(window - 1), values])
+    return np.asarray(sliding_window_view(padded, window).sum(axis=1), dtype="float64")
+
+
+def _trailing_mean(values: FloatArray, window: int, min_days: int) -> FloatArray:
+    """Mean over the last ``window`` days, or over every day so far while fewer exist.
+
+    NaN until the series holds ``min_days`` days, so with ``min_days == window`` it is the plain
+    rolling mean of full windows.
+    """
+    n = len(values)
+    if n == 0:
+        return np.zeros(0)
+    counts = np.minimum(np.arange(1, n + 1), window)
+    out = _window_sums(values, window) / counts
+    out[: min_days - 1] = np.nan
     return out
 
 
-def acute_chronic(daily: pd.DataFrame, acute_days: int = 7, chronic_days: int = 28) -> pd.DataFrame:
+def _preceding_mean(values: FloatArray, skip: int, window: int, min_days: int) -> FloatArray:
+    """Mean over the ``window`` days that end ``skip`` days before each day.
+
+    The mean is over the days of that window the series holds; NaN until the series holds
+    ``min_days`` days (``min_days > skip`` so at least one day is in the window).
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    if n <= skip:
+        return out
+    earlier = values[: n - skip]
+    counts = np.minimum(np.arange(1, len(earlier) + 1), window)
+    out[skip:] = _window_sums(earlier, window) / counts
+    out[: min_days - 1] = np.nan
+    return out
+
+
+def _ewma(values: FloatArray, span_days: int) -> FloatArray:
+    """``EWMA_t = λ · load_t + (1 − λ) · EWMA_{t−1}``, λ = 2/(N+1), seeded with the first load."""
+    if len(values) == 0:
+        return np.zeros(0)
+    lam = 2.0 / (span_days + 1.0)
+    # adjust=False is exactly the recursion above, started at the first value
+    smoothed = pd.Series(values).ewm(alpha=lam, adjust=False).mean()
+    return np.array(smoothed.to_numpy(dtype="float64"), copy=True)  # writable: it gets masked
+
+
+def _check_windows(
+    acute_days: int, chronic_days: int, variant: str, min_chronic_days: int | None
+) -> int:
+    if variant not in ACWR_VARIANTS:
+        raise ValueError(f"ACWR variant must be one of {ACWR_VARIANTS}, not {variant!r}")
+    if not 1 <= acute_days <= chronic_days:
+        raise ValueError("need 1 <= acute_days <= chronic_days")
+    if variant == "uncoupled" and not acute_days < chronic_days:
+        raise ValueError("the uncoupled variant needs acute_days < chronic_days")
+    floor = chronic_days if min_chronic_days is None else int(min_chronic_days)
+    if not acute_days <= floor <= chronic_days:
+        raise ValueError("need acute_days <= min_chronic_days <= chronic_days")
+    if variant == "uncoupled" and not acute_days < floor:
+        raise ValueError("the uncoupled variant needs min_chronic_days > acute_days")
+    return floor
+
+
+def acute_chronic(
+    daily: pd.DataFrame,
+    acute_days: int = 7,
+    chronic_days: int = 28,
+    *,
+    variant: str = "rolling",
+    min_chronic_days: int | None = None,
+) -> pd.DataFrame:
     """Acute load, chronic load and their ratio (ACWR) for every day.
 
-    Variant: coupled rolling averages. Acute load is the mean daily load over the last
-    ``acute_days`` days including today; chronic load is the mean over the last
+    Days missing from ``daily`` are filled in as rest days (load 0) first. Three variants:
+
+    ``"rolling"`` (default): coupled rolling averages. Acute load is the mean daily load over
+    the last ``acute_days`` days including today; chronic load is the mean over the last
     ``chronic_days`` days including today, so the acute window is part of the chronic one.
-    Each average is NaN until its window is full, hence ACWR is NaN for the first
-    ``chronic_days − 1`` days of history, and also where chronic load is 0. Days missing from
-    ``daily`` are filled in as rest days (load 0) first.
+
+    ``"uncoupled"``: acute load as above; chronic load is the mean over the
+    ``chronic_days − acute_days`` days *before* the acute window (7:21 by default), so no day
+    is in both and a spike does not raise its own denominator.
+
+    ``"ewma"``: exponentially weighted moving averages with ``λ = 2/(N+1)``, N = ``acute_days``
+    (λ = 0.25) and ``chronic_days`` (λ = 2/29): ``EWMA_t = λ · load_t + (1 − λ) · EWMA_{t−1}``.
+    Both averages are seeded with the first day's load (``EWMA_0 = load_0``).
+
+    Coverage floor: the history is the number of days since the first day of the series,
+    that day included. Acute load is NaN until the history holds ``acute_days`` days; chronic
+    load (and so the ratio) is NaN until it holds ``min_chronic_days`` days. While the history
+    is shorter than the chronic window, the rolling chronic means average the days recorded
+    so far (days before the first one are unknown, not rest). With the default floor (the
+    full chronic window) the ratio first appears on day ``chronic_days``. ACWR is also NaN
+    where chronic load is 0.
 
     Parameters
     ----------
     daily
         ``date`` and ``load`` (from :func:`daily_load`).
     acute_days, chronic_days
-        Window lengths [days].
+        Window lengths [days]; for ``"ewma"`` the N of each average.
+    variant
+        One of :data:`ACWR_VARIANTS`.
+    min_chronic_days
+        Days of history needed before chronic load and the ratio are given [days]; default
+        ``chronic_days``. Between ``acute_days`` and ``chronic_days`` (above ``acute_days``
+        for ``"uncoupled"``), e.g. 21.
 
     Returns
     -------
@@ -212,23 +556,36 @@ def acute_chronic(daily: pd.DataFrame, acute_days: int = 7, chronic_days: int = 
     2014;48(8):708–712.
 
     Gabbett TJ. The training–injury prevention paradox: should athletes be training smarter
-    and harder? *Br J Sports Med* 2016;50(5):273–280.
+    and harder? *Br J Sports Med* 2016;50(5):273–280 (coupled rolling 7:28).
+
+    Williams S, West S, Cross MJ, Stokes KA. Better way to determine the acute:chronic workload
+    ratio? *Br J Sports Med* 2017;51(3):209–210 (EWMA, λ = 2/(N+1)).
+
+    Windt J, Gabbett TJ. Is it all for naught? What does mathematical coupling mean for
+    acute:chronic workload ratios? *Br J Sports Med* 2019;53(16):988–990 (published online
+    2018; uncoupled 7:21).
 
     Lolli L, Batterham AM, Hawkins R, et al. Mathematical coupling causes spurious correlation
     within the conventional acute-to-chronic workload ratio calculations. *Br J Sports Med*
-    2019;53(15):921–922 (a caveat of the coupled variant).
+    2019;53(15):921–922.
+
+    Impellizzeri FM, Tenan MS, Kempton T, Novak A, Coutts AJ. Acute:chronic workload ratio:
+    conceptual issues and fundamental pitfalls. *Int J Sports Physiol Perform*
+    2020;15(6):907–913 (the limits of every variant).
     """
-    if not 1 <= acute_days <= chronic_days:
-        raise ValueError("need 1 <= acute_days <= chronic_days")
-    dates = pd.to_datetime(daily[c.DATE]).dt.normalize()
-    loads = pd.to_numeric(daily[c.LOAD], errors="coerce").fillna(0.0)
-    per_day = pd.Series(loads.to_numpy(dtype="float64"), index=pd.DatetimeIndex(dates.to_numpy()))
-    per_day = per_day.groupby(level=0).sum()
-    index = day_range(pd.Series(per_day.index))
-    per_day.index = pd.DatetimeIndex(per_day.index).as_unit(index.unit)
-    load = per_day.reindex(index, fill_value=0.0).to_numpy(dtype="float64")
-    acute = _trailing_mean(load, acute_days)
-    chronic = _trailing_mean(load, chronic_days)
+    floor = _check_windows(acute_days, chronic_days, variant, min_chronic_days)
+    index, load = complete_days(daily)
+    if variant == "ewma":
+        acute = _ewma(load, acute_days)
+        chronic = _ewma(load, chronic_days)
+        acute[: acute_days - 1] = np.nan
+        chronic[: floor - 1] = np.nan
+    else:
+        acute = _trailing_mean(load, acute_days, acute_days)
+        if variant == "rolling":
+            chronic = _trailing_mean(load, chronic_days, floor)
+        else:
+            chronic = _preceding_mean(load, acute_days, chronic_days - acute_days, floor)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(chronic > 0, acute / chronic, np.nan)
     return pd.DataFrame(
@@ -236,25 +593,41 @@ def acute_chronic(daily: pd.DataFrame, acute_days: int = 7, chronic_days: int = 
     )
 
 
-def acwr_band(value: float | None) -> str:
+def acwr_band(
+    value: float | None,
+    sweet_spot: tuple[float, float] = ACWR_SWEET_SPOT,
+    danger: float = ACWR_DANGER,
+) -> str:
     """Name the risk band an ACWR value falls in.
 
-    ``"not enough history"`` (NaN or None), ``"low"`` (< 0.8), ``"sweet spot"`` (0.8–1.3,
-    both ends included), ``"caution"`` (above 1.3 up to 1.5) or ``"danger"`` (> 1.5).
+    ``"not enough history"`` (NaN or None), ``"low"`` (below the sweet spot), ``"sweet spot"``
+    (0.8–1.3 by default, both ends included), ``"caution"`` (above the sweet spot up to
+    ``danger``, included) or ``"danger"`` (above ``danger``, 1.5 by default).
+
+    Parameters
+    ----------
+    value
+        ACWR [ratio].
+    sweet_spot
+        Lowest and highest ratio of the sweet spot.
+    danger
+        Ratio above which the band is ``"danger"``; at least the sweet spot's upper end.
 
     References
     ----------
     Gabbett TJ. The training–injury prevention paradox: should athletes be training smarter
     and harder? *Br J Sports Med* 2016;50(5):273–280.
     """
+    low, high = sweet_spot
+    if not 0 <= low <= high <= danger:
+        raise ValueError("need 0 <= sweet spot low <= sweet spot high <= danger")
     if value is None or not math.isfinite(value):
         return "not enough history"
-    low, high = ACWR_SWEET_SPOT
     if value < low:
         return "low"
     if value <= high:
         return "sweet spot"
-    if value <= ACWR_DANGER:
+    if value <= danger:
         return "caution"
     return "danger"
 
@@ -267,6 +640,13 @@ def history_days(daily: pd.DataFrame) -> int:
     return int((dates.max().normalize() - dates.min().normalize()).days) + 1
 
 
-def enough_history(daily: pd.DataFrame, chronic_days: int = 28) -> bool:
-    """True when the daily series spans at least one full chronic window, so ACWR exists."""
-    return history_days(daily) >= chronic_days
+def enough_history(
+    daily: pd.DataFrame, chronic_days: int = 28, min_chronic_days: int | None = None
+) -> bool:
+    """True when the daily series spans the coverage floor, so an ACWR can exist.
+
+    The floor is ``min_chronic_days`` days of history, by default the full chronic window
+    (the same rule as :func:`acute_chronic`).
+    """
+    floor = chronic_days if min_chronic_days is None else min_chronic_days
+    return history_days(daily) >= floor
