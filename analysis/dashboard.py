@@ -14,16 +14,21 @@ import numpy as np
 import pandas as pd
 
 from analysis import columns as c
-from analysis.metrics import cadence, intensity, load, mileage, zones
+from analysis.metrics import cadence, intensity, load, mileage, pmc, zones
 from analysis.settings import AthleteSettings
 from analysis.store import Store
 
 LATEST_ACTIVITIES = 10
 
+HR_MODELS = ("trimp", "edwards", "hrss")
+
 LOAD_LABELS = {
     "distance": "distance [km], running only",
     "duration": "moving time [min], all sports",
     "trimp": "Banister TRIMP [a.u.], all sports with heart rate",
+    "edwards": "Edwards TRIMP [a.u.], all sports with heart rate",
+    "hrss": "hrTSS-like score [1 h at LTHR = 100], all sports with heart rate",
+    "srpe": "session RPE [CR-10 × min], all sports you rated",
 }
 
 
@@ -45,55 +50,104 @@ class LoadData:
     acr: pd.DataFrame  # DATE, LOAD, ACUTE_LOAD, CHRONIC_LOAD, ACWR
     model: str
     label: str
+    variant: str
     enough_history: bool
     history_days: int
+    min_chronic_days: int
     current_acwr: float | None
     current_band: str
-    without_hr: int  # activities that count 0 under TRIMP for lack of heart rate
+    without_hr: int  # activities that count 0 under an HR model for lack of heart rate
+    unrated: int  # activities that count 0 under session RPE for lack of a rating
+    daily: pd.DataFrame  # DATE, LOAD: every calendar day, rest days zero
+
+
+def acwr_band(value: float | None, settings: AthleteSettings) -> str:
+    """The band of a ratio under the athlete's configured bands."""
+    return load.acwr_band(
+        value,
+        sweet_spot=(settings.acwr_sweet_low, settings.acwr_sweet_high),
+        danger=settings.acwr_danger,
+    )
 
 
 def load_activities(store: Store, settings: AthleteSettings) -> pd.DataFrame:
-    """Distance load counts running; duration and TRIMP count every sport."""
+    """Distance load counts running; every other model counts every sport."""
     if settings.load_model == "distance":
         return running(store)
     return store.activities().sort_values(c.START_TIME_UTC).reset_index(drop=True)
 
 
-def load_data(store: Store, settings: AthleteSettings, as_of: date | None = None) -> LoadData:
+def daily_loads(
+    store: Store, settings: AthleteSettings, as_of: date | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counted activities and the daily load series (zeros on rest days) of the chosen model."""
     acts = load_activities(store, settings)
-    model = settings.load_model
-    label = LOAD_LABELS[model]
-    empty = pd.DataFrame(columns=[c.DATE, c.LOAD, c.ACUTE_LOAD, c.CHRONIC_LOAD, c.ACWR])
     if acts.empty:
-        return LoadData(empty, model, label, False, 0, None, load.acwr_band(float("nan")), 0)
-    hr_hist = store.hr_histogram() if model == "trimp" else None
+        return acts, pd.DataFrame({c.DATE: pd.Series(dtype="datetime64[ns]"), c.LOAD: []})
+    hr_hist = store.hr_histogram() if settings.load_model in HR_MODELS else None
     loads = load.activity_loads(
         acts,
-        model,
+        settings.load_model,
         hr_hist,
         resting_hr_bpm=settings.resting_hr_bpm,
         max_hr_bpm=settings.max_hr_bpm,
         sex=settings.sex,
+        lthr_bpm=settings.lthr_bpm,
     )
     end = pd.Timestamp(as_of) if as_of is not None else None
-    first = pd.Timestamp(acts[c.LOCAL_DATE].min())
-    if end is not None and end < first:
+    if end is not None and end < pd.Timestamp(acts[c.LOCAL_DATE].min()):
         end = None
-    daily = load.daily_load(acts, loads, end=end)
-    acr = load.acute_chronic(daily)
+    return acts, load.daily_load(acts, loads, end=end)
+
+
+def load_data(store: Store, settings: AthleteSettings, as_of: date | None = None) -> LoadData:
+    model = settings.load_model
+    label = LOAD_LABELS[model]
+    acts, daily = daily_loads(store, settings, as_of)
+    floor = settings.acwr_min_chronic_days
+    if acts.empty:
+        empty = pd.DataFrame(columns=[c.DATE, c.LOAD, c.ACUTE_LOAD, c.CHRONIC_LOAD, c.ACWR])
+        band = acwr_band(None, settings)
+        return LoadData(
+            empty, model, label, settings.acwr_variant, False, 0, floor, None, band, 0, 0, daily
+        )
+    acr = load.acute_chronic(daily, variant=settings.acwr_variant, min_chronic_days=floor)
     last = acr.iloc[-1]
     current = None if pd.isna(last[c.ACWR]) else float(last[c.ACWR])
-    without_hr = int(acts[c.AVG_HEART_RATE_BPM].isna().sum()) if model == "trimp" else 0
+    without_hr = int(acts[c.AVG_HEART_RATE_BPM].isna().sum()) if model in HR_MODELS else 0
+    unrated = int(acts[c.RPE].isna().sum()) if model == "srpe" else 0
     return LoadData(
         acr,
         model,
         label,
-        load.enough_history(daily),
+        settings.acwr_variant,
+        load.enough_history(daily, min_chronic_days=floor),
         load.history_days(daily),
+        floor,
         current,
-        load.acwr_band(float("nan") if current is None else current),
+        acwr_band(current, settings),
         without_hr,
+        unrated,
+        daily,
     )
+
+
+def fitness_data(
+    store: Store, settings: AthleteSettings, as_of: date | None = None
+) -> dict[str, Any]:
+    """PMC (CTL/ATL/TSB) and Foster monotony/strain on the chosen load."""
+    _, daily = daily_loads(store, settings, as_of)
+    if daily.empty:
+        return {
+            "pmc": pd.DataFrame(),
+            "monotony": pd.DataFrame(),
+            "label": LOAD_LABELS[settings.load_model],
+        }
+    return {
+        "pmc": pmc.pmc(daily, convention=settings.pmc_convention),
+        "monotony": pmc.monotony(daily),
+        "label": LOAD_LABELS[settings.load_model],
+    }
 
 
 def overview_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
@@ -167,25 +221,66 @@ def activity_table(store: Store) -> pd.DataFrame:
 
 
 def daily_export(store: Store) -> tuple[pd.DataFrame, list[str]]:
-    """One row per local calendar day: distance, duration, load and the acute:chronic ratio."""
+    """One row per local calendar day: distance, duration, load, ACWR, PMC, monotony, wellness."""
     settings = store.load_settings()
     acts = running(store)
     ld = load_data(store, settings)
     header = [
         "Stridelog daily export; days are local calendar days of each activity's start",
         f"load model: {settings.load_model} ({ld.label})",
-        "acute_load / chronic_load: 7- and 28-day rolling mean daily load (coupled, Gabbett 2016)",
+        f"acwr variant: {settings.acwr_variant} ({load.ACWR_VARIANT_TEXT[settings.acwr_variant]})",
+        f"ctl/atl/tsb: 42/7-day, {settings.pmc_convention} convention; tsb from yesterday's values",
+        "monotony: Foster 1998, 7-day mean / population SD; strain = 7-day load x monotony",
     ]
-    if acts.empty or ld.acr.empty:
-        cols = [c.DATE, c.DISTANCE_M, c.DURATION_S, c.LOAD, c.ACUTE_LOAD, c.CHRONIC_LOAD, c.ACWR]
-        return pd.DataFrame(columns=[*cols, "load_model"]), header
-    start = min(pd.Timestamp(acts[c.LOCAL_DATE].min()), pd.Timestamp(ld.acr[c.DATE].min()))
-    end = max(pd.Timestamp(acts[c.LOCAL_DATE].max()), pd.Timestamp(ld.acr[c.DATE].max()))
-    totals = mileage.daily_totals(acts, start=start, end=end)
-    out = pd.DataFrame({c.DATE: totals[c.DATE]})
-    out[c.DISTANCE_M] = totals[c.DISTANCE_KM] * 1000.0
-    out[c.DURATION_S] = totals[c.DURATION_S]
-    out = out.merge(ld.acr, on=c.DATE, how="left")
-    out[c.LOAD] = out[c.LOAD].fillna(0.0)
+    cols = [
+        c.DATE, c.DISTANCE_M, c.DURATION_S, c.LOAD, c.ACUTE_LOAD, c.CHRONIC_LOAD, c.ACWR,
+        "load_model", "acwr_variant", c.CTL, c.ATL, c.TSB, c.MONOTONY, c.STRAIN,
+        *c.WELLNESS_COLUMNS[1:],
+    ]  # fmt: skip
+    wellness = store.wellness()
+    if ld.daily.empty and wellness.empty:
+        return pd.DataFrame(columns=cols), header
+    days = [frame[c.DATE] for frame in (ld.daily, wellness) if not frame.empty]
+    if not acts.empty:
+        days.append(acts[c.LOCAL_DATE])
+    all_days = pd.concat(days)
+    start, end = pd.Timestamp(all_days.min()), pd.Timestamp(all_days.max())
+    totals = mileage.daily_totals(acts, start=start, end=end) if not acts.empty else None
+    out = pd.DataFrame({c.DATE: pd.date_range(start, end, freq="D")})
+    if totals is not None:
+        out = out.merge(
+            totals[[c.DATE, c.DISTANCE_KM, c.DURATION_S]].assign(
+                **{c.DATE: pd.to_datetime(totals[c.DATE])}
+            ),
+            on=c.DATE,
+            how="left",
+        )
+        out[c.DISTANCE_M] = out.pop(c.DISTANCE_KM).fillna(0.0) * 1000.0
+        out[c.DURATION_S] = out[c.DURATION_S].fillna(0.0)
+    else:
+        out[c.DISTANCE_M] = 0.0
+        out[c.DURATION_S] = 0.0
+    if not ld.acr.empty:
+        acr = ld.acr.assign(**{c.DATE: pd.to_datetime(ld.acr[c.DATE])})
+        out = out.merge(acr, on=c.DATE, how="left")
+        fit = pmc.pmc(ld.daily, convention=settings.pmc_convention)
+        mono = pmc.monotony(ld.daily)
+        out = out.merge(
+            fit[[c.DATE, c.CTL, c.ATL, c.TSB]].assign(**{c.DATE: pd.to_datetime(fit[c.DATE])}),
+            on=c.DATE,
+            how="left",
+        )
+        out = out.merge(
+            mono[[c.DATE, c.MONOTONY, c.STRAIN]].assign(**{c.DATE: pd.to_datetime(mono[c.DATE])}),
+            on=c.DATE,
+            how="left",
+        )
+    out[c.LOAD] = out[c.LOAD].fillna(0.0) if c.LOAD in out else 0.0
     out["load_model"] = settings.load_model
-    return out, header
+    out["acwr_variant"] = settings.acwr_variant
+    if not wellness.empty:
+        out = out.merge(wellness, on=c.DATE, how="left")
+    for col in cols:
+        if col not in out:
+            out[col] = np.nan
+    return out[cols], header

@@ -42,8 +42,29 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _import_log(store: Store, name: str, data: bytes) -> FileOutcome | None:
+    """A wellness log or a training plan CSV, recognised by its header; None for anything else."""
+    if not name.lower().endswith(".csv"):
+        return None
+    from analysis.parsers import wellness
+
+    try:
+        if wellness.is_wellness_csv(data):
+            days = store.upsert_wellness(wellness.read_wellness_csv(data, name))
+            return FileOutcome(name, IMPORTED, f"wellness log: {days} days", "wellness")
+        if wellness.is_plan_csv(data):
+            weeks = store.upsert_plan(wellness.read_plan_csv(data, name))
+            return FileOutcome(name, IMPORTED, f"training plan: {weeks} weeks", "plan")
+    except StridelogError as err:
+        return FileOutcome(name, FAILED, getattr(err, "reason", str(err)))
+    return None
+
+
 def import_bytes(store: Store, name: str, data: bytes) -> FileOutcome:
     """Parse one file and store it (whole, or not at all)."""
+    log = _import_log(store, name, data)
+    if log is not None:
+        return log
     digest = file_hash(data)
     if store.has_file(digest):
         return FileOutcome(name, ALREADY, "the same file was imported before; nothing added")

@@ -1,8 +1,9 @@
-"""Training load: daily load, 7- and 28-day rolling loads, their ratio with its bands."""
+"""Training load: daily load, acute and chronic loads, their ratio with its bands."""
 
 import streamlit as st
 
 from analysis.figures.load import acwr_figure, load_figure
+from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZZERI_2020_URL
 from pages import _common as ui
 
 src, s, skey = ui.page_context()
@@ -13,16 +14,22 @@ if ld.acr.empty:
     st.stop()
 
 st.caption(
-    f"Daily load: **{ld.label}** (choose distance, duration or TRIMP in Settings). Rest days count "
-    "as zero load. Acute = mean daily load of the last 7 days, chronic = of the last 28 days "
-    "(rolling averages, coupled; Gabbett 2016)."
+    f"Daily load: **{ld.label}**. Rest days count as zero load. Ratio: "
+    f"{ACWR_VARIANT_TEXT[ld.variant]} Bands: {s.acwr_sweet_low:g}–{s.acwr_sweet_high:g} sweet "
+    f"spot, above {s.acwr_danger:g} danger. Change the model, the ratio and the bands in Settings."
 )
 if ld.without_hr:
-    st.warning(f"{ld.without_hr} activities have no heart rate and count as 0 TRIMP.")
+    st.warning(f"{ld.without_hr} activities have no heart rate and count as 0 load in this model.")
+if ld.unrated:
+    st.warning(
+        f"{ld.unrated} activities have no RPE yet and count as 0 load: rate them on the "
+        "Activities page (session RPE = CR-10 rating × minutes, Foster et al. 2001)."
+    )
 if not ld.enough_history:
     st.warning(
-        f"**Not enough history yet**: the ratio needs 28 days of data, you have {ld.history_days}. "
-        "Until then only the loads are shown."
+        f"**Not enough history yet**: the ratio needs {ld.min_chronic_days} days of data "
+        f"behind it, you have {ld.history_days}. A ratio over a short history swings wildly, so "
+        "until then only the loads are shown."
     )
 else:
     value = "—" if ld.current_acwr is None else f"{ld.current_acwr:.2f}"
@@ -30,13 +37,14 @@ else:
 ui.chart(
     load_figure(ld.acr, ld.label),
     "load_daily",
-    "Bars are each day's load; the lines are the 7-day (acute) and 28-day (chronic) rolling means. "
+    "Bars are each day's load; the lines are the acute (7-day) and chronic (28-day) loads. "
     "Acute well above chronic means you are doing more than you are used to.",
 )
 if ld.enough_history:
     ui.chart(
-        acwr_figure(ld.acr),
+        acwr_figure(ld.acr, (s.acwr_sweet_low, s.acwr_sweet_high), s.acwr_danger),
         "load_acwr",
-        "Acute divided by chronic. Green (0.8–1.3) is the sweet spot, amber is caution, red (above "
-        "1.5) is the danger zone where injuries follow spikes. It is a rough guide, not a verdict.",
+        "Acute divided by chronic. Green is the sweet spot, amber is caution, red is the danger "
+        "zone where injuries follow spikes.",
     )
+st.caption(f"Its limits: {IMPELLIZZERI_2020} [Read the paper]({IMPELLIZZERI_2020_URL}).")

@@ -133,3 +133,23 @@ def test_an_activity_can_be_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with Store(tmp_path / ATHLETE_DB) as store:
         left = set(store.activities()[c.ACTIVITY_ID])
     assert len(left) == 2 and picked not in left
+
+
+@pytest.mark.parametrize("model", ["duration", "trimp", "edwards", "hrss", "srpe"])
+@pytest.mark.parametrize("variant", ["rolling", "uncoupled", "ewma"])
+def test_training_load_page_under_every_model_and_variant(
+    model: str, variant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.settings import AthleteSettings
+
+    _fill(tmp_path)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        store.save_settings(
+            AthleteSettings(load_model=model, acwr_variant=variant, acwr_min_chronic_days=21)
+        )
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/training_load.py").run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 2
+    if model == "srpe":  # nothing rated yet: the page says so
+        assert any("no RPE" in el.value for el in at.warning), [el.value for el in at.warning]

@@ -180,12 +180,13 @@ def test_wellness_log_upserts_by_day_and_survives_restart(tmp_path: Path) -> Non
     with _store(tmp_path) as store:
         assert store.upsert_wellness(days) == 2
         fix = pd.DataFrame({c.DATE: ["2026-05-02"], c.RESTING_HR_BPM: [55], c.SORENESS: [4]})
-        store.upsert_wellness(fix)  # a day entered again replaces that day whole
+        store.upsert_wellness(fix)  # only the columns supplied change; the rest of the day stays
     with _store(tmp_path) as store:
         log = store.wellness()
     assert list(log[c.DATE]) == [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-05-02")]
     assert list(log[c.RESTING_HR_BPM]) == [48.0, 55.0]
-    assert log[c.SORENESS].iloc[1] == 4.0 and np.isnan(log[c.HRV_RMSSD_MS].iloc[1])
+    assert log[c.SORENESS].iloc[1] == 4.0 and log[c.HRV_RMSSD_MS].iloc[1] == 60.0
+    assert log[c.NOTES].iloc[1] == "legs heavy"
     assert list(log.columns) == list(c.WELLNESS_COLUMNS)
 
 

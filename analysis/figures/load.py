@@ -94,10 +94,15 @@ def load_figure(acr: pd.DataFrame, load_label: str) -> go.Figure:
     return style.base_layout(fig, title=title, x_title="Date", y_title=f"Load: {load_label}")
 
 
-def acwr_figure(acr: pd.DataFrame) -> go.Figure:
+def acwr_figure(
+    acr: pd.DataFrame,
+    sweet_spot: tuple[float, float] = style.ACWR_SWEET_SPOT,
+    danger: float = style.ACWR_DANGER,
+) -> go.Figure:
     """The acute:chronic workload ratio over time over its risk bands.
 
-    Bands: 0.8-1.3 green (sweet spot), 1.3-1.5 amber, above 1.5 red, below 0.8 grey (Gabbett 2016).
+    Default bands: 0.8-1.3 green (sweet spot), 1.3-1.5 amber, above 1.5 red, below 0.8 grey
+    (Gabbett 2016); the athlete may set others.
 
     Parameters
     ----------
@@ -114,7 +119,8 @@ def acwr_figure(acr: pd.DataFrame) -> go.Figure:
     ratio = frame[c.ACWR].astype("float64")
     finite = ratio[np.isfinite(ratio)]
     top = max(ACWR_AXIS_MIN_TOP, float(finite.max()) * 1.1 if len(finite) else 0.0)
-    low, high = style.ACWR_SWEET_SPOT
+    top = max(top, danger * 1.2)
+    low, high = sweet_spot
     fig = go.Figure(
         go.Scatter(
             x=frame[c.DATE],
@@ -127,12 +133,19 @@ def acwr_figure(acr: pd.DataFrame) -> go.Figure:
         )
     )
     style.add_hband(fig, 0.0, low, style.MUTED, "under-training", label_position="inside left")
-    style.add_hband(fig, low, high, style.GOOD, "sweet spot 0.8-1.3", label_position="inside left")
     style.add_hband(
-        fig, high, style.ACWR_DANGER, style.CAUTION, "caution 1.3-1.5", label_position="inside left"
+        fig, low, high, style.GOOD, f"sweet spot {low:g}-{high:g}", label_position="inside left"
     )
     style.add_hband(
-        fig, style.ACWR_DANGER, top, style.DANGER, "danger > 1.5", label_position="inside left"
+        fig,
+        high,
+        danger,
+        style.CAUTION,
+        f"caution {high:g}-{danger:g}",
+        label_position="inside left",
+    )
+    style.add_hband(
+        fig, danger, top, style.DANGER, f"danger > {danger:g}", label_position="inside left"
     )
     fig.update_yaxes(range=[0, top])
     return style.base_layout(fig, title=title, x_title="Date", y_title="ACWR [ratio]")

@@ -341,17 +341,31 @@ class Store:
         return self._upsert("plan", frame, c.PLAN_COLUMNS, c.WEEK_START)
 
     def _upsert(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...], key: str) -> int:
+        """Insert rows; for a key already stored, overwrite only the columns the frame supplies.
+
+        A parser lists what its file actually held in ``frame.attrs["present"]``, so importing an
+        HRV-only export never blanks the soreness or notes entered by hand for the same days.
+        """
         rows = pd.DataFrame({col: frame[col] if col in frame.columns else None for col in columns})
         rows[key] = pd.to_datetime(rows[key]).dt.date
         rows = rows.drop_duplicates(key, keep="last")
         for col in columns:
             if col not in (key, c.NOTES):
                 rows[col] = pd.to_numeric(rows[col], errors="coerce").astype("float64")
+        present = frame.attrs.get("present") or [col for col in columns if col in frame.columns]
+        update = [col for col in columns if col in present and col != key]
         cols = ", ".join(columns)
+        on_conflict = (
+            "DO UPDATE SET " + ", ".join(f"{col} = excluded.{col}" for col in update)
+            if update
+            else "DO NOTHING"
+        )
         with self._transaction() as cur:
             cur.register("rows_to_upsert", rows)
-            cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM rows_to_upsert)")
-            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM rows_to_upsert")
+            cur.execute(
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM rows_to_upsert "
+                f"ON CONFLICT ({key}) {on_conflict}"
+            )
             cur.unregister("rows_to_upsert")
         return len(rows)
 
