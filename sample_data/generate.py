@@ -1,4 +1,5 @@
-"""The demo athlete: 16 weeks of running in Berlin, written as FIT, GPX and CSV files.
+"""The demo athlete: 16 weeks of running in Berlin, written as FIT, GPX and CSV files, with a
+morning wellness log (``wellness.csv``) and the coach's weekly plan (``plan.csv``).
 
 Usage::
 
@@ -23,6 +24,13 @@ in well-trained endurance athletes. The heart-rate, cadence and GPS models are p
 first-order lags and autoregressive noise tuned by eye to look like watch data; they are not
 published physiology.
 
+The coach's plan (:data:`COACH_PLAN`) has the same ramp and cutbacks but not the spike, so
+the weeks run match it within 20 % except week 12 (far above) and week 9 (a little under).
+The wellness log answers the running: soreness and fatigue a step up after hard and long days,
+resting HR 5-10 bpm over its baseline and ln rMSSD under its band (28-day mean - 0.5 SD,
+Plews et al.) for a few days from the end of the spike week, recovery in the cutbacks, and
+about 5 % of mornings never logged. Its model is tuned by eye too.
+
 References
 ----------
 Hulin BT, Gabbett TJ, Blanch P, et al. Spikes in acute workload are associated with increased
@@ -31,14 +39,21 @@ Gabbett TJ. The training-injury prevention paradox: should athletes be training 
 harder? Br J Sports Med 2016;50:273-280.
 Seiler S. What is best practice for training intensity and duration distribution in endurance
 athletes? Int J Sports Physiol Perform 2010;5:276-291.
+Plews DJ, Laursen PB, Stanley J, Kilding AE, Buchheit M. Training adaptation and heart rate
+variability in elite endurance athletes: opening the door to effective monitoring. Sports Med
+2013;43:773-781.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import math
 import random
 import re
+import statistics
+import textwrap
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -120,6 +135,9 @@ WEEKS: tuple[tuple[_Run, ...], ...] = (
 """The 16-week plan, one tuple of runs per week."""
 
 FORMAT_SHARES = ((FIT, 0.60), (GPX, 0.25), (CSV, 0.15))
+
+WELLNESS_FILE = "wellness.csv"
+PLAN_FILE = "plan.csv"
 
 _FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_(easy|long|intervals|tempo)\.(fit|gpx|csv)$")
 
@@ -208,7 +226,8 @@ def plan() -> list[PlannedRun]:
 
 
 def weekly_plan_km() -> list[float]:
-    """Planned distance of each week [km], week 1 first."""
+    """Distance of each week as run (:data:`WEEKS`) [km], week 1 first; the coach's plan is
+    :func:`coach_plan`."""
     return [float(sum(km for _, _, km in week_runs)) for week_runs in WEEKS]
 
 
@@ -620,6 +639,286 @@ def acute_chronic_ratio(daily_km: Sequence[float]) -> list[float | None]:
     return out
 
 
+# ---- the coach's plan --------------------------------------------------------------------------
+
+COACH_PLAN: tuple[tuple[float, float], ...] = (
+    # (distance [km], long run [km]) the coach wrote for each week
+    (40, 16),
+    (43, 17),
+    (45, 17),
+    (48, 18),
+    (37, 15),  # cutback
+    (50, 18),
+    (54, 19),
+    (58, 20),
+    (46, 16),  # cutback
+    (62, 20),
+    (64, 22),
+    (66, 22),
+    (50, 16),  # cutback
+    (66, 21),
+    (69, 22),
+    (72, 24),
+)
+"""The training plan as a coach wrote it before the 16 weeks began, one row per week.
+
+The same shape as the weeks run (:data:`WEEKS`): build weeks ramp at most 8 % on the last full
+week, cutbacks in weeks 5, 9 and 13 are at least 20 % lighter. The running holiday of week 12
+was not in it, so the weeks run mostly match it within 20 % while week 12 lands far above it;
+the week-9 cutback was run deeper than written (36 of 46 km), the one week clearly under plan.
+"""
+
+PLAN_PACE_S_PER_KM = 345.0
+"""The average pace [s/km] (5:45 min/km) the coach turns planned distance into time with."""
+
+PLAN_CSV_FIELDS: dict[str, str] = {
+    c.WEEK_START: "week_start",
+    c.PLAN_DISTANCE_KM: "distance_km",
+    c.PLAN_DURATION_H: "duration_h",
+    c.PLAN_LONG_RUN_KM: "long_run_km",
+    c.PLAN_LOAD: "load",
+}
+"""The plan CSV's own header (the import layout, in order), keyed by our column names."""
+
+
+@dataclass(frozen=True)
+class PlanWeek:
+    """One week of the coach's plan; ``load`` is planned distance (the distance load model)."""
+
+    week: int  # 1-based
+    week_start: date  # the Monday
+    distance_km: float
+    duration_h: float
+    long_run_km: float
+
+    @property
+    def load(self) -> float:
+        return self.distance_km
+
+
+def coach_plan() -> list[PlanWeek]:
+    """The coach's plan (:data:`COACH_PLAN`), week 1 first, with planned time at 5:45 min/km."""
+    return [
+        PlanWeek(
+            week=week,
+            week_start=DEMO_FIRST_DAY + timedelta(weeks=week - 1),
+            distance_km=float(km),
+            duration_h=round(km * PLAN_PACE_S_PER_KM / 3600, 1),
+            long_run_km=float(long_km),
+        )
+        for week, (km, long_km) in enumerate(COACH_PLAN, start=1)
+    ]
+
+
+def _csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_plan_csv(weeks: Sequence[PlanWeek]) -> bytes:
+    """``plan.csv``: one row per week under :data:`PLAN_CSV_FIELDS`, Mondays as ISO dates."""
+    rows: list[Sequence[object]] = [list(PLAN_CSV_FIELDS.values())]
+    for w in weeks:
+        rows.append(
+            [
+                w.week_start.isoformat(),
+                f"{w.distance_km:.1f}",
+                f"{w.duration_h:.1f}",
+                f"{w.long_run_km:.1f}",
+                f"{w.load:.1f}",
+            ]
+        )
+    return _csv_bytes(rows)
+
+
+# ---- the wellness log --------------------------------------------------------------------------
+
+WELLNESS_MISSING_DAYS = 6
+"""Mornings with no entry at all (about 5 % of the 112): people forget to log."""
+
+
+@dataclass(frozen=True)
+class WellnessDay:
+    """One morning's entry in the wellness log; the ratings are 1-5 as commented."""
+
+    day: date  # local calendar day
+    resting_hr_bpm: int
+    hrv_rmssd_ms: float
+    sleep_h: float
+    sleep_quality: int  # 1 very poor - 5 very good
+    soreness: int  # 1 none - 5 very high
+    fatigue: int  # 1 none - 5 very high
+    mood: int  # 1 very bad - 5 very good
+    stress: int  # 1 none - 5 very high
+    notes: str = ""
+
+
+def _scale(value: float) -> int:
+    """A 1-5 rating from a continuous score."""
+    return min(5, max(1, round(value)))
+
+
+def _daily_km_with_history(runs: Sequence[PlannedRun]) -> list[float]:
+    """Distance of each day [km], after 28 days at week 1's mean (the running before the demo)."""
+    n_days = (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1
+    daily = [weekly_plan_km()[0] / 7] * 28 + [0.0] * n_days
+    for run in runs:
+        daily[28 + (run.day - DEMO_FIRST_DAY).days] += run.distance_km
+    return daily
+
+
+def morning_load(runs: Sequence[PlannedRun]) -> tuple[list[float], list[float]]:
+    """What each morning carries from the running before it: (ratio [-], strain [-]) per day.
+
+    ``ratio`` is yesterday's 7-day/28-day acute:chronic ratio of distance
+    (:func:`acute_chronic_ratio`): about 0.7-0.9 in a cutback week, up to 1.2 in a build week.
+    ``strain`` measures overreaching: the ratio's excess over 1.1, multiplied by the recent load
+    (a 3-day exponential average of daily km) over the 28-day mean. A long run in an ordinary
+    week moves the second factor but not the first; only a week far above the ones before it
+    moves both, and the second fades within days once the running eases. A model tuned by eye
+    so the spike shows, not published physiology.
+    """
+    daily = _daily_km_with_history(runs)
+    ratios = acute_chronic_ratio(daily)
+    alpha = 1 - math.exp(-1 / 3.0)
+    recent = daily[0]
+    ratio_out: list[float] = []
+    strain_out: list[float] = []
+    for i in range(28, len(daily)):
+        recent += alpha * (daily[i - 1] - recent)
+        ratio = ratios[i - 1]
+        assert ratio is not None  # 28 days of history stand before the first morning
+        ratio_out.append(ratio)
+        strain_out.append(max(0.0, ratio - 1.1) * recent / (sum(daily[i - 28 : i]) / 28))
+    return ratio_out, strain_out
+
+
+def wellness(runs: Sequence[PlannedRun] | None = None) -> list[WellnessDay]:
+    """The athlete's morning log over the 16 weeks, a few forgotten days left out.
+
+    Each morning reflects the running up to the evening before (:func:`morning_load`):
+
+    - resting HR about 50 bpm, a little higher in the August heat, easing by 2 bpm with
+      fitness and by about 1 bpm in cutback weeks; up to 10 bpm higher with the strain, so it
+      rises 5-10 bpm over its baseline from the end of the spike week into the cutback after;
+    - HRV (rMSSD) log-normal around 62 ms rising to 67 ms (SD of ln rMSSD 0.07, so most days
+      fall in 55-75 ms), a little lower after a hard session, higher in cutback weeks, and
+      far below its band in the spike;
+    - sleep about 7.3 h, longer at weekends, shorter in the heat and in the spike (6-8.5 h);
+    - soreness and fatigue up after intervals, tempo and long runs and in the spike, down in
+      cutback weeks; stress up in two busy spells at work and down on holiday; sleep quality
+      and mood follow sleep, stress and fatigue; a few words of notes on some days.
+
+    Every draw comes from one seeded stream, taken in the same order every day. The missing
+    days are drawn away from the spike and the days after it, so its warnings are all logged.
+    """
+    runs = plan() if runs is None else runs
+    n_days = (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1
+    km = [0.0] * n_days
+    kinds: list[set[str]] = [set() for _ in range(n_days)]
+    for run in runs:
+        i = (run.day - DEMO_FIRST_DAY).days
+        km[i] += run.distance_km
+        kinds[i].add(run.kind)
+    ratio, strain = morning_load(runs)
+    rng = random.Random(f"{DEMO_SEED}:wellness")
+    holiday_monday = 7 * (SPIKE_WEEK - 1)
+    spike = range(holiday_monday, holiday_monday + 10)
+    candidates = [i for i in range(1, n_days - 1) if i not in spike]
+    missing = set(rng.sample(candidates, WELLNESS_MISSING_DAYS))
+    busy = {i for start in (15, 50) for i in range(start, start + 4)}  # Tue-Fri, twice
+
+    days: list[WellnessDay] = []
+    for i in range(n_days):
+        day = DEMO_FIRST_DAY + timedelta(days=i)
+        progress = i / (n_days - 1)
+        heat = max(0.0, 1.0 - i / 70.0)
+        weekend = day.weekday() >= 5
+        holiday = i // 7 == SPIKE_WEEK - 1
+        yesterday = kinds[i - 1] if i else set()
+        hard = float(bool(yesterday & {INTERVALS, TEMPO, LONG}))
+        km_yesterday = km[i - 1] if i else 0.0
+        long_km = km_yesterday if LONG in yesterday else 0.0
+        fresh = max(0.0, 0.95 - ratio[i])
+        # 10 tanh(x / 10) grows like x, then levels off at the top of the 5-10 bpm warning range
+        elevation = 10.0 * math.tanh(16.0 * strain[i] / 10.0)
+        draws = [rng.gauss(0.0, 1.0) for _ in range(8)]
+        note_draw = rng.random()
+        note_pick = rng.randrange(1000)
+
+        rhr = 50.2 - 2.0 * progress + 0.8 * heat + 0.5 * hard - 4.0 * fresh + elevation
+        rhr += 0.8 * draws[0]
+        ln_hrv = math.log(62.0 + 5.0 * progress) - 0.04 * hard + 0.25 * fresh
+        ln_hrv += -0.035 * elevation + 0.07 * draws[1]
+        sleep = 7.3 + 0.45 * weekend - 0.3 * heat - 0.15 * elevation + 0.35 * draws[2]
+        sleep = min(8.5, max(6.0, round(sleep, 1)))
+        stress = 3.4 if i in busy else 1.0 if holiday or weekend else 2.0
+        stress_n = _scale(stress + 0.35 * draws[3])
+        soreness = 1.2 + 0.9 * hard + 0.8 * (long_km >= 20) - 2.0 * fresh + elevation / 3.0
+        soreness_n = _scale(soreness + 0.35 * draws[4])
+        fatigue = 1.6 + 0.7 * hard + max(0.0, km_yesterday - 12.0) / 12.0 - 2.0 * fresh
+        fatigue_n = _scale(fatigue + elevation / 3.0 + 0.35 * draws[5])
+        quality = 3.6 + (sleep - 7.3) - 0.5 * (stress_n >= 3) - 0.15 * elevation
+        quality_n = _scale(quality + 0.4 * draws[6])
+        mood = 4.2 - 0.5 * (fatigue_n >= 4) - 0.5 * (stress_n >= 3) + 0.3 * weekend
+        mood_n = _scale(mood - 0.08 * elevation + 0.3 * draws[7])
+
+        notes = ""
+        if i in busy and (i - 1 not in busy or i - 1 in missing):
+            notes = "deadline week at work"
+        elif i == holiday_monday:
+            notes = "holiday week: running every day"
+        elif elevation >= 5.0:
+            notes = "slept badly" if sleep < 6.5 else "legs heavy" if soreness_n >= 4 else "HR up"
+        elif day == date(2026, 10, 25):
+            notes = "clocks went back, extra hour"
+        elif long_km >= 20 and note_draw < 0.5:
+            notes = "long run felt good"
+        elif note_draw < 0.06:
+            notes = ("late dinner", "glass of wine", "noisy night", "coffee too late")[
+                note_pick % 4
+            ]
+        if i in missing:
+            continue
+        days.append(
+            WellnessDay(
+                day=day,
+                resting_hr_bpm=round(rhr),
+                hrv_rmssd_ms=round(math.exp(ln_hrv), 1),
+                sleep_h=sleep,
+                sleep_quality=quality_n,
+                soreness=soreness_n,
+                fatigue=fatigue_n,
+                mood=mood_n,
+                stress=stress_n,
+                notes=notes,
+            )
+        )
+    return days
+
+
+def to_wellness_csv(days: Sequence[WellnessDay]) -> bytes:
+    """``wellness.csv`` in the generic layout: :data:`columns.WELLNESS_COLUMNS`, ISO dates."""
+    rows: list[Sequence[object]] = [list(c.WELLNESS_COLUMNS)]
+    for d in days:
+        rows.append(
+            [
+                d.day.isoformat(),
+                d.resting_hr_bpm,
+                f"{d.hrv_rmssd_ms:.1f}",
+                f"{d.sleep_h:.1f}",
+                d.sleep_quality,
+                d.soreness,
+                d.fatigue,
+                d.mood,
+                d.stress,
+                d.notes,
+            ]
+        )
+    return _csv_bytes(rows)
+
+
 def _reference_week(week: int) -> int:
     """The last week before ``week`` that is not a cutback (what a build week ramps on)."""
     ref = week - 1
@@ -628,12 +927,62 @@ def _reference_week(week: int) -> int:
     return ref
 
 
-def readme(sims: Sequence[SimulatedRun]) -> str:
-    """The demo folder's README: the athlete, the plan week by week, the formats.
+def baseline_deviations(days: Sequence[WellnessDay]) -> list[tuple[date, float, float]]:
+    """Each logged morning against the 28 calendar days before it: (day, ΔRHR, z of ln rMSSD).
 
-    The figures it quotes (weekly km, the acute:chronic ratio, the easy share) are computed
-    from the simulated runs, so the text cannot drift from the files.
+    ΔRHR [bpm] is resting HR minus the mean of the mornings logged in the 28 days before (the
+    guidance warns at 5-10 bpm over baseline); z [-] is ln rMSSD minus their mean of ln rMSSD,
+    over their sample SD: below -0.5 is under the smallest worthwhile change. Mornings with
+    fewer than 20 logged days before them are left out.
+
+    References
+    ----------
+    Plews DJ, Laursen PB, Stanley J, Kilding AE, Buchheit M. Training adaptation and heart rate
+    variability in elite endurance athletes: opening the door to effective monitoring. Sports
+    Med 2013;43:773-781 (ln rMSSD, and 0.5 SD as the smallest worthwhile change).
     """
+    out: list[tuple[date, float, float]] = []
+    for d in days:
+        window = [e for e in days if 0 < (d.day - e.day).days <= 28]
+        if len(window) < 20:
+            continue
+        ln_hrv = [math.log(e.hrv_rmssd_ms) for e in window]
+        rhr_mean = statistics.fmean(e.resting_hr_bpm for e in window)
+        z = (math.log(d.hrv_rmssd_ms) - statistics.fmean(ln_hrv)) / statistics.stdev(ln_hrv)
+        out.append((d.day, d.resting_hr_bpm - rhr_mean, z))
+    return out
+
+
+def _wrapped(text: str, bullet: bool = False) -> list[str]:
+    """``text`` as README lines of at most 96 characters (a bullet's continuation indented).
+
+    A number and its ``%`` stay on one line.
+    """
+    lines = textwrap.wrap(
+        text.replace(" %", "\u00a0%"),
+        width=96,
+        subsequent_indent="  " if bullet else "",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [line.replace("\u00a0", " ") for line in lines]
+
+
+def readme(
+    sims: Sequence[SimulatedRun],
+    days: Sequence[WellnessDay] | None = None,
+    weeks: Sequence[PlanWeek] | None = None,
+) -> str:
+    """The demo folder's README: the athlete, the weeks run against the plan, the wellness log,
+    the formats.
+
+    The figures it quotes (weekly km, the acute:chronic ratio, the easy share, compliance,
+    the wellness baselines) are computed from the simulated runs, the log (default
+    :func:`wellness`) and the plan (default :func:`coach_plan`), so the text cannot drift from
+    the files.
+    """
+    days = wellness([s.run for s in sims]) if days is None else days
+    weeks = coach_plan() if weeks is None else weeks
     runs = [s.run for s in sims]
     n_days = (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1
     daily = [0.0] * n_days
@@ -665,12 +1014,13 @@ def readme(sims: Sequence[SimulatedRun]) -> str:
         "  little every week; HR runs a few beats higher in the August heat.",
         "- Cadence follows pace: about 164-172 steps/min easy, 180-188 in the reps.",
         "",
-        f"## Plan: {DEMO_FIRST_DAY} to {DEMO_LAST_DAY} ({DEMO_WEEKS} weeks)",
+        f"## Weeks run: {DEMO_FIRST_DAY} to {DEMO_LAST_DAY} ({DEMO_WEEKS} weeks)",
         "",
         "Change is against the week before; after a cutback, also against the last full week.",
+        "Plan is the coach's distance for the week (`plan.csv`, below).",
         "",
-        "| week | Monday | runs | km | change | note |",
-        "| ---: | --- | ---: | ---: | ---: | --- |",
+        "| week | Monday | runs | km | change | plan km | of plan | note |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for i, km in enumerate(weekly):
         week = i + 1
@@ -686,7 +1036,11 @@ def readme(sims: Sequence[SimulatedRun]) -> str:
             note = "**load spike**"
         if week == SPIKE_WEEK + 1:
             note += "; summer time ends on Sunday 25 October"
-        out.append(f"| {week} | {monday} | {len(WEEKS[i])} | {km:.1f} | {change} | {note} |")
+        planned = weeks[i].distance_km
+        out.append(
+            f"| {week} | {monday} | {len(WEEKS[i])} | {km:.1f} | {change} | {planned:.1f} "
+            f"| {100 * km / planned:.0f} % | {note} |"
+        )
     first_high = DEMO_FIRST_DAY + timedelta(days=high[0])
     last_high = DEMO_FIRST_DAY + timedelta(days=high[-1])
     out += [
@@ -709,6 +1063,8 @@ def readme(sims: Sequence[SimulatedRun]) -> str:
         f"- {easy_pct:.0f} % of running time is easy (HR below 80 % of max, "
         f"{0.8 * DEMO_MAX_HR:.0f} bpm).",
         "",
+        *_plan_notes(weekly, weeks),
+        *_wellness_notes(days),
         "## Files",
         "",
         f"{len(runs)} runs, one file each, named `<local date>_<kind>.<format>`: "
@@ -721,13 +1077,117 @@ def readme(sims: Sequence[SimulatedRun]) -> str:
         "  as Garmin exports it) and `<type>running</type>`; no distance.",
         "- CSV, times in UTC (ISO-8601 with Z), cadence in steps/min (both feet), header:",
         f"  `{','.join(CSV_COLUMNS)}`",
+        f"- `{WELLNESS_FILE}`: the wellness log, `{PLAN_FILE}`: the training plan (above).",
         "",
     ]
     return "\n".join(out)
 
 
+def _plan_notes(weekly_km: Sequence[float], weeks: Sequence[PlanWeek]) -> list[str]:
+    """README lines on ``plan.csv`` and how the weeks run compare with it."""
+    pct = [100 * km / w.distance_km for km, w in zip(weekly_km, weeks, strict=True)]
+    green = [i + 1 for i, p in enumerate(pct) if 80 <= p <= 120]
+    pace = f"{int(PLAN_PACE_S_PER_KM // 60)}:{int(PLAN_PACE_S_PER_KM % 60):02d}"
+    lines = [
+        f"## Training plan (`{PLAN_FILE}`)",
+        "",
+        *_wrapped(
+            "The coach's plan, written before week 1, one row per week under the header "
+            f"`{','.join(PLAN_CSV_FIELDS.values())}`: `week_start` is the Monday, "
+            "`distance_km` and `long_run_km` the planned week and long run, `duration_h` the "
+            f"distance at {pace} min/km, and `load` the planned distance (the distance load "
+            "model). It ramps at most 8 % a week on the last full week, with cutbacks at least 20 % "
+            f"lighter in weeks {', '.join(str(w) for w in CUTBACK_WEEKS)}."
+        ),
+        "",
+        *_wrapped(
+            f"- {len(green)} of {len(weeks)} weeks were run within 80-120 % of the planned "
+            "distance (green in TrainingPeaks' compliance colours).",
+            bullet=True,
+        ),
+    ]
+    for i, p in enumerate(pct):
+        if 80 <= p <= 120:
+            continue
+        why = (
+            "the cutback was run deeper than written (yellow: 50-79 %)"
+            if p < 80
+            else "the running holiday was not in the plan (red: over 150 %)"
+        )
+        lines += _wrapped(
+            f"- Week {i + 1}: {p:.0f} % of plan ({weekly_km[i]:.0f} of "
+            f"{weeks[i].distance_km:.0f} km): {why}.",
+            bullet=True,
+        )
+    return [*lines, ""]
+
+
+def _wellness_notes(days: Sequence[WellnessDay]) -> list[str]:
+    """README lines on ``wellness.csv``, its baselines and what the spike does to them."""
+    n_days = (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1
+    logged = {d.day for d in days}
+    every_day = [DEMO_FIRST_DAY + timedelta(days=i) for i in range(n_days)]
+    missing = [day.isoformat() for day in every_day if day not in logged]
+    spike_start = DEMO_FIRST_DAY + timedelta(weeks=SPIKE_WEEK - 1)
+    spike_end = spike_start + timedelta(days=10)
+    usual = [d for d in days if not spike_start <= d.day < spike_end]
+    rhr = sorted(d.resting_hr_bpm for d in usual)
+    hrv = sorted(d.hrv_rmssd_ms for d in usual)
+    tail = len(usual) // 20  # the 5th and 95th percentiles
+    deviations = [x for x in baseline_deviations(days) if spike_start <= x[0] < spike_end]
+    rhr_high = [day for day, delta, _ in deviations if delta >= 5]
+    hrv_low = [day.isoformat() for day, _, z in deviations if z < -0.5]
+    peak_day, peak, _ = max(deviations, key=lambda x: x[1])
+    lowest = min(
+        (d for d in days if spike_start <= d.day < spike_end), key=lambda d: d.hrv_rmssd_ms
+    )
+    high_sleep = statistics.fmean(d.sleep_h for d in days if d.day in rhr_high)
+    worst = max(d.fatigue for d in days if d.day in rhr_high)
+    usual_scale = max(max(d.soreness, d.fatigue) for d in usual)
+    return [
+        f"## Wellness log (`{WELLNESS_FILE}`)",
+        "",
+        *_wrapped(
+            "One row per morning under the header "
+            f"`{','.join(c.WELLNESS_COLUMNS)}`: the local date, resting HR [bpm], HRV as "
+            "rMSSD [ms], sleep [h], sleep quality (1 very poor - 5 very good), soreness, "
+            "fatigue and stress (1 none - 5 very high), mood (1 very bad - 5 very good) and a "
+            f"few words of notes on {sum(bool(d.notes) for d in days)} mornings. {len(days)} of "
+            f"{n_days} mornings are logged; forgotten: {', '.join(missing)}."
+        ),
+        "",
+        *_wrapped(
+            f"- Usually resting HR {rhr[tail]}-{rhr[-1 - tail]} bpm (median "
+            f"{statistics.median(rhr):.0f}) and rMSSD {hrv[tail]:.0f}-{hrv[-1 - tail]:.0f} ms "
+            "(5th-95th percentile, log-normal from day to day): HR a little higher and HRV "
+            "lower the morning after intervals, tempo or a long run, the other way round in "
+            f"cutback weeks. Soreness and fatigue 1-{usual_scale}, a step up after hard and "
+            "long days; stress up in two busy spells at work, down on holiday.",
+            bullet=True,
+        ),
+        *_wrapped(
+            f"- The week-{SPIKE_WEEK} spike and the days after: resting HR 5 bpm or more over "
+            "the mean of the 28 days before on "
+            f"{', '.join(day.isoformat() for day in rhr_high)} (peak +{peak:.1f} bpm on "
+            f"{peak_day}); ln rMSSD more than 0.5 SD under its 28-day mean (outside the "
+            f"smallest worthwhile change) on {', '.join(hrv_low)}, rMSSD down to "
+            f"{lowest.hrv_rmssd_ms:.1f} ms on {lowest.day}. On the mornings of high resting HR "
+            f"the athlete slept {high_sleep:.1f} h on average (usually "
+            f"{statistics.fmean(d.sleep_h for d in usual):.1f} h) and logged fatigue up to "
+            f"{worst}.",
+            bullet=True,
+        ),
+        *_wrapped(
+            f"- The week-{SPIKE_WEEK + 1} cutback brings them back to baseline within a few days.",
+            bullet=True,
+        ),
+        "",
+    ]
+
+
 def generate(out_dir: Path) -> list[Path]:
-    """Write every demo file (and README.md) into ``out_dir``; return the paths written.
+    """Write every demo file, the wellness log, the plan and README.md into ``out_dir``;
+    return the paths written.
 
     Demo files in ``out_dir`` that the current plan no longer makes are removed; other files
     are left alone.
@@ -746,8 +1206,14 @@ def generate(out_dir: Path) -> list[Path]:
         path.write_bytes(_WRITERS[run.fmt](sim))
         written.append(path)
         sims.append(sim)
+    days = wellness(runs)
+    weeks = coach_plan()
+    for name, data in ((WELLNESS_FILE, to_wellness_csv(days)), (PLAN_FILE, to_plan_csv(weeks))):
+        path = out_dir / name
+        path.write_bytes(data)
+        written.append(path)
     notes = out_dir / "README.md"
-    notes.write_bytes(readme(sims).encode("utf-8"))
+    notes.write_bytes(readme(sims, days, weeks).encode("utf-8"))
     written.append(notes)
     return written
 

@@ -1,5 +1,6 @@
 """The FIT writer round-trips through fitparse; the demo generator is deterministic, matches the
-committed files, and those files show the plan: 16 weeks, cutbacks, one spike, a DST change."""
+committed files, and those files show the plan: 16 weeks, cutbacks, one spike, a DST change; the
+wellness log answers the spike and the cutbacks, and the coach's plan is met except in the spike."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ EASY_LIMIT_BPM = 0.8 * g.DEMO_MAX_HR  # 152: the top of "easy" in the plan
 
 # The CSV format is a published contract (README, importer docs): pinned verbatim here.
 DEMO_CSV_HEADER = "timestamp,latitude_deg,longitude_deg,altitude_m,distance_m,speed_mps,heart_rate_bpm,cadence_spm"
+# So are the generic wellness and plan layouts the importer recognises.
+WELLNESS_HEADER = (
+    "date,resting_hr_bpm,hrv_rmssd_ms,sleep_h,sleep_quality,soreness,fatigue,mood,stress,notes"
+)
+PLAN_HEADER = "week_start,distance_km,duration_h,long_run_km,load"
 
 
 # ---- the FIT writer ----------------------------------------------------------------------------
@@ -356,7 +362,8 @@ def _read_csv(path: Path) -> Written:
 @pytest.fixture(scope="module")
 def written() -> list[Written]:
     readers = {".fit": _read_fit, ".gpx": _read_gpx, ".csv": _read_csv}
-    return [readers[p.suffix](p) for p in sorted(DEMO.iterdir()) if p.suffix in readers]
+    activities = [p for p in sorted(DEMO.iterdir()) if p.name not in (g.WELLNESS_FILE, g.PLAN_FILE)]
+    return [readers[p.suffix](p) for p in activities if p.suffix in readers]
 
 
 def _weekly_km(files: list[Written]) -> list[float]:
@@ -460,3 +467,206 @@ def test_intensity_heart_rate_and_cadence_are_plausible(written: list[Written]) 
             early = np.nanmean(f.heart_rate[n // 10 : n // 3])
             late = np.nanmean(f.heart_rate[2 * n // 3 :])
             assert late >= early + 3, f.name  # cardiac drift
+
+
+# ---- the wellness log --------------------------------------------------------------------------
+
+SPIKE_MONDAY = pd.Timestamp(g.DEMO_FIRST_DAY + timedelta(weeks=g.SPIKE_WEEK - 1))
+ALL_DAYS = pd.date_range(g.DEMO_FIRST_DAY, g.DEMO_LAST_DAY, freq="D")
+
+
+@pytest.fixture(scope="module")
+def log() -> pd.DataFrame:
+    """The committed wellness log, one row per logged morning, indexed by date."""
+    frame = pd.read_csv(DEMO / g.WELLNESS_FILE, keep_default_na=False)
+    frame[c.DATE] = pd.to_datetime(frame[c.DATE], format="%Y-%m-%d")
+    return frame.set_index(c.DATE)
+
+
+def _against_28_days_before(log: pd.DataFrame) -> pd.DataFrame:
+    """Each morning against the mornings logged in the 28 calendar days before it.
+
+    ``rhr_delta`` [bpm]: resting HR minus their mean (the guidance warns at 5-10 bpm over
+    baseline). ``hrv_z`` [-]: ln rMSSD minus their mean of ln rMSSD, over their sample SD;
+    below -0.5 is outside the smallest worthwhile change. At least 20 mornings in the window.
+
+    References
+    ----------
+    Plews DJ, Laursen PB, Stanley J, Kilding AE, Buchheit M. Training adaptation and heart rate
+    variability in elite endurance athletes: opening the door to effective monitoring. Sports
+    Med 2013;43:773-781.
+    """
+    ln_hrv = np.log(log[c.HRV_RMSSD_MS])
+    before = ln_hrv.rolling("28D", closed="left", min_periods=20)
+    rhr_before = log[c.RESTING_HR_BPM].rolling("28D", closed="left", min_periods=20).mean()
+    return pd.DataFrame(
+        {
+            "rhr_delta": log[c.RESTING_HR_BPM] - rhr_before,
+            "hrv_z": (ln_hrv - before.mean()) / before.std(ddof=1),
+        }
+    )
+
+
+def test_rolling_baseline_helper_by_hand() -> None:
+    # 20 mornings at 50 bpm, alternately 60 and 70 ms, one missing day, then a morning at 56 bpm
+    days = [d for d in pd.date_range("2026-01-01", periods=22, freq="D") if d.day != 10]
+    frame = pd.DataFrame(
+        {
+            c.RESTING_HR_BPM: [50] * 20 + [56],
+            c.HRV_RMSSD_MS: [60.0, 70.0] * 10 + [50.0],
+        },
+        index=pd.DatetimeIndex(days),
+    )
+    last = _against_28_days_before(frame).iloc[-1]
+    assert last["rhr_delta"] == pytest.approx(6.0)
+    ln60, ln70 = np.log(60.0), np.log(70.0)
+    mean = (ln60 + ln70) / 2
+    sd = np.sqrt(20 * ((ln70 - ln60) / 2) ** 2 / 19)  # sample SD of ten of each
+    assert last["hrv_z"] == pytest.approx((np.log(50.0) - mean) / sd)
+    # the 20th morning has only 19 before it: no baseline yet
+    assert np.isnan(_against_28_days_before(frame)["rhr_delta"].iloc[-2])
+
+
+def test_wellness_csv_has_the_generic_header_and_sixteen_weeks_with_gaps(
+    log: pd.DataFrame,
+) -> None:
+    text = (DEMO / g.WELLNESS_FILE).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == WELLNESS_HEADER
+    assert tuple(WELLNESS_HEADER.split(",")) == c.WELLNESS_COLUMNS
+    dates = log.index
+    assert dates.is_monotonic_increasing and dates.is_unique
+    assert dates[0] == ALL_DAYS[0] and dates[-1] == ALL_DAYS[-1]
+    missing = ALL_DAYS.difference(dates)
+    assert len(ALL_DAYS) == 112
+    assert 0.03 <= len(missing) / len(ALL_DAYS) <= 0.08, list(missing)
+    assert dates.to_series().diff().max() == pd.Timedelta(days=2)  # never two mornings in a row
+
+
+def test_wellness_values_are_in_range(log: pd.DataFrame) -> None:
+    for col in (c.SLEEP_QUALITY, c.SORENESS, c.FATIGUE, c.MOOD, c.STRESS):
+        assert log[col].dtype.kind == "i", col
+        assert log[col].between(1, 5).all(), col
+        assert log[col].nunique() >= 3, col  # the scales are used, not a constant
+    assert log[c.RESTING_HR_BPM].dtype.kind == "i"
+    assert log[c.RESTING_HR_BPM].between(44, 62).all()
+    assert log[c.HRV_RMSSD_MS].between(35, 100).all()
+    assert log[c.SLEEP_H].between(6.0, 8.5).all()
+    written = log[c.NOTES].str.len() > 0
+    assert 3 <= written.sum() <= 0.25 * len(log)  # mostly empty, a few words on some days
+    assert log.loc[written, c.NOTES].str.split().str.len().max() <= 6
+
+    usual = log[(log.index < SPIKE_MONDAY) | (log.index >= SPIKE_MONDAY + pd.Timedelta(days=10))]
+    assert 48 <= usual[c.RESTING_HR_BPM].median() <= 52
+    assert usual[c.RESTING_HR_BPM].quantile([0.05, 0.95]).between(47, 53).all()
+    assert usual[c.HRV_RMSSD_MS].quantile([0.05, 0.95]).between(53, 78).all()
+    # log-normal from day to day: ln rMSSD spreads by a few hundredths to a tenth
+    assert 0.04 <= np.log(usual[c.HRV_RMSSD_MS]).std() <= 0.12
+
+
+def test_the_spike_week_raises_resting_hr_and_lowers_hrv(log: pd.DataFrame) -> None:
+    check = _against_28_days_before(log)
+    spike_week = check[
+        (check.index >= SPIKE_MONDAY) & (check.index < SPIKE_MONDAY + pd.Timedelta(days=7))
+    ]
+    assert len(spike_week) == 7  # every morning of the spike week is logged
+    assert (spike_week["rhr_delta"] >= 5).sum() >= 2
+    assert (spike_week["hrv_z"] < -0.5).sum() >= 2
+    # in and after it: 5-10 bpm over baseline for a few days, not for weeks
+    window = check[
+        (check.index >= SPIKE_MONDAY) & (check.index < SPIKE_MONDAY + pd.Timedelta(days=14))
+    ]
+    high = window[window["rhr_delta"] >= 5]
+    assert 3 <= len(high) <= 7
+    assert 5 <= high["rhr_delta"].max() <= 10.5
+    # and nowhere else
+    elsewhere = check.drop(window.index)["rhr_delta"].dropna()
+    assert elsewhere.max() < 4
+    # shorter nights on those mornings than the athlete's usual
+    assert log.loc[high.index, c.SLEEP_H].mean() <= log.drop(window.index)[c.SLEEP_H].mean() - 0.4
+
+
+def test_soreness_and_fatigue_follow_the_runs_and_cutbacks_recover(log: pd.DataFrame) -> None:
+    runs = g.plan()
+    kinds: dict[date, set[str]] = {}
+    for run in runs:
+        kinds.setdefault(run.day, set()).add(run.kind)
+    spike_days = (log.index >= SPIKE_MONDAY) & (log.index < SPIKE_MONDAY + pd.Timedelta(days=10))
+    usual = log[~spike_days]
+    after = [kinds.get((d - pd.Timedelta(days=1)).date(), set()) for d in usual.index]
+    hard = np.array([bool(k & {g.INTERVALS, g.TEMPO, g.LONG}) for k in after])
+    rest = np.array([not k for k in after])
+    sore_tired = usual[c.SORENESS] + usual[c.FATIGUE]
+    assert sore_tired[hard].mean() >= sore_tired[rest].mean() + 1.0
+
+    week = (log.index - pd.Timestamp(g.DEMO_FIRST_DAY)).days // 7 + 1
+    by_week = log.groupby(week)[[c.RESTING_HR_BPM, c.SORENESS, c.FATIGUE]].mean()
+    for cutback in g.CUTBACK_WEEKS[:2]:  # the third follows the spike: checked below
+        before = by_week.loc[cutback - 1]
+        assert by_week.loc[cutback, c.RESTING_HR_BPM] < before[c.RESTING_HR_BPM], cutback
+        assert by_week.loc[cutback, c.FATIGUE] < before[c.FATIGUE], cutback
+    # the cutback after the spike: under the warning from Thursday, at baseline by the weekend
+    baseline = log.loc[log.index >= SPIKE_MONDAY - pd.Timedelta(days=28)]
+    baseline = baseline.loc[baseline.index < SPIKE_MONDAY, c.RESTING_HR_BPM].mean()
+    thursday = SPIKE_MONDAY + pd.Timedelta(days=10)
+    late = log[(log.index >= thursday) & (log.index < thursday + pd.Timedelta(days=4))]
+    assert len(late) == 4
+    assert (late[c.RESTING_HR_BPM] <= baseline + 3).all()
+    assert (late[c.RESTING_HR_BPM].iloc[2:] <= baseline + 1).all()
+    assert (late[c.FATIGUE] <= 3).all()
+
+
+# ---- the coach's plan --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def coach() -> pd.DataFrame:
+    text = (DEMO / g.PLAN_FILE).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == PLAN_HEADER
+    frame = pd.read_csv(DEMO / g.PLAN_FILE)
+    assert list(frame.columns) == PLAN_HEADER.split(",")
+    # the import layout's names, in order, are the plan frame's columns
+    frame.columns = pd.Index(c.PLAN_COLUMNS)
+    frame[c.WEEK_START] = pd.to_datetime(frame[c.WEEK_START], format="%Y-%m-%d")
+    return frame
+
+
+def test_plan_csv_has_sixteen_mondays_and_a_coach_s_ramp(coach: pd.DataFrame) -> None:
+    assert len(coach) == 16
+    mondays = pd.date_range(g.DEMO_FIRST_DAY, periods=16, freq="7D")
+    assert (coach[c.WEEK_START] == mondays).all()
+    assert (coach[c.WEEK_START].dt.day_of_week == 0).all()
+    assert (coach[c.PLAN_LOAD] == coach[c.PLAN_DISTANCE_KM]).all()  # the distance load model
+    # 5:45 min/km, to a tenth of an hour
+    assert np.allclose(coach[c.PLAN_DURATION_H], coach[c.PLAN_DISTANCE_KM] * 345 / 3600, atol=0.05)
+    assert (coach[c.PLAN_LONG_RUN_KM] <= 0.42 * coach[c.PLAN_DISTANCE_KM]).all()
+    km = coach[c.PLAN_DISTANCE_KM].tolist()
+    for week in range(2, 17):
+        if week in g.CUTBACK_WEEKS:
+            assert km[week - 1] <= 0.8 * km[week - 2], week
+        else:
+            last_full = max(w for w in range(1, week) if w not in g.CUTBACK_WEEKS)
+            assert 1.0 <= km[week - 1] / km[last_full - 1] <= 1.08, week
+
+
+def test_weeks_run_against_the_plan(coach: pd.DataFrame) -> None:
+    actual = [0.0] * 16
+    for run in g.plan():
+        actual[run.week - 1] += run.distance_km
+    pct = 100 * np.array(actual) / coach[c.PLAN_DISTANCE_KM].to_numpy()
+
+    def colour(p: float) -> str:
+        """TrainingPeaks' compliance colours on distance."""
+        if 80 <= p <= 120:
+            return "green"
+        if 50 <= p < 80 or 120 < p <= 150:
+            return "yellow"
+        return "red"
+
+    colours = [colour(p) for p in pct]
+    spike = g.SPIKE_WEEK - 1
+    assert pct[spike] > 150  # 102 km run against 66 planned
+    assert pct[spike] == pytest.approx(100 * 102 / 66)
+    assert colours[spike] == "red"
+    yellow = [w + 1 for w, col in enumerate(colours) if col == "yellow"]
+    assert yellow == [9] and pct[8] < 80  # a bit under: 36 of 46 km
+    assert colours.count("green") == 14
