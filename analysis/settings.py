@@ -36,7 +36,7 @@ class AthleteSettings:
     acwr_sweet_high: float = 1.3
     acwr_danger: float = 1.5
     pmc_convention: str = "trainingpeaks"
-    cutback_threshold_pct: float = 20.0  # a week this much lighter than the build weeks is a cutback
+    cutback_threshold_pct: float = 20.0  # this much lighter than the build weeks: a cutback
     hard_session_min: float = 10.0  # minutes above the easy ceiling that make a session hard
     threshold_pace_s_per_km: float = 270.0  # for pace zones (Friel); 4:30 /km
 
