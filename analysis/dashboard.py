@@ -6,6 +6,8 @@ and the benchmark call the same functions, so what a page shows and what is expo
 
 from __future__ import annotations
 
+import io
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,7 +16,19 @@ import numpy as np
 import pandas as pd
 
 from analysis import columns as c
-from analysis.metrics import cadence, intensity, load, mileage, pmc, zones
+from analysis.metrics import (
+    cadence,
+    calendar,
+    guidance,
+    intensity,
+    load,
+    mileage,
+    plan,
+    pmc,
+    polarization,
+    recovery,
+    zones,
+)
 from analysis.settings import AthleteSettings
 from analysis.store import Store
 
@@ -284,3 +298,165 @@ def daily_export(store: Store) -> tuple[pd.DataFrame, list[str]]:
         if col not in out:
             out[col] = np.nan
     return out[cols], header
+
+
+# ---- guidance, recovery, plan ---------------------------------------------------------------------
+
+CALENDAR_WEEKS = 8
+"""How many weeks the training calendar shows."""
+
+
+def _complete_weeks(weekly: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
+    """Weeks that have ended by ``as_of`` (a week in progress looks light: not a cutback)."""
+    if weekly.empty or as_of is None:
+        return weekly
+    ends = pd.to_datetime(weekly[c.WEEK_START]) + pd.Timedelta(days=6)
+    return weekly[ends <= pd.Timestamp(as_of)].reset_index(drop=True)
+
+
+def guidance_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+    """Long-run share, cutback weeks, next week's budget, the calendar, 80/20, polarization."""
+    acts = running(store)
+    table = zone_table(settings)
+    easy = zones.easy_zones(settings.zone_model)
+    out: dict[str, Any] = {"runs": len(acts), "pace_zones": zones.pace_zones(
+        settings.threshold_pace_s_per_km)}  # fmt: skip
+    if acts.empty:
+        return out
+    end = pd.Timestamp(as_of)
+    weekly = mileage.weekly_distance(acts, settings.week_start, settings.ramp_limit_pct, end=end)
+    complete = _complete_weeks(weekly, as_of)
+    typed = guidance.cutback_weeks(
+        guidance.long_run_share(complete), threshold_pct=settings.cutback_threshold_pct
+    )
+    km_loads = load.activity_loads(acts, "distance")
+    daily_km = load.daily_load(acts, km_loads, end=end)
+    budget = guidance.next_week_budget(
+        daily_km[
+            daily_km[c.DATE] <= pd.to_datetime(typed[c.WEEK_START]).max() + pd.Timedelta(days=6)
+        ]
+        if not typed.empty
+        else daily_km,
+        typed if not typed.empty else weekly,
+        ramp_limit_pct=settings.ramp_limit_pct,
+        acwr_ceiling=settings.acwr_sweet_high,
+        unit=settings.units,
+    )
+    hr_hist = store.hr_histogram(sport=c.SPORT_RUNNING)
+    all_acts = store.activities().sort_values(c.START_TIME_UTC).reset_index(drop=True)
+    first_day = mileage.week_start_of(
+        pd.Series([end - pd.Timedelta(weeks=CALENDAR_WEEKS - 1)]), settings.week_start
+    ).iloc[0]
+    days = calendar.classify_days(
+        all_acts,
+        store.hr_histogram(),
+        table,
+        easy,
+        start=first_day,
+        end=end,
+        hard_threshold_min=settings.hard_session_min,
+        threshold_pace_s_per_km=settings.threshold_pace_s_per_km,
+        week_start=settings.week_start,
+        unit=settings.units,
+    )
+    typed_all = guidance.cutback_weeks(weekly, threshold_pct=settings.cutback_threshold_pct)
+    grid = calendar.calendar_weeks(days, typed_all, settings.week_start)
+    tiz = intensity.time_in_zones(hr_hist, table) if len(hr_hist) else pd.DataFrame()
+    three = polarization.three_zone_from_five(tiz, settings.zone_model) if len(tiz) else None
+    out.update(
+        {
+            "weekly": typed,
+            "warning": guidance.cutback_warning(typed) if not typed.empty else None,
+            "budget": budget,
+            "days": days,
+            "calendar": grid,
+            "calendar_rules": calendar.calendar_rules(hard_threshold_min=settings.hard_session_min),
+            "sessions": calendar.sessions_split(
+                acts, hr_hist, table, easy, settings.hard_session_min
+            ),
+            "time_split": intensity.easy_hard_split(tiz, easy) if len(tiz) else None,
+            "three_zones": three,
+            "polarization": polarization.polarization(*three[c.TIME_S].tolist())
+            if three is not None
+            else None,
+        }
+    )
+    return out
+
+
+def decision_rules(store: Store, settings: AthleteSettings) -> tuple[recovery.Rule, ...]:
+    """The athlete's own rule table if they edited it, else the defaults with their limits."""
+    saved = store.get_meta(RULES_KEY)
+    if saved:
+        return recovery.rules_from_table(pd.read_json(io.StringIO(saved), orient="records"))
+    return recovery.default_rules(
+        acwr_sweet_high=settings.acwr_sweet_high,
+        acwr_danger=settings.acwr_danger,
+        ramp_limit_pct=settings.ramp_limit_pct,
+    )
+
+
+RULES_KEY = "decision_rules"
+
+
+def save_decision_rules(store: Store, table: pd.DataFrame | None) -> None:
+    """Keep an edited rule table (validated first); None goes back to the defaults."""
+    if table is None:
+        store.set_meta(RULES_KEY, "")
+        return
+    recovery.rules_from_table(table)  # raises ValueError with the reason
+    store.set_meta(RULES_KEY, table.to_json(orient="records"))
+
+
+def recovery_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+    """Wellness baselines, and today's and this week's push / hold / back-off with reasons."""
+    log = store.wellness()
+    base = recovery.baselines(log) if not log.empty else log
+    rules = decision_rules(store, settings)
+    ld = load_data(store, settings, as_of)
+    fit = fitness_data(store, settings, as_of)
+    acts = running(store)
+    day = pd.Timestamp(as_of)
+    week0 = mileage.week_start_of(pd.Series([day]), settings.week_start).iloc[0]
+    load_signals: dict[str, float | str | None] = {c.ACWR: ld.current_acwr}
+    mono = fit["monotony"]
+    if not mono.empty:
+        last = mono[pd.to_datetime(mono[c.DATE]) <= day].tail(1)
+        value = float(last[c.MONOTONY].iloc[0]) if len(last) else float("nan")
+        load_signals[c.MONOTONY] = None if math.isnan(value) else value
+    if not acts.empty:
+        weekly = mileage.weekly_distance(
+            acts, settings.week_start, settings.ramp_limit_pct, end=day
+        )
+        done = _complete_weeks(weekly, as_of)
+        if len(done):
+            change = done[c.CHANGE_PCT].iloc[-1]
+            load_signals[c.CHANGE_PCT] = None if pd.isna(change) else float(change)
+    today_signals = {**(recovery.day_signals(base, day) if not base.empty else {}), **load_signals}
+    week_rec = recovery.week_signals(base, week0, as_of) if not base.empty else {}
+    return {
+        "wellness": log,
+        "baselines": base,
+        "rules": rules,
+        "rules_table": recovery.rules_table(rules),
+        "today": recovery.decide(today_signals, rules),
+        "week": recovery.decide({**week_rec, **load_signals}, rules),
+        "week_start": week0.date(),
+        "signals": today_signals,
+    }
+
+
+def plan_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+    """The weekly plan against what was done, with compliance colours."""
+    plan_frame = store.plan()
+    acts = running(store)
+    if plan_frame.empty:
+        return {"plan": plan_frame, "compliance": pd.DataFrame()}
+    loads = load.activity_loads(acts, "distance") if not acts.empty else None
+    actual = plan.weekly_actuals(acts, loads, settings.week_start)
+    return {
+        "plan": plan_frame,
+        "compliance": plan.compliance(
+            plan_frame, actual, week_start=settings.week_start, today=as_of
+        ),
+    }
