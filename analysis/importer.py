@@ -54,7 +54,9 @@ def _import_log(store: Store, name: str, data: bytes) -> FileOutcome | None:
             return FileOutcome(name, IMPORTED, f"wellness log: {days} days", "wellness")
         if wellness.is_plan_csv(data):
             weeks = store.upsert_plan(wellness.read_plan_csv(data, name))
-            return FileOutcome(name, IMPORTED, f"training plan: {weeks} weeks", "plan")
+            return FileOutcome(
+                name, IMPORTED, f"training plan: {weeks} week{'' if weeks == 1 else 's'}", "plan"
+            )
     except StridelogError as err:
         return FileOutcome(name, FAILED, getattr(err, "reason", str(err)))
     return None

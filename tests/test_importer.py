@@ -72,3 +72,18 @@ def test_gzipped_files_are_read(tmp_path: Path, wrapper: str) -> None:
         out = import_bytes(store, "run.gpx.gz", gzip.compress(gpx_bytes()))
     assert out.status == IMPORTED, out.message
     assert out.format == "gpx"
+
+
+def test_wellness_and_plan_csvs_are_routed_to_their_tables(tmp_path: Path) -> None:
+    wellness = (
+        b"date,resting_hr_bpm,hrv_rmssd_ms,sleep_h\n2026-05-04,49,62.5,7.5\n2026-05-05,52,55,6\n"
+    )
+    plan = b"week_start,distance_km,duration_h,long_run_km,load\n2026-05-04,40,4,16,40\n"
+    with Store(tmp_path / "s.duckdb") as store:
+        w = import_bytes(store, "wellness.csv", wellness)
+        p = import_bytes(store, "my plan.csv", plan)
+        assert (w.status, w.message) == (IMPORTED, "wellness log: 2 days")
+        assert (p.status, p.message) == (IMPORTED, "training plan: 1 week")
+        assert store.wellness()[c.RESTING_HR_BPM].tolist() == [49.0, 52.0]
+        assert store.plan()[c.PLAN_LONG_RUN_KM].tolist() == [16.0]
+        assert store.activity_count() == 0
