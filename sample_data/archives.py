@@ -32,9 +32,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from analysis import columns as c
 from sample_data import generate as demo
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 MiB = 1024 * 1024
 BOMB_BYTES = 50 * MiB
@@ -72,9 +76,9 @@ STRAVA_HEADER = (
     '"<span class=""translation_missing"" title=""translation missing: en-US.lib.export.'
     'portability_exporter.activities.horton_values.avg_elapsed_speed"">Avg Elapsed Speed</span>"'
 )
-"""The header of Strava's ``activities.csv`` (bulk export, English, 2024), 87 columns: three
+"""The header of Strava's ``activities.csv`` (bulk export, English), 79 columns: four
 names appear twice (``Elapsed Time``, ``Distance`` in the display unit then in metres,
-``Relative Effort``; ``Commute`` too), and some are untranslated HTML."""
+``Relative Effort``, ``Commute``), and some are untranslated HTML."""
 
 STRAVA_GEAR = "Pegasus 40"
 
@@ -273,13 +277,20 @@ def strava_activities_csv() -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def strava_export_zip() -> Archive:
+def strava_export_zip(tcx_padding: bool = False) -> Archive:
     """A Strava bulk export: ``activities.csv``, six activity files, account files, a photo,
-    a planned route. Members: the CSV and the six files; the rest is skipped."""
+    a planned route. Members: the CSV and the six files; the rest is skipped.
+
+    ``tcx_padding`` starts the TCX files with ten spaces before the XML declaration, as Strava
+    has long been reported to serve them (strictly, that is malformed XML).
+    """
     files: list[tuple[str, bytes]] = [("activities.csv", strava_activities_csv())]
     runs = strava_runs()
     for index, kind in STRAVA_FILES:
-        raw = activity_file(index, kind.split(".")[0])
+        fmt = kind.split(".")[0]
+        raw = activity_file(index, fmt)
+        if tcx_padding and fmt == "tcx":
+            raw = b" " * 10 + raw
         files.append((runs[index].file_name, _gz(raw) if kind.endswith(".gz") else raw))
     files += [
         ("profile.csv", b"Athlete ID,Email Address,First Name,Last Name\n1,r@example.com,R,S\n"),
@@ -446,7 +457,7 @@ def gzip_bomb(size: int = BOMB_BYTES) -> bytes:
 
 
 def gzip_bomb_zip(size: int = BOMB_BYTES) -> Archive:
-    """``good.fit`` and ``activities/bomb.fit.gz`` (stored, so only the gzip layer explodes)."""
+    """``good.fit`` and ``bomb.fit.gz`` (stored, so only the gzip layer explodes)."""
     entries = [
         raw_entry("good.fit", small_fit()),
         raw_entry("bomb.fit.gz", gzip_bomb(size), deflate=False),
@@ -514,28 +525,32 @@ def encrypted_zip() -> Archive:
     )
 
 
-def _three_runs(streamed: bool = False) -> bytes:
-    """A zip of runs 0-2 as FIT; ``streamed`` writes it as to a pipe (data descriptors)."""
+class _Pipe(io.RawIOBase):
+    """A write-only stream that cannot seek, so zipfile writes data descriptors."""
 
-    class _Pipe(io.RawIOBase):
-        def __init__(self) -> None:
-            self.chunks: list[bytes] = []
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
 
-        def writable(self) -> bool:
-            return True
+    def writable(self) -> bool:
+        return True
 
-        def write(self, b: object) -> int:
-            data = bytes(b)  # type: ignore[call-overload]
-            self.chunks.append(data)
-            return len(data)
+    def write(self, b: ReadableBuffer) -> int:
+        data = bytes(b)
+        self.chunks.append(data)
+        return len(data)
 
-    target: io.RawIOBase | io.BytesIO = _Pipe() if streamed else io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+
+def _three_runs(streamed: bool = False, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of runs 0-2 as FIT; ``streamed`` writes it as to a pipe (data descriptors after
+    each member, sizes unknown in the local headers)."""
+    pipe = _Pipe()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(pipe if streamed else buf, "w") as zf:
         for i in range(3):
-            zf.writestr(zipfile.ZipInfo(f"run{i}.fit", _ZIP_TIME), activity_file(i, "fit"))
-    if isinstance(target, io.BytesIO):
-        return target.getvalue()
-    return b"".join(target.chunks)  # type: ignore[attr-defined]
+            info = zipfile.ZipInfo(f"run{i}.fit", _ZIP_TIME)
+            info.compress_type = method
+            zf.writestr(info, activity_file(i, "fit"))
+    return b"".join(pipe.chunks) if streamed else buf.getvalue()
 
 
 def corrupt_central_directory_zip() -> Archive:
@@ -553,9 +568,10 @@ def corrupt_central_directory_zip() -> Archive:
     )
 
 
-def truncated_zip(streamed: bool = False) -> Archive:
-    """Three runs cut in the middle of the third (a download that stopped)."""
-    data = _three_runs(streamed)
+def truncated_zip(streamed: bool = False, method: int = zipfile.ZIP_DEFLATED) -> Archive:
+    """Three runs cut in the middle of the third (a download that stopped); ``streamed`` and
+    ``method`` as for a zip written to a pipe, deflated or stored."""
+    data = _three_runs(streamed, method)
     third = data.find(b"PK\x03\x04", data.find(b"PK\x03\x04", 4) + 4)
     cut = data[: third + 30 + 8 + 2000]
     return Archive(
@@ -607,5 +623,6 @@ def hostile_archives() -> list[Archive]:
         corrupt_central_directory_zip(),
         truncated_zip(),
         truncated_zip(streamed=True),
+        truncated_zip(streamed=True, method=zipfile.ZIP_STORED),
         overlapping_zip(),
     ]
