@@ -14,6 +14,10 @@ PAGES = [
     st.Page(
         "pages/training_load.py", title="Training load (ACWR)", icon=":material/monitor_heart:"
     ),
+    st.Page("pages/fitness.py", title="Fitness & form", icon=":material/trending_up:"),
+    st.Page("pages/guidance.py", title="Guidance", icon=":material/explore:"),
+    st.Page("pages/recovery.py", title="Recovery", icon=":material/bedtime:"),
+    st.Page("pages/plan.py", title="Plan", icon=":material/event_note:"),
     st.Page("pages/activities.py", title="Activities", icon=":material/list:"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
 ]

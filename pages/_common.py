@@ -151,6 +151,31 @@ def load(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dashb
     return dashboard.load_data(_open_store(path), AthleteSettings(**dict(skey)), day)
 
 
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def fitness(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.fitness_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def guidance(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.guidance_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def recovery(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.recovery_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def plan(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.plan_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+
+
+def writable_store(src: Source) -> Store | None:
+    """The store a form writes to: the athlete's own (the demo is read-only)."""
+    return None if src.is_demo else src.store
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def activity_table(path: str, revision: int) -> Any:
     return dashboard.activity_table(_open_store(path))

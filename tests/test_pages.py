@@ -22,6 +22,10 @@ PAGES = [
     "pages/cadence.py",
     "pages/intensity.py",
     "pages/training_load.py",
+    "pages/fitness.py",
+    "pages/guidance.py",
+    "pages/recovery.py",
+    "pages/plan.py",
     "pages/activities.py",
     "pages/settings.py",
 ]
@@ -31,9 +35,14 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/cadence.py": 3,
     "pages/intensity.py": 2,
     "pages/training_load.py": 2,
+    "pages/fitness.py": 2,
+    "pages/guidance.py": 2,
+    "pages/recovery.py": 0,  # no wellness log in the hand-built data: an empty state
+    "pages/plan.py": 0,  # no plan either
     "pages/activities.py": 2,
     "pages/settings.py": 0,
 }
+DEMO_CHARTS = {**CHARTS, "pages/recovery.py": 2, "pages/plan.py": 1}
 
 
 def _app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, demo: bool = False) -> AppTest:
@@ -120,7 +129,7 @@ def test_demo_athlete_fills_every_page(tmp_path: Path, monkeypatch: pytest.Monke
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
-        assert len(at.get("plotly_chart")) >= CHARTS[page], page
+        assert len(at.get("plotly_chart")) >= DEMO_CHARTS[page], page
 
 
 def test_an_activity_can_be_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -234,3 +234,23 @@ def format_pct(value: float | None, *, signed: bool = True) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     return f"{value:+.1f} %" if signed else f"{value:.1f} %"
+
+
+# ---- load labels (appended) -------------------------------------------------------------------
+
+
+def label_unit(label: str, default: str = "") -> str:
+    """The unit inside the last brackets of a label ("distance [km], running only" -> "km")."""
+    close = label.rfind("]")
+    start = label.rfind("[", 0, close) if close >= 0 else -1
+    return label[start + 1 : close] if start >= 0 else default
+
+
+def label_quantity(label: str) -> str:
+    """A label up to its first comma ("distance [km], running only" -> "distance [km]")."""
+    return label.split(",", 1)[0].strip()
+
+
+def week_bar_width_ms(fraction: float = 0.8) -> float:
+    """Width of a bar on a date axis [ms] covering ``fraction`` of a week."""
+    return 7 * 24 * 3600 * 1000 * fraction

@@ -1,0 +1,45 @@
+"""Fitness, fatigue and form (PMC), and Foster's monotony and strain."""
+
+import streamlit as st
+
+from analysis import columns as c
+from analysis.figures.fitness import monotony_figure, pmc_figure
+from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_TEXT, monotony_level
+from pages import _common as ui
+
+src, s, skey = ui.page_context()
+st.title("Fitness & form")
+data = ui.fitness(src.path, src.revision, skey, ui.as_of(src))
+if data["pmc"].empty:
+    ui.empty_state("activities")
+    st.stop()
+
+fit, mono = data["pmc"], data["monotony"]
+last = fit.iloc[-1]
+a, b, d = st.columns(3)
+a.metric("Fitness (CTL)", f"{last[c.CTL]:.1f}", help="42-day load average")
+b.metric("Fatigue (ATL)", f"{last[c.ATL]:.1f}", help="7-day load average")
+d.metric("Form (TSB)", f"{last[c.TSB]:+.1f}", help=TSB_TEXT)
+st.caption(
+    f"Load: **{data['label']}**. Time constants 42 and 7 days; {PMC_CONVENTION_TEXT[s.pmc_convention]} "
+    "Form is yesterday's fitness minus yesterday's fatigue. Change the convention in Settings."
+)
+ui.chart(
+    pmc_figure(fit, data["label"]),
+    "fitness_pmc",
+    "Fitness rises slowly with consistent training; fatigue follows the last week. Form (bars) "
+    "below zero means you are carrying fatigue; well above zero means rested (or detraining).",
+)
+level = monotony_level(float(mono[c.MONOTONY].iloc[-1]))
+if level in ("warning", "critical"):
+    st.warning(
+        f"Training monotony is {mono[c.MONOTONY].iloc[-1]:.2f} ({level}): the days are too alike. "
+        "Mix harder and easier days, and keep a rest day."
+    )
+ui.chart(
+    monotony_figure(mono, load_label=data["label"]),
+    "fitness_monotony",
+    "Monotony (Foster 1998) is the week's mean daily load over its standard deviation (rest days "
+    "count as zero): above 1.5 the days are alike, above 2 risk rises. Strain is the week's load × "
+    "monotony.",
+)

@@ -1,0 +1,82 @@
+"""Guidance: next week's budget, cutback weeks, the training calendar, 80/20 and polarization."""
+
+import math
+
+import streamlit as st
+
+from analysis import columns as c
+from analysis import units
+from analysis.figures.calendar import calendar_figure, long_run_share_figure
+from pages import _common as ui
+
+src, s, skey = ui.page_context()
+st.title("Guidance")
+data = ui.guidance(src.path, src.revision, skey, ui.as_of(src))
+if data["runs"] == 0:
+    ui.empty_state("runs")
+    st.stop()
+
+f = units.distance_factor(s.units)
+u = units.distance_label(s.units)
+budget = data["budget"]
+st.subheader("Next week")
+a, b = st.columns(2)
+if budget["max_distance_km"] is None:
+    a.metric(f"Distance budget [{u}]", "—")
+else:
+    a.metric(
+        f"Distance budget [{u}]",
+        f"{budget['max_distance_km'] * f:.1f}",
+        help=f"Limited by the {budget['limited_by']} rule",
+    )
+b.metric(
+    f"Longest run [{u}]",
+    "—" if budget[c.LONGEST_RUN_KM] is None else f"{budget[c.LONGEST_RUN_KM] * f:.1f}",
+)
+st.write(budget["explanation"])
+st.caption(f"Longest run rule: {budget['long_run_rule']}.")
+if data["warning"]:
+    st.warning(data["warning"])
+
+st.subheader("Training calendar")
+ui.chart(
+    calendar_figure(data["calendar"], days=data["days"], unit=s.units),
+    "guidance_calendar",
+    "Each square is a day, coloured by what it was; each row a week, marked build or cutback with "
+    "its distance. Hover a day for the rule that typed it.",
+)
+with st.expander("How days and weeks are typed"):
+    st.markdown(data["calendar_rules"])
+    st.markdown(
+        f"A week is a **cutback** when its distance is at least {s.cutback_threshold_pct:g} % "
+        "below the mean of the build weeks before it (change it in Settings)."
+    )
+ui.chart(
+    long_run_share_figure(data["weekly"], unit=s.units),
+    "guidance_long_run",
+    "The longest run's share of each week's distance. Weeks above the line (25 %, Daniels) "
+    "concentrate the load in one day.",
+)
+
+st.subheader("Easy and hard")
+a, b, d = st.columns(3)
+split = data["time_split"]
+if split is not None and not math.isnan(split["easy_pct"]):
+    a.metric("Easy share of time", f"{split['easy_pct']:.0f} %", help="target about 80 %")
+sessions = data["sessions"]
+if not math.isnan(sessions["easy_pct"]):
+    b.metric("Easy share of sessions", f"{sessions['easy_pct']:.0f} %", help=sessions["rule"])
+pol = data["polarization"]
+if pol is not None:
+    d.metric(
+        "Polarization index",
+        "—" if math.isnan(pol["index"]) else f"{pol['index']:.2f}",
+        help="Treff et al. 2019: above 2.00 with Z1 > Z3 > Z2 is polarized",
+    )
+    st.caption(f"{pol['reason']}. Session rule: {sessions['rule']}.")
+with st.expander("Pace zones from your threshold pace"):
+    st.caption(
+        f"Friel's run pace zones as a share of threshold pace "
+        f"({units.format_pace(s.threshold_pace_s_per_km, s.units)}; set it in Settings)."
+    )
+    st.dataframe(data["pace_zones"], hide_index=True, key="guidance_pace_zones")

@@ -1,0 +1,114 @@
+"""Recovery: the wellness log, baselines, and today's push / hold / back-off with its reasons."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analysis import columns as c
+from analysis import dashboard
+from analysis.figures.recovery import recovery_trends_figure, subjective_figure
+from pages import _common as ui
+
+VERDICT_BOX = {"push": st.success, "hold": st.warning, "back-off": st.error}
+VERDICT_WORDS = {
+    "push": "Push: nothing in the rules holds you back.",
+    "hold": "Hold: keep the planned load, no more.",
+    "back-off": "Back off: make it an easy or rest day.",
+}
+
+src, s, skey = ui.page_context()
+st.title("Recovery")
+day = ui.as_of(src)
+data = ui.recovery(src.path, src.revision, skey, day)
+
+
+def _show(title: str, decision) -> None:  # type: ignore[no-untyped-def]
+    lines = [f"**{title}: {VERDICT_WORDS[decision.verdict]}**"]
+    lines += [f"- {reason}" for reason in decision.reasons]
+    if decision.not_known:
+        lines.append(f"_Not known, so not counted: {', '.join(decision.not_known)}._")
+    VERDICT_BOX[decision.verdict]("\n".join(lines))
+
+
+left, right = st.columns(2)
+with left:
+    _show(f"Today ({day:%a %d %b})", data["today"])
+with right:
+    _show(f"This week (from {data[c.WEEK_START]:%a %d %b})", data["week"])
+
+with st.expander("The rules behind it (edit them to your own)"):
+    st.caption(
+        "Each row tests one signal; the worst verdict of the rules that fire wins, and push when "
+        "none does. Resting HR 5–10 bpm over its 28-day baseline is the guidance's warning sign; "
+        "HRV is 'below' when its 7-day mean of ln rMSSD falls more than 0.5 SD under the baseline "
+        "(Plews et al. 2013)."
+    )
+    store = ui.writable_store(src)
+    edited = st.data_editor(
+        data["rules_table"], key="recovery_rules", hide_index=True, disabled=store is None,
+        num_rows="dynamic" if store is not None else "fixed",
+    )  # fmt: skip
+    if store is not None:
+        a, b = st.columns(2)
+        if a.button("Save rules", key="recovery_rules_save"):
+            try:
+                dashboard.save_decision_rules(store, edited)
+            except ValueError as err:
+                st.error(f"Not saved: {err}")
+            else:
+                st.cache_data.clear()
+                st.rerun()
+        if b.button("Back to the defaults", key="recovery_rules_reset"):
+            dashboard.save_decision_rules(store, None)
+            st.cache_data.clear()
+            st.rerun()
+
+st.subheader("Log today")
+store = ui.writable_store(src)
+if store is None:
+    st.caption("The demo athlete's log is read-only; upload your own data to keep yours.")
+else:
+    with st.form("wellness_form"):
+        when = st.date_input("Day", value=dt.date.today(), key="well_date")
+        a, b, d = st.columns(3)
+        rhr = a.number_input("Resting HR [bpm]", 25, 120, None, key="well_rhr")
+        hrv = b.number_input("HRV, rMSSD [ms]", 1.0, 300.0, None, key="well_hrv")
+        sleep = d.number_input("Sleep [h]", 0.0, 16.0, None, step=0.25, key="well_sleep")
+        a, b, d, e, g = st.columns(5)
+        quality = a.slider("Sleep quality (1 poor – 5 great)", 1, 5, 3, key="well_quality")
+        soreness = b.slider("Soreness (1 none – 5 very)", 1, 5, 1, key="well_soreness")
+        fatigue = d.slider("Fatigue (1 none – 5 very)", 1, 5, 1, key="well_fatigue")
+        mood = e.slider("Mood (1 bad – 5 great)", 1, 5, 3, key="well_mood")
+        stress = g.slider("Stress (1 none – 5 very)", 1, 5, 1, key="well_stress")
+        notes = st.text_input("Notes", key="well_notes")
+        if st.form_submit_button("Save the day", type="primary", key="well_save"):
+            row = {
+                c.DATE: pd.Timestamp(when), c.RESTING_HR_BPM: rhr, c.HRV_RMSSD_MS: hrv,
+                c.SLEEP_H: sleep, c.SLEEP_QUALITY: quality, c.SORENESS: soreness,
+                c.FATIGUE: fatigue, c.MOOD: mood, c.STRESS: stress, c.NOTES: notes,
+            }  # fmt: skip
+            store.upsert_wellness(pd.DataFrame([row]))
+            st.cache_data.clear()
+            st.rerun()
+    st.caption(
+        "Or upload a wellness CSV in the sidebar: the generic layout (date, resting_hr_bpm, "
+        "hrv_rmssd_ms, sleep_h, sleep_quality, soreness, fatigue, mood, stress, notes), or an "
+        "HRV4Training or Elite HRV export."
+    )
+
+if data["wellness"].empty:
+    ui.empty_state("wellness entries")
+    st.stop()
+ui.chart(
+    recovery_trends_figure(data["baselines"]),
+    "recovery_trends",
+    "Resting HR and HRV against your own baseline (the 28 days before each morning). Resting HR "
+    "5–10 bpm above baseline, or HRV below its usual band, says you have not recovered; short "
+    "sleep adds to it.",
+)
+ui.chart(
+    subjective_figure(data["wellness"]),
+    "recovery_subjective",
+    "How you felt, 1 to 5: soreness, fatigue and stress are worse when high, mood better when high.",
+)
