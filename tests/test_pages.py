@@ -162,3 +162,23 @@ def test_training_load_page_under_every_model_and_variant(
     assert len(at.get("plotly_chart")) == 2
     if model == "srpe":  # nothing rated yet: the page says so
         assert any("no RPE" in el.value for el in at.warning), [el.value for el in at.warning]
+
+
+def test_a_wellness_day_is_logged_from_the_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path, days=6)
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/recovery.py").run()
+    at.number_input(key="well_rhr").set_value(51)
+    at.number_input(key="well_sleep").set_value(5.5)
+    at.slider(key="well_soreness").set_value(4)
+    at.button(key="well_save").click().run()
+    assert not at.exception, at.exception
+    with Store(tmp_path / ATHLETE_DB) as store:
+        log = store.wellness()
+    assert log[c.RESTING_HR_BPM].tolist() == [51.0]
+    assert log[c.SLEEP_H].tolist() == [5.5] and log[c.SORENESS].tolist() == [4.0]
+    # today's decision now reads the short night and the soreness
+    boxes = " ".join(el.value for el in [*at.warning, *at.error])
+    assert "Hold" in boxes or "Back off" in boxes, boxes
