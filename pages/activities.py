@@ -69,6 +69,25 @@ m4.metric("Time zone", row[c.TIMEZONE], help=f"from {row[c.TIMEZONE_SOURCE]}")
 if row["fixes"]:
     st.caption(f"Corrections made while reading the file: {row['fixes']}")
 
+store = ui.writable_store(src)
+rpe_now = row[c.RPE]
+with st.expander(
+    f"Session RPE: {'not rated' if rpe_now != rpe_now else f'{rpe_now:g} / 10'}"
+):  # NaN != NaN: unrated
+    st.caption(
+        "How hard was the whole session, 0 (rest) to 10 (maximal), on Borg's CR-10 scale? "
+        "Session RPE × minutes is the session-RPE load (Foster et al. 2001)."
+    )
+    rating = st.slider(
+        "RPE (CR-10)", 0, 10, 5 if rpe_now != rpe_now else int(rpe_now), key="activity_rpe"
+    )
+    if store is None:
+        st.caption("Demo activities are read-only.")
+    elif st.button("Save RPE", key="activity_rpe_save"):
+        store.set_rpe(picked, float(rating))
+        st.cache_data.clear()
+        st.rerun()
+
 samples = ui.activity_samples(src.path, src.revision, picked)
 if samples.empty:
     st.info("This activity is a summary row (from an activities CSV): no samples to draw.")

@@ -75,7 +75,13 @@ def test_import_then_export_daily(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert [float(r["distance_m"]) for r in rows] == pytest.approx([1800, 1800, 0, 1800], rel=1e-3)
     assert [float(r["load"]) for r in rows] == pytest.approx([1.8, 1.8, 0, 1.8], rel=1e-3)
     assert all(r["acwr"] == "" for r in rows)  # under 28 days: no ratio
-    assert {"acute_load", "chronic_load", "load_model"} <= set(rows[0])
+    assert {"acute_load", "chronic_load", "load_model", "acwr_variant"} <= set(rows[0])
+    assert {"ctl", "atl", "tsb", "monotony", "strain", "resting_hr_bpm", "hrv_rmssd_ms"} <= set(
+        rows[0]
+    )
+    # CTL on day 1 with the TrainingPeaks convention: 0 + (1.8 - 0) / 42
+    assert float(rows[0]["ctl"]) == pytest.approx(1.8 / 42, rel=1e-3)
+    assert rows[0]["acwr_variant"] == "rolling"
 
 
 def test_export_without_a_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

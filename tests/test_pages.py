@@ -182,3 +182,17 @@ def test_a_wellness_day_is_logged_from_the_form(
     # today's decision now reads the short night and the soreness
     boxes = " ".join(el.value for el in [*at.warning, *at.error])
     assert "Hold" in boxes or "Back off" in boxes, boxes
+
+
+def test_session_rpe_is_rated_on_the_activities_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path, days=6)
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/activities.py").run()
+    picked = at.selectbox(key="activity_pick").value
+    at.slider(key="activity_rpe").set_value(7)
+    at.button(key="activity_rpe_save").click().run()
+    assert not at.exception, at.exception
+    with Store(tmp_path / ATHLETE_DB) as store:
+        assert store.activity(picked)[c.RPE] == 7.0

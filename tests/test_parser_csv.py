@@ -521,3 +521,11 @@ def test_any_csv_like_text_reads_or_fails_clearly(body: str) -> None:
         return
     for activity in activities:
         validate_samples(activity.samples)
+
+
+def test_strava_perceived_exertion_becomes_the_session_rpe(corpus_dir: Path) -> None:
+    acts = _corpus(corpus_dir, STRAVA)
+    rated = [a.rpe for a in acts if a.rpe is not None]
+    # 21 of the 143 rows carry a rating in the "Perceived Exertion" column; the first is 3
+    assert len(rated) == 21 and rated[0] == 3.0
+    assert all(0 <= r <= 10 for r in rated)

@@ -247,6 +247,7 @@ STRAVA_COLUMNS: dict[str, tuple[str, ...]] = {
     c.MAX_HEART_RATE_BPM: ("max heart rate",),
     c.AVG_CADENCE_SPM: ("average cadence",),
     c.ELEVATION_GAIN_M: ("elevation gain",),
+    c.RPE: ("perceived exertion",),
 }
 """Strava ``activities.csv`` headers (normalised) -> our fields. ``Distance`` is handled apart:
 the export has it twice, once in the athlete's display unit and once in metres."""
@@ -889,6 +890,8 @@ def _read_strava(
     max_hr = _numbers(cells(c.MAX_HEART_RATE_BPM), decimal)
     cadence = _numbers(cells(c.AVG_CADENCE_SPM), decimal)
     gain = _numbers(cells(c.ELEVATION_GAIN_M), decimal)
+    # Strava's perceived exertion is rated 1-10: kept as the session RPE on Borg's CR-10 scale
+    rpe = _numbers(cells(c.RPE), decimal)
     activities: list[ParsedActivity] = []
     skipped: list[int] = []
     for i in range(len(rows)):
@@ -915,6 +918,7 @@ def _read_strava(
                 max_heart_rate_bpm=_plausible(max_hr[i], c.HEART_RATE_BPM),
                 avg_cadence_spm=_plausible(cadence[i] * factor, c.CADENCE_SPM),
                 elevation_gain_m=_positive(gain[i]),
+                rpe=float(rpe[i]) if 0 <= rpe[i] <= 10 else None,
                 is_summary=True,
                 fixes=row_fixes,
             )
@@ -967,6 +971,8 @@ def _read_garmin(
     run_cadence = _numbers(cells(_RUN_CADENCE), decimal)
     bike_cadence = _numbers(cells(_BIKE_CADENCE), decimal)
     gain = _numbers(cells(c.ELEVATION_GAIN_M), decimal)
+    # Strava's perceived exertion is rated 1-10: kept as the session RPE on Borg's CR-10 scale
+    rpe = _numbers(cells(c.RPE), decimal)
     activities: list[ParsedActivity] = []
     skipped: list[int] = []
     for i in range(len(rows)):
