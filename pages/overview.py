@@ -16,6 +16,14 @@ if data["latest"].empty:
     ui.empty_state("activities")
     st.stop()
 
+decision = ui.recovery(src.path, src.revision, skey, day)["today"]
+box = {"push": st.success, "hold": st.warning, "back-off": st.error}[decision.verdict]
+box(
+    f"**Today: {decision.verdict}.** "
+    + ("; ".join(decision.reasons) if decision.reasons else "Nothing in the rules holds you back.")
+    + " Details and the rules on the Recovery page.",
+)
+
 cmp = data["comparison"]
 u = units.distance_label(s.units)
 f = units.distance_factor(s.units)
