@@ -189,3 +189,6 @@ PACE_LOW_S_PER_KM = "pace_low_s_per_km"  # fast edge of a pace zone (inclusive)
 PACE_HIGH_S_PER_KM = "pace_high_s_per_km"  # slow edge of a pace zone (exclusive)
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Calendar grid columns, one per weekday (Monday first; a Sunday week starts at ``sun``)."""
+GEAR = "gear"  # shoes or bike, as an export names them
+EXTERNAL_ID = "external_id"  # the id an export gives an activity (Strava's Activity ID)
+SOURCE_FILE = "source_file"  # the activity file an export row points to

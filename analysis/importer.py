@@ -11,6 +11,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.archive import (
+    DEFAULT_LIMITS,
+    ArchiveLimits,
+    Member,
+    Refusal,
+    count_hint,
+    count_paths_hint,
+    iter_members,
+    iter_paths,
+)
 from analysis.errors import StridelogError
 from analysis.parsers import parse_bytes
 from analysis.prepare import prepare_activity
@@ -18,7 +28,10 @@ from analysis.store import Store
 
 IMPORTED = "imported"
 ALREADY = "already imported"
+DUPLICATE = "duplicate"  # stored, but the same run was already counted from a richer copy
+SKIPPED = "skipped"  # not an activity (a photo, an account file in an export)
 FAILED = "failed"
+CANCELLED = "cancelled"
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, current file name)."""
@@ -36,6 +49,20 @@ class FileOutcome:
     timezone_source: str = ""
     duplicates: list[str] = field(default_factory=list)
     fixes: list[str] = field(default_factory=list)
+    activity_ids: list[str] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, object]:
+        """One line of the import report."""
+        return {
+            "file": self.file,
+            "status": self.status,
+            "message": self.message,
+            "format": self.format,
+            "activities": self.activities,
+            "timezone_source": self.timezone_source,
+            "duplicates": "; ".join(self.duplicates),
+            "fixes": "; ".join(self.fixes),
+        }
 
 
 def file_hash(data: bytes) -> str:
@@ -83,19 +110,28 @@ def import_bytes(store: Store, name: str, data: bytes) -> FileOutcome:
     stored = store.add_file(digest, name, fmt, len(data), records)
     fixes = sorted({fix for rec in records for fix in rec.fixes})
     sources = sorted({str(rec.summary["timezone_source"]) for rec in records})
-    outcome = FileOutcome(
+    ids = [rec.activity_id for rec in records]
+    linked = {a: b for a, b in stored.duplicates if a in ids}  # this file's runs counted elsewhere
+    status = IMPORTED if stored.new else ALREADY
+    message = f"{len(records)} activit{'y' if len(records) == 1 else 'ies'}"
+    if stored.new and linked and len(linked) == len(ids):
+        status = DUPLICATE
+        message = (
+            "duplicate of " + ", ".join(sorted(set(linked.values()))) + " (kept the richer copy)"
+        )
+    elif stored.duplicates:
+        message += f"; {len(stored.duplicates)} matched a run already stored (counted once)"
+    return FileOutcome(
         name,
-        IMPORTED if stored.new else ALREADY,
-        f"{len(records)} activit{'y' if len(records) == 1 else 'ies'}",
+        status,
+        message,
         fmt,
         len(records),
         ", ".join(sources),
         [f"{a} is the same run as {b}" for a, b in stored.duplicates],
         fixes,
+        ids,
     )
-    if stored.duplicates:
-        outcome.message += f"; {len(stored.duplicates)} matched a run already stored (kept once)"
-    return outcome
 
 
 def import_many(
@@ -110,39 +146,135 @@ def import_many(
     return outcomes
 
 
-SUPPORTED_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".gz")
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files named, plus the supported files inside folders named (recursively, sorted)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and p.name.lower().endswith(SUPPORTED_SUFFIXES)
-            )
-        else:
-            out.append(path)
-    return out
-
-
 def import_paths(
-    store: Store, paths: Iterable[Path], progress: Progress | None = None
+    store: Store,
+    paths: Iterable[Path],
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> list[FileOutcome]:
-    """Import files and folders from disk (the way in for batches too big for a browser)."""
-    files = expand_paths(paths)
-    outcomes = []
-    for done, path in enumerate(files, start=1):
-        try:
-            data = path.read_bytes()
-        except OSError as err:
+    """Import files, folders and export archives from disk (the way in for big exports).
+
+    A zip is read through its file handle, one member at a time, never unpacked to disk.
+    """
+    paths = list(paths)
+    missing = [FileOutcome(p.name, FAILED, "cannot read the file (no such file)") for p in paths
+               if not p.exists()]  # fmt: skip
+    present = [p for p in paths if p.exists()]
+    total = max(count_paths_hint(present), 1)
+    return missing + import_items(store, iter_paths(present), total, progress, cancel)
+
+
+def _is_strava_index(member_name: str) -> bool:
+    return member_name.rsplit("/", 1)[-1].lower() == "activities.csv"
+
+
+def import_upload(
+    store: Store,
+    name: str,
+    data: bytes,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> list[FileOutcome]:
+    """Import one upload: a plain file, a ``.gz``, or a whole export archive (zip, nested zips).
+
+    Archives are read as streams in memory (:mod:`analysis.archive`); see :func:`import_items`.
+    """
+    total = max(count_hint(data, name, limits), 1)
+    return import_items(store, iter_members(data, name, limits), total, progress, cancel, name)
+
+
+def import_items(
+    store: Store,
+    items: Iterable[Member | Refusal],
+    total: int,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    upload_name: str = "",
+) -> list[FileOutcome]:
+    """Import the members an archive reader yields, one transaction each.
+
+    An import stopped half-way (cancelled, or the process killed) keeps every file it finished and
+    a rerun adds only the rest: finished files are recognised by their content hash. A Strava
+    export's ``activities.csv`` is read last: its rows give their files a name, RPE and gear; the
+    rows without a file are imported as summary activities.
+    """
+    outcomes: list[FileOutcome] = []
+    index: Member | None = None
+    by_member: dict[str, FileOutcome] = {}
+    done = 0
+    for item in items:
+        if cancel is not None and cancel():
+            # the export's index is left for the rerun, which joins it to every file
             outcomes.append(
-                FileOutcome(path.name, FAILED, f"cannot read the file ({err.strerror})")
+                FileOutcome(upload_name, CANCELLED, "import cancelled; what was done is kept")
             )
+            return outcomes
+        done += 1
+        total = max(total, done)
+        if isinstance(item, Refusal):
+            status = SKIPPED if item.skipped else FAILED
+            outcomes.append(FileOutcome(item.name, status, item.reason))
+        elif _is_strava_index(item.name) and index is None and item.name != upload_name:
+            index = item
+            continue
         else:
-            outcomes.append(import_bytes(store, path.name, data))
+            outcome = import_bytes(store, item.inner_name, item.data)
+            outcome.file = item.name
+            outcomes.append(outcome)
+            by_member[item.name] = outcome
         if progress is not None:
-            progress(done, len(files), path.name)
+            progress(done, total, item.name)
+    if index is not None:
+        outcomes.append(_join_strava_index(store, index, by_member))
     return outcomes
+
+
+def _join_strava_index(
+    store: Store, index: Member, by_member: dict[str, FileOutcome]
+) -> FileOutcome:
+    """Apply a Strava ``activities.csv`` to the files it names; import its file-less rows."""
+    from analysis.parsers.csv import read_csv
+
+    try:
+        rows = read_csv(index.data, index.inner_name)
+    except StridelogError as err:
+        return FileOutcome(index.name, FAILED, getattr(err, "reason", str(err)))
+    members = {_strip_gz(path): outcome for path, outcome in by_member.items()}
+    joined = 0
+    leftover = []
+    for row in rows:
+        outcome = None
+        if row.source_file:
+            wanted = _strip_gz(row.source_file)
+            outcome = next(
+                (o for path, o in members.items() if path == wanted or path.endswith("/" + wanted)),
+                None,
+            )
+        if outcome is not None and outcome.activity_ids:
+            store.apply_export_metadata(
+                outcome.activity_ids[0],
+                name=row.name,
+                rpe=row.rpe,
+                gear=row.gear,
+                external_id=row.external_id,
+            )
+            joined += 1
+        elif outcome is None:
+            leftover.append(row)
+    message = f"{joined} rows joined to their files (name, perceived exertion, gear)"
+    if leftover:
+        digest = file_hash(index.data)
+        records = [prepare_activity(act, digest, i) for i, act in enumerate(leftover)]
+        stored = store.add_file(digest, index.name, "csv", len(index.data), records)
+        message += f"; {len(leftover)} rows without a file kept as summaries"
+        if not stored.new:
+            message += " (already imported)"
+    return FileOutcome(index.name, IMPORTED, message, "csv", len(leftover))
+
+
+def _strip_gz(path: str) -> str:
+    path = path.replace("\\", "/").lower()
+    while path.endswith(".gz"):
+        path = path[:-3]
+    return path

@@ -189,6 +189,8 @@ def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> Activit
         "leg": act.leg,
         "fixes": "; ".join(act.fixes),
         c.RPE: act.rpe,
+        c.GEAR: act.gear,
+        c.EXTERNAL_ID: act.external_id,
     }
     hr_hist = histogram(s, c.HEART_RATE_BPM)
     cad_hist = histogram(s, c.CADENCE_SPM, moving if has_samples else None)

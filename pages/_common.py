@@ -10,20 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import runpy
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from analysis import dashboard
 from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir, demo_enabled
 from analysis.demo import build_demo_store, demo_store_is_current
-from analysis.importer import ALREADY, FAILED, IMPORTED, import_bytes
+from analysis.importer import ALREADY, DUPLICATE, FAILED, IMPORTED, SKIPPED, import_upload
 from analysis.settings import AthleteSettings
 from analysis.store import Store
 
-UPLOAD_TYPES = ["fit", "gpx", "tcx", "csv", "gz"]
+UPLOAD_TYPES = ["fit", "gpx", "tcx", "csv", "gz", "zip"]
 PLOT_CONFIG = {"displaylogo": False}
 
 
@@ -239,45 +241,88 @@ def sidebar() -> None:
             type=UPLOAD_TYPES,
             accept_multiple_files=True,
             key=f"uploader_{nonce}",
-            help="FIT, GPX, TCX or CSV (per-sample streams, Strava activities.csv, "
-            "Garmin Connect Activities.csv). Several at once; .gz works too.",
+            help="FIT, GPX, TCX or CSV (per-sample streams, Strava activities.csv, Garmin Connect "
+            "Activities.csv, a wellness log or a plan); .gz files; a whole Strava or Garmin "
+            "export zip.",
         )
-        if files:
-            _import_uploads(files)
+        with st.expander("Upload a folder"):
+            folder = st.file_uploader(
+                "A folder of activity files",
+                accept_multiple_files="directory",
+                key=f"folder_{nonce}",
+            )
+        chosen = list(files or []) + list(folder or [])
+        if chosen and not st.session_state.pop("import_stopped", False):
+            _import_uploads(chosen)
+        elif chosen:  # the user stopped an import: start afresh with empty uploaders
+            st.session_state["upload_nonce"] += 1
+            st.rerun()
         _show_last_import()
+
+
+def _stop_import() -> None:
+    st.session_state["import_stopped"] = True
 
 
 def _import_uploads(files: list[Any]) -> None:
     store = athlete_store()
-    bar = st.progress(0.0, text=f"Reading {len(files)} files…")
+    # clicking Stop reruns the script, which ends this loop between two files; each file is one
+    # transaction, so everything finished stays and a later upload adds only the rest
+    st.button("Stop import", key="import_stop", on_click=_stop_import)
+    bar = st.progress(0.0, text=f"Reading {len(files)} uploads…")
+    started = time.monotonic()
     outcomes = []
-    for i, f in enumerate(files, start=1):
-        bar.progress((i - 1) / len(files), text=f"Reading {f.name} ({i}/{len(files)})")
-        outcomes.append(import_bytes(store, f.name, f.getvalue()))
+    base = 0
+    for upload in files:
+
+        def progress(
+            done: int, total: int, name: str, base: int = base, label: str = upload.name
+        ) -> None:
+            elapsed = time.monotonic() - started
+            rate = (base + done) / elapsed if elapsed > 0 else 0.0
+            left = max(total - done, 0) / rate if rate > 0 else 0.0
+            bar.progress(
+                min(done / max(total, 1), 1.0),
+                text=f"{label}: {done}/{total} files · {rate:.1f} files/s · "
+                f"about {left:.0f} s left",
+            )
+
+        result = import_upload(store, upload.name, upload.getvalue(), progress)
+        base += len(result)
+        outcomes.extend(result)
     bar.progress(1.0, text="Done")
-    st.session_state["last_import"] = [o.__dict__ for o in outcomes]
-    st.session_state["upload_nonce"] += 1  # a fresh, empty uploader
+    st.session_state["last_import"] = [o.as_row() for o in outcomes]
+    st.session_state["upload_nonce"] += 1  # fresh, empty uploaders
     st.cache_data.clear()
     st.rerun()
 
 
 def _show_last_import() -> None:
-    outcomes = st.session_state.get("last_import")
-    if not outcomes:
+    rows = st.session_state.get("last_import")
+    if not rows:
         return
-    ok = [o for o in outcomes if o["status"] == IMPORTED]
-    dup = [o for o in outcomes if o["status"] == ALREADY]
-    bad = [o for o in outcomes if o["status"] == FAILED]
-    if ok:
-        n = sum(o["activities"] for o in ok)
-        st.success(f"Imported {n} activities from {len(ok)} files.")
-    if dup:
-        st.info(f"{len(dup)} files were already imported: nothing added twice.")
-    for o in bad:
-        st.error(f"**{o['file']}**: {o['message']}")
-    for o in ok:
-        for d in o["duplicates"]:
-            st.caption(f"{o['file']}: {d}")
+    count = {status: sum(r["status"] == status for r in rows) for status in
+             (IMPORTED, ALREADY, DUPLICATE, SKIPPED, FAILED)}  # fmt: skip
+    n = sum(int(r["activities"]) for r in rows if r["status"] == IMPORTED)
+    if count[IMPORTED]:
+        st.success(f"Imported {n} activities from {count[IMPORTED]} files.")
+    if count[ALREADY]:
+        st.info(f"{count[ALREADY]} files were already imported: nothing added twice.")
+    if count[DUPLICATE]:
+        st.info(f"{count[DUPLICATE]} files held runs already stored from a richer copy: linked.")
+    for r in rows:
+        if r["status"] == FAILED:
+            st.error(f"**{r['file']}**: {r['message']}")
+    with st.expander(f"Import report ({len(rows)} files, {count[SKIPPED]} skipped)"):
+        report = pd.DataFrame(rows)
+        st.dataframe(report, hide_index=True, key="import_report")
+        st.download_button(
+            "Download the report (CSV)",
+            report.to_csv(index=False).encode(),
+            file_name="stridelog-import-report.csv",
+            mime="text/csv",
+            key="import_report_download",
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

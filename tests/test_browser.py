@@ -68,7 +68,7 @@ def test_upload_fit_and_gpx_then_every_page_draws(tmp_path: Path) -> None:
                 page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
                     timeout=60_000
                 )
-                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
                 uploader.set_input_files([str(p) for p in files])
                 page.get_by_text("Imported 2 activities from 2 files").wait_for(timeout=120_000)
                 page.get_by_text("Showing your data").wait_for(timeout=30_000)
@@ -80,9 +80,36 @@ def test_upload_fit_and_gpx_then_every_page_draws(tmp_path: Path) -> None:
             with streamlit_server(tmp_path) as base:
                 page.goto(base)
                 page.get_by_text("Showing your data (2 activities)").wait_for(timeout=90_000)
-                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
                 uploader.set_input_files([str(p) for p in files])
                 page.get_by_text("2 files were already imported").wait_for(timeout=60_000)
                 page.get_by_text("Showing your data (2 activities)").wait_for(timeout=30_000)
+        finally:
+            browser.close()
+
+
+def test_upload_a_strava_export_zip_shows_the_report_and_charts(tmp_path: Path) -> None:
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from sample_data.archives import strava_export_zip
+
+    export = strava_export_zip()
+    upload = tmp_path / export.name
+    upload.write_bytes(export.data)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            with streamlit_server(tmp_path, {"STRIDELOG_NO_DEMO": "1"}) as base:
+                page.goto(base)
+                page.get_by_text("No activities yet").first.wait_for(timeout=90_000)
+                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+                uploader.set_input_files(str(upload))
+                page.get_by_text("Imported 7 activities from 7 files").wait_for(timeout=120_000)
+                page.get_by_text("Import report").first.click()
+                page.get_by_text("Download the report (CSV)").wait_for(timeout=30_000)
+                for title in ("Mileage", "Training load (ACWR)", "Cadence"):
+                    _visit(page, base, title)
         finally:
             browser.close()

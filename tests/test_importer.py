@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from analysis import columns as c
-from analysis.importer import ALREADY, FAILED, IMPORTED, import_bytes, import_many, import_paths
+from analysis.importer import (
+    ALREADY,
+    FAILED,
+    IMPORTED,
+    SKIPPED,
+    import_bytes,
+    import_many,
+    import_paths,
+)
 from analysis.store import Store
 from tests.gpx_builder import gpx_bytes
 
@@ -56,11 +64,14 @@ def test_import_paths_walks_folders_and_reports_unreadable(tmp_path: Path) -> No
     (folder / "notes.txt").write_text("not an activity")
     with Store(tmp_path / "s.duckdb") as store:
         outcomes = import_paths(store, [folder, tmp_path / "missing.fit"])
-    assert [(o.file, o.status) for o in outcomes] == [
-        ("b.gpx", IMPORTED),
-        ("a.gpx", IMPORTED),
-        ("missing.fit", FAILED),
-    ] or sorted(o.file for o in outcomes) == ["a.gpx", "b.gpx", "missing.fit"]
+        assert store.activity_count() == 2
+    got = {o.file: o.status for o in outcomes}
+    assert got == {
+        "missing.fit": FAILED,
+        "2026/a.gpx": IMPORTED,
+        "b.gpx": IMPORTED,
+        "notes.txt": SKIPPED,  # not an activity: named, not an error
+    }
     assert next(o for o in outcomes if o.file == "missing.fit").message.startswith("cannot read")
 
 

@@ -49,6 +49,9 @@ class ParsedActivity:
     avg_cadence_spm: float | None = None
     elevation_gain_m: float | None = None
     rpe: float | None = None  # session RPE (CR-10) the file states (Strava's perceived exertion)
+    gear: str | None = None  # shoes or bike, as an export names them
+    external_id: str | None = None  # the id an export gives the activity (Strava's Activity ID)
+    source_file: str | None = None  # the activity file an export row points to (its Filename)
     is_summary: bool = False  # a CSV summary row with no samples
     leg: int = 0  # index of the leg in a multi-sport file
     laps: pd.DataFrame | None = None  # lap_start (UTC), duration_s, distance_m

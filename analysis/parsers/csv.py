@@ -248,6 +248,8 @@ STRAVA_COLUMNS: dict[str, tuple[str, ...]] = {
     c.AVG_CADENCE_SPM: ("average cadence",),
     c.ELEVATION_GAIN_M: ("elevation gain",),
     c.RPE: ("perceived exertion",),
+    c.GEAR: ("activity gear", "gear"),
+    c.SOURCE_FILE: ("filename",),
 }
 """Strava ``activities.csv`` headers (normalised) -> our fields. ``Distance`` is handled apart:
 the export has it twice, once in the athlete's display unit and once in metres."""
@@ -892,6 +894,9 @@ def _read_strava(
     gain = _numbers(cells(c.ELEVATION_GAIN_M), decimal)
     # Strava's perceived exertion is rated 1-10: kept as the session RPE on Borg's CR-10 scale
     rpe = _numbers(cells(c.RPE), decimal)
+    gear = cells(c.GEAR)
+    files = cells(c.SOURCE_FILE)
+    ids = cells(_STRAVA_ID)
     activities: list[ParsedActivity] = []
     skipped: list[int] = []
     for i in range(len(rows)):
@@ -919,6 +924,9 @@ def _read_strava(
                 avg_cadence_spm=_plausible(cadence[i] * factor, c.CADENCE_SPM),
                 elevation_gain_m=_positive(gain[i]),
                 rpe=float(rpe[i]) if 0 <= rpe[i] <= 10 else None,
+                gear=gear[i].strip() or None,
+                external_id=ids[i].strip() or None,
+                source_file=files[i].strip() or None,
                 is_summary=True,
                 fixes=row_fixes,
             )
@@ -971,8 +979,6 @@ def _read_garmin(
     run_cadence = _numbers(cells(_RUN_CADENCE), decimal)
     bike_cadence = _numbers(cells(_BIKE_CADENCE), decimal)
     gain = _numbers(cells(c.ELEVATION_GAIN_M), decimal)
-    # Strava's perceived exertion is rated 1-10: kept as the session RPE on Borg's CR-10 scale
-    rpe = _numbers(cells(c.RPE), decimal)
     activities: list[ParsedActivity] = []
     skipped: list[int] = []
     for i in range(len(rows)):

@@ -24,7 +24,7 @@ from analysis import columns as c
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 START_MATCH_S = 120.0
 """Two activities whose starts lie within this many seconds may be the same run..."""
@@ -58,6 +58,9 @@ _DDL = [
     "CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)",
     # schema 2: session RPE per activity, the wellness log and the weekly plan
     "ALTER TABLE activities ADD COLUMN IF NOT EXISTS rpe DOUBLE",
+    # schema 3: what an export says about an activity (Strava's activities.csv)
+    "ALTER TABLE activities ADD COLUMN IF NOT EXISTS gear VARCHAR",
+    "ALTER TABLE activities ADD COLUMN IF NOT EXISTS external_id VARCHAR",
     """CREATE TABLE IF NOT EXISTS wellness (
         date DATE PRIMARY KEY, resting_hr_bpm DOUBLE, hrv_rmssd_ms DOUBLE, sleep_h DOUBLE,
         sleep_quality DOUBLE, soreness DOUBLE, fatigue DOUBLE, mood DOUBLE, stress DOUBLE,
@@ -72,7 +75,7 @@ _ACTIVITY_COLUMNS = [
     c.START_TIME_LOCAL, c.LOCAL_DATE, c.TIMEZONE, c.TIMEZONE_SOURCE, c.DURATION_S,
     c.MOVING_TIME_S, c.DISTANCE_M, c.AVG_HEART_RATE_BPM, c.MAX_HEART_RATE_BPM,
     c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M, c.SAMPLES, c.IS_SUMMARY,
-    c.DUPLICATE_OF, "leg", "fixes", c.RPE,
+    c.DUPLICATE_OF, "leg", "fixes", c.RPE, c.GEAR, c.EXTERNAL_ID,
 ]  # fmt: skip
 
 
@@ -323,6 +326,27 @@ class Store:
                 "INSERT INTO settings VALUES ('athlete', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [json.dumps(settings.to_dict(), sort_keys=True)],
+            )
+
+    def apply_export_metadata(
+        self,
+        activity_id: str,
+        *,
+        name: str | None = None,
+        rpe: float | None = None,
+        gear: str | None = None,
+        external_id: str | None = None,
+    ) -> None:
+        """What an export's summary row says about a stored activity: its name, RPE and gear.
+
+        Values the row leaves empty keep what is stored.
+        """
+        with self._transaction() as cur:
+            cur.execute(
+                "UPDATE activities SET name = coalesce(?, name), rpe = coalesce(?, rpe), "
+                "gear = coalesce(?, gear), external_id = coalesce(?, external_id) "
+                "WHERE activity_id = ?",
+                [name, rpe, gear, external_id, activity_id],
             )
 
     def set_rpe(self, activity_id: str, rpe: float | None) -> None:

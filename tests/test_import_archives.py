@@ -1,0 +1,99 @@
+"""Whole exports: Strava and Garmin zips, the same run from both, hostile archives, cancelling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import columns as c
+from analysis.importer import (
+    CANCELLED,
+    DUPLICATE,
+    FAILED,
+    IMPORTED,
+    SKIPPED,
+    import_upload,
+)
+from analysis.store import Store
+from sample_data import archives as arc
+
+
+def _by_status(outcomes: list) -> dict[str, list[str]]:  # type: ignore[type-arg]
+    out: dict[str, list[str]] = {}
+    for o in outcomes:
+        out.setdefault(o.status, []).append(o.file)
+    return out
+
+
+def test_strava_export_imports_and_joins_activities_csv(tmp_path: Path) -> None:
+    export = arc.strava_export_zip()
+    runs = arc.strava_runs()
+    with Store(tmp_path / "s.duckdb") as store:
+        seen: list[tuple[int, int]] = []
+        outcomes = import_upload(
+            store, export.name, export.data, lambda d, t, n: seen.append((d, t))
+        )
+        status = _by_status(outcomes)
+        assert len(status[IMPORTED]) == 7  # six files + activities.csv
+        assert set(status[SKIPPED]) == set(export.skipped)
+        assert FAILED not in status
+        acts = store.activities()
+        # six runs from files, one manual entry from its summary row
+        assert len(acts) == 7
+        assert int(acts[c.IS_SUMMARY].sum()) == 1
+        names = set(acts[c.NAME])
+        assert {r.title for r in runs} <= names
+        with_files = acts[~acts[c.IS_SUMMARY]]
+        assert with_files[c.EXTERNAL_ID].notna().all()
+        assert seen[-1][0] == seen[-1][1]  # the bar ends full
+    report = next(o for o in outcomes if o.file.endswith("activities.csv"))
+    assert "6 rows joined" in report.message and "1 rows without a file" in report.message
+
+
+def test_same_runs_from_garmin_and_strava_count_once(tmp_path: Path) -> None:
+    garmin, strava = arc.garmin_export_zip(), arc.strava_export_zip()
+    with Store(tmp_path / "s.duckdb") as store:
+        first = import_upload(store, garmin.name, garmin.data)
+        assert store.activity_count() == 6
+        second = import_upload(store, strava.name, strava.data)
+        # the FIT, GPX and TCX copies from Strava are the same six runs: linked, not added;
+        # only the manual entry is new
+        assert store.activity_count() == 7
+        assert store.activity_count(include_duplicates=True) > 7
+    dupes = [o for o in second if o.status == DUPLICATE]
+    assert dupes and all("duplicate of" in o.message for o in dupes)
+    assert all(o.status != FAILED for o in first + second)
+
+
+@pytest.mark.parametrize("hostile", arc.hostile_archives(), ids=lambda a: a.name)
+def test_hostile_archives_are_refused_cleanly(tmp_path: Path, hostile: arc.Archive) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        outcomes = import_upload(store, hostile.name, hostile.data)
+        failed = {o.file: o.message for o in outcomes if o.status == FAILED}
+        assert failed, "a hostile archive must say what it refused"
+        for name, word in zip(hostile.refused, hostile.reasons, strict=True):
+            assert any(word.lower() in msg.lower() for f, msg in failed.items() if name in f), (
+                name,
+                word,
+                failed,
+            )
+        imported = [o for o in outcomes if o.status == IMPORTED]
+        assert store.activity_count() == sum(o.activities for o in imported)
+
+
+def test_cancel_keeps_what_was_done_and_a_rerun_finishes(tmp_path: Path) -> None:
+    export = arc.strava_export_zip()
+    calls = {"n": 0}
+
+    def cancel_after_two() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 3  # activities.csv is held back, so three checks import two files
+
+    with Store(tmp_path / "s.duckdb") as store:
+        outcomes = import_upload(store, export.name, export.data, cancel=cancel_after_two)
+        assert outcomes[-1].status == CANCELLED
+        partial = store.activity_count()
+        assert 0 < partial < 7
+        import_upload(store, export.name, export.data)
+        assert store.activity_count() == 7
