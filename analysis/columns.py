@@ -192,3 +192,6 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 GEAR = "gear"  # shoes or bike, as an export names them
 EXTERNAL_ID = "external_id"  # the id an export gives an activity (Strava's Activity ID)
 SOURCE_FILE = "source_file"  # the activity file an export row points to
+CHANNELS = (
+    "channels"  # how many sensor channels (HR, cadence, power, altitude, GPS, speed) hold data
+)

@@ -22,6 +22,11 @@ from analysis.schema import MOVING_SPEED_MPS
 
 ON_FOOT = (c.SPORT_RUNNING, c.SPORT_WALKING, c.SPORT_HIKING)
 
+RICH_CHANNELS = (
+    c.HEART_RATE_BPM, c.CADENCE_SPM, c.POWER_W, c.ALTITUDE_M, c.LATITUDE_DEG, c.SPEED_MPS,
+)  # fmt: skip
+"""The channels counted when choosing which copy of a run to keep."""
+
 
 @dataclass
 class ActivityRecord:
@@ -190,6 +195,7 @@ def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> Activit
         "fixes": "; ".join(act.fixes),
         c.RPE: act.rpe,
         c.GEAR: act.gear,
+        c.CHANNELS: sum(bool(s[col].notna().any()) for col in RICH_CHANNELS) if has_samples else 0,
         c.EXTERNAL_ID: act.external_id,
     }
     hr_hist = histogram(s, c.HEART_RATE_BPM)

@@ -97,3 +97,37 @@ def test_cancel_keeps_what_was_done_and_a_rerun_finishes(tmp_path: Path) -> None
         assert 0 < partial < 7
         import_upload(store, export.name, export.data)
         assert store.activity_count() == 7
+
+
+PAIRS = [  # the same activity exported twice (device FIT, and GPX or TCX from the web service)
+    ("fit/sportslib__fit_2067489619.fit", "gpx/sportslib__gpx_2067489619.gpx"),
+    ("fit/sportslib__fit_3939576645.fit", "gpx/sportslib__gpx_3939576645.gpx"),
+    ("fit/sportslib__fit_6688025408.fit", "tcx/sportslib__tcx_6688025408.tcx"),
+    ("fit/sportslib__fit_6860712481.fit", "tcx/sportslib__tcx_6860712481.tcx"),
+]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p[0].split("__")[1])
+@pytest.mark.parametrize("fit_first", [True, False])
+def test_same_activity_as_fit_and_gpx_or_tcx_counts_once(
+    pair: tuple[str, str], fit_first: bool, corpus_dir: Path, tmp_path: Path
+) -> None:
+    from analysis.importer import import_bytes
+
+    order = pair if fit_first else pair[::-1]
+    with Store(tmp_path / "s.duckdb") as store:
+        outs = [import_bytes(store, Path(p).name, (corpus_dir / p).read_bytes()) for p in order]
+        assert [o.status for o in outs].count(FAILED) == 0, outs
+        counted = store.activities()
+        assert len(counted) == 1, counted[[c.SOURCE_NAME, c.START_TIME_UTC, c.DISTANCE_M]]
+        assert store.activity_count(include_duplicates=True) == 2
+        # the richer copy counts (more channels, then more samples), whichever came first
+        both = store.activities(include_duplicates=True)
+        richness = {
+            row[c.ACTIVITY_ID]: (row[c.CHANNELS], row[c.SAMPLES]) for _, row in both.iterrows()
+        }
+        kept = counted.iloc[0][c.ACTIVITY_ID]
+        other = next(a for a in richness if a != kept)
+        assert richness[kept] >= richness[other], richness
+        assert both.set_index(c.ACTIVITY_ID).loc[other, c.DUPLICATE_OF] == kept

@@ -61,6 +61,7 @@ _DDL = [
     # schema 3: what an export says about an activity (Strava's activities.csv)
     "ALTER TABLE activities ADD COLUMN IF NOT EXISTS gear VARCHAR",
     "ALTER TABLE activities ADD COLUMN IF NOT EXISTS external_id VARCHAR",
+    "ALTER TABLE activities ADD COLUMN IF NOT EXISTS channels INTEGER",
     """CREATE TABLE IF NOT EXISTS wellness (
         date DATE PRIMARY KEY, resting_hr_bpm DOUBLE, hrv_rmssd_ms DOUBLE, sleep_h DOUBLE,
         sleep_quality DOUBLE, soreness DOUBLE, fatigue DOUBLE, mood DOUBLE, stress DOUBLE,
@@ -75,8 +76,13 @@ _ACTIVITY_COLUMNS = [
     c.START_TIME_LOCAL, c.LOCAL_DATE, c.TIMEZONE, c.TIMEZONE_SOURCE, c.DURATION_S,
     c.MOVING_TIME_S, c.DISTANCE_M, c.AVG_HEART_RATE_BPM, c.MAX_HEART_RATE_BPM,
     c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M, c.SAMPLES, c.IS_SUMMARY,
-    c.DUPLICATE_OF, "leg", "fixes", c.RPE, c.GEAR, c.EXTERNAL_ID,
+    c.DUPLICATE_OF, "leg", "fixes", c.RPE, c.GEAR, c.EXTERNAL_ID, c.CHANNELS,
 ]  # fmt: skip
+
+
+def _richness(channels: Any, samples: Any) -> tuple[int, int]:
+    """Which copy of a run to keep: more recorded channels first, then more samples."""
+    return (int(channels or 0), int(samples or 0))
 
 
 def _lap_rows(activity_id: str, laps: pd.DataFrame) -> pd.DataFrame:
@@ -213,8 +219,8 @@ class Store:
         found: list[tuple[str, str]] = []
         match = self._find_same_run(cur, summary)
         if match is not None:
-            other_id, other_samples = match
-            if summary[c.SAMPLES] > other_samples:
+            other_id, other_richness = match
+            if _richness(summary.get(c.CHANNELS), summary[c.SAMPLES]) > other_richness:
                 # the new copy is richer: it counts, the old one is linked to it
                 cur.execute(
                     "UPDATE activities SET duplicate_of = ? WHERE activity_id = ? "
@@ -257,21 +263,24 @@ class Store:
     @staticmethod
     def _find_same_run(
         cur: duckdb.DuckDBPyConnection, summary: dict[str, Any]
-    ) -> tuple[str, int] | None:
-        """A counted activity that is the same run: same sport, start and distance alike.
+    ) -> tuple[str, tuple[int, int]] | None:
+        """A counted activity that is the same run: sport, start and distance alike.
 
         Starts are compared in UTC and in local time, because a summary row may know only one of
-        them (Strava states UTC, Garmin Connect local time). File names play no part.
+        them (Strava states UTC, Garmin Connect local time). Sports match when equal or when one
+        side could not tell (``other``: a TCX "Other" next to the watch's FIT). File names play
+        no part. Returns the match and its richness (channels, samples).
         """
         rows = cur.execute(
             """
-            SELECT activity_id, samples, distance_m FROM activities
-            WHERE duplicate_of IS NULL AND sport = ? AND (
+            SELECT activity_id, channels, samples, distance_m FROM activities
+            WHERE duplicate_of IS NULL AND (sport = ? OR sport = 'other' OR ? = 'other') AND (
                 abs(epoch(start_time_utc) - epoch(?::TIMESTAMP)) <= ?
                 OR abs(epoch(start_time_local) - epoch(?::TIMESTAMP)) <= ?)
-            ORDER BY samples DESC
+            ORDER BY channels DESC NULLS LAST, samples DESC
             """,
             [
+                summary[c.SPORT],
                 summary[c.SPORT],
                 summary[c.START_TIME_UTC],
                 START_MATCH_S,
@@ -280,12 +289,12 @@ class Store:
             ],
         ).fetchall()
         mine = summary.get(c.DISTANCE_M)
-        for activity_id, samples, distance in rows:
+        for activity_id, channels, samples, distance in rows:
             if mine is None or distance is None:
-                return str(activity_id), int(samples or 0)
+                return str(activity_id), _richness(channels, samples)
             tolerance = max(DISTANCE_MATCH_FRAC * max(mine, distance), 100.0)
             if abs(mine - distance) <= tolerance:
-                return str(activity_id), int(samples or 0)
+                return str(activity_id), _richness(channels, samples)
         return None
 
     def delete_activity(self, activity_id: str) -> bool:
@@ -301,7 +310,7 @@ class Store:
                 cur.execute(f"DELETE FROM {table} WHERE activity_id = ?", [activity_id])
             heir = cur.execute(
                 "SELECT activity_id FROM activities WHERE duplicate_of = ? "
-                "ORDER BY samples DESC, activity_id LIMIT 1",
+                "ORDER BY channels DESC NULLS LAST, samples DESC, activity_id LIMIT 1",
                 [activity_id],
             ).fetchone()
             if heir is not None:
