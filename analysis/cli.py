@@ -99,6 +99,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     with Store(_data_dir(args) / ATHLETE_DB) as store:
         outcomes = import_paths(store, paths, None if args.quiet else progress)
+    if args.report:
+        import csv
+
+        with open(args.report, "w", newline="", encoding="utf-8") as handle:
+            rows = [o.as_row() for o in outcomes]
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["file"])
+            writer.writeheader()
+            writer.writerows(rows)
     for o in outcomes:
         line = f"{o.status:>16}  {o.file}: {o.message}"
         if o.fixes:
@@ -165,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--data-dir", help=data_dir_help)
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--report", help="write the import report (one row per file) to this CSV")
     p.set_defaults(func=_cmd_import)
     p = sub.add_parser("export", help="export derived data as CSV")
     p.add_argument("--daily", action="store_true", help="one row per local calendar day")

@@ -96,3 +96,24 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
     f.write_bytes(gpx_bytes(n=10))
     out = subprocess.run([exe, "parse", str(f)], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["format"] == "gpx"
+
+
+def test_import_an_export_zip_writes_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sample_data.archives import strava_export_zip
+
+    export = strava_export_zip()
+    zipped = tmp_path / export.name
+    zipped.write_bytes(export.data)
+    report = tmp_path / "report.csv"
+    data = tmp_path / "data"
+    assert (
+        main(["import", str(zipped), "--data-dir", str(data), "--quiet", "--report", str(report)])
+        == 0
+    )
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    statuses = {r["file"]: r["status"] for r in rows}
+    assert statuses["activities.csv"] == "imported"
+    assert sum(s == "imported" for s in statuses.values()) == 7
+    assert {"file", "status", "message", "timezone_source", "duplicates", "fixes"} <= set(rows[0])
