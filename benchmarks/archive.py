@@ -1,0 +1,396 @@
+"""The five-year archive benchmark: prints figures, asserts nothing.
+
+Usage: ``python -m benchmarks.archive [--runs N] [--seed S] [--cache-dir DIR] [--keep-store DIR]``
+
+In one run, on the Strava-style export of :mod:`sample_data.five_years` (about 1,500 runs and
+5 million samples by default):
+
+1. **Generation**: the time to build the archive, or a note that the one cached under
+   ``--cache-dir`` (default ``build/`` in the repository, git-ignored) was reused.
+2. **Import**: the whole zip into a fresh store (parse, dedupe, store) through the importer's
+   ``import_upload``, or, where it does not exist, ``iter_members`` and ``import_bytes`` per
+   member. In a child process, so its peak memory is the import's alone: wall time, runs/s,
+   samples/s and peak RSS (``VmHWM`` of ``/proc/self/status``, else ``ru_maxrss``).
+3. **fitparse alone**: ``fitparse.FitFile(...).get_messages("record")`` fully iterated over a
+   random sample of the same FIT files (decompressed beforehand), extrapolated to every file by
+   their decompressed size, and its ratio to the import's wall time.
+4. **After the import**: each page's data preparation (:mod:`analysis.dashboard`) with the five
+   years stored, the first call and the median of three [ms], and the peak RSS of a second
+   child process that does only that.
+5. **Verdicts** on the targets: import within 60 s, every page within 1 s, peak RSS within
+   1 GB. Figures, never assertions.
+
+Progress goes to stderr; figures to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from analysis.config import repo_root
+
+IMPORT_TARGET_S = 60.0
+PAGE_TARGET_S = 1.0
+RSS_TARGET_BYTES = 1_000_000_000
+"""1 GB, as the issue writes it (10**9 bytes)."""
+
+CHILD_RESULT = "BENCHMARK-RESULT "
+"""Prefix of the line a child process prints its figures on (JSON)."""
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ---- memory ----------------------------------------------------------------------------------------
+
+
+def _status_bytes(field: str) -> int | None:
+    """A ``kB`` field of ``/proc/self/status`` in bytes (None off Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def peak_rss_bytes() -> int:
+    """The process's peak resident set so far [bytes]: VmHWM, else ``ru_maxrss`` (KiB on Linux)."""
+    high = _status_bytes("VmHWM")
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return max(high or 0, maxrss)
+
+
+def rss_bytes() -> int:
+    """The process's resident set now [bytes] (the peak so far where VmRSS is unknown)."""
+    return _status_bytes("VmRSS") or peak_rss_bytes()
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.0f} MB"
+
+
+# ---- child processes ---------------------------------------------------------------------------
+
+
+def _run_child(*args: str) -> dict[str, Any]:
+    """Run ``python -m benchmarks.archive --child ...`` and return the figures it printed."""
+    command = [sys.executable, "-m", "benchmarks.archive", "--child", *args]
+    done = subprocess.run(command, cwd=repo_root(), stdout=subprocess.PIPE, text=True, check=False)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(CHILD_RESULT):
+            result: dict[str, Any] = json.loads(line[len(CHILD_RESULT) :])
+            return result
+    return {"error": f"the child process exited with {done.returncode} and no figures"}
+
+
+def _report(result: dict[str, Any]) -> None:
+    print(CHILD_RESULT + json.dumps(result), flush=True)
+
+
+def child_import(archive: Path, store_path: Path) -> dict[str, Any]:
+    """Import ``archive`` into a new store at ``store_path``; the figures of the import."""
+    from analysis import archive as members
+    from analysis import importer
+    from analysis.store import Store
+
+    before = rss_bytes()
+    data = archive.read_bytes()
+    last = [time.perf_counter()]
+    started = time.perf_counter()
+
+    def progress(done: int, total: int, *_: object) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= 5.0 or done == total:
+            last[0] = now
+            rate = done / (now - started)
+            left = (total - done) / rate if rate > 0 else float("nan")
+            _say(f"  import: {done}/{total} files, {rate:.1f} files/s, about {left:.0f} s left")
+
+    with Store(store_path) as store:
+        started = time.perf_counter()
+        if hasattr(importer, "import_upload"):
+            api = "importer.import_upload"
+            outcomes = importer.import_upload(store, archive.name, data, progress=progress)
+        else:
+            api = "archive.iter_members + importer.import_bytes (no import_upload yet)"
+            outcomes = []
+            total = members.count_hint(data, archive.name)
+            for done, item in enumerate(members.iter_members(data, archive.name), start=1):
+                if isinstance(item, members.Member):
+                    outcomes.append(importer.import_bytes(store, item.inner_name, item.data))
+                progress(done, total)
+        wall = time.perf_counter() - started
+        counted = store.activity_count()
+        stored = store.activity_count(include_duplicates=True)
+        row = store.cursor().execute("SELECT count(*) FROM samples").fetchone()
+        samples = int(row[0]) if row else 0
+    statuses = Counter(outcome.status for outcome in outcomes)
+    return {
+        "api": api,
+        "wall_s": wall,
+        "files": len(outcomes),
+        "statuses": dict(statuses),
+        "activities_counted": counted,
+        "activities_stored": stored,
+        "samples": samples,
+        "archive_bytes": len(data),
+        "rss_before_bytes": before,
+        "peak_rss_bytes": peak_rss_bytes(),
+    }
+
+
+def child_pages(store_path: Path, repeat: int) -> dict[str, Any]:
+    """Each page's data preparation on the store at ``store_path``: first call and median [s]."""
+    from analysis import dashboard
+    from analysis.store import Store
+
+    before = rss_bytes()
+    timings: dict[str, dict[str, Any]] = {}
+    with Store(store_path) as store:
+        settings = store.load_settings()
+        day = dashboard.last_data_day(store) or date.today()
+        trimp = settings.__class__(**{**settings.to_dict(), "load_model": "trimp"})
+        newest = store.activities().iloc[0]["activity_id"] if store.activity_count() else None
+        steps: dict[str, Callable[[], object]] = {
+            "Overview": lambda: dashboard.overview_data(store, settings, day),
+            "Mileage": lambda: dashboard.mileage_data(store, settings, day),
+            "Cadence": lambda: dashboard.cadence_data(store),
+            "Intensity": lambda: dashboard.intensity_data(store, settings),
+            "Training load": lambda: dashboard.load_data(store, settings, day),
+            "Training load (TRIMP)": lambda: dashboard.load_data(store, trimp, day),
+            "Fitness & form": lambda: dashboard.fitness_data(store, settings, day),
+            "Guidance": lambda: dashboard.guidance_data(store, settings, day),
+            "Recovery": lambda: dashboard.recovery_data(store, settings, day),
+            "Plan": lambda: dashboard.plan_data(store, settings, day),
+            "Activities (table)": lambda: dashboard.activity_table(store),
+            "Activities (one run's samples)": lambda: store.samples(str(newest)),
+        }
+        for label, step in steps.items():
+            _say(f"  pages: {label}")
+            times = []
+            try:
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    step()
+                    times.append(time.perf_counter() - started)
+            except Exception as err:  # a page that fails is a figure too
+                timings[label] = {"error": f"{type(err).__name__}: {err}"}
+                continue
+            timings[label] = {"first_s": times[0], "median_s": statistics.median(times)}
+    return {
+        "pages": timings,
+        "as_of": str(day),
+        "rss_before_bytes": before,
+        "peak_rss_bytes": peak_rss_bytes(),
+    }
+
+
+# ---- the parent's steps ------------------------------------------------------------------------
+
+
+def generate(cache_dir: Path, runs: int, seed: int, workers: int) -> tuple[Path, bool, float]:
+    """The archive (built or reused), whether it was reused, and the seconds it took."""
+    from sample_data import five_years
+
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done % 100 == 0 or done == total:
+            _say(f"  generating: {done}/{total} runs, {time.perf_counter() - started:.0f} s")
+
+    path, reused = five_years.cached_archive(
+        cache_dir, runs=runs, seed=seed, workers=workers, progress=progress
+    )
+    return path, reused, time.perf_counter() - started
+
+
+def fit_members(archive: Path) -> list[tuple[str, int]]:
+    """(name, decompressed size [bytes]) of every FIT file in the export; the size of a
+    ``.fit.gz`` is read from its gzip trailer (ISIZE), without inflating it."""
+    out = []
+    with zipfile.ZipFile(archive) as export:
+        for info in export.infolist():
+            name = info.filename.lower()
+            if name.endswith(".fit"):
+                out.append((info.filename, info.file_size))
+            elif name.endswith(".fit.gz"):
+                with export.open(info) as member:
+                    member.seek(info.file_size - 4)
+                    out.append((info.filename, int.from_bytes(member.read(4), "little")))
+    return out
+
+
+def fitparse_sample(archive: Path, count: int, seed: int) -> dict[str, Any]:
+    """fitparse over ``count`` random FIT files of the export, and its estimate for all."""
+    import fitparse
+
+    files = fit_members(archive)
+    picked = random.Random(seed).sample(files, min(count, len(files)))
+    with zipfile.ZipFile(archive) as export:
+        payloads = []
+        for name, _ in picked:
+            data = export.read(name)
+            payloads.append(gzip.decompress(data) if name.lower().endswith(".gz") else data)
+    records = 0
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for data in payloads:
+            for _ in fitparse.FitFile(io.BytesIO(data)).get_messages("record"):
+                records += 1
+    took = time.perf_counter() - started
+    sample_bytes = sum(len(d) for d in payloads)
+    all_bytes = sum(size for _, size in files)
+    return {
+        "files": len(picked),
+        "all_files": len(files),
+        "records": records,
+        "seconds": took,
+        "sample_bytes": sample_bytes,
+        "all_bytes": all_bytes,
+        "estimate_all_s": took * all_bytes / sample_bytes if sample_bytes else float("nan"),
+    }
+
+
+def _verdict(label: str, figure: str, met: bool | None) -> None:
+    word = "not measured" if met is None else ("met" if met else "NOT met")
+    print(f"{label:<34} {figure:<44} {word}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--cache-dir", type=Path, default=repo_root() / "build")
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                        help="processes generating the archive (when it is not cached)")  # fmt: skip
+    parser.add_argument("--fitparse-files", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3, help="calls of each page's preparation")
+    parser.add_argument("--keep-store", type=Path, default=None,
+                        help="a folder to leave the imported store in (default: a temporary one)")  # fmt: skip
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "import":
+            _report(child_import(Path(rest[0]), Path(rest[1])))
+        elif kind == "pages":
+            _report(child_pages(Path(rest[0]), int(rest[1])))
+        return
+
+    print(f"== five-year archive: {args.runs} runs, seed {args.seed} ==")
+    _say("generation ...")
+    archive, reused, gen_s = generate(args.cache_dir, args.runs, args.seed, args.workers)
+    size = archive.stat().st_size
+    if reused:
+        print(f"generation: reused the cached archive {archive} ({_mb(size)}; "
+              f"delete it to time the generator)")  # fmt: skip
+    else:
+        print(f"generation: {gen_s:.1f} s with {args.workers} process(es) -> {archive} "
+              f"({_mb(size)})")  # fmt: skip
+
+    _say("fitparse on a sample of the files ...")
+    fp = fitparse_sample(archive, args.fitparse_files, args.seed)
+
+    with tempfile.TemporaryDirectory(prefix="stridelog-bench-") as scratch:
+        folder = args.keep_store or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        store_path = folder / "five_years.duckdb"
+        for stale in (store_path, store_path.with_name(store_path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        _say("import (child process) ...")
+        imp = _run_child("import", str(archive), str(store_path))
+        _say("page data preparation (child process) ...")
+        pages = _run_child("pages", str(store_path), str(args.repeat))
+
+    print("\n== import: parse, dedupe, store, in a fresh store ==")
+    if "error" in imp:
+        print(f"import: {imp['error']}")
+    else:
+        wall = imp["wall_s"]
+        runs = imp["activities_counted"]
+        print(f"api: {imp['api']}")
+        linked = imp["activities_stored"] - runs
+        print(f"files: {imp['files']} outcomes {imp['statuses']}; activities counted {runs}"
+              + (f", {linked} more stored as the same run as one of them" if linked else ""))  # fmt: skip
+        print(f"wall time: {wall:.1f} s = {runs / wall:.1f} runs/s, "
+              f"{imp['samples'] / wall:,.0f} samples/s ({imp['samples']:,} samples stored)")  # fmt: skip
+        print(f"peak RSS: {_mb(imp['peak_rss_bytes'])} (the process held "
+              f"{_mb(imp['rss_before_bytes'])} before reading the archive)")  # fmt: skip
+
+    print("\n== fitparse alone: FitFile(...).get_messages('record') fully iterated ==")
+    print(f"{fp['files']} of {fp['all_files']} files ({_mb(fp['sample_bytes'])}, "
+          f"{fp['records']:,} records) in {fp['seconds']:.1f} s = "
+          f"{fp['records'] / fp['seconds']:,.0f} records/s")  # fmt: skip
+    print(f"extrapolated to all {fp['all_files']} files ({_mb(fp['all_bytes'])} of FIT): "
+          f"{fp['estimate_all_s']:.0f} s")  # fmt: skip
+    if "error" not in imp:
+        ratio = fp["estimate_all_s"] / imp["wall_s"]
+        print(f"ratio: the whole import took {imp['wall_s']:.1f} s, {ratio:.1f}x faster than "
+              f"fitparse's decoding alone would ({fp['estimate_all_s']:.0f} s)")  # fmt: skip
+
+    print(f"\n== after the import: page data preparation, as of {pages.get('as_of')} ==")
+    slowest: tuple[str, float] | None = None
+    failed = []
+    if "error" in pages:
+        print(f"pages: {pages['error']}")
+    else:
+        print(f"{'page':<32} {'first [ms]':>11} {'median of ' + str(args.repeat) + ' [ms]':>17}")
+        for label, t in pages["pages"].items():
+            if "error" in t:
+                failed.append(label)
+                print(f"{label:<32} failed: {t['error']}")
+                continue
+            print(f"{label:<32} {t['first_s'] * 1000:>11.1f} {t['median_s'] * 1000:>17.1f}")
+            if slowest is None or t["first_s"] > slowest[1]:
+                slowest = (label, t["first_s"])
+        print(f"peak RSS: {_mb(pages['peak_rss_bytes'])} (the process held "
+              f"{_mb(pages['rss_before_bytes'])} before opening the store)")  # fmt: skip
+
+    print("\n== verdicts (targets of issue 3; printed, not asserted) ==")
+    if "error" in imp:
+        _verdict("import <= 60 s", "no figure", None)
+        _verdict("peak RSS <= 1 GB during import", "no figure", None)
+    else:
+        wall = imp["wall_s"]
+        _verdict("import <= 60 s", f"{wall:.1f} s", wall <= IMPORT_TARGET_S)
+        peak = imp["peak_rss_bytes"]
+        _verdict("peak RSS <= 1 GB during import", _mb(peak), peak <= RSS_TARGET_BYTES)
+    if slowest is None:
+        _verdict("every page <= 1 s", "no figure", None)
+    else:
+        label, first_s = slowest
+        figure = f"slowest: {label}, {first_s * 1000:.0f} ms (first call)"
+        if failed:
+            figure += f"; {len(failed)} failed"
+        _verdict("every page <= 1 s", figure, first_s <= PAGE_TARGET_S and not failed)
+    if "error" not in pages:
+        peak = pages["peak_rss_bytes"]
+        _verdict("peak RSS <= 1 GB while browsing", _mb(peak), peak <= RSS_TARGET_BYTES)
+
+
+if __name__ == "__main__":
+    main()
