@@ -28,6 +28,7 @@ test: venv
 
 bench: venv
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.archive
 
 demo: venv
 	$(BIN)/python -m sample_data.generate
