@@ -107,16 +107,14 @@ def elevation_gain_m(altitude: pd.Series, threshold_m: float = 2.0) -> float | N
 
 def histogram(samples: pd.DataFrame, column: str, mask: pd.Series | None = None) -> pd.DataFrame:
     """Seconds spent at each whole value of ``column`` (weighted by ``sample_duration_s``)."""
-    keep = samples[column].notna()
+    values = samples[column].to_numpy(dtype="float64")
+    seconds = samples[c.SAMPLE_DURATION_S].to_numpy(dtype="float64")
+    keep = ~np.isnan(values)
     if mask is not None:
-        keep &= mask
-    sub = samples.loc[keep, [column, c.SAMPLE_DURATION_S]]
-    if sub.empty:
-        return pd.DataFrame(
-            {column: pd.Series(dtype="int64"), c.SAMPLE_DURATION_S: pd.Series(dtype="float64")}
-        )
-    binned = sub.assign(**{column: np.rint(sub[column]).astype("int64")})
-    out = binned.groupby(column)[c.SAMPLE_DURATION_S].sum().reset_index()
+        keep &= mask.to_numpy(dtype=bool)
+    bins, where = np.unique(np.rint(values[keep]).astype("int64"), return_inverse=True)
+    totals = np.bincount(where, weights=seconds[keep], minlength=len(bins))
+    out = pd.DataFrame({column: bins, c.SAMPLE_DURATION_S: totals.astype("float64")})
     return out[out[c.SAMPLE_DURATION_S] > 0].reset_index(drop=True)
 
 

@@ -71,6 +71,17 @@ def track_distance_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return filled
 
 
+def _durations_from_elapsed(secs: np.ndarray) -> np.ndarray:
+    if len(secs) == 0:
+        return np.zeros(0)
+    gaps = np.diff(secs)
+    typical = float(np.median(gaps)) if len(gaps) else 1.0
+    typical = typical if typical > 0 else 1.0
+    dur = np.append(gaps, typical)
+    dur[dur > PAUSE_GAP_S] = min(typical, PAUSE_GAP_S)
+    return dur
+
+
 def sample_durations(ts: pd.Series) -> np.ndarray:
     """Seconds each sample stands for: the time to the next sample, pauses capped.
 
@@ -80,12 +91,21 @@ def sample_durations(ts: pd.Series) -> np.ndarray:
     if len(ts) == 0:
         return np.zeros(0)
     secs = (ts - ts.iloc[0]).dt.total_seconds().to_numpy(dtype="float64")
-    gaps = np.diff(secs)
-    typical = float(np.median(gaps)) if len(gaps) else 1.0
-    typical = typical if typical > 0 else 1.0
-    dur = np.append(gaps, typical)
-    dur[dur > PAUSE_GAP_S] = min(typical, PAUSE_GAP_S)
-    return dur
+    return _durations_from_elapsed(secs)
+
+
+def _ffill(values: np.ndarray) -> np.ndarray:
+    """Carry the last finite value forward over NaNs (leading NaNs stay NaN)."""
+    ok = np.isfinite(values)
+    idx = np.where(ok, np.arange(len(values)), 0)
+    np.maximum.accumulate(idx, out=idx)
+    out = values[idx]
+    out[~ok & (np.cumsum(ok) == 0)] = np.nan
+    return out
+
+
+def _bfill(values: np.ndarray) -> np.ndarray:
+    return _ffill(values[::-1])[::-1]
 
 
 def build_samples(raw: pd.DataFrame) -> pd.DataFrame:
@@ -102,44 +122,66 @@ def build_samples(raw: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Exactly :data:`analysis.columns.SAMPLE_COLUMNS`. ``distance_m`` is filled from the track
         when the file has none, ``speed_mps`` from distance when the file has none.
+
+    Notes
+    -----
+    Works on NumPy arrays and builds the frame once at the end: it runs for every file of an
+    archive import, so it is kept to a few milliseconds for an hour of 1 s samples.
     """
     if c.TIMESTAMP not in raw.columns:
         raise SchemaError("no timestamp column")
-    frame = pd.DataFrame(index=range(len(raw)))
-    frame[c.TIMESTAMP] = pd.to_datetime(raw[c.TIMESTAMP].to_numpy(), utc=True)
+    stamps = pd.DatetimeIndex(pd.to_datetime(raw[c.TIMESTAMP].to_numpy(), utc=True))
+    keep = ~np.asarray(stamps.isna())
+    unit = stamps.unit  # kept for the output: pandas picks it from the input
+    ns = stamps.as_unit("ns").asi8[keep]
+    order = np.argsort(ns, kind="stable")
+    ns = ns[order]
+    first = np.ones(len(ns), dtype=bool)  # the first sample of each timestamp is kept
+    first[1:] = np.diff(ns) != 0
+    ns = ns[first]
+    pick = np.flatnonzero(keep)[order][first]
+    n = len(ns)
+    data: dict[str, np.ndarray] = {}
     for col in _CHANNELS:
         if col in raw.columns:
-            frame[col] = pd.to_numeric(raw[col].to_numpy(), errors="coerce").astype("float64")
+            values = pd.to_numeric(raw[col].to_numpy(), errors="coerce")
+            data[col] = np.asarray(values, dtype="float64")[pick]
         else:
-            frame[col] = np.nan
-    frame = frame[frame[c.TIMESTAMP].notna()]
-    frame = frame.sort_values(c.TIMESTAMP, kind="stable")
-    frame = frame.drop_duplicates(c.TIMESTAMP, keep="first").reset_index(drop=True)
+            data[col] = np.full(n, np.nan)
     for col, (lo, hi) in PLAUSIBLE.items():
-        values = frame[col]
-        frame[col] = values.where((values >= lo) & (values <= hi))
+        values = data[col]
+        values[~((values >= lo) & (values <= hi))] = np.nan
     # a fix needs both coordinates; (0, 0) is a null island placeholder, not a place
-    no_fix = frame[c.LATITUDE_DEG].isna() | frame[c.LONGITUDE_DEG].isna()
-    no_fix |= (frame[c.LATITUDE_DEG] == 0) & (frame[c.LONGITUDE_DEG] == 0)
-    frame.loc[no_fix, [c.LATITUDE_DEG, c.LONGITUDE_DEG]] = np.nan
-    if len(frame):
-        frame[c.ELAPSED_S] = (frame[c.TIMESTAMP] - frame[c.TIMESTAMP].iloc[0]).dt.total_seconds()
-    frame[c.SAMPLE_DURATION_S] = sample_durations(frame[c.TIMESTAMP])
-    if frame[c.DISTANCE_M].notna().any():
-        frame[c.DISTANCE_M] = frame[c.DISTANCE_M].ffill().fillna(0.0).cummax()
-    elif frame[c.LATITUDE_DEG].notna().any():
-        frame[c.DISTANCE_M] = track_distance_m(
-            frame[c.LATITUDE_DEG].to_numpy(), frame[c.LONGITUDE_DEG].to_numpy()
-        )
-    elif frame[c.SPEED_MPS].notna().any():
-        frame[c.DISTANCE_M] = (frame[c.SPEED_MPS].fillna(0.0) * frame[c.SAMPLE_DURATION_S]).cumsum()
-        frame[c.DISTANCE_M] = frame[c.DISTANCE_M].shift(1, fill_value=0.0)
-    if frame[c.SPEED_MPS].isna().all() and frame[c.DISTANCE_M].notna().any() and len(frame) > 1:
-        dt = frame[c.ELAPSED_S].diff()
-        speed = frame[c.DISTANCE_M].diff() / dt.where(dt > 0)
-        speed = speed.where(speed <= PLAUSIBLE[c.SPEED_MPS][1])
-        frame[c.SPEED_MPS] = speed.bfill()
-    frame = frame[list(c.SAMPLE_COLUMNS)]
+    lat, lon = data[c.LATITUDE_DEG], data[c.LONGITUDE_DEG]
+    no_fix = np.isnan(lat) | np.isnan(lon) | ((lat == 0) & (lon == 0))
+    lat[no_fix] = np.nan
+    lon[no_fix] = np.nan
+    elapsed = (ns - ns[0]) / 1e9 if n else np.zeros(0)
+    data[c.ELAPSED_S] = elapsed.astype("float64") if n else np.full(0, np.nan)
+    data[c.SAMPLE_DURATION_S] = _durations_from_elapsed(elapsed)
+    dist, speed = data[c.DISTANCE_M], data[c.SPEED_MPS]
+    if np.isfinite(dist).any():
+        filled = _ffill(dist)
+        filled[np.isnan(filled)] = 0.0
+        data[c.DISTANCE_M] = np.maximum.accumulate(filled)
+    elif np.isfinite(lat).any():
+        data[c.DISTANCE_M] = track_distance_m(lat, lon)
+    elif np.isfinite(speed).any():
+        step = np.where(np.isnan(speed), 0.0, speed) * data[c.SAMPLE_DURATION_S]
+        data[c.DISTANCE_M] = np.concatenate([[0.0], np.cumsum(step)[:-1]])
+    dist = data[c.DISTANCE_M]
+    if np.isnan(speed).all() and np.isfinite(dist).any() and n > 1:
+        dt = np.diff(elapsed)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            derived = np.diff(dist) / np.where(dt > 0, dt, np.nan)
+        derived[derived > PLAUSIBLE[c.SPEED_MPS][1]] = np.nan
+        data[c.SPEED_MPS] = _bfill(np.concatenate([[np.nan], derived]))
+    frame = pd.DataFrame(
+        {
+            c.TIMESTAMP: pd.DatetimeIndex(pd.to_datetime(ns, unit="ns", utc=True)).as_unit(unit),
+            **{col: data[col] for col in _CHANNELS},
+        }
+    )[list(c.SAMPLE_COLUMNS)]
     validate_samples(frame)
     return frame
 
@@ -151,20 +193,22 @@ def validate_samples(frame: pd.DataFrame) -> None:
     ts = frame[c.TIMESTAMP]
     if not isinstance(ts.dtype, pd.DatetimeTZDtype) or str(ts.dt.tz) != "UTC":
         raise SchemaError(f"timestamp must be tz-aware UTC, got {ts.dtype}")
+    ns = ts.to_numpy(dtype="datetime64[ns]").astype("int64")
     if ts.isna().any():
         raise SchemaError("timestamp has missing values")
-    if not ts.is_monotonic_increasing or ts.duplicated().any():
+    if len(ns) > 1 and (np.diff(ns) <= 0).any():
         raise SchemaError("timestamps must be strictly increasing")
     for col in _CHANNELS:
         if frame[col].dtype != np.float64:
             raise SchemaError(f"{col} must be float64, got {frame[col].dtype}")
-    dur = frame[c.SAMPLE_DURATION_S]
+    dur = frame[c.SAMPLE_DURATION_S].to_numpy()
     if (~np.isfinite(dur)).any() or (dur < 0).any():
         raise SchemaError("sample_duration_s must be finite and non-negative")
     for col, (lo, hi) in PLAUSIBLE.items():
-        values = frame[col].dropna()
-        if ((values < lo) | (values > hi)).any():
+        values = frame[col].to_numpy()
+        if ((values < lo) | (values > hi)).any():  # NaN compares false: missing is fine
             raise SchemaError(f"{col} outside its plausible range [{lo}, {hi}]")
-    dist = frame[c.DISTANCE_M].dropna()
-    if (dist.diff().dropna() < 0).any():
+    dist = frame[c.DISTANCE_M].to_numpy()
+    dist = dist[np.isfinite(dist)]
+    if len(dist) > 1 and (np.diff(dist) < 0).any():
         raise SchemaError("distance_m must not decrease")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analysis import columns as c
@@ -78,6 +80,25 @@ _ACTIVITY_COLUMNS = [
     c.AVG_CADENCE_SPM, c.AVG_SPEED_MPS, c.ELEVATION_GAIN_M, c.SAMPLES, c.IS_SUMMARY,
     c.DUPLICATE_OF, "leg", "fixes", c.RPE, c.GEAR, c.EXTERNAL_ID, c.CHANNELS,
 ]  # fmt: skip
+
+
+_INSERT_ACTIVITY = (
+    f"INSERT INTO activities ({', '.join(_ACTIVITY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _ACTIVITY_COLUMNS)})"
+)
+
+
+def _plain(value: Any) -> Any:
+    """A summary value as DuckDB's parameter binding takes it (no NaN, no NumPy scalars)."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def _richness(channels: Any, samples: Any) -> tuple[int, int]:
@@ -231,12 +252,7 @@ class Store:
             else:
                 summary[c.DUPLICATE_OF] = other_id
                 found.append((summary[c.ACTIVITY_ID], other_id))
-        row = pd.DataFrame([{k: summary.get(k) for k in _ACTIVITY_COLUMNS}])
-        cur.register("new_activity", row)
-        cur.execute(
-            f"INSERT INTO activities SELECT {', '.join(_ACTIVITY_COLUMNS)} FROM new_activity"
-        )
-        cur.unregister("new_activity")
+        cur.execute(_INSERT_ACTIVITY, [_plain(summary.get(k)) for k in _ACTIVITY_COLUMNS])
         aid = summary[c.ACTIVITY_ID]
         if len(rec.samples):
             samples = rec.samples.copy()
