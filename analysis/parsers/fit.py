@@ -42,9 +42,11 @@ Rules
 - Non-activity files (``file_id.type`` settings, workout, weight, monitoring, course ...) and
   files with fewer than two timed records are refused as "not an activity file".
 - Developer fields are ignored (their names and units are not standardised).
-- Speed: ``record`` messages and messages the parser does not use are read by
-  :class:`_FastDecoder` in one ``struct`` call each (about 4x fitparse's own rate); every other
-  message, and any record fitparse must decode itself, goes through fitparse unchanged.
+- Speed: each part is read by the vectorized decoder of :mod:`analysis.parsers.fit_fast`,
+  whose values equal fitparse's (a test compares both on every corpus file and on random
+  streams). Where it cannot promise that (record fields stored as arrays or bytes, layouts
+  fitparse itself fails on), it declines: the part is read by fitparse, the reference decoder,
+  and a fix note says so. :func:`decode_parts` is that decoding stage on its own.
 
 References
 ----------
@@ -72,6 +74,7 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 
 from analysis import columns as c
 from analysis.errors import ParseError, SchemaError
+from analysis.parsers import fit_fast
 from analysis.parsers.base import ParsedActivity
 from analysis.schema import build_samples
 
@@ -178,144 +181,69 @@ def _slot_by_field() -> dict[Any, int]:
 _SLOT_BY_FIELD = _slot_by_field()
 
 
-class _FastRecord:
-    """A ``record`` read by :class:`_FastDecoder`: the row of :data:`RECORD_FIELDS` values."""
+MESSAGE_FIELDS: dict[int, tuple[str, ...]] = {
+    _FILE_ID: ("type",),
+    _SPORT: ("sport", "sub_sport"),
+    _SESSION: (
+        "sport",
+        "sub_sport",
+        "start_time",
+        "total_elapsed_time",
+        "total_timer_time",
+        "total_distance",
+        "avg_heart_rate",
+        "max_heart_rate",
+        "avg_cadence",
+        "avg_fractional_cadence",
+        "total_ascent",
+    ),
+    _LAP: (
+        "sport",
+        "sub_sport",
+        "start_time",
+        "total_elapsed_time",
+        "total_timer_time",
+        "total_distance",
+    ),
+    _EVENT: ("event", "event_type", "timestamp"),
+    _ACTIVITY: ("timestamp", "local_timestamp"),
+}
+"""The fields read from each summary message, as fitparse's values (enum names, scaled). Both
+decoders keep only these, so the parser cannot come to depend on a field one of them lacks."""
 
-    __slots__ = ("row",)
-    type = "data"  # what fitparse's message filter looks at
-    mesg_type = MESSAGE_TYPES[_RECORD]
+HR_FIELDS: tuple[str, ...] = (
+    "timestamp",
+    "fractional_timestamp",
+    "time256",
+    "event_timestamp",
+    "event_timestamp_12",
+    "filtered_bpm",
+)
+"""The fields read from ``hr`` messages, as stored (see :func:`heart_rate_beats`)."""
 
-    def __init__(self, row: list[Any]) -> None:
-        self.row = row
+FAST_PATH_DECLINED = "read with the reference FIT decoder (fast path declined: {reason})"
+"""Fix note for a file (or chained part) the fast decoder left to fitparse."""
 
-
-class _Skipped:
-    """A data message of a kind the parser does not use, read past without decoding."""
-
-    __slots__ = ()
-    type = "data"
-    mesg_type = None
-
-
-_SKIPPED = _Skipped()
-
-_DECODED = frozenset({_FILE_ID, _SPORT, _SESSION, _LAP, _EVENT, _ACTIVITY, _HR, 206, 207})
-"""Messages left to fitparse: the ones read here, plus developer data ids (207) and field
-descriptions (206), which fitparse needs to size developer fields."""
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How to read a message definition in one ``struct`` call."""
-
-    layout: struct.Struct
-    # (value index, record slot, fitparse's invalid-value check, scale, offset)
-    fields: tuple[tuple[int, int, Any, float, float], ...]
-    timestamp: tuple[int, Any] | None  # (value index, invalid-value check) of field 253
-    is_record: bool
-
-
-class _FastDecoder(fitparse.FitFileDecoder):  # type: ignore[misc]
-    """fitparse's decoder with a direct path for ``record`` messages and unused messages.
-
-    fitparse builds an object per field of every message, which caps it near 10k records/s.
-    A record whose definition has only fixed-size fields and no accumulating components is
-    read here in one ``struct`` call instead, with fitparse's own invalid-value checks, scale
-    and offset; a message the parser does not use (``hrv``, ``device_info``, vendor messages)
-    is only read past. Both keep fitparse's compressed-timestamp state up to date. Records with
-    ``compressed_speed_distance`` (accumulated distance), ``cycles`` or
-    ``compressed_accumulated_power`` stay on fitparse's path, so its accumulators stay right.
-    Values equal fitparse's (a test compares both paths), except that the component copies
-    ``enhanced_speed``/``enhanced_altitude`` of ``speed``/``altitude`` are not made: the column
-    merge falls back to the plain fields.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._plans: dict[Any, _Plan | None] = {}
-
-    def _parse_data_message(self, header: Any) -> Any:
-        def_mesg = self._local_mesgs.get(header.local_mesg_num)
-        if def_mesg is None or def_mesg.mesg_num in _DECODED:
-            return super()._parse_data_message(header)
-        if def_mesg not in self._plans:
-            self._plans[def_mesg] = _plan(def_mesg)
-        plan = self._plans[def_mesg]
-        if plan is None:
-            return super()._parse_data_message(header)
-        start = self._file.tell()
-        try:
-            # fitparse's _read gives None for nothing to read (a message of no fields)
-            values = plan.layout.unpack(self._read(plan.layout.size) or b"")
-        except FitEOFError:
-            # a message cut by the end of the file: fitparse keeps the fields read before the cut
-            self._file.seek(start)
-            return super()._parse_data_message(header)
-        if plan.timestamp is not None:
-            index, is_valid = plan.timestamp
-            if is_valid(values[index]) is not None:
-                # later compressed-time headers count from the last full timestamp
-                self._compressed_ts_accumulator = values[index]
-        stamp = None
-        if header.time_offset is not None:
-            stamp = self._apply_compressed_accumulation(
-                header.time_offset, self._compressed_ts_accumulator, 5
-            )
-            self._compressed_ts_accumulator = stamp
-        if not plan.is_record:
-            return _SKIPPED
-        row: list[Any] = [None] * len(_SLOTS)
-        for index, slot, is_valid, scale, offset in plan.fields:
-            raw = values[index]
-            if is_valid(raw) is not None:
-                # fitparse's _apply_scale_offset, inlined (numeric fields have no enum names)
-                row[slot] = (raw / scale if scale else raw) - offset if scale or offset else raw
-        if stamp is not None:
-            row[_SLOT["timestamp"]] = stamp
-        return _FastRecord(row)
-
-
-def _plan(def_mesg: Any) -> _Plan | None:
-    """The one-call layout of a definition, or None where fitparse must read the message."""
-    is_record = def_mesg.mesg_num == _RECORD
-    codes = [def_mesg.endian]
-    fields: list[tuple[int, int, Any, float, float]] = []
-    timestamp: tuple[int, Any] | None = None
-    count = 0  # values the layout yields
-    for field_def in def_mesg.field_defs:
-        fit_field = field_def.field
-        base = field_def.base_type
-        slot = _SLOT_BY_FIELD.get(fit_field) if is_record else None
-        if field_def.def_num == FIELD_TYPE_TIMESTAMP.def_num:
-            if field_def.size != base.size or base.name == "byte":
-                return None
-            timestamp = (count, base.parse)
-        elif slot is None:
-            components = fit_field.components if fit_field is not None else None
-            if is_record and any(cmp.accumulate for cmp in components or ()):
-                return None
-            codes.append(f"{field_def.size}x")
-            continue
-        if slot is not None:
-            if field_def.size != base.size or base.name == "byte" or fit_field.subfields:
-                return None
-            if getattr(fit_field.type, "values", None):
-                return None  # an enum would need naming; no record column is one
-            scale = float(fit_field.scale or 0)
-            fields.append((count, slot, base.parse, scale, float(fit_field.offset or 0)))
-        codes.append(base.fmt)
-        count += 1
-    codes.extend(f"{d.size}x" for d in def_mesg.dev_field_defs)
-    return _Plan(struct.Struct("".join(codes)), tuple(fields), timestamp, is_record)
+FAST_PATH_FAILED = "the fast decoder failed ({error})"
+"""The decline reason when the fast decoder raised something other than a decline (a bug)."""
 
 
 @dataclass
-class _Part:
-    """What one chained part (or a whole plain file) holds, values as decoded."""
+class FitPart:
+    """What one chained part (or a whole plain file) holds, values as decoded.
 
+    ``records`` holds blocks of record columns (:data:`RECORD_FIELDS` names to float64, FIT
+    times in seconds, NaN where the file has no valid value), in file order; the summary
+    messages hold :data:`MESSAGE_FIELDS`, ``hr`` messages :data:`HR_FIELDS`. ``stop`` is the
+    reason decoding stopped early (None: it read to the end), ``declined`` why the fast decoder
+    left the part to fitparse (None: it did not).
+    """
+
+    stop: str | None = None
+    declined: str | None = None
     file_type: Any = None
     has_file_id: bool = False
-    records: list[list[Any]] = field(default_factory=list)
+    records: list[dict[str, np.ndarray]] = field(default_factory=list)
     sessions: list[dict[str, Any]] = field(default_factory=list)
     laps: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -323,7 +251,11 @@ class _Part:
     activities: list[dict[str, Any]] = field(default_factory=list)
     hr: list[dict[str, Any]] = field(default_factory=list)
 
-    def extend(self, other: _Part) -> None:
+    @property
+    def record_count(self) -> int:
+        return sum(len(block["timestamp"]) for block in self.records)
+
+    def extend(self, other: FitPart) -> None:
         """Append a continuation part (chained without its own ``file_id``)."""
         self.records.extend(other.records)
         self.sessions.extend(other.sessions)
@@ -334,8 +266,12 @@ class _Part:
         self.hr.extend(other.hr)
 
 
-def _values(message: Any) -> dict[str, Any]:
-    """Native field values of a message by name; a subfield also under its parent's name."""
+def _values(message: Any, keep: Iterable[str]) -> dict[str, Any]:
+    """Native field values of a message by name; a subfield also under its parent's name.
+
+    Only the names in ``keep`` are returned (:data:`MESSAGE_FIELDS`).
+    """
+    wanted = set(keep)
     out: dict[str, Any] = {}
     for fd in message.fields:
         if fd.field is None or isinstance(fd.field_def, DevFieldDefinition):
@@ -345,7 +281,7 @@ def _values(message: Any) -> dict[str, Any]:
         out.setdefault(fd.field.name, fd.value)
         if fd.parent_field is not None:
             out.setdefault(fd.parent_field.name, fd.value)
-    return out
+    return {k: v for k, v in out.items() if k in wanted}
 
 
 def _hr_values(message: Any) -> dict[str, Any]:
@@ -353,40 +289,43 @@ def _hr_values(message: Any) -> dict[str, Any]:
 
     fitparse expands ``event_timestamp_12`` with an accumulator that does not start from the
     anchor message's ``event_timestamp``, so those expansions are ignored and the packed bytes
-    are decoded in :func:`heart_rate_beats`.
+    are decoded in :func:`heart_rate_beats`. Only :data:`HR_FIELDS` are returned.
     """
     out: dict[str, Any] = {}
     for fd in message.fields:
         if fd.field_def is None or fd.field is None or fd.raw_value is None:
             continue
         out[fd.field.name] = fd.raw_value
+    return {k: v for k, v in out.items() if k in HR_FIELDS}
+
+
+def _record_block(rows: list[list[Any]]) -> dict[str, np.ndarray]:
+    """Rows of :data:`RECORD_FIELDS` values as float64 columns (None, arrays, text: NaN)."""
+    table: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * len(_SLOTS)
+    return {name: _floats(table[slot]) for name, slot in _SLOT.items()}
+
+
+def _decode_part(part: bytes) -> FitPart:
+    """Decode one FIT part with fitparse, the reference decoder."""
+    out = FitPart()
+    rows: list[list[Any]] = []
+    out.stop = _decode_messages(part, out, rows)
+    out.records.append(_record_block(rows))
     return out
 
 
-def _decode_part(part: bytes, fast: bool = True) -> tuple[_Part, str | None]:
-    """Decode one FIT part; returns what was read and the reason decoding stopped early.
-
-    ``fast`` reads records and unused messages through :class:`_FastDecoder`; False keeps
-    fitparse's own path for every message (the reference the fast path is tested against).
-    """
-    out = _Part()
+def _decode_messages(part: bytes, out: FitPart, rows: list[list[Any]]) -> str | None:
+    """Fill ``out`` (and the record ``rows``) from fitparse's messages; returns the stop reason."""
     slot_by_field = _SLOT_BY_FIELD
     width = len(_SLOTS)
-    records = out.records
     try:
         with warnings.catch_warnings():
             # fitparse warns about misaligned fields and cut files; both are handled here
             warnings.simplefilter("ignore")
             # the bare decoder: values scaled and enums named, dates left as FIT seconds
             # (fitparse's data processors would build a datetime per field and halve the speed)
-            decoder = _FastDecoder if fast else fitparse.FitFileDecoder
-            fit = decoder(io.BytesIO(part), check_developer_data=False)
+            fit = fitparse.FitFileDecoder(io.BytesIO(part), check_developer_data=False)
             for message in fit.get_messages():
-                if type(message) is _FastRecord:
-                    records.append(message.row)
-                    continue
-                if message is _SKIPPED:
-                    continue
                 num = message.def_mesg.mesg_num
                 if num == _RECORD:
                     row: list[Any] = [None] * width
@@ -398,37 +337,99 @@ def _decode_part(part: bytes, fast: bool = True) -> tuple[_Part, str | None]:
                         # (``enhanced_speed`` also comes out of ``speed``'s components)
                         if row[slot] is None or fd.field_def is not None:
                             row[slot] = fd.value
-                    records.append(row)
+                    rows.append(row)
                 elif num == _HR:
                     out.hr.append(_hr_values(message))
-                elif num == _EVENT:
-                    out.events.append(_values(message))
-                elif num == _LAP:
-                    out.laps.append(_values(message))
-                elif num == _SESSION:
-                    out.sessions.append(_values(message))
-                elif num == _ACTIVITY:
-                    out.activities.append(_values(message))
-                elif num == _SPORT:
-                    out.sports.append(_values(message))
                 elif num == _FILE_ID:
                     if not out.has_file_id:
-                        out.file_type = _values(message).get("type")
+                        out.file_type = _values(message, MESSAGE_FIELDS[_FILE_ID]).get("type")
                     out.has_file_id = True
+                elif num in MESSAGE_FIELDS:
+                    _messages_of(out, num).append(_values(message, MESSAGE_FIELDS[num]))
     except FitEOFError:
-        return out, _REASON_TRUNCATED
+        return _REASON_TRUNCATED
     except FitCRCError:
-        return out, _REASON_CRC
+        return _REASON_CRC
     except FitHeaderError:
-        return out, _REASON_HEADER
+        return _REASON_HEADER
     except FitParseError as err:
         if "invalid local message type" in str(err):
-            return out, _REASON_UNDEFINED
-        return out, _REASON_CORRUPT
+            return _REASON_UNDEFINED
+        return _REASON_CORRUPT
     except Exception:
         # fitparse trips over some corrupt bytes with struct/Key/Index errors: same meaning
-        return out, _REASON_CORRUPT
-    return out, None
+        return _REASON_CORRUPT
+    return None
+
+
+def _messages_of(part: FitPart, num: int) -> list[dict[str, Any]]:
+    """The list of ``part`` that holds messages of global number ``num``."""
+    lists = {
+        _SESSION: part.sessions,
+        _LAP: part.laps,
+        _EVENT: part.events,
+        _ACTIVITY: part.activities,
+        _SPORT: part.sports,
+        _HR: part.hr,
+    }
+    return lists[num]
+
+
+_FAST_STOPS = {
+    fit_fast.Stop.TRUNCATED: _REASON_TRUNCATED,
+    fit_fast.Stop.CRC: _REASON_CRC,
+    fit_fast.Stop.UNDEFINED: _REASON_UNDEFINED,
+}
+
+
+def _decode_part_fast(part: bytes) -> FitPart:
+    """Decode one FIT part with the vectorized decoder; :class:`fit_fast.Declined` passes."""
+    fast = fit_fast.decode(part, _SLOTS, MESSAGE_FIELDS, {_HR: HR_FIELDS})
+    out = FitPart(None if fast.stop is None else _FAST_STOPS[fast.stop], records=[fast.records])
+    for num, messages in fast.messages.items():
+        if num == _FILE_ID:
+            out.file_type = messages[0].get("type")
+            out.has_file_id = True
+        else:
+            _messages_of(out, num).extend(messages)
+    return out
+
+
+def decode_parts(data: bytes, fast: bool = True) -> tuple[list[FitPart], int]:
+    """Decode every chained part of a FIT file: the decoding stage of :func:`read_fit`.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    fast
+        Read parts with the vectorized decoder (:mod:`analysis.parsers.fit_fast`), fitparse
+        where it declines (or fails); False reads every part with fitparse, the reference
+        decoder.
+
+    Returns
+    -------
+    tuple
+        The decoded parts in file order, and how many bytes after the last part do not start
+        a FIT part. Damage is reported in each part's ``stop``, never raised.
+    """
+    raw_parts, junk = split_chained(data)
+    out = []
+    for raw in raw_parts:
+        if not fast:
+            out.append(_decode_part(raw))
+            continue
+        try:
+            out.append(_decode_part_fast(raw))
+            continue
+        except fit_fast.Declined as why:
+            reason = why.reason
+        except Exception as err:  # a fault of the fast decoder must not cost the user the file
+            reason = FAST_PATH_FAILED.format(error=type(err).__name__)
+        part = _decode_part(raw)
+        part.declined = reason
+        out.append(part)
+    return out, junk
 
 
 def split_chained(data: bytes) -> tuple[list[bytes], int]:
@@ -568,7 +569,8 @@ def merge_heart_rate(
     record_times
         Record times [s], ascending.
     beat_times, beat_bpm
-        Reading times [s] (same clock) and heart rates [1/min], any order.
+        Reading times [s] (same clock) and heart rates [1/min], any order; readings with a
+        NaN time or rate are ignored.
 
     Returns
     -------
@@ -581,6 +583,9 @@ def merge_heart_rate(
     Python SDK ``garmin_fit_sdk/hr_mesg_utils.py``).
     """
     out = np.full(len(record_times), np.nan)
+    # a reading whose time could not be placed (device time without an anchor) stands nowhere
+    placed = np.isfinite(beat_times) & np.isfinite(beat_bpm)
+    beat_times, beat_bpm = beat_times[placed], beat_bpm[placed]
     if len(record_times) == 0 or len(beat_times) == 0:
         return out
     order = np.argsort(beat_times, kind="stable")
@@ -647,7 +652,7 @@ def _sport_of(session: dict[str, Any], file_sport: str | None) -> str:
     return c.SPORT_OTHER
 
 
-def _file_sport(part: _Part) -> str | None:
+def _file_sport(part: FitPart) -> str | None:
     """The one sport the file's ``sport`` messages (or laps) name, if they agree on one."""
     named = {_sport_of(m, None) for m in part.sports}
     if not named:
@@ -698,7 +703,7 @@ class _Leg:
 class _Activity:
     """Turns one activity part (with its continuations) into parsed legs."""
 
-    def __init__(self, part: _Part, name: str, fixes: list[str]) -> None:
+    def __init__(self, part: FitPart, name: str, fixes: list[str]) -> None:
         self.part = part
         self.name = name
         self.fixes = list(fixes)
@@ -720,9 +725,12 @@ class _Activity:
 
     def columns(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Record times [Unix s, ascending] and each record field as floats, in that order."""
-        rows = self.part.records
-        table: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else []
-        times = self.times(_floats(table[_SLOT["timestamp"]]) if rows else np.zeros(0))
+        blocks = self.part.records
+        column = {
+            name: np.concatenate([b[name] for b in blocks]) if blocks else np.zeros(0)
+            for name in _SLOTS
+        }
+        times = self.times(column["timestamp"])
         if self.relative and not math.isnan(self.shift):
             self.fixes.append(
                 "the watch wrote times counted from its power-on: placed on the clock by the "
@@ -730,11 +738,7 @@ class _Activity:
             )
         keep = np.flatnonzero(np.isfinite(times))
         keep = keep[np.argsort(times[keep], kind="stable")]
-        values = {
-            fit_name: _floats(table[slot])[keep] if rows else np.zeros(0)
-            for fit_name, slot in _SLOT.items()
-            if fit_name != "timestamp"
-        }
+        values = {name: column[name][keep] for name in _SLOTS if name != "timestamp"}
         return times[keep], values
 
     def session_legs(self) -> list[_Leg]:
@@ -762,7 +766,7 @@ class _Activity:
             return
         if len(times):
             raise ParseError(self.name, "not an activity file (it holds only one timed record)")
-        if not self.part.records:
+        if not self.part.record_count:
             raise ParseError(self.name, "not an activity file (it holds no records)")
         if self.relative:
             raise ParseError(
@@ -948,21 +952,33 @@ def read_fit(data: bytes, name: str) -> list[ParsedActivity]:
 
 
 def _read(data: bytes, name: str, fast: bool = True) -> list[ParsedActivity]:
-    parts, junk = split_chained(data)
+    """:func:`read_fit` without its last guard; ``fast=False`` reads every part with fitparse.
+
+    The reference result the fast path is tested against is ``_read(data, name, fast=False)``.
+    """
+    parts, junk = decode_parts(data, fast)
+    return _activities(parts, junk, name)
+
+
+def _activities(parts: list[FitPart], junk: int, name: str) -> list[ParsedActivity]:
+    """Activities out of the decoded parts of a file (continuation parts are merged in place)."""
     if not parts:
         raise ParseError(name, _REASON_HEADER)
     fixes: list[str] = []
-    groups: list[_Part] = []
+    groups: list[FitPart] = []
     first_error: str | None = None
-    for index, raw_part in enumerate(parts):
-        part, error = _decode_part(raw_part, fast)
+    for index, part in enumerate(parts):
+        declined = FAST_PATH_DECLINED.format(reason=part.declined)
+        if part.declined is not None and declined not in fixes:
+            fixes.append(declined)
+        error = part.stop
         if error is not None:
             first_error = first_error or error
             if error != _REASON_TRUNCATED:
                 if len(parts) > 1:
                     fixes.append(f"ignored chained FIT part {index + 1} of {len(parts)}: {error}")
                 continue
-            if part.records:
+            if part.record_count:
                 fixes.append(
                     "truncated FIT file: kept the records read before the cut (the file's "
                     "checksum could not be verified)"
@@ -986,7 +1002,7 @@ def _read(data: bytes, name: str, fast: bool = True) -> list[ParsedActivity]:
     out: list[ParsedActivity] = []
     errors: list[ParseError] = []
     for group in activities:
-        if not group.records and not group.sessions:
+        if not group.record_count and not group.sessions:
             continue
         try:
             out.extend(_Activity(group, name, fixes).build(len(out)))
