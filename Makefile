@@ -28,6 +28,7 @@ test: venv
 
 bench: venv
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.fit_decode
 	$(BIN)/python -m benchmarks.archive
 
 demo: venv
