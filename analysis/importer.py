@@ -23,6 +23,7 @@ from analysis.archive import (
 )
 from analysis.errors import StridelogError
 from analysis.parsers import parse_bytes
+from analysis.parsers.base import ParsedActivity
 from analysis.prepare import prepare_activity
 from analysis.store import Store
 
@@ -240,28 +241,22 @@ def _join_strava_index(
         rows = read_csv(index.data, index.inner_name)
     except StridelogError as err:
         return FileOutcome(index.name, FAILED, getattr(err, "reason", str(err)))
-    members = {_strip_gz(path): outcome for path, outcome in by_member.items()}
-    joined = 0
-    leftover = []
+    # Strava names files relative to the export's root; a member's path may carry a prefix
+    by_tail: dict[str, FileOutcome] = {}
+    for path, outcome in by_member.items():
+        parts = _strip_gz(path).split("/")
+        for i in range(len(parts)):
+            by_tail.setdefault("/".join(parts[i:]), outcome)
+    updates = []
+    leftover: list[ParsedActivity] = []
     for row in rows:
-        outcome = None
-        if row.source_file:
-            wanted = _strip_gz(row.source_file)
-            outcome = next(
-                (o for path, o in members.items() if path == wanted or path.endswith("/" + wanted)),
-                None,
-            )
-        if outcome is not None and outcome.activity_ids:
-            store.apply_export_metadata(
-                outcome.activity_ids[0],
-                name=row.name,
-                rpe=row.rpe,
-                gear=row.gear,
-                external_id=row.external_id,
-            )
-            joined += 1
-        elif outcome is None:
+        found = by_tail.get(_strip_gz(row.source_file)) if row.source_file else None
+        if found is None:
             leftover.append(row)
+        elif found.activity_ids:
+            updates.append((found.activity_ids[0], row.name, row.rpe, row.gear, row.external_id))
+    store.apply_export_metadata(updates)
+    joined = len(updates)
     message = f"{joined} rows joined to their files (name, perceived exertion, gear)"
     if leftover:
         digest = file_hash(index.data)

@@ -264,7 +264,16 @@ class Store:
             ("cadence_histogram", rec.cadence_histogram),
         ):
             if len(hist):
-                self._append(cur, table, hist.assign(**{c.ACTIVITY_ID: aid}))
+                value_col = str(hist.columns[0])
+                # small frames: plain VALUES rows are cheaper than registering a frame
+                rows = ", ".join(
+                    f"('{aid}', {int(v)}, {float(sec)!r})"
+                    for v, sec in zip(hist[value_col], hist[c.SAMPLE_DURATION_S], strict=True)
+                )
+                cur.execute(
+                    f"INSERT INTO {table} (activity_id, {value_col}, sample_duration_s) "
+                    f"VALUES {rows}"
+                )
         if rec.laps is not None and len(rec.laps):
             self._append(cur, "laps", _lap_rows(aid, rec.laps))
         return found
@@ -355,23 +364,21 @@ class Store:
 
     def apply_export_metadata(
         self,
-        activity_id: str,
-        *,
-        name: str | None = None,
-        rpe: float | None = None,
-        gear: str | None = None,
-        external_id: str | None = None,
+        rows: Sequence[tuple[str, str | None, float | None, str | None, str | None]],
     ) -> None:
-        """What an export's summary row says about a stored activity: its name, RPE and gear.
+        """What an export's summary rows say about stored activities, in one transaction.
 
-        Values the row leaves empty keep what is stored.
+        Each row is ``(activity_id, name, rpe, gear, external_id)``; values a row leaves empty
+        keep what is stored.
         """
+        if not rows:
+            return
         with self._transaction() as cur:
-            cur.execute(
+            cur.executemany(
                 "UPDATE activities SET name = coalesce(?, name), rpe = coalesce(?, rpe), "
                 "gear = coalesce(?, gear), external_id = coalesce(?, external_id) "
                 "WHERE activity_id = ?",
-                [name, rpe, gear, external_id, activity_id],
+                [[name, rpe, gear, ext, aid] for aid, name, rpe, gear, ext in rows],
             )
 
     def set_rpe(self, activity_id: str, rpe: float | None) -> None:
