@@ -7,7 +7,11 @@ and nothing stored before is touched.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +28,7 @@ from analysis.archive import (
 from analysis.errors import StridelogError
 from analysis.parsers import parse_bytes
 from analysis.parsers.base import ParsedActivity
-from analysis.prepare import prepare_activity
+from analysis.prepare import ActivityRecord, prepare_activity
 from analysis.store import Store
 
 IMPORTED = "imported"
@@ -90,25 +94,40 @@ def _import_log(store: Store, name: str, data: bytes) -> FileOutcome | None:
     return None
 
 
-def import_bytes(store: Store, name: str, data: bytes) -> FileOutcome:
-    """Parse one file and store it (whole, or not at all)."""
-    log = _import_log(store, name, data)
-    if log is not None:
-        return log
-    digest = file_hash(data)
-    if store.has_file(digest):
-        return FileOutcome(name, ALREADY, "the same file was imported before; nothing added")
+@dataclass
+class Prepared:
+    """A file parsed and summarised, ready for the store (or the reason it is not)."""
+
+    name: str
+    size: int
+    digest: str
+    format: str = ""
+    records: list[ActivityRecord] = field(default_factory=list)
+    error: str | None = None
+
+
+def prepare_file(name: str, data: bytes, digest: str | None = None) -> Prepared:
+    """Parse and summarise one file; pure, so it can run in a worker process."""
+    digest = digest or file_hash(data)
     try:
         fmt, parsed = parse_bytes(data, name)
         records = [prepare_activity(act, digest, i) for i, act in enumerate(parsed)]
     except StridelogError as err:
-        reason = getattr(err, "reason", str(err))
-        return FileOutcome(name, FAILED, reason)
+        return Prepared(name, len(data), digest, error=getattr(err, "reason", str(err)))
     except Exception as err:  # a parser bug must not sink the batch; say what broke
-        return FileOutcome(name, FAILED, f"could not read the file ({type(err).__name__}: {err})")
+        reason = f"could not read the file ({type(err).__name__}: {err})"
+        return Prepared(name, len(data), digest, error=reason)
+    return Prepared(name, len(data), digest, fmt, records)
+
+
+def store_prepared(store: Store, prep: Prepared) -> FileOutcome:
+    """Write one prepared file (one transaction) and say what happened."""
+    name, records, fmt = prep.name, prep.records, prep.format
+    if prep.error is not None:
+        return FileOutcome(name, FAILED, prep.error)
     if not records:
         return FileOutcome(name, FAILED, "no activities found in the file", fmt)
-    stored = store.add_file(digest, name, fmt, len(data), records)
+    stored = store.add_file(prep.digest, name, fmt, prep.size, records)
     fixes = sorted({fix for rec in records for fix in rec.fixes})
     sources = sorted({str(rec.summary["timezone_source"]) for rec in records})
     ids = [rec.activity_id for rec in records]
@@ -133,6 +152,21 @@ def import_bytes(store: Store, name: str, data: bytes) -> FileOutcome:
         fixes,
         ids,
     )
+
+
+def _already(name: str) -> FileOutcome:
+    return FileOutcome(name, ALREADY, "the same file was imported before; nothing added")
+
+
+def import_bytes(store: Store, name: str, data: bytes) -> FileOutcome:
+    """Parse one file and store it (whole, or not at all)."""
+    log = _import_log(store, name, data)
+    if log is not None:
+        return log
+    digest = file_hash(data)
+    if store.has_file(digest):
+        return _already(name)
+    return store_prepared(store, prepare_file(name, data, digest))
 
 
 def import_many(
@@ -185,6 +219,17 @@ def import_upload(
     return import_items(store, iter_members(data, name, limits), total, progress, cancel, name)
 
 
+POOL_MIN_FILES = 200
+"""From this many files on, files are parsed in a second process while this one stores them."""
+
+
+def _pool(workers: int) -> ProcessPoolExecutor | None:
+    if workers <= 1 or (os.cpu_count() or 1) < 2:
+        return None
+    # spawn, not fork: the caller may be a threaded server holding a database connection
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
 def import_items(
     store: Store,
     items: Iterable[Member | Refusal],
@@ -192,6 +237,7 @@ def import_items(
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
     upload_name: str = "",
+    workers: int | None = None,
 ) -> list[FileOutcome]:
     """Import the members an archive reader yields, one transaction each.
 
@@ -204,28 +250,65 @@ def import_items(
     index: Member | None = None
     by_member: dict[str, FileOutcome] = {}
     done = 0
-    for item in items:
-        if cancel is not None and cancel():
-            # the export's index is left for the rerun, which joins it to every file
-            outcomes.append(
-                FileOutcome(upload_name, CANCELLED, "import cancelled; what was done is kept")
-            )
-            return outcomes
+    n_workers = workers if workers is not None else (2 if total >= POOL_MIN_FILES else 1)
+    pool = _pool(n_workers)
+    pending: deque[tuple[str, Future[Prepared]]] = deque()
+
+    def finish(member_name: str, prep: Prepared) -> None:
+        nonlocal done
+        outcome = store_prepared(store, prep)
+        outcome.file = member_name
+        outcomes.append(outcome)
+        by_member[member_name] = outcome
         done += 1
-        total = max(total, done)
-        if isinstance(item, Refusal):
-            status = SKIPPED if item.skipped else FAILED
-            outcomes.append(FileOutcome(item.name, status, item.reason))
-        elif _is_strava_index(item.name) and index is None and item.name != upload_name:
-            index = item
-            continue
-        else:
-            outcome = import_bytes(store, item.inner_name, item.data)
-            outcome.file = item.name
-            outcomes.append(outcome)
-            by_member[item.name] = outcome
         if progress is not None:
-            progress(done, total, item.name)
+            progress(done, max(total, done), member_name)
+
+    try:
+        for item in items:
+            if cancel is not None and cancel():
+                for _, future in pending:
+                    future.cancel()
+                # the export's index is left for the rerun, which joins it to every file
+                outcomes.append(
+                    FileOutcome(upload_name, CANCELLED, "import cancelled; what was done is kept")
+                )
+                return outcomes
+            if isinstance(item, Refusal):
+                status = SKIPPED if item.skipped else FAILED
+                outcomes.append(FileOutcome(item.name, status, item.reason))
+                done += 1
+            elif _is_strava_index(item.name) and index is None and item.name != upload_name:
+                index = item
+                continue
+            elif (log := _import_log(store, item.inner_name, item.data)) is not None:
+                log.file = item.name
+                outcomes.append(log)
+                done += 1
+            else:
+                digest = file_hash(item.data)
+                if store.has_file(digest):
+                    outcomes.append(_already(item.name))
+                    done += 1
+                elif pool is None:
+                    finish(item.name, prepare_file(item.inner_name, item.data, digest))
+                    continue
+                else:
+                    future = pool.submit(prepare_file, item.inner_name, item.data, digest)
+                    pending.append((item.name, future))
+                    # a short queue: workers stay busy while memory holds a few files only
+                    while len(pending) > 2 * n_workers:
+                        member_name, ready = pending.popleft()
+                        finish(member_name, ready.result())
+                    continue
+            if progress is not None:
+                progress(done, max(total, done), item.name)
+        while pending:
+            member_name, ready = pending.popleft()
+            finish(member_name, ready.result())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     if index is not None:
         outcomes.append(_join_strava_index(store, index, by_member))
     return outcomes

@@ -131,3 +131,21 @@ def test_same_activity_as_fit_and_gpx_or_tcx_counts_once(
         other = next(a for a in richness if a != kept)
         assert richness[kept] >= richness[other], richness
         assert both.set_index(c.ACTIVITY_ID).loc[other, c.DUPLICATE_OF] == kept
+
+
+def test_parsing_in_worker_processes_stores_the_same(tmp_path: Path) -> None:
+    from analysis.archive import iter_members
+    from analysis.importer import import_items
+
+    export = arc.strava_export_zip()
+    results = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.duckdb") as store:
+            outcomes = import_items(
+                store, iter_members(export.data, export.name), 10, workers=workers
+            )
+            acts = store.activities().sort_values(c.ACTIVITY_ID).reset_index(drop=True)
+            results.append((sorted((o.file, o.status) for o in outcomes), acts))
+    assert results[0][0] == results[1][0]
+    cols = [c.ACTIVITY_ID, c.NAME, c.DISTANCE_M, c.SAMPLES, c.DUPLICATE_OF, c.RPE]
+    assert results[0][1][cols].equals(results[1][1][cols])

@@ -202,3 +202,22 @@ def test_plan_and_rpe_are_stored(tmp_path: Path) -> None:
         plan = store.plan()
     assert plan[c.PLAN_DISTANCE_KM].tolist() == [40.0]
     assert np.isnan(plan[c.PLAN_LOAD].iloc[0])
+
+
+def test_laps_are_stored_with_the_activity(tmp_path: Path) -> None:
+    act = run_activity()
+    act.laps = pd.DataFrame(
+        {
+            c.LAP_START: pd.to_datetime(["2026-03-02T07:00:00Z", "2026-03-02T07:05:00Z"]),
+            c.DURATION_S: [300.0, 310.0],
+            c.DISTANCE_M: [900.0, 900.0],
+        }
+    )
+    rec = prepare_activity(act, H1, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H1, "run.tcx", "tcx", 1, [rec])
+        laps = store.laps(rec.activity_id)
+    assert laps["lap_index"].tolist() == [0, 1]
+    assert laps[c.DURATION_S].tolist() == [300.0, 310.0]
+    assert laps[c.DISTANCE_M].tolist() == [900.0, 900.0]
+    assert laps["lap_start"].iloc[1] == pd.Timestamp("2026-03-02 07:05:00")
