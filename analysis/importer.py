@@ -210,21 +210,28 @@ def import_upload(
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
     limits: ArchiveLimits = DEFAULT_LIMITS,
+    workers: int | None = None,
 ) -> list[FileOutcome]:
     """Import one upload: a plain file, a ``.gz``, or a whole export archive (zip, nested zips).
 
-    Archives are read as streams in memory (:mod:`analysis.archive`); see :func:`import_items`.
+    Archives are read as streams in memory (:mod:`analysis.archive`); see :func:`import_items`
+    (and its ``workers``: a Streamlit server must pass 0, because it runs pages as ``__main__``
+    and a spawned worker would run the page again).
     """
     total = max(count_hint(data, name, limits), 1)
-    return import_items(store, iter_members(data, name, limits), total, progress, cancel, name)
+    members = iter_members(data, name, limits)
+    return import_items(store, members, total, progress, cancel, name, workers)
 
 
 POOL_MIN_FILES = 200
-"""From this many files on, files are parsed in a second process while this one stores them."""
+"""From this many files on, files are parsed in a second process while this one stores them.
+
+Measured on 2 cores (300 runs of the 5-year archive, one run): in-process 23.7 runs/s; one worker
+process parsing while this one stores 27.4 runs/s; two workers 26.7 runs/s and more memory."""
 
 
 def _pool(workers: int) -> ProcessPoolExecutor | None:
-    if workers <= 1 or (os.cpu_count() or 1) < 2:
+    if workers < 1 or (os.cpu_count() or 1) < 2:
         return None
     # spawn, not fork: the caller may be a threaded server holding a database connection
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
@@ -250,7 +257,7 @@ def import_items(
     index: Member | None = None
     by_member: dict[str, FileOutcome] = {}
     done = 0
-    n_workers = workers if workers is not None else (2 if total >= POOL_MIN_FILES else 1)
+    n_workers = workers if workers is not None else (1 if total >= POOL_MIN_FILES else 0)
     pool = _pool(n_workers)
     pending: deque[tuple[str, Future[Prepared]]] = deque()
 
@@ -297,7 +304,7 @@ def import_items(
                     future = pool.submit(prepare_file, item.inner_name, item.data, digest)
                     pending.append((item.name, future))
                     # a short queue: workers stay busy while memory holds a few files only
-                    while len(pending) > 2 * n_workers:
+                    while len(pending) > 2 * n_workers + 1:
                         member_name, ready = pending.popleft()
                         finish(member_name, ready.result())
                     continue

@@ -11,7 +11,7 @@ import datetime as dt
 import runpy
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,15 @@ import streamlit as st
 from analysis import dashboard
 from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir, demo_enabled
 from analysis.demo import build_demo_store, demo_store_is_current
-from analysis.importer import ALREADY, DUPLICATE, FAILED, IMPORTED, SKIPPED, import_upload
+from analysis.importer import (
+    ALREADY,
+    DUPLICATE,
+    FAILED,
+    IMPORTED,
+    SKIPPED,
+    FileOutcome,
+    import_upload,
+)
 from analysis.settings import AthleteSettings
 from analysis.store import Store
 
@@ -252,49 +260,88 @@ def sidebar() -> None:
                 key=f"folder_{nonce}",
             )
         chosen = list(files or []) + list(folder or [])
-        if chosen and not st.session_state.pop("import_stopped", False):
-            _import_uploads(chosen)
-        elif chosen:  # the user stopped an import: start afresh with empty uploaders
-            st.session_state["upload_nonce"] += 1
+        if chosen and "import_job" not in st.session_state:
+            _start_import([(f.name, f.getvalue()) for f in chosen])
+            st.session_state["upload_nonce"] += 1  # fresh, empty uploaders
             st.rerun()
+        if "import_job" in st.session_state:
+            _import_progress()
         _show_last_import()
 
 
-def _stop_import() -> None:
-    st.session_state["import_stopped"] = True
+@dataclass
+class ImportJob:
+    """An import running in a background thread, so every page stays usable meanwhile."""
+
+    done: int = 0
+    total: int = 0
+    current: str = ""
+    started: float = field(default_factory=time.monotonic)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    finished: bool = False
+    error: str | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
 
 
-def _import_uploads(files: list[Any]) -> None:
-    store = athlete_store()
-    # clicking Stop reruns the script, which ends this loop between two files; each file is one
-    # transaction, so everything finished stays and a later upload adds only the rest
-    st.button("Stop import", key="import_stop", on_click=_stop_import)
-    bar = st.progress(0.0, text=f"Reading {len(files)} uploads…")
-    started = time.monotonic()
-    outcomes = []
-    base = 0
-    for upload in files:
+def _run_import(job: ImportJob, store: Store, uploads: list[tuple[str, bytes]]) -> None:
+    try:
+        for name, data in uploads:
+            if job.cancel.is_set():
+                break
+            base = job.done
 
-        def progress(
-            done: int, total: int, name: str, base: int = base, label: str = upload.name
-        ) -> None:
-            elapsed = time.monotonic() - started
-            rate = (base + done) / elapsed if elapsed > 0 else 0.0
-            left = max(total - done, 0) / rate if rate > 0 else 0.0
-            bar.progress(
-                min(done / max(total, 1), 1.0),
-                text=f"{label}: {done}/{total} files · {rate:.1f} files/s · "
-                f"about {left:.0f} s left",
+            def progress(done: int, total: int, member: str, base: int = base) -> None:
+                job.done = base + done
+                job.total = max(job.total, base + total)
+                job.current = member
+
+            # in this process: Streamlit runs pages as __main__, which a worker process would re-run
+            job.outcomes.extend(
+                import_upload(store, name, data, progress, job.cancel.is_set, workers=0)
             )
+    except Exception as err:  # reported in the sidebar; what was stored stays
+        job.error = f"{type(err).__name__}: {err}"
+    finally:
+        job.finished = True
 
-        result = import_upload(store, upload.name, upload.getvalue(), progress)
-        base += len(result)
-        outcomes.extend(result)
-    bar.progress(1.0, text="Done")
-    st.session_state["last_import"] = [o.as_row() for o in outcomes]
-    st.session_state["upload_nonce"] += 1  # fresh, empty uploaders
-    st.cache_data.clear()
-    st.rerun()
+
+def _start_import(uploads: list[tuple[str, bytes]]) -> None:
+    job = ImportJob(total=len(uploads))
+    # each file is one transaction on this thread's own cursor; pages read while it writes
+    threading.Thread(
+        target=_run_import, args=(job, athlete_store(), uploads), daemon=True, name="import"
+    ).start()
+    st.session_state["import_job"] = job
+
+
+@st.fragment(run_every=1.0)
+def _import_progress() -> None:
+    job: ImportJob | None = st.session_state.get("import_job")
+    if job is None:
+        return
+    if job.finished:
+        rows = [o.as_row() for o in job.outcomes]
+        if job.error:
+            rows.append(
+                FileOutcome("(import)", FAILED, f"stopped by an error: {job.error}").as_row()
+            )
+        st.session_state["last_import"] = rows
+        del st.session_state["import_job"]
+        st.cache_data.clear()
+        st.rerun(scope="app")
+    elapsed = time.monotonic() - job.started
+    rate = job.done / elapsed if elapsed > 0 else 0.0
+    left = max(job.total - job.done, 0) / rate if rate > 0 else float("nan")
+    eta = "" if left != left else f" · about {left:.0f} s left"  # NaN before the first file
+    st.progress(
+        min(job.done / max(job.total, 1), 1.0),
+        text=f"Importing: {job.done}/{job.total} files · {rate:.1f} files/s{eta}",
+    )
+    st.caption(f"{job.current} — you can keep using the dashboard meanwhile.")
+    if st.button("Stop import", key="import_stop"):
+        # the importer stops between two files; each file is one transaction, so all finished
+        # files stay and a later upload adds only the rest
+        job.cancel.set()
 
 
 def _show_last_import() -> None:

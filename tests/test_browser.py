@@ -113,3 +113,31 @@ def test_upload_a_strava_export_zip_shows_the_report_and_charts(tmp_path: Path) 
                     _visit(page, base, title)
         finally:
             browser.close()
+
+
+def test_the_dashboard_stays_usable_while_an_archive_imports(tmp_path: Path) -> None:
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from sample_data.five_years import build_archive
+
+    upload = tmp_path / "strava-export.zip"
+    upload.write_bytes(build_archive(None, runs=250))  # type: ignore[arg-type]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            with streamlit_server(tmp_path, {"STRIDELOG_NO_DEMO": "1"}) as base:
+                page.goto(base)
+                page.get_by_text("No activities yet").first.wait_for(timeout=90_000)
+                uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+                uploader.set_input_files(str(upload))
+                page.get_by_text("Importing:").first.wait_for(timeout=60_000)
+                # another page opens and renders while the import goes on in the background
+                page.locator('[data-testid="stSidebarNav"] a', has_text="Settings").first.click()
+                page.get_by_role("heading", name="Settings").first.wait_for(timeout=30_000)
+                assert page.get_by_text("Importing:").count() >= 1
+                page.get_by_text("Imported 250 activities").wait_for(timeout=240_000)
+                _visit(page, base, "Mileage")
+        finally:
+            browser.close()
