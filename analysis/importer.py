@@ -344,10 +344,12 @@ def _join_strava_index(
         if found is None:
             leftover.append(row)
         elif found.activity_ids:
-            updates.append((found.activity_ids[0], row.name, row.rpe, row.gear, row.external_id))
+            updates.append(
+                (found.activity_ids[0], row.name, row.rpe, row.gear, row.external_id, row.sport)
+            )
     store.apply_export_metadata(updates)
     joined = len(updates)
-    message = f"{joined} rows joined to their files (name, perceived exertion, gear)"
+    message = f"{joined} rows joined to their files (name, type, perceived exertion, gear)"
     if leftover:
         digest = file_hash(index.data)
         records = [prepare_activity(act, digest, i) for i, act in enumerate(leftover)]

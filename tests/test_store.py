@@ -221,3 +221,23 @@ def test_laps_are_stored_with_the_activity(tmp_path: Path) -> None:
     assert laps[c.DURATION_S].tolist() == [300.0, 310.0]
     assert laps[c.DISTANCE_M].tolist() == [900.0, 900.0]
     assert laps["lap_start"].iloc[1] == pd.Timestamp("2026-03-02 07:05:00")
+
+
+def test_export_metadata_names_rates_and_types_an_activity(tmp_path: Path) -> None:
+    other = prepare_activity(run_activity(sport=c.SPORT_OTHER), H1, 0)
+    run = prepare_activity(run_activity(start="2026-03-05T07:00:00Z"), H2, 0)
+    with _store(tmp_path) as store:
+        store.add_file(H1, "a.tcx", "tcx", 1, [other])
+        store.add_file(H2, "b.fit", "fit", 1, [run])
+        store.apply_export_metadata(
+            [
+                (other.activity_id, "Lunch Run", 6.0, "Pegasus 40", "123", c.SPORT_RUNNING),
+                (run.activity_id, None, None, None, "456", c.SPORT_CYCLING),
+            ]
+        )
+        a, b = store.activity(other.activity_id), store.activity(run.activity_id)
+    assert (a[c.NAME], a[c.RPE], a[c.GEAR], a[c.SPORT]) == (
+        "Lunch Run", 6.0, "Pegasus 40", c.SPORT_RUNNING,
+    )  # fmt: skip
+    # a file that knows its sport keeps it; empty values keep what is stored
+    assert (b[c.SPORT], b[c.EXTERNAL_ID], b[c.NAME]) == (c.SPORT_RUNNING, "456", None)

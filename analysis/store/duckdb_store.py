@@ -372,21 +372,26 @@ class Store:
 
     def apply_export_metadata(
         self,
-        rows: Sequence[tuple[str, str | None, float | None, str | None, str | None]],
+        rows: Sequence[tuple[str, str | None, float | None, str | None, str | None, str | None]],
     ) -> None:
         """What an export's summary rows say about stored activities, in one transaction.
 
-        Each row is ``(activity_id, name, rpe, gear, external_id)``; values a row leaves empty
-        keep what is stored.
+        Each row is ``(activity_id, name, rpe, gear, external_id, sport)``; values a row leaves
+        empty keep what is stored. The export's activity type replaces the file's sport only
+        where the file could not tell (``other``): the device's own record wins otherwise.
         """
         if not rows:
             return
         with self._transaction() as cur:
             cur.executemany(
                 "UPDATE activities SET name = coalesce(?, name), rpe = coalesce(?, rpe), "
-                "gear = coalesce(?, gear), external_id = coalesce(?, external_id) "
+                "gear = coalesce(?, gear), external_id = coalesce(?, external_id), "
+                "sport = CASE WHEN sport = 'other' THEN coalesce(?, sport) ELSE sport END "
                 "WHERE activity_id = ?",
-                [[name, rpe, gear, ext, aid] for aid, name, rpe, gear, ext in rows],
+                [
+                    [name, rpe, gear, ext, None if sport == c.SPORT_OTHER else sport, aid]
+                    for aid, name, rpe, gear, ext, sport in rows
+                ],
             )
 
     def set_rpe(self, activity_id: str, rpe: float | None) -> None:
