@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -25,3 +26,12 @@ def corpus_files(subdir: str, suffix: str) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.name.lower().endswith(suffix))
+
+
+def manifest_rows(file_name: str) -> list[dict[str, str]]:
+    """Rows of one of the corpus manifests (tab-separated); empty where the corpus is absent."""
+    path = CORPUS / file_name
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))

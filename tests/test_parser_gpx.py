@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from pathlib import Path
@@ -19,7 +18,7 @@ from analysis.errors import ParseError
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.gpx import read_gpx, sport_from_type
 from analysis.schema import validate_samples
-from tests.conftest import CORPUS, corpus_files
+from tests.conftest import CORPUS, corpus_files, manifest_rows
 
 GPX_FILES = corpus_files("gpx", ".gpx")
 SPORTS = {c.SPORT_RUNNING, c.SPORT_CYCLING, c.SPORT_WALKING, c.SPORT_SWIMMING}
@@ -66,14 +65,6 @@ def parsed(file_name: str) -> list[ParsedActivity] | ParseError:
         return read_gpx(path.read_bytes(), file_name)
     except ParseError as err:
         return err
-
-
-def manifest_rows(file_name: str) -> list[dict[str, str]]:
-    path = CORPUS / file_name
-    if not path.is_file():
-        return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 HR_FILES = sorted(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from analysis.errors import ParseError
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.tcx import read_tcx
 from analysis.schema import validate_samples
-from tests.conftest import CORPUS, corpus_files
+from tests.conftest import CORPUS, corpus_files, manifest_rows
 
 TCX_FILES = corpus_files("tcx", ".tcx")
 TCD = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
@@ -106,14 +105,6 @@ def parsed_ok(file_name: str) -> list[ParsedActivity]:
     result = parsed(file_name)
     assert not isinstance(result, ParseError), result
     return result
-
-
-def manifest_rows(file_name: str) -> list[dict[str, str]]:
-    path = CORPUS / file_name
-    if not path.is_file():
-        return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 HR_FILES = sorted(
