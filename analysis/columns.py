@@ -78,10 +78,6 @@ ZONE_HIGH_BPM = "zone_high_bpm"
 TIME_S = "time_s"
 SHARE_PCT = "share_pct"
 
-# Time-weighted histograms stored per activity (the compressed form of the samples that metrics
-# need when settings change: a row is a value and the seconds spent at it).
-HR_HISTOGRAM_BIN = HEART_RATE_BPM
-CADENCE_HISTOGRAM_BIN = CADENCE_SPM
 
 # Sport vocabulary (lower-case, FIT naming).
 SPORT_RUNNING = "running"

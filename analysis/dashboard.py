@@ -168,9 +168,11 @@ def overview_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[
     acts = running(store)
     comparison = mileage.week_comparison(acts, as_of, settings.week_start)
     latest = store.activities().head(LATEST_ACTIVITIES)
+    rec = recovery_data(store, settings, as_of)  # today's decision and the load behind it
     return {
         "comparison": comparison,
-        "load": load_data(store, settings, as_of),
+        "load": rec["load"],
+        "today": rec["today"],
         "latest": latest,
         "runs": len(acts),
     }
@@ -414,12 +416,12 @@ def recovery_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[
     base = recovery.baselines(log) if not log.empty else log
     rules = decision_rules(store, settings)
     ld = load_data(store, settings, as_of)
-    fit = fitness_data(store, settings, as_of)
     acts = running(store)
     day = pd.Timestamp(as_of)
     week0 = mileage.week_start_of(pd.Series([day]), settings.week_start).iloc[0]
     load_signals: dict[str, float | str | None] = {c.ACWR: ld.current_acwr}
-    mono = fit["monotony"]
+    # the daily loads behind the ratio serve monotony too: loaded once, not again
+    mono = pmc.monotony(ld.daily) if not ld.daily.empty else pd.DataFrame()
     if not mono.empty:
         last = mono[pd.to_datetime(mono[c.DATE]) <= day].tail(1)
         value = float(last[c.MONOTONY].iloc[0]) if len(last) else float("nan")
@@ -443,6 +445,7 @@ def recovery_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[
         "week": recovery.decide({**week_rec, **load_signals}, rules),
         "week_start": week0.date(),
         "signals": today_signals,
+        "load": ld,
     }
 
 

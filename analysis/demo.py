@@ -60,11 +60,3 @@ def build_demo_store(
         store.set_meta(FINGERPRINT_KEY, fingerprint(files))
     os.replace(tmp, final)
     return final
-
-
-def ensure_demo_store(
-    data_dir: Path, source: Path | None = None, progress: Progress | None = None
-) -> Path:
-    if not demo_store_is_current(data_dir, source):
-        build_demo_store(data_dir, source, progress)
-    return data_dir / DEMO_DB

@@ -169,18 +169,6 @@ def import_bytes(store: Store, name: str, data: bytes) -> FileOutcome:
     return store_prepared(store, prepare_file(name, data, digest))
 
 
-def import_many(
-    store: Store, items: Iterable[tuple[str, bytes]], total: int, progress: Progress | None = None
-) -> list[FileOutcome]:
-    """Import a batch; ``progress`` is called after each file."""
-    outcomes = []
-    for done, (name, data) in enumerate(items, start=1):
-        outcomes.append(import_bytes(store, name, data))
-        if progress is not None:
-            progress(done, total, name)
-    return outcomes
-
-
 def import_paths(
     store: Store,
     paths: Iterable[Path],

@@ -20,8 +20,6 @@ from analysis import columns as c
 from analysis.parsers.base import ParsedActivity
 from analysis.schema import MOVING_SPEED_MPS
 
-ON_FOOT = (c.SPORT_RUNNING, c.SPORT_WALKING, c.SPORT_HIKING)
-
 RICH_CHANNELS = (
     c.HEART_RATE_BPM, c.CADENCE_SPM, c.POWER_W, c.ALTITUDE_M, c.LATITUDE_DEG, c.SPEED_MPS,
 )  # fmt: skip

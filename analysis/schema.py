@@ -71,7 +71,12 @@ def track_distance_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return filled
 
 
-def _durations_from_elapsed(secs: np.ndarray) -> np.ndarray:
+def sample_durations(secs: np.ndarray) -> np.ndarray:
+    """Seconds each sample stands for, from elapsed seconds: the time to the next sample.
+
+    The last sample stands for the typical (median) interval; so does a sample followed by a gap
+    longer than :data:`PAUSE_GAP_S`.
+    """
     if len(secs) == 0:
         return np.zeros(0)
     gaps = np.diff(secs)
@@ -80,18 +85,6 @@ def _durations_from_elapsed(secs: np.ndarray) -> np.ndarray:
     dur = np.append(gaps, typical)
     dur[dur > PAUSE_GAP_S] = min(typical, PAUSE_GAP_S)
     return dur
-
-
-def sample_durations(ts: pd.Series) -> np.ndarray:
-    """Seconds each sample stands for: the time to the next sample, pauses capped.
-
-    The last sample stands for the typical (median) interval; so does a sample followed by a gap
-    longer than :data:`PAUSE_GAP_S`.
-    """
-    if len(ts) == 0:
-        return np.zeros(0)
-    secs = (ts - ts.iloc[0]).dt.total_seconds().to_numpy(dtype="float64")
-    return _durations_from_elapsed(secs)
 
 
 def _ffill(values: np.ndarray) -> np.ndarray:
@@ -158,7 +151,7 @@ def build_samples(raw: pd.DataFrame) -> pd.DataFrame:
     lon[no_fix] = np.nan
     elapsed = (ns - ns[0]) / 1e9 if n else np.zeros(0)
     data[c.ELAPSED_S] = elapsed.astype("float64") if n else np.full(0, np.nan)
-    data[c.SAMPLE_DURATION_S] = _durations_from_elapsed(elapsed)
+    data[c.SAMPLE_DURATION_S] = sample_durations(elapsed)
     dist, speed = data[c.DISTANCE_M], data[c.SPEED_MPS]
     if np.isfinite(dist).any():
         filled = _ffill(dist)

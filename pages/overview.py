@@ -16,7 +16,7 @@ if data["latest"].empty:
     ui.empty_state("activities")
     st.stop()
 
-decision = ui.recovery(src.path, src.revision, skey, day)["today"]
+decision = data["today"]
 box = {"push": st.success, "hold": st.warning, "back-off": st.error}[decision.verdict]
 box(
     f"**Today: {decision.verdict}.** "

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from analysis import columns as c
+from analysis.archive import Member
 from analysis.importer import (
     ALREADY,
     FAILED,
     IMPORTED,
     SKIPPED,
     import_bytes,
-    import_many,
+    import_items,
     import_paths,
 )
 from analysis.store import Store
@@ -33,7 +34,8 @@ def test_bad_files_are_named_and_the_rest_imports(tmp_path: Path) -> None:
             ("notime.gpx", gpx_bytes().replace(b"<time>", b"<x>").replace(b"</time>", b"</x>")),
         ]
         seen: list[tuple[int, int, str]] = []
-        outcomes = import_many(store, batch, len(batch), lambda d, t, n: seen.append((d, t, n)))
+        members = [Member(name, data) for name, data in batch]
+        outcomes = import_items(store, members, len(batch), lambda d, t, n: seen.append((d, t, n)))
         by_file = {o.file: o for o in outcomes}
         assert [s[:2] for s in seen] == [(i, 5) for i in range(1, 6)]
         assert by_file["tuesday.gpx"].status == IMPORTED

@@ -6,6 +6,8 @@ unit (``"km"`` or ``"mi"``), and converts with :mod:`analysis.units`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -41,6 +43,36 @@ def _changes(weekly: pd.DataFrame) -> np.ndarray:
     return np.array([style.format_pct(v) for v in change], dtype=object)
 
 
+def _add_flagged_bars(
+    fig: go.Figure,
+    weeks: pd.Series,
+    values: Any,
+    custom: Any,
+    flags: pd.Series,
+    flagged_name: str,
+    hover: str,
+) -> None:
+    """Weekly bars in two traces, within and over the ramp limit, so the legend names both."""
+    for flagged, name, colour in (
+        (False, "Within ramp limit", style.PRIMARY),
+        (True, flagged_name, style.FLAGGED),
+    ):
+        mask = (flags == flagged).to_numpy()
+        if not mask.any():
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=weeks[mask],
+                y=values[mask],
+                customdata=custom[mask],
+                name=name,
+                marker_color=colour,
+                width=WEEK_BAR_WIDTH_MS,
+                hovertemplate=hover,
+            )
+        )
+
+
 def weekly_distance_figure(weekly: pd.DataFrame, unit: str) -> go.Figure:
     """Bars of distance per week; weeks over the ramp limit get their own colour and legend entry.
 
@@ -73,24 +105,7 @@ def weekly_distance_figure(weekly: pd.DataFrame, unit: str) -> go.Figure:
         "Change vs previous week: %{customdata[1]}<extra>%{fullData.name}</extra>"
     )
     fig = go.Figure()
-    for flagged, name, colour in (
-        (False, "Within ramp limit", style.PRIMARY),
-        (True, "Over ramp limit", style.FLAGGED),
-    ):
-        mask = (flags == flagged).to_numpy()
-        if not mask.any():
-            continue
-        fig.add_trace(
-            go.Bar(
-                x=frame[c.WEEK_START][mask],
-                y=dist[mask],
-                customdata=custom[mask],
-                name=name,
-                marker_color=colour,
-                width=WEEK_BAR_WIDTH_MS,
-                hovertemplate=hover,
-            )
-        )
+    _add_flagged_bars(fig, frame[c.WEEK_START], dist, custom, flags, "Over ramp limit", hover)
     fig.update_layout(barmode="overlay", showlegend=bool(flags.any()))
     return style.base_layout(
         fig, title=title, x_title="Week starting", y_title=f"Distance [{label}]"
@@ -134,24 +149,9 @@ def week_change_figure(
         "Week total: %{customdata}<extra>%{fullData.name}</extra>"
     )
     fig = go.Figure()
-    for flagged, name, colour in (
-        (False, "Within ramp limit", style.PRIMARY),
-        (True, f"Over +{ramp_limit_pct:g} % limit", style.FLAGGED),
-    ):
-        mask = (flags == flagged).to_numpy()
-        if not mask.any():
-            continue
-        fig.add_trace(
-            go.Bar(
-                x=frame[c.WEEK_START][mask],
-                y=change[mask],
-                customdata=km_text[mask],
-                name=name,
-                marker_color=colour,
-                width=WEEK_BAR_WIDTH_MS,
-                hovertemplate=hover,
-            )
-        )
+    _add_flagged_bars(
+        fig, frame[c.WEEK_START], change, km_text, flags, f"Over +{ramp_limit_pct:g} % limit", hover
+    )
     fig.add_hline(
         y=ramp_limit_pct,
         line_dash="dash",
