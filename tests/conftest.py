@@ -35,3 +35,19 @@ def manifest_rows(file_name: str) -> list[dict[str, str]]:
         return []
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@pytest.fixture(scope="session")
+def pg():  # type: ignore[no-untyped-def]
+    """A real PostgreSQL server (see tests/pg_support.py); skipped only outside CI."""
+    from tests.pg_support import pg_server
+
+    return pg_server()
+
+
+@pytest.fixture
+def pg_dsn(pg):  # type: ignore[no-untyped-def]
+    """A fresh database on the test server, as the app's unprivileged login role."""
+    name = pg.create_database()
+    yield pg.dsn(name)
+    pg.drop_database(name)
