@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import secrets
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,8 +27,9 @@ import pandas as pd
 from analysis import columns as c
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
+from analysis.store.contract import COMMENT_COLUMNS, check_comment
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 START_MATCH_S = 120.0
 """Two activities whose starts lie within this many seconds may be the same run..."""
@@ -71,6 +74,10 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS plan (
         week_start DATE PRIMARY KEY, plan_distance_km DOUBLE, plan_duration_h DOUBLE,
         plan_long_run_km DOUBLE, plan_load DOUBLE)""",
+    # schema 4: a coach's notes on a week or an activity
+    """CREATE TABLE IF NOT EXISTS comments (
+        comment_id VARCHAR PRIMARY KEY, scope VARCHAR, target VARCHAR, author VARCHAR,
+        created_at TIMESTAMP, body VARCHAR)""",
 ]
 
 _ACTIVITY_COLUMNS = [
@@ -99,6 +106,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def _utcnow() -> dt.datetime:
+    """Now, as the naive UTC the store keeps."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _richness(channels: Any, samples: Any) -> tuple[int, int]:
@@ -149,6 +161,11 @@ class Store:
         self._write_lock = threading.Lock()
         if not read_only:
             self._migrate()
+
+    @property
+    def key(self) -> str:
+        """The file names the athlete: one DuckDB file per athlete."""
+        return f"duckdb:{self.path.resolve()}"
 
     # ---- plumbing ------------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -442,7 +459,42 @@ class Store:
         with self._transaction() as cur:
             cur.execute("DELETE FROM wellness WHERE date = ?", [pd.Timestamp(day).date()])
 
+    def add_comment(self, scope: str, target: str, author: str, body: str) -> str:
+        """A note on a week (``target`` = its ISO week start) or an activity; returns its id."""
+        text = check_comment(scope, target, body)
+        comment_id = secrets.token_hex(8)
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO comments VALUES (?, ?, ?, ?, ?, ?)",
+                [comment_id, scope, target, author, _utcnow(), text],
+            )
+        return comment_id
+
+    def delete_comment(self, comment_id: str) -> bool:
+        with self._transaction() as cur:
+            found = cur.execute(
+                "DELETE FROM comments WHERE comment_id = ? RETURNING comment_id", [comment_id]
+            ).fetchall()
+        return bool(found)
+
     # ---- reads ---------------------------------------------------------------------------------
+    def comments(self, scope: str | None = None, target: str | None = None) -> pd.DataFrame:
+        """Notes, oldest first; ``created_at`` is tz-aware UTC."""
+        clauses, params = [], []
+        for col, value in (("scope", scope), ("target", target)):
+            if value is not None:
+                clauses.append(f"{col} = ?")
+                params.append(value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        cols = ", ".join(COMMENT_COLUMNS)
+        frame = (
+            self.cursor()
+            .execute(f"SELECT {cols} FROM comments{where} ORDER BY created_at, comment_id", params)
+            .df()
+        )
+        frame["created_at"] = pd.to_datetime(frame["created_at"]).dt.tz_localize("UTC")
+        return frame
+
     def wellness(self) -> pd.DataFrame:
         """The wellness log, one row per day, oldest first (days without an entry are absent)."""
         cols = ", ".join(c.WELLNESS_COLUMNS)
