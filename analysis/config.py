@@ -29,3 +29,16 @@ def demo_source_dir() -> Path:
 def demo_enabled() -> bool:
     """The demo athlete fills an empty dashboard unless ``$STRIDELOG_NO_DEMO`` is set (e.g. to 1)."""
     return os.environ.get(NO_DEMO_ENV, "").strip().lower() in ("", "0", "false", "no")
+
+
+DATABASE_URL_ENV = "STRIDELOG_DATABASE_URL"
+"""A PostgreSQL URL (``postgresql://user:password@host:5432/stridelog``): the hosted store.
+Streamlit secrets may give it as ``database_url`` instead; the environment wins."""
+
+
+def database_url(secrets_value: str | None = None) -> str | None:
+    """The hosted database's URL, or None for the local DuckDB file."""
+    env = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if env:
+        return env
+    return secrets_value.strip() if secrets_value and secrets_value.strip() else None

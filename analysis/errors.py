@@ -18,3 +18,7 @@ class ParseError(StridelogError):
 
 class SchemaError(StridelogError):
     """A parser produced a frame that breaks the tidy schema (a bug, or implausible data)."""
+
+
+class AccessDenied(StridelogError):
+    """Who asked may not do this to this athlete's data (checked on the server for every write)."""

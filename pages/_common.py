@@ -90,13 +90,13 @@ def athlete_store() -> Store:
 class Source:
     """The store the pages read, and whether it is the demo athlete."""
 
-    path: str
+    key: str
     revision: int
     is_demo: bool
 
     @property
     def store(self) -> Store:
-        return _open_store(self.path)
+        return _open_store(self.key)
 
 
 def source() -> Source:
@@ -121,7 +121,7 @@ def save_settings(new: AthleteSettings) -> None:
 def as_of(src: Source) -> dt.date:
     """Today for the athlete; the demo's last day for the demo (so its weeks stay filled)."""
     if src.is_demo:
-        last = _last_day(src.path, src.revision)
+        last = _last_day(src.key, src.revision)
         if last is not None:
             return last
     return dt.date.today()

@@ -9,7 +9,7 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Activities")
-acts = ui.activity_table(src.path, src.revision)
+acts = ui.activity_table(src.key, src.revision)
 if acts.empty:
     ui.empty_state("activities")
     st.stop()
@@ -88,7 +88,7 @@ with st.expander(
         st.cache_data.clear()
         st.rerun()
 
-samples = ui.activity_samples(src.path, src.revision, picked)
+samples = ui.activity_samples(src.key, src.revision, picked)
 if samples.empty:
     st.info("This activity is a summary row (from an activities CSV): no samples to draw.")
 else:

@@ -14,7 +14,7 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Cadence")
-data = ui.cadence(src.path, src.revision)
+data = ui.cadence(src.key, src.revision)
 if data["runs"] == 0:
     ui.empty_state("runs with cadence")
     st.stop()

@@ -9,7 +9,7 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Fitness & form")
-data = ui.fitness(src.path, src.revision, skey, ui.as_of(src))
+data = ui.fitness(src.key, src.revision, skey, ui.as_of(src))
 if data["pmc"].empty:
     ui.empty_state("activities")
     st.stop()

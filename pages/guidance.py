@@ -11,7 +11,7 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Guidance")
-data = ui.guidance(src.path, src.revision, skey, ui.as_of(src))
+data = ui.guidance(src.key, src.revision, skey, ui.as_of(src))
 if data["runs"] == 0:
     ui.empty_state("runs")
     st.stop()

@@ -16,7 +16,7 @@ MODEL_NAMES = {
 
 src, s, skey = ui.page_context()
 st.title("Intensity")
-data = ui.intensity(src.path, src.revision, skey)
+data = ui.intensity(src.key, src.revision, skey)
 zones = data["zones"]
 st.caption(
     f"Zones: {MODEL_NAMES[s.zone_model]}, from max HR {s.max_hr_bpm}, resting HR "

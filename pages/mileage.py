@@ -14,7 +14,7 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Mileage")
-data = ui.mileage(src.path, src.revision, skey, ui.as_of(src))
+data = ui.mileage(src.key, src.revision, skey, ui.as_of(src))
 if data["runs"] == 0:
     ui.empty_state("runs")
     st.stop()

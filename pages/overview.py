@@ -10,7 +10,7 @@ from pages import _common as ui
 src, s, skey = ui.page_context()
 st.title("Overview")
 day = ui.as_of(src)
-data = ui.overview(src.path, src.revision, skey, day)
+data = ui.overview(src.key, src.revision, skey, day)
 
 if data["latest"].empty:
     ui.empty_state("activities")

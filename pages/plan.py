@@ -10,7 +10,7 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Plan")
-data = ui.plan(src.path, src.revision, skey, ui.as_of(src))
+data = ui.plan(src.key, src.revision, skey, ui.as_of(src))
 store = ui.writable_store(src)
 
 st.caption(

@@ -20,7 +20,7 @@ VERDICT_WORDS = {
 src, s, skey = ui.page_context()
 st.title("Recovery")
 day = ui.as_of(src)
-data = ui.recovery(src.path, src.revision, skey, day)
+data = ui.recovery(src.key, src.revision, skey, day)
 
 
 def _show(title: str, decision) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Training load (ACWR)")
-ld = ui.load(src.path, src.revision, skey, ui.as_of(src))
+ld = ui.load(src.key, src.revision, skey, ui.as_of(src))
 if ld.acr.empty:
     ui.empty_state("activities")
     st.stop()
