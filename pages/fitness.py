@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analysis import columns as c
+from analysis.figures import captions
 from analysis.figures.fitness import monotony_figure, pmc_figure
 from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_TEXT, monotony_level
 from pages import _common as ui
@@ -27,8 +28,7 @@ st.caption(
 ui.chart(
     pmc_figure(fit, data["label"]),
     "fitness_pmc",
-    "Fitness rises slowly with consistent training; fatigue follows the last week. Form (bars) "
-    "below zero means you are carrying fatigue; well above zero means rested (or detraining).",
+    captions.FITNESS_PMC,
 )
 level = monotony_level(float(mono[c.MONOTONY].iloc[-1]))
 if level in ("warning", "critical"):
@@ -39,7 +39,5 @@ if level in ("warning", "critical"):
 ui.chart(
     monotony_figure(mono, load_label=data["label"]),
     "fitness_monotony",
-    "Monotony (Foster 1998) is the week's mean daily load over its standard deviation (rest days "
-    "count as zero): above 1.5 the days are alike, above 2 risk rises. Strain is the week's load × "
-    "monotony.",
+    captions.FITNESS_MONOTONY,
 )

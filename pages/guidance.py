@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis import columns as c
 from analysis import units
+from analysis.figures import captions
 from analysis.figures.calendar import calendar_figure, long_run_share_figure
 from pages import _common as ui
 
@@ -42,8 +43,7 @@ st.subheader("Training calendar")
 ui.chart(
     calendar_figure(data["calendar"], days=data["days"], unit=s.units),
     "guidance_calendar",
-    "Each square is a day, coloured by what it was; each row a week, marked build or cutback with "
-    "its distance. Hover a day for the rule that typed it.",
+    captions.GUIDANCE_CALENDAR,
 )
 with st.expander("How days and weeks are typed"):
     st.markdown(data["calendar_rules"])
@@ -54,8 +54,7 @@ with st.expander("How days and weeks are typed"):
 ui.chart(
     long_run_share_figure(data["weekly"], unit=s.units),
     "guidance_long_run",
-    "The longest run's share of each week's distance. Weeks above the line (25 %, Daniels) "
-    "concentrate the load in one day.",
+    captions.GUIDANCE_LONG_RUN,
 )
 
 st.subheader("Easy and hard")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analysis import columns as c
 from analysis import units
+from analysis.figures import captions
 from analysis.figures.mileage import (
     longest_run_figure,
     monthly_distance_figure,
@@ -29,26 +30,23 @@ st.caption(
 ui.chart(
     weekly_distance_figure(weekly, s.units),
     "mileage_weekly",
-    f"Total running distance per week in {u}. Highlighted bars rose more than the ramp limit over "
-    "the week before; a lighter bar every 3–4 weeks is the cutback week that lets training sink in.",
+    captions.MILEAGE_WEEKLY.format(unit=u),
 )
 ui.chart(
     week_change_figure(weekly, s.ramp_limit_pct),
     "mileage_change",
-    "Change against the previous week in percent. Bars above the dashed line broke the ramp limit; "
-    "negative bars are lighter weeks.",
+    captions.MILEAGE_CHANGE,
 )
 left, right = st.columns(2)
 with left:
     ui.chart(
         monthly_distance_figure(monthly, s.units),
         "mileage_monthly",
-        f"Running distance per calendar month in {u}: the long view of your volume.",
+        captions.MILEAGE_MONTHLY.format(unit=u),
     )
 with right:
     ui.chart(
         longest_run_figure(weekly, s.units),
         "mileage_longest",
-        "The longest single run of each week. Hover for its share of the week: long runs above "
-        "about a third of the weekly distance carry more risk.",
+        captions.MILEAGE_LONGEST,
     )

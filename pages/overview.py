@@ -4,6 +4,7 @@ import streamlit as st
 
 from analysis import columns as c
 from analysis import units
+from analysis.figures import captions
 from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
 from pages import _common as ui
 
@@ -54,17 +55,15 @@ with left:
     ui.chart(
         week_comparison_figure(cmp, s.units),
         "overview_weeks",
-        "This week so far next to last week and the 4-week average. A week far above the average "
-        "is a ramp; the running guidance is at most 5–10 % more per week.",
+        captions.OVERVIEW_WEEKS,
     )
 with right:
     ld = data["load"]
     ui.chart(
         acwr_gauge_figure(ld.current_acwr, ld.current_band),
         "overview_acwr",
-        f"Acute:chronic workload ratio today ({ld.label}): the last 7 days' mean daily load over "
-        "the last 28 days'. 0.8–1.3 is the sweet spot; above 1.5 injury risk rises."
-        + ("" if ld.enough_history else " Needs 28 days of history first."),
+        captions.OVERVIEW_ACWR.format(label=ld.label)
+        + ("" if ld.enough_history else captions.OVERVIEW_ACWR_SHORT_HISTORY),
     )
 
 st.subheader("Latest activities")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analysis.figures import captions
 from analysis.figures.load import acwr_figure, load_figure
 from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZZERI_2020_URL
 from pages import _common as ui
@@ -37,14 +38,12 @@ else:
 ui.chart(
     load_figure(ld.acr, ld.label),
     "load_daily",
-    "Bars are each day's load; the lines are the acute (7-day) and chronic (28-day) loads. "
-    "Acute well above chronic means you are doing more than you are used to.",
+    captions.LOAD_DAILY,
 )
 if ld.enough_history:
     ui.chart(
         acwr_figure(ld.acr, (s.acwr_sweet_low, s.acwr_sweet_high), s.acwr_danger),
         "load_acwr",
-        "Acute divided by chronic. Green is the sweet spot, amber is caution, red is the danger "
-        "zone where injuries follow spikes.",
+        captions.LOAD_ACWR,
     )
 st.caption(f"Its limits: {IMPELLIZZERI_2020} [Read the paper]({IMPELLIZZERI_2020_URL}).")

@@ -1,0 +1,88 @@
+"""The one line under each chart that says how to read it.
+
+The pages and the HTML report (:mod:`analysis.report`) print the same sentences from here, so what
+an athlete reads in the app and what their coach reads in the report never drift apart. A few
+sentences name a unit or a load model: they are :meth:`str.format` templates with the field named
+in their docstring.
+"""
+
+from __future__ import annotations
+
+# ---- Overview -----------------------------------------------------------------------------------
+OVERVIEW_WEEKS = (
+    "This week so far next to last week and the 4-week average. A week far above the average "
+    "is a ramp; the running guidance is at most 5–10 % more per week."
+)
+"""Under :func:`analysis.figures.overview.week_comparison_figure`."""
+
+OVERVIEW_ACWR = (
+    "Acute:chronic workload ratio today ({label}): the last 7 days' mean daily load over "
+    "the last 28 days'. 0.8–1.3 is the sweet spot; above 1.5 injury risk rises."
+)
+"""Under :func:`analysis.figures.overview.acwr_gauge_figure`; ``label`` is the load model's."""
+
+OVERVIEW_ACWR_SHORT_HISTORY = " Needs 28 days of history first."
+"""Appended to :data:`OVERVIEW_ACWR` while the ratio lacks the history it needs."""
+
+# ---- Mileage ------------------------------------------------------------------------------------
+MILEAGE_WEEKLY = (
+    "Total running distance per week in {unit}. Highlighted bars rose more than the ramp limit "
+    "over the week before; a lighter bar every 3–4 weeks is the cutback week that lets training "
+    "sink in."
+)
+"""Under :func:`analysis.figures.mileage.weekly_distance_figure`; ``unit`` is ``km`` or ``mi``."""
+
+MILEAGE_CHANGE = (
+    "Change against the previous week in percent. Bars above the dashed line broke the ramp limit; "
+    "negative bars are lighter weeks."
+)
+"""Under :func:`analysis.figures.mileage.week_change_figure`."""
+
+MILEAGE_MONTHLY = "Running distance per calendar month in {unit}: the long view of your volume."
+"""Under :func:`analysis.figures.mileage.monthly_distance_figure`; ``unit`` as above."""
+
+MILEAGE_LONGEST = (
+    "The longest single run of each week. Hover for its share of the week: long runs above "
+    "about a third of the weekly distance carry more risk."
+)
+"""Under :func:`analysis.figures.mileage.longest_run_figure`."""
+
+# ---- Training load ------------------------------------------------------------------------------
+LOAD_DAILY = (
+    "Bars are each day's load; the lines are the acute (7-day) and chronic (28-day) loads. "
+    "Acute well above chronic means you are doing more than you are used to."
+)
+"""Under :func:`analysis.figures.load.load_figure`."""
+
+LOAD_ACWR = (
+    "Acute divided by chronic. Green is the sweet spot, amber is caution, red is the danger "
+    "zone where injuries follow spikes."
+)
+"""Under :func:`analysis.figures.load.acwr_figure`."""
+
+# ---- Fitness & form -----------------------------------------------------------------------------
+FITNESS_PMC = (
+    "Fitness rises slowly with consistent training; fatigue follows the last week. Form (bars) "
+    "below zero means you are carrying fatigue; well above zero means rested (or detraining)."
+)
+"""Under :func:`analysis.figures.fitness.pmc_figure`."""
+
+FITNESS_MONOTONY = (
+    "Monotony (Foster 1998) is the week's mean daily load over its standard deviation (rest days "
+    "count as zero): above 1.5 the days are alike, above 2 risk rises. Strain is the week's load × "
+    "monotony."
+)
+"""Under :func:`analysis.figures.fitness.monotony_figure`."""
+
+# ---- Guidance -----------------------------------------------------------------------------------
+GUIDANCE_CALENDAR = (
+    "Each square is a day, coloured by what it was; each row a week, marked build or cutback with "
+    "its distance. Hover a day for the rule that typed it."
+)
+"""Under :func:`analysis.figures.calendar.calendar_figure`."""
+
+GUIDANCE_LONG_RUN = (
+    "The longest run's share of each week's distance. Weeks above the line (25 %, Daniels) "
+    "concentrate the load in one day."
+)
+"""Under :func:`analysis.figures.calendar.long_run_share_figure`."""
