@@ -1,7 +1,12 @@
-"""Stridelog: the frame and router. Pages are listed explicitly; each one only composes."""
+"""Stridelog: the frame and router. Pages are listed explicitly; each one only composes.
+
+Before any page runs, the gate decides who is asking (pages/_access.py): on a laptop the one local
+athlete; on a hosted server a logged-in person or a share link, or else the login page.
+"""
 
 import streamlit as st
 
+from pages import _access as gate
 from pages import _common as ui
 
 st.set_page_config(page_title="Stridelog", page_icon=":material/directions_run:", layout="wide")
@@ -19,9 +24,21 @@ PAGES = [
     st.Page("pages/recovery.py", title="Recovery", icon=":material/bedtime:"),
     st.Page("pages/plan.py", title="Plan", icon=":material/event_note:"),
     st.Page("pages/activities.py", title="Activities", icon=":material/list:"),
+    st.Page("pages/share.py", title="Report & sharing", icon=":material/share:"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
 ]
+ATHLETES = st.Page("pages/athletes.py", title="Athletes", icon=":material/groups:")
 
-page = st.navigation(PAGES)
+who = gate.resolve()
+if not isinstance(who, gate.Access):
+    # not logged in, or a link that does not work: that page alone, nothing of any athlete
+    st.navigation([st.Page(who, title="Stridelog", default=True)], position="hidden").run()
+    st.stop()
+
+pages = {"Training": PAGES}
+if who.person.kind == "user":
+    # a logged-in person may coach others: their roster, and invitations to accept
+    pages["Coaching"] = [ATHLETES]
+page = st.navigation(pages)
 ui.sidebar()
 page.run()

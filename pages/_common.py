@@ -11,6 +11,8 @@ import datetime as dt
 import runpy
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,10 @@ import pandas as pd
 import streamlit as st
 
 from analysis import dashboard
+from analysis.access import Access, GuardedStore, Person, Role
 from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir, demo_enabled
 from analysis.demo import build_demo_store, demo_store_is_current
+from analysis.errors import AccessDenied
 from analysis.importer import (
     ALREADY,
     DUPLICATE,
@@ -31,7 +35,8 @@ from analysis.importer import (
     import_upload,
 )
 from analysis.settings import AthleteSettings
-from analysis.store import Store
+from analysis.store import AthleteStore, Store
+from pages import _access as gate
 
 UPLOAD_TYPES = ["fit", "gpx", "tcx", "csv", "gz", "zip"]
 PLOT_CONFIG = {"displaylogo": False}
@@ -47,9 +52,20 @@ def data_dir() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
+def _open_store(key: str) -> AthleteStore:
+    """One store object per process and key: a DuckDB file, or one hosted athlete in one role.
+
+    Keys: ``duckdb:<path>`` or ``pg|<athlete_id>|<role>``. Every cache of athlete data below is
+    keyed on it, so no cache entry is shared between athletes.
+    """
+    if key.startswith("pg|"):
+        _, athlete_id, role = key.split("|")
+        url = gate.hosted_url()
+        if url is None:
+            raise RuntimeError("a hosted store asked for on a local server")
+        return gate.database(url).athlete_store(athlete_id, role)  # type: ignore[no-any-return]
     # one connection per process and file; each session thread gets its own cursor from it
-    return Store(Path(path))
+    return Store(Path(key.removeprefix("duckdb:")))
 
 
 _DEMO_LOCK = threading.Lock()
@@ -82,40 +98,98 @@ def _demo_store_path() -> str:
     return str(folder / DEMO_DB)
 
 
-def athlete_store() -> Store:
-    return _open_store(str(data_dir() / ATHLETE_DB))
+def open_store(key: str) -> AthleteStore:
+    """The raw store behind a key: for pages that list several athletes (the roster) only."""
+    return _open_store(key)
+
+
+def store_key(athlete_id: str, role: str) -> str:
+    """The key of a hosted athlete's store as seen in one role."""
+    return f"pg|{athlete_id}|{role}"
+
+
+def accept_invitation(code: str) -> None:
+    """Redeem an invitation code for the logged-in person, then show whose data it opened."""
+    from analysis.store.pg_accounts import InvalidLink
+
+    url = gate.hosted_url()
+    me = gate.current()
+    if url is None or me.person.kind != "user":
+        st.error("Invitations work on a hosted dashboard, for a logged-in person.")
+        return
+    try:
+        got = gate.accounts(url).accept(me.person, code)
+    except InvalidLink as err:
+        st.error(f"The invitation did not work: {err}.")
+        return
+    gate.open_athlete(got.athlete_id)
+    st.session_state[gate.FLASH_KEY] = ("success", f"You now follow {got.athlete_name}.")
+    st.rerun()
+
+
+def _own_key() -> str:
+    """The store the asking person's own data (or the athlete they act for) lives in."""
+    access = gate.current()
+    if access.person.kind == "local":
+        return f"duckdb:{data_dir() / ATHLETE_DB}"
+    return store_key(access.athlete_id, access.role.value)
+
+
+def own_store() -> GuardedStore:
+    """Where uploads, settings and the log go: checked against the asking person's role."""
+    return GuardedStore(_open_store(_own_key()), gate.current())
+
+
+DEMO_ACCESS = Access("demo", "the demo athlete", Role.VIEW, Person("demo", "you", "local"))
 
 
 @dataclass(frozen=True)
 class Source:
-    """The store the pages read, and whether it is the demo athlete."""
+    """The store the pages read, whose it is, and in which role it is seen."""
 
     key: str
     revision: int
     is_demo: bool
+    access: Access
 
     @property
-    def store(self) -> Store:
-        return _open_store(self.key)
+    def store(self) -> GuardedStore:
+        return GuardedStore(_open_store(self.key), self.access)
+
+    def can(self, action: str) -> bool:
+        """Whether a write widget is live (the store checks again, whatever the widget says)."""
+        return self.access.allows(action)
 
 
 def source() -> Source:
-    """The athlete's own data once there is any; the demo athlete until then."""
-    own = athlete_store()
-    if own.activity_count(include_duplicates=True) > 0 or not demo_enabled():
-        return Source(str(own.path), own.revision(), False)
-    demo = _open_store(_demo_store_path())
-    return Source(str(demo.path), demo.revision(), True)
+    """The athlete's own data once there is any; the demo athlete until then (local only)."""
+    access = gate.current()
+    key = _own_key()
+    own = _open_store(key)
+    hosted = access.person.kind != "local"
+    if hosted or own.activity_count(include_duplicates=True) > 0 or not demo_enabled():
+        return Source(key, own.revision(), False, access)
+    demo = _open_store(f"duckdb:{_demo_store_path()}")
+    return Source(demo.key, demo.revision(), True, DEMO_ACCESS)
 
 
 def settings() -> AthleteSettings:
     """The athlete's settings (kept in their own store, also while the demo is shown)."""
-    return athlete_store().load_settings()
+    return own_store().load_settings()
 
 
 def save_settings(new: AthleteSettings) -> None:
-    athlete_store().save_settings(new)
+    own_store().save_settings(new)
     st.cache_data.clear()
+
+
+@contextmanager
+def refused() -> Iterator[None]:
+    """Show a refused write as a message on the page, never a traceback."""
+    try:
+        yield
+    except AccessDenied as err:
+        st.error(f"Not allowed: {err}.", icon=":material/block:")
 
 
 def as_of(src: Source) -> dt.date:
@@ -128,8 +202,8 @@ def as_of(src: Source) -> dt.date:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _last_day(path: str, revision: int) -> dt.date | None:
-    return dashboard.last_data_day(_open_store(path))
+def _last_day(key: str, revision: int) -> dt.date | None:
+    return dashboard.last_data_day(_open_store(key))
 
 
 def _key(s: AthleteSettings) -> tuple[tuple[str, Any], ...]:
@@ -137,58 +211,53 @@ def _key(s: AthleteSettings) -> tuple[tuple[str, Any], ...]:
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def overview(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.overview_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+def overview(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.overview_data(_open_store(key), AthleteSettings(**dict(skey)), day)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def mileage(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.mileage_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+def mileage(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.mileage_data(_open_store(key), AthleteSettings(**dict(skey)), day)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def cadence(path: str, revision: int) -> dict[str, Any]:
-    return dashboard.cadence_data(_open_store(path))
+def cadence(key: str, revision: int) -> dict[str, Any]:
+    return dashboard.cadence_data(_open_store(key))
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def intensity(path: str, revision: int, skey: tuple[Any, ...]) -> dict[str, Any]:
-    return dashboard.intensity_data(_open_store(path), AthleteSettings(**dict(skey)))
+def intensity(key: str, revision: int, skey: tuple[Any, ...]) -> dict[str, Any]:
+    return dashboard.intensity_data(_open_store(key), AthleteSettings(**dict(skey)))
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def load(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dashboard.LoadData:
-    return dashboard.load_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+def load(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dashboard.LoadData:
+    return dashboard.load_data(_open_store(key), AthleteSettings(**dict(skey)), day)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def fitness(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.fitness_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+def fitness(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.fitness_data(_open_store(key), AthleteSettings(**dict(skey)), day)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def guidance(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.guidance_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+def guidance(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.guidance_data(_open_store(key), AthleteSettings(**dict(skey)), day)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def recovery(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.recovery_data(_open_store(path), AthleteSettings(**dict(skey)), day)
+def recovery(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.recovery_data(_open_store(key), AthleteSettings(**dict(skey)), day)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def plan(path: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.plan_data(_open_store(path), AthleteSettings(**dict(skey)), day)
-
-
-def writable_store(src: Source) -> Store | None:
-    """The store a form writes to: the athlete's own (the demo is read-only)."""
-    return None if src.is_demo else src.store
+def plan(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
+    return dashboard.plan_data(_open_store(key), AthleteSettings(**dict(skey)), day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def activity_table(path: str, revision: int) -> Any:
-    return dashboard.activity_table(_open_store(path))
+def activity_table(key: str, revision: int) -> Any:
+    return dashboard.activity_table(_open_store(key))
 
 
 def _ensure_router() -> None:
@@ -210,6 +279,7 @@ def _ensure_router() -> None:
 def page_context() -> tuple[Source, AthleteSettings, tuple[Any, ...]]:
     """What every page starts with: the data source, the settings and their cache key."""
     _ensure_router()
+    gate.show_flash()
     src = source()
     s = settings()
     if src.is_demo:
@@ -239,10 +309,16 @@ def empty_state(what: str) -> None:
 def sidebar() -> None:
     src = source()
     with st.sidebar:
+        gate.sidebar_identity()
         if src.is_demo:
             st.caption(":material/science: Showing the **demo athlete**")
-        else:
+        elif src.access.is_own:
             st.caption(f"Showing **your data** ({src.store.activity_count()} activities)")
+        else:
+            st.caption(f"{src.store.activity_count()} activities")
+        if not gate.current().allows("upload"):
+            # a coach or a share link never uploads; the store refuses it too
+            return
         nonce = st.session_state.setdefault("upload_nonce", 0)
         files = st.file_uploader(
             "Add activity files",
@@ -283,7 +359,7 @@ class ImportJob:
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
-def _run_import(job: ImportJob, store: Store, uploads: list[tuple[str, bytes]]) -> None:
+def _run_import(job: ImportJob, store: GuardedStore, uploads: list[tuple[str, bytes]]) -> None:
     try:
         for name, data in uploads:
             if job.cancel.is_set():
@@ -309,7 +385,7 @@ def _start_import(uploads: list[tuple[str, bytes]]) -> None:
     job = ImportJob(total=len(uploads))
     # each file is one transaction on this thread's own cursor; pages read while it writes
     threading.Thread(
-        target=_run_import, args=(job, athlete_store(), uploads), daemon=True, name="import"
+        target=_run_import, args=(job, own_store(), uploads), daemon=True, name="import"
     ).start()
     st.session_state["import_job"] = job
 
@@ -373,5 +449,42 @@ def _show_last_import() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def activity_samples(path: str, revision: int, activity_id: str) -> Any:
-    return _open_store(path).samples(activity_id)
+def activity_samples(key: str, revision: int, activity_id: str) -> Any:
+    return _open_store(key).samples(activity_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _comments(key: str, revision: int, scope: str, target: str) -> Any:
+    return _open_store(key).comments(scope, target)
+
+
+def comments(src: Source, scope: str, target: str, what: str) -> None:
+    """The notes on one week or activity, with author and time; a form for whoever may write."""
+    notes = _comments(src.key, src.revision, scope, target)
+    st.markdown(f"**Comments on {what}**")
+    if notes.empty:
+        st.caption("No comments yet.")
+    for note in notes.itertuples():
+        with st.container(border=True):
+            st.caption(f"{note.author} · {note.created_at:%a %d %b %Y, %H:%M} UTC")
+            st.text(note.body)
+    if not src.can("comment"):
+        return
+    with st.form(f"comment_form_{scope}", clear_on_submit=True):
+        body = st.text_area("Add a comment", key=f"comment_text_{scope}", max_chars=4000)
+        if st.form_submit_button("Post comment", key=f"comment_save_{scope}"):
+            with refused():
+                try:
+                    src.store.add_comment(scope, target, src.access.person.name, body)
+                except ValueError as err:
+                    st.error(f"Not posted: {err}.")
+                else:
+                    st.cache_data.clear()
+                    st.rerun()
+
+
+def week_start(day: dt.date, start: str) -> dt.date:
+    """The first day of the athlete's week holding ``day`` (Monday or Sunday weeks)."""
+    from analysis.metrics.mileage import week_start_of
+
+    return pd.Timestamp(week_start_of(pd.Series([pd.Timestamp(day)]), start).iloc[0]).date()

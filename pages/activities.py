@@ -69,7 +69,6 @@ m4.metric("Time zone", row[c.TIMEZONE], help=f"from {row[c.TIMEZONE_SOURCE]}")
 if row["fixes"]:
     st.caption(f"Corrections made while reading the file: {row['fixes']}")
 
-store = ui.writable_store(src)
 rpe_now = row[c.RPE]
 with st.expander(
     f"Session RPE: {'not rated' if rpe_now != rpe_now else f'{rpe_now:g} / 10'}"
@@ -78,15 +77,22 @@ with st.expander(
         "How hard was the whole session, 0 (rest) to 10 (maximal), on Borg's CR-10 scale? "
         "Session RPE × minutes is the session-RPE load (Foster et al. 2001)."
     )
+    may_rate = src.can("rpe")
     rating = st.slider(
-        "RPE (CR-10)", 0, 10, 5 if rpe_now != rpe_now else int(rpe_now), key="activity_rpe"
-    )
-    if store is None:
+        "RPE (CR-10)", 0, 10, 5 if rpe_now != rpe_now else int(rpe_now), key="activity_rpe",
+        disabled=not may_rate,
+    )  # fmt: skip
+    if src.is_demo:
         st.caption("Demo activities are read-only.")
-    elif st.button("Save RPE", key="activity_rpe_save"):
-        store.set_rpe(picked, float(rating))
-        st.cache_data.clear()
-        st.rerun()
+    elif not may_rate:
+        st.caption("Only the athlete rates their sessions.")
+    if st.button("Save RPE", key="activity_rpe_save", disabled=not may_rate):
+        with ui.refused():
+            src.store.set_rpe(picked, float(rating))
+            st.cache_data.clear()
+            st.rerun()
+
+ui.comments(src, "activity", str(picked), "this activity")
 
 samples = ui.activity_samples(src.key, src.revision, picked)
 if samples.empty:
@@ -103,12 +109,17 @@ else:
         "Pace, heart rate, cadence and elevation over the activity, on one shared time axis.",
     )
 
-if src.is_demo:
-    st.caption("Demo activities cannot be deleted; upload your own to replace the demo.")
-else:
-    with st.expander("Delete this activity"):
+with st.expander("Delete this activity"):
+    may_delete = src.can("delete")
+    if src.is_demo:
+        st.caption("Demo activities cannot be deleted; upload your own to replace the demo.")
+    elif not may_delete:
+        st.caption("Only the athlete can delete their activities.")
+    else:
         st.write("This removes the activity and its samples from your store.")
-        if st.button("Delete activity", key="activity_delete", type="primary"):
+    if st.button("Delete activity", key="activity_delete", type="primary", disabled=not may_delete):
+        # the store checks the role again: a forged click is refused on the server
+        with ui.refused():
             src.store.delete_activity(picked)
             st.cache_data.clear()
             st.toast("Activity deleted")

@@ -92,3 +92,5 @@ st.dataframe(
         c.AVG_HEART_RATE_BPM: st.column_config.NumberColumn("Avg HR [bpm]", format="%.0f"),
     },
 )
+
+ui.comments(src, "week", ui.week_start(day, s.week_start).isoformat(), "this week")

@@ -10,8 +10,9 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Plan")
-data = ui.plan(src.key, src.revision, skey, ui.as_of(src))
-store = ui.writable_store(src)
+day = ui.as_of(src)
+data = ui.plan(src.key, src.revision, skey, day)
+may_plan = src.can("plan")
 
 st.caption(
     "Weekly targets: distance [km], time [h], longest run [km] and load. Green is within ±20 % of "
@@ -20,7 +21,9 @@ st.caption(
     "type the weeks here."
 )
 plan_frame = data["plan"]
-if store is not None:
+if src.is_demo:
+    st.caption("The demo athlete's plan is read-only.")
+elif may_plan:
     editable = plan_frame if not plan_frame.empty else pd.DataFrame(columns=list(c.PLAN_COLUMNS))
     edited = st.data_editor(
         editable, key="plan_editor", num_rows="dynamic", hide_index=True,
@@ -29,9 +32,22 @@ if store is not None:
     if st.button("Save plan", key="plan_save", type="primary"):
         rows = edited.dropna(subset=[c.WEEK_START])
         if len(rows):
-            store.upsert_plan(rows)
-            st.cache_data.clear()
-            st.rerun()
+            with ui.refused():
+                src.store.upsert_plan(rows)
+                st.cache_data.clear()
+                st.rerun()
+else:
+    st.caption("Only the athlete and their coach write the plan.")
+
+weeks = sorted(
+    {pd.Timestamp(w).date() for w in plan_frame[c.WEEK_START]} | {ui.week_start(day, s.week_start)},
+    reverse=True,
+)
+week = st.selectbox(
+    "Comments on the week starting", weeks, key="plan_comment_week",
+    format_func=lambda d: f"{d:%a %d %b %Y}",
+)  # fmt: skip
+ui.comments(src, "week", week.isoformat(), f"the week of {week:%d %b}")
 
 if data["compliance"].empty:
     ui.empty_state("plan")

@@ -44,30 +44,33 @@ with st.expander("The rules behind it (edit them to your own)"):
         "HRV is 'below' when its 7-day mean of ln rMSSD falls more than 0.5 SD under the baseline "
         "(Plews et al. 2013)."
     )
-    store = ui.writable_store(src)
+    may_edit = src.can("rules")
     edited = st.data_editor(
-        data["rules_table"], key="recovery_rules", hide_index=True, disabled=store is None,
-        num_rows="dynamic" if store is not None else "fixed",
+        data["rules_table"], key="recovery_rules", hide_index=True, disabled=not may_edit,
+        num_rows="dynamic" if may_edit else "fixed",
     )  # fmt: skip
-    if store is not None:
+    if may_edit:
         a, b = st.columns(2)
         if a.button("Save rules", key="recovery_rules_save"):
-            try:
-                dashboard.save_decision_rules(store, edited)
-            except ValueError as err:
-                st.error(f"Not saved: {err}")
-            else:
+            with ui.refused():
+                try:
+                    dashboard.save_decision_rules(src.store, edited)
+                except ValueError as err:
+                    st.error(f"Not saved: {err}")
+                else:
+                    st.cache_data.clear()
+                    st.rerun()
+        if b.button("Back to the defaults", key="recovery_rules_reset"):
+            with ui.refused():
+                dashboard.save_decision_rules(src.store, None)
                 st.cache_data.clear()
                 st.rerun()
-        if b.button("Back to the defaults", key="recovery_rules_reset"):
-            dashboard.save_decision_rules(store, None)
-            st.cache_data.clear()
-            st.rerun()
 
 st.subheader("Log today")
-store = ui.writable_store(src)
-if store is None:
+if src.is_demo:
     st.caption("The demo athlete's log is read-only; upload your own data to keep yours.")
+elif not src.can("wellness"):
+    st.caption("Only the athlete writes their wellness log.")
 else:
     with st.form("wellness_form"):
         when = st.date_input("Day", value=dt.date.today(), key="well_date")
@@ -88,9 +91,10 @@ else:
                 c.SLEEP_H: sleep, c.SLEEP_QUALITY: quality, c.SORENESS: soreness,
                 c.FATIGUE: fatigue, c.MOOD: mood, c.STRESS: stress, c.NOTES: notes,
             }  # fmt: skip
-            store.upsert_wellness(pd.DataFrame([row]))
-            st.cache_data.clear()
-            st.rerun()
+            with ui.refused():
+                src.store.upsert_wellness(pd.DataFrame([row]))
+                st.cache_data.clear()
+                st.rerun()
     st.caption(
         "Or upload a wellness CSV in the sidebar: the generic layout (date, resting_hr_bpm, "
         "hrv_rmssd_ms, sleep_h, sleep_quality, soreness, fatigue, mood, stress, notes), or an "

@@ -31,7 +31,14 @@ PMC_LABELS = {
 
 src, current, _ = ui.page_context()
 st.title("Settings")
-st.caption("Saved in your own store, so they survive a restart. Every page uses them.")
+may_change = ui.own_store().access.allows("settings")
+if may_change:
+    st.caption("Saved in your own store, so they survive a restart. Every page uses them.")
+else:
+    st.caption(
+        f"{src.access.athlete_name}'s settings, as every page uses them. Only the athlete "
+        "changes them."
+    )
 
 with st.form("settings_form"):
     st.subheader("You")
@@ -100,7 +107,9 @@ with st.form("settings_form"):
         "A session is hard with at least this many minutes above the easy ceiling [min]",
         1.0, 120.0, float(current.hard_session_min), step=1.0, key="set_hard_min",
     )  # fmt: skip
-    saved = st.form_submit_button("Save settings", type="primary", key="settings_save")
+    saved = st.form_submit_button(
+        "Save settings", type="primary", key="settings_save", disabled=not may_change
+    )
 
 if saved:
     try:
@@ -116,5 +125,7 @@ if saved:
     except ValueError as err:
         st.error(f"Not saved: {err}")
     else:
-        ui.save_settings(new)
-        st.success("Saved.")
+        # the store checks the role again: a forged submit is refused on the server
+        with ui.refused():
+            ui.save_settings(new)
+            st.success("Saved.")

@@ -27,6 +27,7 @@ PAGES = [
     "pages/recovery.py",
     "pages/plan.py",
     "pages/activities.py",
+    "pages/share.py",
     "pages/settings.py",
 ]
 CHARTS = {  # page -> the least number of plotly charts it shows with data
@@ -40,6 +41,7 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/recovery.py": 0,  # no wellness log in the hand-built data: an empty state
     "pages/plan.py": 0,  # no plan either
     "pages/activities.py": 2,
+    "pages/share.py": 0,
     "pages/settings.py": 0,
 }
 DEMO_CHARTS = {**CHARTS, "pages/recovery.py": 2, "pages/plan.py": 1}
