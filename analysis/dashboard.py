@@ -30,7 +30,7 @@ from analysis.metrics import (
     zones,
 )
 from analysis.settings import AthleteSettings
-from analysis.store import Store
+from analysis.store import AthleteStore
 
 LATEST_ACTIVITIES = 10
 
@@ -46,13 +46,13 @@ LOAD_LABELS = {
 }
 
 
-def running(store: Store) -> pd.DataFrame:
+def running(store: AthleteStore) -> pd.DataFrame:
     """Counted running activities (duplicates left out), oldest first."""
     acts = store.activities(sport=c.SPORT_RUNNING)
     return acts.sort_values(c.START_TIME_UTC).reset_index(drop=True)
 
 
-def last_data_day(store: Store) -> date | None:
+def last_data_day(store: AthleteStore) -> date | None:
     acts = store.activities()
     if acts.empty:
         return None
@@ -84,7 +84,7 @@ def acwr_band(value: float | None, settings: AthleteSettings) -> str:
     )
 
 
-def load_activities(store: Store, settings: AthleteSettings) -> pd.DataFrame:
+def load_activities(store: AthleteStore, settings: AthleteSettings) -> pd.DataFrame:
     """Distance load counts running; every other model counts every sport."""
     if settings.load_model == "distance":
         return running(store)
@@ -92,7 +92,7 @@ def load_activities(store: Store, settings: AthleteSettings) -> pd.DataFrame:
 
 
 def daily_loads(
-    store: Store, settings: AthleteSettings, as_of: date | None = None
+    store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The counted activities and the daily load series (zeros on rest days) of the chosen model."""
     acts = load_activities(store, settings)
@@ -114,7 +114,7 @@ def daily_loads(
     return acts, load.daily_load(acts, loads, end=end)
 
 
-def load_data(store: Store, settings: AthleteSettings, as_of: date | None = None) -> LoadData:
+def load_data(store: AthleteStore, settings: AthleteSettings, as_of: date | None = None) -> LoadData:
     model = settings.load_model
     label = LOAD_LABELS[model]
     acts, daily = daily_loads(store, settings, as_of)
@@ -147,7 +147,7 @@ def load_data(store: Store, settings: AthleteSettings, as_of: date | None = None
 
 
 def fitness_data(
-    store: Store, settings: AthleteSettings, as_of: date | None = None
+    store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
 ) -> dict[str, Any]:
     """PMC (CTL/ATL/TSB) and Foster monotony/strain on the chosen load."""
     _, daily = daily_loads(store, settings, as_of)
@@ -164,7 +164,7 @@ def fitness_data(
     }
 
 
-def overview_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+def overview_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
     acts = running(store)
     comparison = mileage.week_comparison(acts, as_of, settings.week_start)
     latest = store.activities().head(LATEST_ACTIVITIES)
@@ -179,7 +179,7 @@ def overview_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[
 
 
 def mileage_data(
-    store: Store, settings: AthleteSettings, as_of: date | None = None
+    store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
 ) -> dict[str, Any]:
     acts = running(store)
     if acts.empty:
@@ -190,7 +190,7 @@ def mileage_data(
     return {"weekly": weekly, "monthly": monthly, "runs": len(acts)}
 
 
-def cadence_data(store: Store) -> dict[str, Any]:
+def cadence_data(store: AthleteStore) -> dict[str, Any]:
     acts = running(store)
     hist = store.cadence_histogram(sport=c.SPORT_RUNNING)
     per_run = cadence.cadence_per_run(acts) if not acts.empty else pd.DataFrame()
@@ -208,7 +208,7 @@ def zone_table(settings: AthleteSettings) -> pd.DataFrame:
     )
 
 
-def intensity_data(store: Store, settings: AthleteSettings) -> dict[str, Any]:
+def intensity_data(store: AthleteStore, settings: AthleteSettings) -> dict[str, Any]:
     table = zone_table(settings)
     hist = store.hr_histogram(sport=c.SPORT_RUNNING)
     if hist.empty:
@@ -226,7 +226,7 @@ def intensity_data(store: Store, settings: AthleteSettings) -> dict[str, Any]:
     }
 
 
-def activity_table(store: Store) -> pd.DataFrame:
+def activity_table(store: AthleteStore) -> pd.DataFrame:
     """Every activity, duplicates included and marked, newest first."""
     acts = store.activities(include_duplicates=True)
     acts[c.NAME] = acts[c.NAME].fillna(acts[c.SOURCE_NAME])
@@ -236,7 +236,7 @@ def activity_table(store: Store) -> pd.DataFrame:
     return acts
 
 
-def daily_export(store: Store) -> tuple[pd.DataFrame, list[str]]:
+def daily_export(store: AthleteStore) -> tuple[pd.DataFrame, list[str]]:
     """One row per local calendar day: distance, duration, load, ACWR, PMC, monotony, wellness."""
     settings = store.load_settings()
     acts = running(store)
@@ -316,7 +316,7 @@ def _complete_weeks(weekly: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
     return weekly[ends <= pd.Timestamp(as_of)].reset_index(drop=True)
 
 
-def guidance_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+def guidance_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
     """Long-run share, cutback weeks, next week's budget, the calendar, 80/20, polarization."""
     acts = running(store)
     table = zone_table(settings)
@@ -386,7 +386,7 @@ def guidance_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[
     return out
 
 
-def decision_rules(store: Store, settings: AthleteSettings) -> tuple[recovery.Rule, ...]:
+def decision_rules(store: AthleteStore, settings: AthleteSettings) -> tuple[recovery.Rule, ...]:
     """The athlete's own rule table if they edited it, else the defaults with their limits."""
     saved = store.get_meta(RULES_KEY)
     if saved:
@@ -401,7 +401,7 @@ def decision_rules(store: Store, settings: AthleteSettings) -> tuple[recovery.Ru
 RULES_KEY = "decision_rules"
 
 
-def save_decision_rules(store: Store, table: pd.DataFrame | None) -> None:
+def save_decision_rules(store: AthleteStore, table: pd.DataFrame | None) -> None:
     """Keep an edited rule table (validated first); None goes back to the defaults."""
     if table is None:
         store.set_meta(RULES_KEY, "")
@@ -410,7 +410,7 @@ def save_decision_rules(store: Store, table: pd.DataFrame | None) -> None:
     store.set_meta(RULES_KEY, table.to_json(orient="records"))
 
 
-def recovery_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+def recovery_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
     """Wellness baselines, and today's and this week's push / hold / back-off with reasons."""
     log = store.wellness()
     base = recovery.baselines(log) if not log.empty else log
@@ -449,7 +449,7 @@ def recovery_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[
     }
 
 
-def plan_data(store: Store, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+def plan_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
     """The weekly plan against what was done, with compliance colours."""
     plan_frame = store.plan()
     acts = running(store)
