@@ -1,0 +1,590 @@
+"""A static, self-contained HTML report of the last N weeks, for an athlete to send their coach.
+
+The report holds what the Overview, Mileage, Training load, Fitness & form and Guidance pages show:
+their key numbers as text and their charts, each with the same "how to read" sentence
+(:mod:`analysis.figures.captions`). It reads the same data functions as the pages
+(:mod:`analysis.dashboard`) and draws with the same figure builders; it only cuts each metric's
+output down to the report's period before drawing, so the numbers at the edges of the period are
+those computed over the whole history (a chronic load on the first day still knows the weeks
+before it).
+
+The file needs no server and no network: plotly.js is embedded once, inline, and each figure is a
+JSON block that one small script hands to ``Plotly.newPlot``. Every text that comes from a user
+(the athlete's name, activity names) is HTML-escaped; so is every other sentence, and the figure
+JSON cannot close its ``<script>`` element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from analysis import columns as c
+from analysis import dashboard, units
+from analysis.figures import captions
+from analysis.figures.calendar import calendar_figure, long_run_share_figure
+from analysis.figures.fitness import monotony_figure, pmc_figure
+from analysis.figures.load import acwr_figure, load_figure
+from analysis.figures.mileage import (
+    longest_run_figure,
+    monthly_distance_figure,
+    week_change_figure,
+    weekly_distance_figure,
+)
+from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
+from analysis.metrics import mileage
+from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZZERI_2020_URL
+from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_TEXT, monotony_level
+from analysis.settings import AthleteSettings
+from analysis.store.contract import AthleteStore
+
+if TYPE_CHECKING:
+    from analysis.store import Store
+
+DEFAULT_WEEKS = 12
+"""Weeks a report covers unless asked otherwise: about one training block."""
+
+PLOT_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
+"""Plotly's options for every chart: as in the app, plus resizing with the reader's window."""
+
+SECTION_TITLES = ("Overview", "Mileage", "Training load (ACWR)", "Fitness & form", "Guidance")
+"""The report's sections, in order; the same titles as the pages they summarise."""
+
+NOTHING_YET = "Nothing to show yet: there are no activities up to {day}."
+"""What a report says instead of its sections when the store holds no activity by its last day."""
+
+DAY_FORMAT = "%a %d %b %Y"
+
+
+# ---- the period -----------------------------------------------------------------------------------
+
+
+def period_start(as_of: dt.date, weeks: int, week_start: str = "monday") -> dt.date:
+    """First day of a report of ``weeks`` weeks ending on ``as_of``.
+
+    The period is whole weeks in the athlete's week convention, the week of ``as_of`` (so far)
+    being the last, so weekly bars are never cut in half.
+
+    Parameters
+    ----------
+    as_of
+        The report's last day.
+    weeks
+        How many weeks, the current one included [weeks, at least 1].
+    week_start
+        ``"monday"`` or ``"sunday"``.
+
+    Returns
+    -------
+    datetime.date
+        The first day of the oldest week; between ``7 * weeks - 1`` and ``7 * (weeks - 1)`` days
+        before ``as_of``.
+    """
+    if weeks < 1:
+        raise ValueError(f"a report covers at least one week, not {weeks}")
+    this_week = mileage.week_start_of(pd.Series([pd.Timestamp(as_of)]), week_start).iloc[0]
+    first: dt.date = pd.Timestamp(this_week - pd.Timedelta(weeks=weeks - 1)).date()
+    return first
+
+
+def in_period(frame: pd.DataFrame, column: str, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The rows of a metric's output whose ``column`` (a day) lies in ``first``..``last``.
+
+    Parameters
+    ----------
+    frame
+        A metric's output, for example the weekly distance or the daily ACWR frame.
+    column
+        Its day column (``week_start``, ``month_start`` or ``date``): dates or timestamps.
+    first, last
+        The period, both days included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the rows in the period, the index renumbered; ``frame`` itself when it lacks
+        ``column`` (an empty metric output has nothing to cut).
+    """
+    if frame.empty or column not in frame.columns:
+        return frame
+    days = pd.to_datetime(frame[column])
+    keep = (days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))
+    return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+# ---- building blocks ------------------------------------------------------------------------------
+
+
+@dataclass
+class Chart:
+    """One figure and the sentence under it."""
+
+    key: str
+    figure: go.Figure
+    caption: str
+
+
+@dataclass
+class Section:
+    """One section of the report: paragraphs and facts as plain text, charts, maybe a table.
+
+    Everything here is plain text; :func:`_render_section` escapes it. ``table`` is the one
+    exception, built by :func:`_activity_table` from escaped cells.
+    """
+
+    title: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    table_title: str = ""
+    table: str = ""
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _number(value: Any) -> float | None:
+    """A finite float, or None for a missing value (None, NaN, pandas NA)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if math.isfinite(out) else None
+
+
+def _distance(km: Any, settings: AthleteSettings, digits: int = 1) -> str:
+    value = _number(km)
+    if value is None:
+        return "—"
+    shown = value * units.distance_factor(settings.units)
+    return f"{shown:.{digits}f} {units.distance_label(settings.units)}"
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop, as the metrics' phrases lack them."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _pct(value: Any) -> str:
+    number = _number(value)
+    return "—" if number is None else f"{number:+.0f} %"
+
+
+def _figure_json(fig: go.Figure) -> str:
+    # "<" as its JSON escape: no name or label inside can close the <script> element or open a
+    # comment there, and JSON.parse reads it back unchanged
+    return str(fig.to_json()).replace("<", "\\u003c")
+
+
+# ---- the sections ---------------------------------------------------------------------------------
+
+
+def _overview(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+    data = dashboard.overview_data(store, settings, as_of)
+    section = Section("Overview")
+    cmp = data["comparison"]
+    section.facts += [
+        (
+            "This week so far",
+            f"{_distance(cmp['this_week_km'], settings)} ({_pct(cmp['change_vs_last_pct'])} "
+            "vs last week)",
+        ),
+        ("Last week", _distance(cmp["last_week_km"], settings)),
+        (
+            "4-week average",
+            f"{_distance(cmp['avg_4wk_km'], settings)} (this week {_pct(cmp['change_vs_avg_pct'])})",
+        ),
+    ]
+    decision = data["today"]
+    reasons = "; ".join(decision.reasons) if decision.reasons else "nothing in the rules holds back"
+    section.facts.append((f"Decision for {as_of:{DAY_FORMAT}}", decision.verdict))
+    section.paragraphs.append(_sentence(reasons))
+    ld = data["load"]
+    section.charts += [
+        Chart(
+            "overview_weeks", week_comparison_figure(cmp, settings.units), captions.OVERVIEW_WEEKS
+        ),
+        Chart(
+            "overview_acwr",
+            acwr_gauge_figure(ld.current_acwr, ld.current_band),
+            captions.OVERVIEW_ACWR.format(label=ld.label)
+            + ("" if ld.enough_history else captions.OVERVIEW_ACWR_SHORT_HISTORY),
+        ),
+    ]
+    acts = in_period(store.activities(), c.LOCAL_DATE, first, as_of)
+    section.table_title = f"Activities in the period ({len(acts)})"
+    section.table = _activity_table(acts, settings)
+    return section
+
+
+def _activity_table(acts: pd.DataFrame, settings: AthleteSettings) -> str:
+    """The period's activities, newest first, as an HTML table of escaped cells."""
+    if acts.empty:
+        return "<p>No activities in the period.</p>"
+    u = units.distance_label(settings.units)
+    head = ["Start (local)", "Name", "Sport", f"Distance [{u}]", "Moving time", "Avg HR [bpm]"]
+    rows = []
+    ordered = acts.sort_values(c.START_TIME_UTC, ascending=False)
+    for _, act in ordered.iterrows():
+        name = act[c.NAME] if isinstance(act[c.NAME], str) else act[c.SOURCE_NAME]
+        start = pd.Timestamp(act[c.START_TIME_LOCAL])
+        km = _number(act[c.DISTANCE_M])
+        hr = _number(act[c.AVG_HEART_RATE_BPM])
+        moving = _number(act[c.MOVING_TIME_S])
+        cells = [
+            f"{start:{DAY_FORMAT}, %H:%M}" if not pd.isna(start) else "—",
+            name,
+            act[c.SPORT],
+            "—" if km is None else f"{km / 1000.0 * units.distance_factor(settings.units):.2f}",
+            "—" if moving is None else units.format_duration(moving),
+            "—" if hr is None else f"{hr:.0f}",
+        ]
+        rows.append("<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in cells) + "</tr>")
+    header = "<tr>" + "".join(f"<th>{_esc(h)}</th>" for h in head) + "</tr>"
+    return f"<table><thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _mileage(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+    data = dashboard.mileage_data(store, settings, as_of)
+    section = Section("Mileage")
+    if data["runs"] == 0:
+        section.paragraphs.append("No runs yet.")
+        return section
+    weekly = in_period(data["weekly"], c.WEEK_START, first, as_of)
+    # months that overlap the period, each with its whole-month total as the page shows it
+    monthly = in_period(data["monthly"], c.MONTH_START, first.replace(day=1), as_of)
+    u = units.distance_label(settings.units)
+    flagged = int(weekly[c.OVER_RAMP_LIMIT].astype("boolean").fillna(False).sum())
+    section.facts += [
+        ("Distance in the period", _distance(weekly[c.DISTANCE_KM].sum(), settings)),
+        ("Runs in the period", f"{int(weekly[c.RUNS].sum())}"),
+        ("Weeks over the ramp limit", f"{flagged} of {len(weekly)}"),
+    ]
+    section.paragraphs.append(
+        f"Running only. Weeks start on {settings.week_start.title()}. Ramp limit: "
+        f"+{settings.ramp_limit_pct:g} % a week."
+    )
+    section.charts += [
+        Chart(
+            "mileage_weekly",
+            weekly_distance_figure(weekly, settings.units),
+            captions.MILEAGE_WEEKLY.format(unit=u),
+        ),
+        Chart(
+            "mileage_change",
+            week_change_figure(weekly, settings.ramp_limit_pct, unit=settings.units),
+            captions.MILEAGE_CHANGE,
+        ),
+        Chart(
+            "mileage_monthly",
+            monthly_distance_figure(monthly, settings.units),
+            captions.MILEAGE_MONTHLY.format(unit=u),
+        ),
+        Chart(
+            "mileage_longest", longest_run_figure(weekly, settings.units), captions.MILEAGE_LONGEST
+        ),
+    ]
+    section.notes.append(
+        "Monthly bars are whole calendar months, the first one reaching back before the period."
+    )
+    return section
+
+
+def _training_load(
+    store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
+    ld = dashboard.load_data(store, settings, as_of)
+    section = Section("Training load (ACWR)")
+    if ld.acr.empty:
+        section.paragraphs.append("No activities that carry load yet.")
+        return section
+    acr = in_period(ld.acr, c.DATE, first, as_of)
+    if ld.enough_history:
+        value = "—" if ld.current_acwr is None else f"{ld.current_acwr:.2f}"
+        section.facts.append((f"ACWR on {as_of:{DAY_FORMAT}}", f"{value} ({ld.current_band})"))
+    else:
+        section.warnings.append(
+            f"Not enough history yet: the ratio needs {ld.min_chronic_days} days of data behind "
+            f"it, there are {ld.history_days}. Until then only the loads are shown."
+        )
+    section.paragraphs.append(
+        f"Daily load: {ld.label}. Rest days count as zero load. Ratio: "
+        f"{ACWR_VARIANT_TEXT[ld.variant]} Bands: {settings.acwr_sweet_low:g}–"
+        f"{settings.acwr_sweet_high:g} sweet spot, above {settings.acwr_danger:g} danger."
+    )
+    if ld.without_hr:
+        section.warnings.append(
+            f"{ld.without_hr} activities have no heart rate and count as 0 load in this model."
+        )
+    if ld.unrated:
+        section.warnings.append(
+            f"{ld.unrated} activities have no RPE yet and count as 0 load in this model."
+        )
+    section.charts.append(Chart("load_daily", load_figure(acr, ld.label), captions.LOAD_DAILY))
+    if ld.enough_history:
+        section.charts.append(
+            Chart(
+                "load_acwr",
+                acwr_figure(
+                    acr, (settings.acwr_sweet_low, settings.acwr_sweet_high), settings.acwr_danger
+                ),
+                captions.LOAD_ACWR,
+            )
+        )
+    section.notes.append(f"Its limits: {IMPELLIZZERI_2020} {IMPELLIZZERI_2020_URL}")
+    return section
+
+
+def _fitness(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+    data = dashboard.fitness_data(store, settings, as_of)
+    section = Section("Fitness & form")
+    fit = in_period(data["pmc"], c.DATE, first, as_of)
+    mono = in_period(data["monotony"], c.DATE, first, as_of)
+    if fit.empty:
+        section.paragraphs.append("No activities that carry load in the period.")
+        return section
+    last = fit.iloc[-1]
+    section.facts += [
+        ("Fitness (CTL)", f"{last[c.CTL]:.1f}"),
+        ("Fatigue (ATL)", f"{last[c.ATL]:.1f}"),
+        ("Form (TSB)", f"{last[c.TSB]:+.1f}"),
+    ]
+    section.paragraphs.append(
+        f"On {pd.Timestamp(last[c.DATE]):{DAY_FORMAT}}. Load: {data['label']}. Time constants 42 "
+        f"and 7 days; {PMC_CONVENTION_TEXT[settings.pmc_convention]} {TSB_TEXT}"
+    )
+    if not mono.empty:
+        latest = float(mono[c.MONOTONY].iloc[-1])
+        level = monotony_level(latest)
+        if level in ("warning", "critical"):
+            section.warnings.append(
+                f"Training monotony is {latest:.2f} ({level}): the days are too alike. "
+                "Mix harder and easier days, and keep a rest day."
+            )
+    section.charts += [
+        Chart("fitness_pmc", pmc_figure(fit, data["label"]), captions.FITNESS_PMC),
+        Chart(
+            "fitness_monotony",
+            monotony_figure(mono, load_label=data["label"]),
+            captions.FITNESS_MONOTONY,
+        ),
+    ]
+    return section
+
+
+def _guidance(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+    data = dashboard.guidance_data(store, settings, as_of)
+    section = Section("Guidance")
+    if data["runs"] == 0:
+        section.paragraphs.append("No runs yet.")
+        return section
+    budget = data["budget"]
+    limit = budget["max_distance_km"]
+    section.facts += [
+        (
+            "Next week's distance budget",
+            _distance(limit, settings)
+            + (f" (limited by the {budget['limited_by']} rule)" if budget["limited_by"] else ""),
+        ),
+        ("Next week's longest run", _distance(budget[c.LONGEST_RUN_KM], settings)),
+    ]
+    section.paragraphs += [budget["explanation"], f"Longest run rule: {budget['long_run_rule']}."]
+    if data["warning"]:
+        section.warnings.append(_sentence(str(data["warning"])))
+    split, sessions, pol = data["time_split"], data["sessions"], data["polarization"]
+    if split is not None and _number(split["easy_pct"]) is not None:
+        section.facts.append(
+            ("Easy share of time", f"{split['easy_pct']:.0f} % (target about 80 %)")
+        )
+    if _number(sessions["easy_pct"]) is not None:
+        section.facts.append(("Easy share of sessions", f"{sessions['easy_pct']:.0f} %"))
+    if pol is not None:
+        index = _number(pol["index"])
+        section.facts.append(("Polarization index", "—" if index is None else f"{index:.2f}"))
+        section.paragraphs.append(
+            f"{_sentence(str(pol['reason']))} Session rule: {_sentence(str(sessions['rule']))}"
+        )
+    grid = in_period(data["calendar"], c.WEEK_START, first, as_of)
+    days = in_period(data["days"], c.DATE, first, as_of)
+    weekly = in_period(data["weekly"], c.WEEK_START, first, as_of)
+    section.charts += [
+        Chart(
+            "guidance_calendar",
+            calendar_figure(grid, days=days, unit=settings.units),
+            captions.GUIDANCE_CALENDAR,
+        ),
+        Chart(
+            "guidance_long_run",
+            long_run_share_figure(weekly, unit=settings.units),
+            captions.GUIDANCE_LONG_RUN,
+        ),
+    ]
+    if len(grid) and pd.Timestamp(grid[c.WEEK_START].min()) > pd.Timestamp(first):
+        section.notes.append(
+            f"The calendar covers the last {dashboard.CALENDAR_WEEKS} weeks, as in the app."
+        )
+    section.notes.append(
+        "The long-run share counts complete weeks only. A week is a cutback when its distance is "
+        f"at least {settings.cutback_threshold_pct:g} % below the mean of the build weeks before it."
+    )
+    return section
+
+
+# ---- rendering ------------------------------------------------------------------------------------
+
+STYLE = """
+body { font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; color: #1a1a1a;
+       max-width: 1100px; margin: 0 auto; padding: 1.5rem; line-height: 1.45; }
+header { border-bottom: 2px solid #0072B2; margin-bottom: 1rem; }
+h1 { margin-bottom: 0.2rem; }
+h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
+.meta { color: #555; margin-top: 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1.2rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+.warning { background: #fff4e0; border-left: 4px solid #E69F00; padding: 0.5rem 0.8rem; }
+.chart { margin: 1.2rem 0 0.2rem; page-break-inside: avoid; }
+.caption, .note { color: #555; font-size: 0.92rem; }
+table { border-collapse: collapse; font-size: 0.92rem; width: 100%; }
+th, td { text-align: left; padding: 0.25rem 0.6rem; border-bottom: 1px solid #eee; }
+"""
+
+RENDER_SCRIPT = """
+(function () {
+  var config = %s;
+  document.querySelectorAll("script.figure").forEach(function (node) {
+    var figure = JSON.parse(node.textContent);
+    Plotly.newPlot(node.getAttribute("data-target"), figure.data, figure.layout, config);
+  });
+})();
+"""
+
+
+def _render_chart(chart: Chart) -> str:
+    target = f"chart-{chart.key}"
+    height = chart.figure.layout.height
+    size = f' style="min-height:{int(height)}px"' if height else ""
+    return (
+        f'<figure class="chart"><div id="{_esc(target)}"{size}></div>'
+        f'<script type="application/json" class="figure" data-target="{_esc(target)}">'
+        f"{_figure_json(chart.figure)}</script>"
+        f'<figcaption class="caption">{_esc(chart.caption)}</figcaption></figure>'
+    )
+
+
+def _render_section(section: Section) -> str:
+    parts = [f"<section><h2>{_esc(section.title)}</h2>"]
+    if section.facts:
+        items = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in section.facts)
+        parts.append(f'<dl class="facts">{items}</dl>')
+    parts += [f'<p class="warning">{_esc(text)}</p>' for text in section.warnings]
+    parts += [f"<p>{_esc(text)}</p>" for text in section.paragraphs]
+    parts += [_render_chart(chart) for chart in section.charts]
+    parts += [f'<p class="note">{_esc(text)}</p>' for text in section.notes]
+    if section.table:
+        parts.append(f"<h3>{_esc(section.table_title)}</h3>{section.table}")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _plotly_script() -> str:
+    # the bundle holds no "</script" today; should a release ever carry one in a string, the
+    # escaped slash keeps it from closing the element (and means the same inside JavaScript)
+    bundle: str = get_plotlyjs()
+    return bundle.replace("</script", "<\\/script")
+
+
+def _document(title: str, header: str, body: Sequence[str], charts: bool) -> str:
+    scripts: Iterable[str] = ()
+    if charts:
+        scripts = (
+            f'<script type="text/javascript">{_plotly_script()}</script>',
+            f"<script>{RENDER_SCRIPT % json.dumps(PLOT_CONFIG)}</script>",
+        )
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_esc(title)}</title><style>{STYLE}</style></head>",
+            f"<body>{header}",
+            *body,
+            *scripts,
+            "</body></html>",
+            "",
+        ]
+    )
+
+
+def build_report(
+    store: AthleteStore,
+    settings: AthleteSettings,
+    as_of: dt.date,
+    weeks: int = DEFAULT_WEEKS,
+    athlete_name: str = "",
+) -> str:
+    """One HTML document of the last ``weeks`` weeks up to ``as_of``, viewable offline.
+
+    Parameters
+    ----------
+    store
+        The athlete's store (any :class:`~analysis.store.contract.AthleteStore`).
+    settings
+        The athlete's settings: units, week start, load model, bands and limits.
+    as_of
+        The report's last day ("today" of every "today" number in it).
+    weeks
+        How many weeks the charts cover, the week of ``as_of`` included [weeks, at least 1].
+        The numbers behind them use the whole history up to ``as_of``.
+    athlete_name
+        Printed in the title; may be empty.
+
+    Returns
+    -------
+    str
+        A complete HTML document (to be written as UTF-8): a title with the athlete's name, the
+        period and the time it was generated, then the sections of :data:`SECTION_TITLES`, each
+        with its key numbers, its charts and their "how to read" sentences. plotly.js is
+        embedded once; nothing is fetched from a network. Without any activity up to
+        ``as_of`` the document says there is nothing to show yet, and carries no chart.
+    """
+    first = period_start(as_of, weeks, settings.week_start)
+    # the data functions are typed on the DuckDB engine but ask only what the contract offers
+    engine = cast("Store", store)
+    generated = dt.datetime.now().astimezone()
+    who = athlete_name.strip()
+    title = f"Training report: {who}" if who else "Training report"
+    header = (
+        f"<header><h1>{_esc(title)}</h1>"
+        f'<p class="meta">{_esc(f"{first:{DAY_FORMAT}} – {as_of:{DAY_FORMAT}}")} '
+        f"({weeks} week{'s' if weeks != 1 else ''}) · distances in "
+        f"{_esc(units.distance_label(settings.units))} · generated "
+        f"{_esc(f'{generated:%Y-%m-%d %H:%M %Z}')} by Stridelog</p></header>"
+    )
+    acts = store.activities()
+    known = acts[pd.to_datetime(acts[c.LOCAL_DATE]) <= pd.Timestamp(as_of)] if len(acts) else acts
+    if known.empty:
+        message = f"<p>{_esc(NOTHING_YET.format(day=f'{as_of:{DAY_FORMAT}}'))}</p>"
+        return _document(title, header, [message], charts=False)
+    sections = [
+        build(engine, settings, as_of, first)
+        for build in (_overview, _mileage, _training_load, _fitness, _guidance)
+    ]
+    body = [_render_section(section) for section in sections]
+    return _document(title, header, body, charts=any(s.charts for s in sections))
