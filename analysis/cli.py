@@ -4,11 +4,14 @@ stridelog parse FILE...                      one JSON object per line per activi
 stridelog import PATH... [--data-dir DIR]    files and folders into the store
 stridelog export --daily [--data-dir DIR]    one CSV row per local calendar day
 stridelog demo [--data-dir DIR] [--force]    build the demo athlete's store
+stridelog report --weeks N -o FILE [--data-dir DIR] [--as-of YYYY-MM-DD] [--name NAME]
+                                             a self-contained HTML report of the last N weeks
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import sys
@@ -162,6 +165,56 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from analysis.dashboard import last_data_day
+    from analysis.report import build_report, period_start
+    from analysis.store import Store
+
+    path = _data_dir(args) / ATHLETE_DB
+    if not path.exists():
+        print(f"stridelog report: no store at {path}; import files first", file=sys.stderr)
+        return 1
+    with Store(path, read_only=True) as store:
+        settings = store.load_settings()
+        as_of = args.as_of or dt.date.today()
+        last = last_data_day(store)
+        first = period_start(as_of, args.weeks, settings.week_start)
+        if args.as_of is None and last is not None and last < first:
+            # a report of empty weeks helps nobody: end it where the data ends
+            print(
+                f"stridelog report: no activity in the last {args.weeks} weeks; the report "
+                f"ends on the last day with data, {last:%Y-%m-%d}",
+                file=sys.stderr,
+            )
+            as_of = last
+        document = build_report(store, settings, as_of, args.weeks, args.name)
+    out = Path(args.output)
+    try:
+        out.write_text(document, encoding="utf-8")
+    except OSError as err:
+        print(f"stridelog report: cannot write {out} ({err.strerror})", file=sys.stderr)
+        return 1
+    print(f"report of {args.weeks} weeks up to {as_of:%Y-%m-%d} written to {out}")
+    return 0
+
+
+def _weeks(text: str) -> int:
+    try:
+        weeks = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of weeks: {text!r}") from None
+    if weeks < 1:
+        raise argparse.ArgumentTypeError("a report covers at least one week")
+    return weeks
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stridelog", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -184,6 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help=data_dir_help)
     p.add_argument("--force", action="store_true", help="rebuild even when current")
     p.set_defaults(func=_cmd_demo)
+    p = sub.add_parser("report", help="write a self-contained HTML report of the last N weeks")
+    p.add_argument("--weeks", type=_weeks, default=12, help="weeks to cover (default: 12)")
+    p.add_argument("--output", "-o", required=True, help="HTML file to write")
+    p.add_argument("--data-dir", help=data_dir_help)
+    p.add_argument(
+        "--as-of",
+        type=_day,
+        help="last day of the report (default: today, or the last day with data when the "
+        "period holds none)",
+    )
+    p.add_argument("--name", default="", help="athlete's name for the title")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 
