@@ -1,7 +1,15 @@
-"""The DuckDB store: round trips, one transaction per file, no-op re-imports, dedupe, restarts."""
+"""The store contract on both engines: round trips, one transaction per file, no-op re-imports,
+dedupe, restarts, comments.
+
+Every test here runs against the embedded DuckDB file and against PostgreSQL (one athlete's rows
+in a shared database, see tests/test_store_postgres.py for what only PostgreSQL has). Tests that
+are about the DuckDB file itself say so and take the DuckDB store alone.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,20 +22,49 @@ from analysis import columns as c
 from analysis.prepare import prepare_activity
 from analysis.schema import build_samples
 from analysis.settings import AthleteSettings
-from analysis.store import Store
+from analysis.store import AthleteStore, Store
+from analysis.store.contract import COMMENT_COLUMNS
 from tests.factories import run_activity, summary_activity
 
 H1, H2, H3 = "1" * 64, "2" * 64, "3" * 64
+
+OpenStore = Callable[..., AthleteStore]
+"""``open_store(athlete="athlete")``: that athlete's store, opened afresh as after a restart."""
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
+    """Opens one athlete's store on the engine of the parameter; each call is a new process's view.
+
+    DuckDB: one file per athlete. PostgreSQL: one database (the ``pg_dsn`` fixture), a new
+    connection pool per call, the athlete's rows kept apart from every other athlete's.
+    """
+    if request.param == "duckdb":
+        yield lambda athlete="athlete": Store(tmp_path / f"{athlete}.duckdb")
+        return
+    from analysis.store.postgres_store import PostgresDatabase
+
+    dsn = request.getfixturevalue("pg_dsn")
+    databases: list[PostgresDatabase] = []
+
+    def open_postgres(athlete: str = "athlete") -> AthleteStore:
+        database = PostgresDatabase(dsn, min_size=1, max_size=2)
+        databases.append(database)
+        return database.athlete_store(athlete)
+
+    yield open_postgres
+    for database in databases:
+        database.close()
 
 
 def _store(tmp_path: Path) -> Store:
     return Store(tmp_path / "athlete.duckdb")
 
 
-def test_samples_round_trip_unchanged(tmp_path: Path) -> None:
+def test_samples_round_trip_unchanged(open_store: OpenStore) -> None:
     act = run_activity()
     rec = prepare_activity(act, H1, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "run.fit", "fit", 123, [rec])
         back = store.samples(rec.activity_id)
     pd.testing.assert_frame_equal(back, act.samples)
@@ -40,7 +77,9 @@ def test_samples_round_trip_unchanged(tmp_path: Path) -> None:
     steps=st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=40),
     hr=st.lists(st.one_of(st.none(), st.integers(30, 220)), min_size=41, max_size=41),
 )
-def test_any_tidy_frame_round_trips(tmp_path: Path, steps: list[int], hr: list[int | None]) -> None:
+def test_any_tidy_frame_round_trips(
+    open_store: OpenStore, steps: list[int], hr: list[int | None]
+) -> None:
     times = pd.Timestamp("2026-01-01T00:00:00Z") + pd.to_timedelta(np.cumsum([0, *steps]), "s")
     raw = pd.DataFrame(
         {
@@ -53,17 +92,15 @@ def test_any_tidy_frame_round_trips(tmp_path: Path, steps: list[int], hr: list[i
     act.samples = samples
     act.start_time_utc = samples[c.TIMESTAMP].iloc[0]
     rec = prepare_activity(act, H1, 0)
-    path = tmp_path / f"prop-{len(steps)}-{sum(steps)}.duckdb"
-    path.unlink(missing_ok=True)
-    with Store(path) as store:
+    # a new athlete per example: nothing stored by an earlier example is in the way
+    with open_store(f"prop-{uuid.uuid4().hex}") as store:
         store.add_file(H1, "x.fit", "fit", 1, [rec])
         pd.testing.assert_frame_equal(store.samples(rec.activity_id), samples)
-    path.unlink()
 
 
-def test_reimport_is_a_noop(tmp_path: Path) -> None:
+def test_reimport_is_a_noop(open_store: OpenStore) -> None:
     rec = prepare_activity(run_activity(), H1, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         first = store.add_file(H1, "run.fit", "fit", 1, [rec])
         rev = store.revision()
         again = store.add_file(H1, "renamed.fit", "fit", 1, [rec])
@@ -73,9 +110,9 @@ def test_reimport_is_a_noop(tmp_path: Path) -> None:
         assert len(store.samples(rec.activity_id)) == 61
 
 
-def test_a_failing_file_leaves_nothing_half_written(tmp_path: Path) -> None:
+def test_a_failing_file_leaves_nothing_half_written(open_store: OpenStore) -> None:
     good = prepare_activity(run_activity(), H1, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "good.fit", "fit", 1, [good])
         rev = store.revision()
         first = prepare_activity(run_activity(start="2026-03-05T07:00:00Z"), H2, 0)
@@ -90,25 +127,25 @@ def test_a_failing_file_leaves_nothing_half_written(tmp_path: Path) -> None:
         assert store.samples(first.activity_id).empty
 
 
-def test_everything_survives_a_restart(tmp_path: Path) -> None:
+def test_everything_survives_a_restart(open_store: OpenStore) -> None:
     rec = prepare_activity(run_activity(), H1, 0)
     mine = AthleteSettings(units="mi", week_start="sunday", max_hr_bpm=185, zone_model="hrr")
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "run.fit", "fit", 1, [rec])
         store.save_settings(mine)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         assert store.activity_count() == 1
         assert store.load_settings() == mine
         assert store.activity(rec.activity_id)[c.DISTANCE_M] == pytest.approx(1800.0)
 
 
-def test_summary_row_and_file_of_the_same_run_count_once(tmp_path: Path) -> None:
+def test_summary_row_and_file_of_the_same_run_count_once(open_store: OpenStore) -> None:
     summary = prepare_activity(
         summary_activity("2026-03-02T07:00:40Z", 1810.0, 600.0), H1, 0
     )  # Strava's row: UTC start 40 s off, distance 10 m off
     other_day = prepare_activity(summary_activity("2026-03-03T07:00:00Z", 1800.0, 600.0), H1, 1)
     run = prepare_activity(run_activity(), H2, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "activities.csv", "csv", 1, [summary, other_day])
         stored = store.add_file(H2, "run.fit", "fit", 1, [run])
         assert stored.duplicates == ((summary.activity_id, run.activity_id),)
@@ -125,30 +162,30 @@ def test_summary_row_and_file_of_the_same_run_count_once(tmp_path: Path) -> None
         assert not store.has_file(H2)  # so the file can be imported again
 
 
-def test_different_distances_are_different_runs(tmp_path: Path) -> None:
+def test_different_distances_are_different_runs(open_store: OpenStore) -> None:
     a = prepare_activity(summary_activity("2026-03-02T07:00:00Z", 5000.0, 1500.0), H1, 0)
     b = prepare_activity(run_activity(), H2, 0)  # same start, 1800 m
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "activities.csv", "csv", 1, [a])
         store.add_file(H2, "run.fit", "fit", 1, [b])
         assert store.activity_count() == 2
 
 
-def test_garmin_local_time_row_matches_by_local_start(tmp_path: Path) -> None:
+def test_garmin_local_time_row_matches_by_local_start(open_store: OpenStore) -> None:
     run = prepare_activity(run_activity(), H2, 0)  # 07:00 UTC in Berlin = 08:00 local
     row = summary_activity("2026-03-02T08:00:00Z", 1800.0, 600.0)
     row.start_time_local = pd.Timestamp("2026-03-02 08:00:00")
     garmin = prepare_activity(row, H1, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H2, "run.fit", "fit", 1, [run])
         store.add_file(H1, "Activities.csv", "csv", 1, [garmin])
         assert list(store.activities()[c.ACTIVITY_ID]) == [run.activity_id]
         assert store.activity(garmin.activity_id)[c.DUPLICATE_OF] == run.activity_id
 
 
-def test_histograms_are_read_with_local_dates(tmp_path: Path) -> None:
+def test_histograms_are_read_with_local_dates(open_store: OpenStore) -> None:
     rec = prepare_activity(run_activity(start="2026-03-02T23:30:00Z"), H3, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H3, "late.fit", "fit", 1, [rec])
         hist = store.hr_histogram(sport=c.SPORT_RUNNING)
     # 23:30 UTC is 00:30 the next day in Berlin
@@ -156,19 +193,7 @@ def test_histograms_are_read_with_local_dates(tmp_path: Path) -> None:
     assert hist[c.SAMPLE_DURATION_S].sum() == pytest.approx(610.0)
 
 
-def test_each_thread_gets_its_own_cursor(tmp_path: Path) -> None:
-    import threading
-
-    with _store(tmp_path) as store:
-        seen = []
-        t = threading.Thread(target=lambda: seen.append(store.cursor()))
-        t.start()
-        t.join()
-        assert seen[0] is not store.cursor()
-        assert store.cursor() is store.cursor()
-
-
-def test_wellness_log_upserts_by_day_and_survives_restart(tmp_path: Path) -> None:
+def test_wellness_log_upserts_by_day_and_survives_restart(open_store: OpenStore) -> None:
     days = pd.DataFrame(
         {
             c.DATE: ["2026-05-01", "2026-05-02"],
@@ -177,11 +202,11 @@ def test_wellness_log_upserts_by_day_and_survives_restart(tmp_path: Path) -> Non
             c.NOTES: ["", "legs heavy"],
         }
     )
-    with _store(tmp_path) as store:
+    with open_store() as store:
         assert store.upsert_wellness(days) == 2
         fix = pd.DataFrame({c.DATE: ["2026-05-02"], c.RESTING_HR_BPM: [55], c.SORENESS: [4]})
         store.upsert_wellness(fix)  # only the columns supplied change; the rest of the day stays
-    with _store(tmp_path) as store:
+    with open_store() as store:
         log = store.wellness()
     assert list(log[c.DATE]) == [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-05-02")]
     assert list(log[c.RESTING_HR_BPM]) == [48.0, 55.0]
@@ -190,9 +215,9 @@ def test_wellness_log_upserts_by_day_and_survives_restart(tmp_path: Path) -> Non
     assert list(log.columns) == list(c.WELLNESS_COLUMNS)
 
 
-def test_plan_and_rpe_are_stored(tmp_path: Path) -> None:
+def test_plan_and_rpe_are_stored(open_store: OpenStore) -> None:
     rec = prepare_activity(run_activity(), H1, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "run.fit", "fit", 1, [rec])
         store.set_rpe(rec.activity_id, 6)
         with pytest.raises(ValueError, match="CR-10"):
@@ -204,7 +229,7 @@ def test_plan_and_rpe_are_stored(tmp_path: Path) -> None:
     assert np.isnan(plan[c.PLAN_LOAD].iloc[0])
 
 
-def test_laps_are_stored_with_the_activity(tmp_path: Path) -> None:
+def test_laps_are_stored_with_the_activity(open_store: OpenStore) -> None:
     act = run_activity()
     act.laps = pd.DataFrame(
         {
@@ -214,7 +239,7 @@ def test_laps_are_stored_with_the_activity(tmp_path: Path) -> None:
         }
     )
     rec = prepare_activity(act, H1, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "run.tcx", "tcx", 1, [rec])
         laps = store.laps(rec.activity_id)
     assert laps["lap_index"].tolist() == [0, 1]
@@ -223,10 +248,10 @@ def test_laps_are_stored_with_the_activity(tmp_path: Path) -> None:
     assert laps["lap_start"].iloc[1] == pd.Timestamp("2026-03-02 07:05:00")
 
 
-def test_export_metadata_names_rates_and_types_an_activity(tmp_path: Path) -> None:
+def test_export_metadata_names_rates_and_types_an_activity(open_store: OpenStore) -> None:
     other = prepare_activity(run_activity(sport=c.SPORT_OTHER), H1, 0)
     run = prepare_activity(run_activity(start="2026-03-05T07:00:00Z"), H2, 0)
-    with _store(tmp_path) as store:
+    with open_store() as store:
         store.add_file(H1, "a.tcx", "tcx", 1, [other])
         store.add_file(H2, "b.fit", "fit", 1, [run])
         store.apply_export_metadata(
@@ -241,3 +266,87 @@ def test_export_metadata_names_rates_and_types_an_activity(tmp_path: Path) -> No
     )  # fmt: skip
     # a file that knows its sport keeps it; empty values keep what is stored
     assert (b[c.SPORT], b[c.EXTERNAL_ID], b[c.NAME]) == (c.SPORT_RUNNING, "456", None)
+
+
+def test_every_engine_keeps_the_contract(open_store: OpenStore) -> None:
+    with open_store() as store:
+        assert isinstance(store, AthleteStore)
+        assert store.key.split(":")[0] in ("duckdb", "postgres")
+        assert store.revision() == 0
+        assert store.load_settings() == AthleteSettings()
+        assert store.get_meta("nothing") is None
+        store.set_meta("rules", "[]")
+        assert store.get_meta("rules") == "[]"
+        assert store.revision() == 1
+
+
+def test_comments_round_trip(open_store: OpenStore) -> None:
+    rec = prepare_activity(run_activity(), H1, 0)
+    with open_store() as store:
+        store.add_file(H1, "run.fit", "fit", 1, [rec])
+        rev = store.revision()
+        week = store.add_comment("week", "2026-03-02", "Coach Ana", "  Easy week, well done.  ")
+        run = store.add_comment("activity", rec.activity_id, "Coach Ana", "Pace held nicely")
+        other = store.add_comment("week", "2026-03-09", "Coach Ana", "Long run Sunday")
+        assert store.revision() == rev + 3
+        every = store.comments()
+        assert list(every.columns) == list(COMMENT_COLUMNS)
+        assert list(every["comment_id"]) == [week, run, other]  # oldest first
+        assert every["body"].iloc[0] == "Easy week, well done."  # stored stripped
+        assert str(every["created_at"].dt.tz) == "UTC"
+        assert list(store.comments(scope="week")["comment_id"]) == [week, other]
+        assert list(store.comments(target=rec.activity_id)["comment_id"]) == [run]
+        assert list(store.comments("week", "2026-03-09")["body"]) == ["Long run Sunday"]
+        assert store.comments("activity", "nothing").empty
+        for scope, target, body in (("week", "2026-03-02", "   "), ("month", "2026-03", "hi")):
+            with pytest.raises(ValueError):
+                store.add_comment(scope, target, "Coach Ana", body)
+        assert store.revision() == rev + 3  # a refused comment writes nothing
+        assert store.delete_comment(week)
+        assert not store.delete_comment(week)
+        assert list(store.comments()["comment_id"]) == [run, other]
+
+
+def test_deleting_the_counted_copy_promotes_the_richest_heir(open_store: OpenStore) -> None:
+    summary = prepare_activity(summary_activity("2026-03-02T07:00:10Z", 1800.0, 600.0), H1, 0)
+    plain = prepare_activity(run_activity(hr_bpm=None, cadence_spm=None), H2, 0)  # fewer channels
+    rich = prepare_activity(run_activity(), H3, 0)
+    with open_store() as store:
+        for digest, rec in ((H1, summary), (H2, plain), (H3, rich)):
+            store.add_file(digest, f"{digest[:4]}.fit", "fit", 1, [rec])
+        assert list(store.activities()[c.ACTIVITY_ID]) == [rich.activity_id]
+        everything = store.activities(include_duplicates=True).set_index(c.ACTIVITY_ID)
+        assert everything.loc[summary.activity_id, c.DUPLICATE_OF] == rich.activity_id
+        assert everything.loc[plain.activity_id, c.DUPLICATE_OF] == rich.activity_id
+        rev = store.revision()
+        assert not store.delete_activity("no-such-activity")
+        assert store.revision() == rev
+        assert store.delete_activity(rich.activity_id)
+        assert list(store.activities()[c.ACTIVITY_ID]) == [plain.activity_id]
+        assert store.activity(summary.activity_id)[c.DUPLICATE_OF] == plain.activity_id
+        assert list(store.files()[c.FILE_HASH]) == [H2, H1]  # newest import first
+        assert store.hr_histogram().empty  # the heir recorded no heart rate
+
+
+def test_wellness_days_can_be_deleted(open_store: OpenStore) -> None:
+    days = pd.DataFrame({c.DATE: ["2026-05-01", "2026-05-02"], c.SLEEP_H: [7.5, 6.0]})
+    with open_store() as store:
+        store.upsert_wellness(days)
+        store.delete_wellness("2026-05-01")
+        log = store.wellness()
+    assert list(log[c.DATE]) == [pd.Timestamp("2026-05-02")]
+    assert list(log[c.SLEEP_H]) == [6.0]
+
+
+def test_each_thread_gets_its_own_cursor(tmp_path: Path) -> None:
+    # DuckDB only: its cursors must not cross threads; PostgreSQL takes a pooled connection per
+    # call instead (tests/test_store_postgres.py uses one store from several threads)
+    import threading
+
+    with _store(tmp_path) as store:
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(store.cursor()))
+        t.start()
+        t.join()
+        assert seen[0] is not store.cursor()
+        assert store.cursor() is store.cursor()
