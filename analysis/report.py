@@ -22,7 +22,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,9 +46,6 @@ from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZ
 from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_TEXT, monotony_level
 from analysis.settings import AthleteSettings
 from analysis.store.contract import AthleteStore
-
-if TYPE_CHECKING:
-    from analysis.store import Store
 
 DEFAULT_WEEKS = 12
 """Weeks a report covers unless asked otherwise: about one training block."""
@@ -195,7 +192,9 @@ def _figure_json(fig: go.Figure) -> str:
 # ---- the sections ---------------------------------------------------------------------------------
 
 
-def _overview(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+def _overview(
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
     data = dashboard.overview_data(store, settings, as_of)
     section = Section("Overview")
     cmp = data["comparison"]
@@ -260,7 +259,9 @@ def _activity_table(acts: pd.DataFrame, settings: AthleteSettings) -> str:
     return f"<table><thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _mileage(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+def _mileage(
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
     data = dashboard.mileage_data(store, settings, as_of)
     section = Section("Mileage")
     if data["runs"] == 0:
@@ -307,7 +308,7 @@ def _mileage(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.
 
 
 def _training_load(
-    store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
 ) -> Section:
     ld = dashboard.load_data(store, settings, as_of)
     section = Section("Training load (ACWR)")
@@ -351,7 +352,9 @@ def _training_load(
     return section
 
 
-def _fitness(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+def _fitness(
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
     data = dashboard.fitness_data(store, settings, as_of)
     section = Section("Fitness & form")
     fit = in_period(data["pmc"], c.DATE, first, as_of)
@@ -388,7 +391,9 @@ def _fitness(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.
     return section
 
 
-def _guidance(store: Store, settings: AthleteSettings, as_of: dt.date, first: dt.date) -> Section:
+def _guidance(
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
     data = dashboard.guidance_data(store, settings, as_of)
     section = Section("Guidance")
     if data["runs"] == 0:
@@ -565,8 +570,6 @@ def build_report(
         ``as_of`` the document says there is nothing to show yet, and carries no chart.
     """
     first = period_start(as_of, weeks, settings.week_start)
-    # the data functions are typed on the DuckDB engine but ask only what the contract offers
-    engine = cast("Store", store)
     generated = dt.datetime.now().astimezone()
     who = athlete_name.strip()
     title = f"Training report: {who}" if who else "Training report"
@@ -583,7 +586,7 @@ def build_report(
         message = f"<p>{_esc(NOTHING_YET.format(day=f'{as_of:{DAY_FORMAT}}'))}</p>"
         return _document(title, header, [message], charts=False)
     sections = [
-        build(engine, settings, as_of, first)
+        build(store, settings, as_of, first)
         for build in (_overview, _mileage, _training_load, _fitness, _guidance)
     ]
     body = [_render_section(section) for section in sections]
