@@ -135,6 +135,14 @@ def _own_key() -> str:
     return store_key(access.athlete_id, access.role.value)
 
 
+def may(action: str) -> bool:
+    """Whether the asking person's write widgets for ``action`` are live.
+
+    Only a convenience for the page: the store checks the role again on every write.
+    """
+    return gate.current().allows(action)
+
+
 def own_store() -> GuardedStore:
     """Where uploads, settings and the log go: checked against the asking person's role."""
     return GuardedStore(_open_store(_own_key()), gate.current())
@@ -316,7 +324,7 @@ def sidebar() -> None:
             st.caption(f"Showing **your data** ({src.store.activity_count()} activities)")
         else:
             st.caption(f"{src.store.activity_count()} activities")
-        if not gate.current().allows("upload"):
+        if not may("upload"):
             # a coach or a share link never uploads; the store refuses it too
             return
         nonce = st.session_state.setdefault("upload_nonce", 0)

@@ -31,7 +31,7 @@ PMC_LABELS = {
 
 src, current, _ = ui.page_context()
 st.title("Settings")
-may_change = ui.own_store().access.allows("settings")
+may_change = ui.may("settings")
 if may_change:
     st.caption("Saved in your own store, so they survive a restart. Every page uses them.")
 else:
