@@ -60,25 +60,38 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _server_flags(port: int) -> list[str]:
+def _server_flags(port: int, extra: dict[str, str] | None = None) -> list[str]:
     flags = {
         "server.port": str(port),
         "server.address": "127.0.0.1",
         "server.headless": "true",
         "browser.gatherUsageStats": "false",
         "server.fileWatcherType": "none",
+        **(extra or {}),
     }
     return [arg for key, value in flags.items() for arg in (f"--{key}", value)]
 
 
 @contextmanager
-def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start the dashboard exactly as a user would, and stop it afterwards."""
-    port = free_port()
+def streamlit_server(
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    script: Path | None = None,
+    port: int | None = None,
+    extra_flags: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Start the dashboard (or `script`) exactly as a user would, and stop it afterwards.
+
+    `port` is for callers that must know it beforehand (an OpenID redirect URI names it);
+    `extra_flags` are further `--section.option value` pairs for `streamlit run`.
+    """
+    port = port or free_port()
     env = {**os.environ, "STRIDELOG_DATA_DIR": str(data_dir), **(extra_env or {})}
     log = open(data_dir / f"streamlit-{port}.log", "w")  # noqa: SIM115
+    target = script or REPO / "app.py"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), *_server_flags(port)],
+        [sys.executable, "-m", "streamlit", "run", str(target), *_server_flags(port, extra_flags)],
         cwd=REPO,
         env=env,
         stdout=log,
