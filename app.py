@@ -35,10 +35,10 @@ if not isinstance(who, gate.Access):
     st.navigation([st.Page(who, title="Stridelog", default=True)], position="hidden").run()
     st.stop()
 
-pages = {"Training": PAGES}
 if who.person.kind == "user":
     # a logged-in person may coach others: their roster, and invitations to accept
-    pages["Coaching"] = [ATHLETES]
-page = st.navigation(pages)
+    page = st.navigation({"Training": PAGES, "Coaching": [ATHLETES]})
+else:
+    page = st.navigation(PAGES)
 ui.sidebar()
 page.run()
