@@ -75,10 +75,16 @@ def file_hash(data: bytes) -> str:
 
 
 def _import_log(store: Store, name: str, data: bytes) -> FileOutcome | None:
-    """A wellness log or a training plan CSV, recognised by its header; None for anything else."""
-    if not name.lower().endswith(".csv"):
-        return None
+    """A wellness log or a training plan CSV, recognised by its header; None for anything else.
+
+    A file is looked at when its content reads as a CSV table (a ``.txt`` export of a wellness
+    app counts) or, as before, when its name ends ``.csv``: the header decides either way.
+    """
     from analysis.parsers import wellness
+    from analysis.parsers.sniff import is_csv
+
+    if not (name.lower().endswith(".csv") or is_csv(data, name)):
+        return None
 
     try:
         if wellness.is_wellness_csv(data):

@@ -1,6 +1,7 @@
 """Parsers: one per format, each ``read_<format>(data, name) -> list[ParsedActivity]``.
 
-:func:`parse_bytes` sniffs the content (not just the file name) and dispatches. Every failure is a
+:func:`parse_bytes` decides the format by the content alone (:mod:`analysis.parsers.sniff`; a
+file name is whatever the sender typed) and dispatches. Every failure is a
 :class:`~analysis.errors.ParseError` naming the file and the reason in plain words.
 """
 
@@ -10,33 +11,46 @@ import gzip
 import io
 import zlib
 
-from analysis.errors import ParseError
+from analysis.errors import ParseError, StridelogError
 from analysis.parsers.base import ParsedActivity
+from analysis.parsers.sniff import sniff
 
 MAX_GUNZIP_BYTES = 256 * 1024 * 1024
 """A .gz member may not expand beyond this (counted while streaming; declared sizes lie)."""
 
 FORMATS = ("fit", "gpx", "tcx", "csv")
 
+_FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "CSV"}
+
 
 def sniff_format(data: bytes, name: str) -> str:
-    """Which parser a file needs, from its bytes first and its name second."""
-    if len(data) >= 12 and data[8:12] == b".FIT":
-        return "fit"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<") or head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
-        text = data[:4096].lower()
-        if b"<gpx" in text:
-            return "gpx"
-        if b"trainingcenterdatabase" in text:
-            return "tcx"
+    """Which reader a file needs, decided by its content (see :mod:`analysis.parsers.sniff`).
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    name
+        The file name, for messages; it only chooses between readings the content leaves
+        equally open, never on its own.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS`, or ``"gz"`` / ``"zip"`` for a container.
+
+    Raises
+    ------
+    ParseError
+        An empty file, or content that is none of these, saying what it looks like instead.
+    """
+    return sniff(data, name)
+
+
+def _named_format(name: str) -> str | None:
+    """The activity format a file name claims (``"run.FIT"`` -> ``"fit"``), or None."""
     lower = name.lower()
-    for fmt in FORMATS:
-        if lower.endswith("." + fmt):
-            return fmt
-    if b"\x00" not in data[:4096] and data.strip():
-        return "csv"
-    raise ParseError(name, "unrecognised file type (expected FIT, GPX, TCX or CSV)")
+    return next((fmt for fmt in FORMATS if lower.endswith("." + fmt)), None)
 
 
 def gunzip_bounded(data: bytes, name: str, limit: int | None = None) -> bytes:
@@ -57,31 +71,68 @@ def gunzip_bounded(data: bytes, name: str, limit: int | None = None) -> bytes:
 def parse_bytes(data: bytes, name: str) -> tuple[str, list[ParsedActivity]]:
     """Parse one file; returns its format and its activities (one per activity or leg).
 
+    The format is what the content is, whatever the name says: a GPX file named ``.fit`` is read
+    as GPX, returned as ``"gpx"``, and its activities carry a note saying so. A gzip file is
+    inflated (within :data:`MAX_GUNZIP_BYTES`) and its content judged in turn.
+
     Raises
     ------
     ParseError
         For any file that cannot be used, with the reason in plain words.
     """
-    if not data:
-        raise ParseError(name, "empty file")
-    if data[:2] == b"\x1f\x8b":
+    fmt = sniff_format(data, name)
+    if fmt == "gz":
         inner = name[:-3] if name.lower().endswith(".gz") else name
         return parse_bytes(gunzip_bounded(data, name), inner)
-    if data[:4] == b"PK\x03\x04":
+    if fmt == "zip":
         raise ParseError(name, "zip archives are not supported yet: unpack it and upload the files")
-    fmt = sniff_format(data, name)
+    activities = _read(fmt, data, name)
+    claimed = _named_format(name)
+    if claimed is not None and claimed != fmt:
+        # content wins, but a runner who renamed a file (or an exporter that misnamed it) should
+        # learn why the report says another format
+        note = (
+            f"the file is named .{claimed} but holds {_FORMAT_NAMES[fmt]} data: "
+            f"read as {_FORMAT_NAMES[fmt]}"
+        )
+        for activity in activities:
+            activity.fixes.append(note)
+    return fmt, activities
+
+
+def _read(fmt: str, data: bytes, name: str) -> list[ParsedActivity]:
+    """Run the reader of one activity format; whatever else escapes it becomes a ParseError.
+
+    The readers refuse bad input with a :class:`ParseError` themselves; the last guard is here
+    because uploads are hostile by assumption, and an unforeseen exception (a date beyond what
+    pandas can hold, say) must still end as a refusal of that one file.
+    """
+    try:
+        return _run_reader(fmt, data, name)
+    except ParseError:
+        raise
+    except StridelogError as err:  # a frame the schema refuses: the same words, for this file
+        raise ParseError(name, str(err)) from err
+    except Exception as err:
+        raise ParseError(
+            name, f"{_FORMAT_NAMES[fmt]} file could not be read ({type(err).__name__})"
+        ) from err
+
+
+def _run_reader(fmt: str, data: bytes, name: str) -> list[ParsedActivity]:
+    """The reader of ``fmt`` on ``data``, imported on first use (a FIT upload never loads lxml)."""
     if fmt == "fit":
         from analysis.parsers.fit import read_fit
 
-        return fmt, read_fit(data, name)
+        return read_fit(data, name)
     if fmt == "gpx":
         from analysis.parsers.gpx import read_gpx
 
-        return fmt, read_gpx(data, name)
+        return read_gpx(data, name)
     if fmt == "tcx":
         from analysis.parsers.tcx import read_tcx
 
-        return fmt, read_tcx(data, name)
+        return read_tcx(data, name)
     from analysis.parsers.csv import read_csv
 
-    return fmt, read_csv(data, name)
+    return read_csv(data, name)
