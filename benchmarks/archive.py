@@ -19,6 +19,12 @@ In one run, on the Strava-style export of :mod:`sample_data.five_years` (about 1
    child process that does only that.
 5. **Verdicts** on the targets: import within 60 s, every page within 1 s, peak RSS within
    1 GB. Figures, never assertions.
+6. **PostgreSQL**: the same import into the hosted engine (one athlete of a shared database,
+   :mod:`analysis.store.postgres_store`), in a child process too, on a throwaway cluster started
+   the way the tests start theirs (:mod:`tests.pg_support`; ``STRIDELOG_TEST_PG_DSN`` names a
+   running server instead): wall time, runs/s and its ratio to the DuckDB import of the same run.
+   Skipped with a note where no PostgreSQL server binaries are installed, or with
+   ``--no-postgres``.
 
 Progress goes to stderr; figures to stdout.
 """
@@ -109,11 +115,10 @@ def _report(result: dict[str, Any]) -> None:
     print(CHILD_RESULT + json.dumps(result), flush=True)
 
 
-def child_import(archive: Path, store_path: Path) -> dict[str, Any]:
-    """Import ``archive`` into a new store at ``store_path``; the figures of the import."""
+def _timed_import(store: Any, archive: Path) -> dict[str, Any]:
+    """Import ``archive`` into ``store`` (either engine); the figures of the import."""
     from analysis import archive as members
     from analysis import importer
-    from analysis.store import Store
 
     before = rss_bytes()
     data = archive.read_bytes()
@@ -128,33 +133,27 @@ def child_import(archive: Path, store_path: Path) -> dict[str, Any]:
             left = (total - done) / rate if rate > 0 else float("nan")
             _say(f"  import: {done}/{total} files, {rate:.1f} files/s, about {left:.0f} s left")
 
-    with Store(store_path) as store:
-        started = time.perf_counter()
-        if hasattr(importer, "import_upload"):
-            api = "importer.import_upload"
-            outcomes = importer.import_upload(store, archive.name, data, progress=progress)
-        else:
-            api = "archive.iter_members + importer.import_bytes (no import_upload yet)"
-            outcomes = []
-            total = members.count_hint(data, archive.name)
-            for done, item in enumerate(members.iter_members(data, archive.name), start=1):
-                if isinstance(item, members.Member):
-                    outcomes.append(importer.import_bytes(store, item.inner_name, item.data))
-                progress(done, total)
-        wall = time.perf_counter() - started
-        counted = store.activity_count()
-        stored = store.activity_count(include_duplicates=True)
-        row = store.cursor().execute("SELECT count(*) FROM samples").fetchone()
-        samples = int(row[0]) if row else 0
+    started = time.perf_counter()
+    if hasattr(importer, "import_upload"):
+        api = "importer.import_upload"
+        outcomes = importer.import_upload(store, archive.name, data, progress=progress)
+    else:
+        api = "archive.iter_members + importer.import_bytes (no import_upload yet)"
+        outcomes = []
+        total = members.count_hint(data, archive.name)
+        for done, item in enumerate(members.iter_members(data, archive.name), start=1):
+            if isinstance(item, members.Member):
+                outcomes.append(importer.import_bytes(store, item.inner_name, item.data))
+            progress(done, total)
+    wall = time.perf_counter() - started
     statuses = Counter(outcome.status for outcome in outcomes)
     return {
         "api": api,
         "wall_s": wall,
         "files": len(outcomes),
         "statuses": dict(statuses),
-        "activities_counted": counted,
-        "activities_stored": stored,
-        "samples": samples,
+        "activities_counted": store.activity_count(),
+        "activities_stored": store.activity_count(include_duplicates=True),
         "archive_bytes": len(data),
         "rss_before_bytes": before,
         # the importer parses in a worker process from 200 files on: its peak counts too (the
@@ -162,6 +161,57 @@ def child_import(archive: Path, store_path: Path) -> dict[str, Any]:
         "peak_rss_bytes": peak_rss_bytes()
         + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }
+
+
+def child_import(archive: Path, store_path: Path) -> dict[str, Any]:
+    """Import ``archive`` into a new DuckDB store at ``store_path``; the figures of the import."""
+    from analysis.store import Store
+
+    with Store(store_path) as store:
+        figures = _timed_import(store, archive)
+        row = store.cursor().execute("SELECT count(*) FROM samples").fetchone()
+    return {**figures, "samples": int(row[0]) if row else 0}
+
+
+PG_ATHLETE = "benchmark"
+
+
+def child_import_pg(archive: Path, dsn: str) -> dict[str, Any]:
+    """Import ``archive`` for one athlete of the (empty) PostgreSQL database ``dsn``."""
+    import psycopg
+
+    from analysis.store.postgres_store import ATHLETE_SETTING, PostgresDatabase
+
+    with PostgresDatabase(dsn) as database:
+        figures = _timed_import(database.athlete_store(PG_ATHLETE), archive)
+    with psycopg.connect(dsn) as conn:
+        conn.execute("SELECT set_config(%s, %s, true)", [ATHLETE_SETTING, PG_ATHLETE])
+        row = conn.execute("SELECT count(*) FROM samples").fetchone()
+        version = conn.execute("SHOW server_version").fetchone()
+    return {
+        **figures,
+        "samples": int(row[0]) if row else 0,
+        "server_version": str(version[0]) if version else "?",
+    }
+
+
+def postgres_database() -> tuple[Any, str] | str:
+    """(server, database name) of a fresh database for the import, or why there is none.
+
+    Reuses the tests' throwaway cluster (or ``STRIDELOG_TEST_PG_DSN``); the cluster stops when
+    this process exits.
+    """
+    try:
+        import pytest
+
+        from tests.pg_support import pg_server
+    except ImportError as err:
+        return f"not measured: {err}"
+    try:
+        server = pg_server()
+        return server, server.create_database("bench")
+    except (Exception, pytest.skip.Exception, pytest.fail.Exception) as err:
+        return f"not measured: {err}"
 
 
 def child_pages(store_path: Path, repeat: int) -> dict[str, Any]:
@@ -293,6 +343,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="calls of each page's preparation")
     parser.add_argument("--keep-store", type=Path, default=None,
                         help="a folder to leave the imported store in (default: a temporary one)")  # fmt: skip
+    parser.add_argument("--no-postgres", action="store_true",
+                        help="leave out the import into PostgreSQL")  # fmt: skip
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -300,6 +352,8 @@ def main() -> None:
         kind, *rest = args.child
         if kind == "import":
             _report(child_import(Path(rest[0]), Path(rest[1])))
+        elif kind == "import-pg":
+            _report(child_import_pg(Path(rest[0]), rest[1]))
         elif kind == "pages":
             _report(child_pages(Path(rest[0]), int(rest[1])))
         return
@@ -328,6 +382,19 @@ def main() -> None:
         imp = _run_child("import", str(archive), str(store_path))
         _say("page data preparation (child process) ...")
         pages = _run_child("pages", str(store_path), str(args.repeat))
+
+    pg_imp: dict[str, Any] = {"error": "not measured: --no-postgres"}
+    if not args.no_postgres:
+        _say("import into PostgreSQL (child process) ...")
+        found = postgres_database()
+        if isinstance(found, str):
+            pg_imp = {"error": found}
+        else:
+            server, name = found
+            try:
+                pg_imp = _run_child("import-pg", str(archive), server.dsn(name))
+            finally:
+                server.drop_database(name)
 
     print("\n== import: parse, dedupe, store, in a fresh store ==")
     if "error" in imp:
@@ -372,6 +439,24 @@ def main() -> None:
                 slowest = (label, t["first_s"])
         print(f"peak RSS: {_mb(pages['peak_rss_bytes'])} (the process held "
               f"{_mb(pages['rss_before_bytes'])} before opening the store)")  # fmt: skip
+
+    print("\n== import into PostgreSQL: the same archive, one athlete of a shared database ==")
+    if "error" in pg_imp:
+        print(f"postgres: {pg_imp['error']}")
+    else:
+        wall = pg_imp["wall_s"]
+        runs = pg_imp["activities_counted"]
+        print(f"server: PostgreSQL {pg_imp['server_version']} (a throwaway cluster runs with "
+              f"fsync and synchronous_commit off, as in the tests)")  # fmt: skip
+        print(f"files: {pg_imp['files']} outcomes {pg_imp['statuses']}; activities counted {runs}")
+        print(f"wall time: {wall:.1f} s = {runs / wall:.1f} runs/s, "
+              f"{pg_imp['samples'] / wall:,.0f} samples/s ({pg_imp['samples']:,} samples stored)")  # fmt: skip
+        print(f"peak RSS, importer + its parsing worker: {_mb(pg_imp['peak_rss_bytes'])}")
+        if "error" not in imp:
+            same = (runs, pg_imp["samples"]) == (imp["activities_counted"], imp["samples"])
+            print(f"ratio PG/DuckDB: {wall / imp['wall_s']:.2f}x the wall time "
+                  f"({wall:.1f} s against {imp['wall_s']:.1f} s); same runs and samples stored: "
+                  f"{'yes' if same else 'NO'}")  # fmt: skip
 
     print("\n== verdicts (targets of issue 3; printed, not asserted) ==")
     if "error" in imp:
