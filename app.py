@@ -37,8 +37,8 @@ if not isinstance(who, gate.Access):
 
 if who.person.kind == "user":
     # a logged-in person may coach others: their roster, and invitations to accept
-    page = st.navigation({"Training": PAGES, "Coaching": [ATHLETES]})
+    page = st.navigation({"Training": PAGES, "Coaching": [ATHLETES]}, expanded=True)
 else:
-    page = st.navigation(PAGES)
+    page = st.navigation(PAGES, expanded=True)
 ui.sidebar()
 page.run()
