@@ -30,6 +30,7 @@ bench: venv
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.fit_decode
 	$(BIN)/python -m benchmarks.archive
+	$(BIN)/python -m benchmarks.roster
 
 demo: venv
 	$(BIN)/python -m sample_data.generate

@@ -61,7 +61,9 @@ for i, choice in enumerate(coached):
 if progress is not None:
     progress.empty()
 
-s = ui.settings()
+# the coach's own unit: one table, one unit (each row used its athlete's own settings)
+own = gate.choices()[0]
+s = ui.open_store(ui.store_key(own.athlete_id, own.role.value)).load_settings()
 table = roster.roster_table(rows, s.units)
 u = units.distance_label(s.units)
 COLOUR = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
