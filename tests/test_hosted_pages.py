@@ -267,3 +267,33 @@ def test_a_share_link_shows_one_athlete_read_only_until_switched_off(hosted: Hos
     assert viewer.title[0].value == "This link does not work"
     assert "switched this link off" in _texts(viewer)
     assert not viewer.get("plotly_chart")
+
+
+def test_the_roster_lists_every_coached_athlete_in_the_coachs_unit(hosted: Hosted) -> None:
+    from analysis.access import Role
+
+    hosted.fill("ann")
+    hosted.fill("bob", runs=3)
+    cat = hosted.person("cat")
+    for who, role in (("ann", Role.COACH), ("bob", Role.VIEW)):
+        owner = hosted.accounts.access(hosted.person(who), hosted.athlete_id(who))
+        assert owner is not None
+        hosted.accounts.accept(cat, hosted.accounts.invite(owner, role))
+    hosted.db.athlete_store(hosted.athlete_id("cat")).save_settings(AthleteSettings(units="mi"))
+
+    roster = _run(hosted.app("cat"), "pages/athletes.py")
+    table = roster.dataframe[0].value
+    assert sorted(table[c.NAME]) == ["Ann Athlete", "Bob Athlete"]
+    assert dict(zip(table[c.NAME], table["role"], strict=True)) == {
+        "Ann Athlete": "coach",
+        "Bob Athlete": "view",
+    }
+    assert "week_distance_mi" in table.columns and "week_distance_km" not in table.columns
+    # the switcher lists the coach's own space first, then the athletes; it follows the URL
+    home = _run(hosted.app("cat", athlete=hosted.athlete_id("bob")))
+    switch = home.selectbox(key="athlete_switch")
+    assert switch.value == hosted.athlete_id("bob")
+    assert switch.options[0].endswith("· you")
+    switch.set_value(hosted.athlete_id("ann")).run()
+    assert home.query_params["athlete"] == hosted.athlete_id("ann")
+    assert "You see Ann Athlete's data as **coach**." in _texts(home)
