@@ -256,9 +256,9 @@ def _column(values: Sequence[Any], kind: str) -> Any:
     are NumPy's, or pandas' nullable ones when a value is NULL; dates and timestamps are naive
     ``datetime64[us]``.
     """
-    has_null = any(v is None for v in values)
+    has_null = None in values
     if kind == _TEXT:
-        if all(v is None for v in values):
+        if values.count(None) == len(values):
             return np.array(values, dtype=object)
         return pd.array(values, dtype="str")
     if kind == _FLOAT:
@@ -269,7 +269,11 @@ def _column(values: Sequence[Any], kind: str) -> Any:
         return np.array(values, dtype=kind)
     if kind == _BOOL:
         return pd.array(values, dtype="boolean") if has_null else np.array(values, dtype=bool)
-    return np.array(values, dtype="datetime64[us]")
+    # converting each date is slow and a histogram repeats one date per bin: convert each
+    # distinct value once (code -1, a NULL, takes the NaT appended last)
+    codes, distinct = pd.factorize(np.array(values, dtype=object))
+    converted = np.array(list(distinct), dtype="datetime64[us]")
+    return np.append(converted, np.datetime64("NaT", "us"))[codes]
 
 
 def _frame(rows: list[tuple[Any, ...]], kinds: Sequence[tuple[str, str]]) -> pd.DataFrame:
