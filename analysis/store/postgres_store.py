@@ -49,7 +49,8 @@ from analysis.store.duckdb_store import (
 )
 
 SCHEMA_VERSION = 1
-"""Version of the PostgreSQL schema below (the DuckDB file has its own)."""
+"""Version of the PostgreSQL schema below (the DuckDB file has its own). Raise it with any change
+to the tables, policies or indexes: a database already at this version is not migrated again."""
 
 ATHLETE_SETTING = "stridelog.athlete_id"
 """Names the athlete a transaction works for; the policies compare every row with it."""
