@@ -3,7 +3,7 @@
 Two engines implement it: :class:`analysis.store.duckdb_store.Store` (one embedded DuckDB file per
 athlete, the local default) and :class:`analysis.store.postgres_store.PostgresStore` (one athlete's
 rows in a shared PostgreSQL database, for hosting). The same test suite runs against both
-(``tests/test_store_contract.py``). Engine-specific SQL stays inside each engine's module.
+(``tests/test_store.py``, its ``open_store`` fixture). Engine-specific SQL stays inside each engine's module.
 
 Everything here is scoped to one athlete: a store object never sees another athlete's rows.
 """
