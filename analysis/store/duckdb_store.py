@@ -5,17 +5,35 @@
 - A ``revision`` counter in ``meta`` rises with every write; the UI keys its caches on it.
 - Timestamps are stored as naive UTC (``TIMESTAMP``) and handed back tz-aware.
 - One connection per process; :meth:`Store.cursor` gives each thread its own cursor.
+
+Faults of the file itself end in a :class:`~analysis.errors.StoreError` with one plain sentence
+(the database's exception chained): locked by another process, read-only, missing, damaged, disk
+full. Nothing is overwritten or moved aside automatically: a damaged file stays where it is for the
+runner to restore or inspect.
+
+One data directory, the dashboard and the command line: DuckDB gives a read-write connection an
+exclusive lock on the file for the connection's life, and even a read-only connection from another
+process is refused while it is held. The dashboard keeps its connection open, so a ``stridelog
+import`` (or ``export``, ``report``) while it runs waits up to :data:`LOCK_WAIT_S` for the file and
+is then refused with a sentence naming the process that holds it; import through the dashboard's
+uploader instead, or stop the dashboard first. Releasing the file between requests was measured and
+rejected: every rerun would pay a fresh open (and a cold cache for the charts' queries), and a long
+command-line import would hold the lock for minutes anyway, so the dashboard would be the one
+refused instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import math
+import re
 import secrets
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +43,15 @@ import numpy as np
 import pandas as pd
 
 from analysis import columns as c
+from analysis.errors import StoreError
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
 from analysis.store.contract import COMMENT_COLUMNS, check_comment
 
 SCHEMA_VERSION = 4
+
+LOCK_WAIT_S = 10.0
+"""How long an open waits for another process to release the file before it gives up [s]."""
 
 START_MATCH_S = 120.0
 """Two activities whose starts lie within this many seconds may be the same run..."""
@@ -135,6 +157,138 @@ def _lap_rows(activity_id: str, laps: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# ---- faults of the file: one sentence each --------------------------------------------------------
+
+_LOCKED = ("could not set lock",)
+_DISK_FULL = ("file too large", "no space left on device", "disk quota exceeded")
+_READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
+_MISSING = ("database does not exist", "no such file or directory", "not a directory")
+_DAMAGED = (
+    "not a valid duckdb database file", "could not read enough bytes", "corrupt", "checksum",
+    "failed to load metadata", "invalidated",
+)  # fmt: skip
+_ERRNO_KIND = {
+    errno.EFBIG: "disk_full", errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full",
+    errno.EACCES: "read_only", errno.EPERM: "read_only", errno.EROFS: "read_only",
+    errno.ENOENT: "missing", errno.ENOTDIR: "missing", errno.EEXIST: "missing",
+}  # fmt: skip
+
+
+def _reason(err: BaseException) -> str:
+    """The database's message without its class prefix, on one line."""
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return re.sub(r"^[A-Za-z ]*Error: ", "", text)
+
+
+def _holder(message: str) -> str:
+    """Which process holds the file, from the PID DuckDB names in its lock message."""
+    found = re.search(r"PID (\d+)", message)
+    if found is None:
+        return "another Stridelog process (the dashboard or a `stridelog import`)"
+    pid = found.group(1)
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:  # not Linux, or the process has just ended
+        args = []
+    if any("streamlit" in a for a in args):
+        return f"the dashboard (`streamlit run`, PID {pid})"
+    for i, arg in enumerate(args):
+        if arg.endswith("stridelog") or arg == "analysis.cli":
+            command = next((a for a in args[i + 1 :] if a and not a.startswith("-")), "")
+            return f"`{' '.join(('stridelog', command)).strip()}` (PID {pid})"
+    return f"another Stridelog process (the dashboard or a `stridelog import`, PID {pid})"
+
+
+def store_fault(err: BaseException, path: Path, waited_s: float = 0.0) -> StoreError | None:
+    """The plain sentence for a fault of the store file, or None when ``err`` is not one.
+
+    Parameters
+    ----------
+    err
+        What the database (or the file system, creating the data directory) raised.
+    path
+        The store file.
+    waited_s
+        How long the open waited for a lock before giving up [s].
+    """
+    message = str(err).lower()
+    kind: str | None = None
+    if isinstance(err, OSError) and not isinstance(err, duckdb.Error):
+        kind = _ERRNO_KIND.get(err.errno or 0)
+    else:
+        for name, marks in (
+            ("locked", _LOCKED),
+            ("disk_full", _DISK_FULL),
+            ("read_only", _READ_ONLY),
+            ("missing", _MISSING),
+            ("damaged", _DAMAGED),
+        ):
+            if any(mark in message for mark in marks):
+                kind = name
+                break
+    where, folder, reason = str(path), str(path.parent), _reason(err)
+    if isinstance(err, (FileExistsError, NotADirectoryError)):
+        reason = "a file stands where a folder is needed"
+    if kind == "locked":
+        return StoreError(
+            "locked",
+            where,
+            f"the store {where} is in use by {_holder(str(err))}; waited {waited_s:.0f} s for it. "
+            "Stop it, or import through the dashboard's uploader, then try again",
+        )
+    if kind == "disk_full":
+        return StoreError(
+            "disk_full",
+            where,
+            f"the disk holding {folder} is full or the file hit a size limit ({reason}): "
+            "nothing of this write was stored and what was stored before is intact. "
+            "Free some space, then try again",
+        )
+    if kind == "read_only":
+        return StoreError(
+            "read_only",
+            where,
+            f"the store {where} cannot be written ({reason}): make the data directory and the "
+            "file writable, or choose another data directory (STRIDELOG_DATA_DIR or --data-dir)",
+        )
+    if kind == "missing":
+        if isinstance(err, duckdb.Error) and "does not exist" in message:
+            return StoreError(
+                "missing",
+                where,
+                f"there is no store at {where} yet: import files first, or point "
+                "STRIDELOG_DATA_DIR (or --data-dir) at the folder that holds it",
+            )
+        return StoreError(
+            "missing",
+            where,
+            f"the data directory {folder} cannot be used ({reason}): create it, or choose "
+            "another one (STRIDELOG_DATA_DIR or --data-dir)",
+        )
+    if kind == "damaged":
+        return damaged(path, err)
+    return None
+
+
+def damaged(path: Path, err: BaseException) -> StoreError:
+    """The sentence for a store file that is not a readable database."""
+    message = str(err).lower()
+    if "not a valid duckdb database file" in message:
+        reason = "it is not a DuckDB database: zeroed, overwritten or not a store at all"
+    elif "could not read enough bytes" in message:
+        reason = "it ends early: truncated"
+    else:
+        reason = _reason(err)
+    return StoreError(
+        "damaged",
+        str(path),
+        f"the store file {path} is damaged ({reason}); restore it from your backup (a copy of "
+        f"{path.name}) or move it aside to start afresh",
+    )
+
+
 @dataclass(frozen=True)
 class StoredFile:
     """What :meth:`Store.add_file` did with one file."""
@@ -148,19 +302,67 @@ class StoredFile:
 class Store:
     """A DuckDB file. Open once per process; use from any thread."""
 
-    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, read_only: bool = False, lock_wait_s: float | None = None
+    ) -> None:
+        """Open (and for writing, create or migrate) the store file.
+
+        Parameters
+        ----------
+        path
+            The DuckDB file.
+        read_only
+            Open for reading only: the file must exist, and nothing is created or migrated.
+        lock_wait_s
+            How long to wait for another process to release the file [s]; default
+            :data:`LOCK_WAIT_S`.
+
+        Raises
+        ------
+        StoreError
+            The file is locked (after waiting), read-only, missing, damaged, or the disk is full.
+        """
         self.path = Path(path)
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
-            # every file is its own transaction; checkpointing the WAL into the file less often
-            # (DuckDB's default is every 16 MB) makes an archive import about 10 % faster
-            self._con.execute("SET checkpoint_threshold = '256MB'")
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        if not read_only:
-            self._migrate()
+        try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise (store_fault(err, self.path) or err) from err
+        self._con = self._connect(read_only, LOCK_WAIT_S if lock_wait_s is None else lock_wait_s)
+        try:
+            if not read_only:
+                # every file is its own transaction; checkpointing the WAL into the file less
+                # often (DuckDB's default is every 16 MB) makes an archive import about 10 % faster
+                self._con.execute("SET checkpoint_threshold = '256MB'")
+                self._migrate()
+            else:
+                self.revision()  # a file that opens but holds no store fails here, not later
+        except duckdb.Error as err:
+            self._con.close()
+            fault = store_fault(err, self.path)
+            if fault is None and isinstance(err, duckdb.CatalogException):
+                fault = damaged(self.path, err)  # a DuckDB file, but not a Stridelog store
+            raise (fault or err) from err
+
+    def _connect(self, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting a bounded time while another process holds the file's lock."""
+        started = time.monotonic()
+        pause = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.Error as err:
+                waited = time.monotonic() - started
+                fault = store_fault(err, self.path, waited)
+                if fault is None:
+                    raise
+                if fault.kind != "locked" or waited >= lock_wait_s:
+                    raise fault from err
+            # a short import or export ends soon; back off so a long one is not polled hard
+            time.sleep(min(pause, max(lock_wait_s - waited, 0.0)))
+            pause = min(pause * 2, 1.0)
 
     @property
     def key(self) -> str:
@@ -200,7 +402,10 @@ class Store:
         """One write transaction that also bumps the revision; all or nothing."""
         with self._write_lock:
             cur = self.cursor()
-            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute("BEGIN TRANSACTION")
+            except duckdb.Error as err:
+                raise (store_fault(err, self.path) or err) from err
             try:
                 yield cur
                 cur.execute(
@@ -208,9 +413,15 @@ class Store:
                     "WHERE key = 'revision'"
                 )
                 cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+            except BaseException as err:
+                # a failed COMMIT has already ended the transaction ("cannot rollback - no
+                # transaction is active"): the first error is the one that says what happened
+                with suppress(duckdb.Error):
+                    cur.execute("ROLLBACK")
+                fault = store_fault(err, self.path) if isinstance(err, duckdb.Error) else None
+                if fault is None:
+                    raise
+                raise fault from err
 
     def revision(self) -> int:
         row = self.cursor().execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
