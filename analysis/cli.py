@@ -253,8 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from analysis.errors import StoreError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except StoreError as err:  # a fault of the store file: its sentence, not a traceback
+        print(f"stridelog: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
