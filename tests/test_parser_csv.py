@@ -529,3 +529,43 @@ def test_strava_perceived_exertion_becomes_the_session_rpe(corpus_dir: Path) -> 
     # 21 of the 143 rows carry a rating in the "Perceived Exertion" column; the first is 3
     assert len(rated) == 21 and rated[0] == 3.0
     assert all(0 <= r <= 10 for r in rated)
+
+
+# ---- dates the store cannot hold ------------------------------------------------------------------
+
+
+def test_a_sample_dated_beyond_the_supported_years_is_skipped_and_said() -> None:
+    activity = _one(
+        "timestamp,heart_rate_bpm\n2026-05-04T06:00:00Z,140\n7026-05-04T06:00:00Z,141\n"
+    )
+    assert len(activity.samples) == 1
+    assert activity.samples[c.TIMESTAMP].iloc[0] == pd.Timestamp("2026-05-04T06:00:00Z")
+    assert (
+        "1 row is dated outside the supported range (1678–2261), e.g. 7026-05-04: no usable time"
+        in activity.fixes
+    )
+
+
+def test_samples_all_dated_beyond_the_supported_years_refuse_the_file() -> None:
+    with pytest.raises(ParseError) as err:
+        _read("timestamp,heart_rate_bpm\n1600-05-04T06:00:00Z,140\n1600-05-04T06:00:01Z,141\n")
+    assert err.value.reason == "date 1600-05-04 outside the supported range (1678–2261)"
+
+
+def test_a_summary_row_dated_beyond_the_supported_years_is_skipped() -> None:
+    text = GARMIN_EN.replace("2026-04-19 07:00:00", "2999-04-19 07:00:00")
+    (run,) = _read(text)
+    assert run.start_time_local == pd.Timestamp("2026-04-18 10:03:35")
+    assert any("(e.g. 2999-04-19)" in fix for fix in run.fixes)
+    with pytest.raises(ParseError, match=r"date 2999-04-19 outside the supported range"):
+        _read(text.replace("2026-04-18 10:03:35", "2999-04-19 10:03:35"))
+
+
+def test_summary_rows_each_get_their_own_empty_samples_frame() -> None:
+    from analysis.schema import empty_samples
+
+    run, swim = _read(GARMIN_EN)
+    for activity in (run, swim):
+        pd.testing.assert_frame_equal(activity.samples, empty_samples())
+    run.samples[c.HEART_RATE_BPM] = pd.Series(dtype="int64")
+    assert swim.samples[c.HEART_RATE_BPM].dtype == np.dtype("float64")

@@ -300,3 +300,38 @@ def test_frame_dtypes_suit_the_store() -> None:
     assert frame[c.DATE].dtype == np.dtype("datetime64[ns]")
     for column in c.WELLNESS_COLUMNS[1:-1]:
         assert frame[column].dtype == np.dtype("float64"), column
+
+
+# ---- dates the store cannot hold ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cell", "line"),
+    [
+        ("date,resting_hr_bpm\n2024-01-01,50\n1600-01-02,51\n", "1600-01-02", 3),
+        ("date,resting_hr_bpm\n02/01/2826,51\n", "02/01/2826", 2),
+        ("timestamp_measurement,rMSSD\n2999-04-02 06:00:00,60\n", "2999-04-02 06:00:00", 2),
+    ],
+)
+def test_a_wellness_date_outside_the_supported_years_names_its_line(
+    text: str, cell: str, line: int
+) -> None:
+    with pytest.raises(ParseError) as err:
+        _wellness(text)
+    assert err.value.reason == (
+        f"the date '{cell}' on line {line} is outside the supported range (1678–2261)"
+    )
+
+
+def test_a_plan_week_outside_the_supported_years_names_its_line() -> None:
+    with pytest.raises(ParseError) as err:
+        _plan("week_start,distance_km\n2026-05-04,40\n2999-01-07,45\n")
+    assert err.value.reason == (
+        "the date '2999-01-07' on line 3 is outside the supported range (1678–2261)"
+    )
+
+
+def test_the_first_and_last_supported_years_are_read() -> None:
+    frame = _wellness("date,resting_hr_bpm\n2261-12-31,51\n1678-01-01,50\n")
+    assert list(frame[c.DATE]) == [pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31")]
+    assert frame[c.DATE].dtype == np.dtype("datetime64[ns]")

@@ -47,6 +47,14 @@ MAX_LINE_BYTES = 1_000_000
 MAX_ROWS = 1_000_000
 """Most data rows accepted (eleven and a half days of 1 s samples)."""
 
+SUPPORTED_YEARS = (1678, 2261)
+"""First and last whole calendar years a date may fall in: times are stored as nanosecond time
+stamps, which run from 1677-09-21 to 2262-04-11. A per-sample row or a summary row dated outside
+is skipped with a note (a file with no row inside is refused, naming the date); wellness and plan
+files refuse such a date outright (see :mod:`analysis.parsers.wellness`)."""
+
+SUPPORTED_RANGE_TEXT = f"the supported range ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[1]})"
+
 MAX_MAGNITUDE = 1e13
 """Larger numbers are garbage: the largest real value in these files is an epoch in ms (~2e12)."""
 
@@ -678,6 +686,27 @@ def _mixed_datetimes(values: pd.Series) -> pd.Series:
     )
 
 
+def _within_years(times: pd.Series) -> tuple[pd.Series, str | None]:
+    """``times`` with dates outside :data:`SUPPORTED_YEARS` set to NaT, and the first such date.
+
+    pandas reads years 1 to 9999 at microsecond resolution, but the store and the metrics work
+    in nanoseconds: left in, a year 7026 typo raises an overflow far from the file.
+    """
+    if times.empty or not times.notna().any():
+        return times, None
+    years = times.dt.year
+    outside = times.notna() & ((years < SUPPORTED_YEARS[0]) | (years > SUPPORTED_YEARS[1]))
+    if not outside.any():
+        return times, None
+    first = pd.Timestamp(times[outside].iloc[0])
+    return times.where(~outside), f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
+
+
+def _outside_note(count: int, example: str) -> str:
+    noun = "row is" if count == 1 else "rows are"
+    return f"{count} {noun} dated outside {SUPPORTED_RANGE_TEXT}, e.g. {example}: no usable time"
+
+
 def _epoch_times(seconds: np.ndarray) -> pd.Series:
     """Unix seconds as tz-aware UTC; NaT outside the plausible epoch range."""
     lo, hi = _EPOCH_S_RANGE
@@ -697,6 +726,7 @@ class _Times:
     utc: pd.Series | None = None
     elapsed_s: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    outside: str | None = None  # the first date outside SUPPORTED_YEARS, for the refusal
 
 
 def _parse_times(cells: Sequence[str], unit: str | None) -> _Times:
@@ -720,7 +750,7 @@ def _parse_times(cells: Sequence[str], unit: str | None) -> _Times:
         return _Times(elapsed_s=_durations(cells))
     c_dates = _c_dates(cells)
     if c_dates is not None:
-        return _Times(utc=c_dates)
+        return _supported_times(c_dates, [])
     parsed = _datetimes(cells, utc=True)
     if parsed.notna().sum() < 0.5 * len(filled):
         return _Times()
@@ -729,7 +759,20 @@ def _parse_times(cells: Sequence[str], unit: str | None) -> _Times:
         notes.append("the time stamps carry no time zone: read as UTC")
     if not any(_HAS_TIME_OF_DAY.search(cell) for cell in filled[:50]):
         return _Times()  # dates without a time of day cannot order samples
-    return _Times(utc=parsed, notes=notes)
+    return _supported_times(parsed, notes)
+
+
+def _supported_times(utc: pd.Series, notes: list[str]) -> _Times:
+    """A date-time column with the rows outside :data:`SUPPORTED_YEARS` unreadable, and said so."""
+    before = int(utc.notna().sum())
+    kept, example = _within_years(utc)
+    if example is None:
+        return _Times(utc=utc, notes=notes)
+    return _Times(
+        utc=kept,
+        notes=[*notes, _outside_note(before - int(kept.notna().sum()), example)],
+        outside=example,
+    )
 
 
 # ---- sports and cadence ---------------------------------------------------------------------------
@@ -809,6 +852,19 @@ def _skipped_note(skipped: list[int], why: str) -> str:
     return f"skipped {len(skipped)} {noun} {why} (data rows {listed})"
 
 
+def _note_outside(
+    activities: list[ParsedActivity], skipped: int, outside: str | None, name: str
+) -> None:
+    """Say why rows dated outside :data:`SUPPORTED_YEARS` were skipped; refuse when none is left."""
+    if outside is None:
+        return
+    if not activities:
+        raise ParseError(name, f"date {outside} outside {SUPPORTED_RANGE_TEXT}")
+    note = f"rows dated outside {SUPPORTED_RANGE_TEXT} are skipped (e.g. {outside})"
+    for activity in activities:
+        activity.fixes.append(note)
+
+
 def _finish_batch(
     activities: list[ParsedActivity], skipped: list[int], why: str, name: str
 ) -> list[ParsedActivity]:
@@ -883,7 +939,7 @@ def _read_strava(
     decimal = _decimal_mark([cell for row in rows for cell in row])
     batch_fixes = list(fixes)
     distance = _strava_distance_m(header, names, rows, decimal, batch_fixes)
-    dates = _strava_dates(cells(_DATE))
+    dates, outside = _within_years(_strava_dates(cells(_DATE)))
     types = cells(_TYPE)
     titles = cells(c.NAME)
     elapsed = _durations(cells(c.DURATION_S), decimal)
@@ -935,6 +991,7 @@ def _read_strava(
                 fixes=row_fixes,
             )
         )
+    _note_outside(activities, len(rows) - len(activities), outside, name)
     return _finish_batch(activities, skipped, "a readable Activity Date", name)
 
 
@@ -971,7 +1028,7 @@ def _read_garmin(
     if gain_unit in _ALTITUDE_UNITS and gain_unit is not None:
         gain_factor = _ALTITUDE_UNITS[gain_unit]
 
-    local = _datetimes(cells(_DATE), utc=False)
+    local, outside = _within_years(_datetimes(cells(_DATE), utc=False))
     types = cells(_TYPE)
     titles = cells(c.NAME)
     distance = _numbers(cells(c.DISTANCE_M), decimal)
@@ -1023,6 +1080,7 @@ def _read_garmin(
                 fixes=row_fixes,
             )
         )
+    _note_outside(activities, len(rows) - len(activities), outside, name)
     return _finish_batch(activities, skipped, "a readable date", name)
 
 
@@ -1099,14 +1157,18 @@ def _sample_times(
 ) -> tuple[pd.Series, list[str]]:
     """Absolute UTC time of every row, or a ParseError saying why there is none."""
     relative: tuple[_SampleColumn, np.ndarray] | None = None
+    outside: str | None = None
     for quantity in (c.TIMESTAMP, c.ELAPSED_S):
         for col in found.get(quantity, []):
             times = _parse_times(_column(rows, col.index), col.unit)
             if times.utc is not None and times.utc.notna().any():
                 return times.utc, times.notes
+            outside = outside or times.outside
             if times.elapsed_s is not None and relative is None:
                 relative = (col, times.elapsed_s)
     if relative is None:
+        if outside is not None:
+            raise ParseError(name, f"date {outside} outside {SUPPORTED_RANGE_TEXT}")
         columns = ", ".join(
             col.header for q in (c.TIMESTAMP, c.ELAPSED_S) for col in found.get(q, [])
         )
@@ -1114,13 +1176,24 @@ def _sample_times(
     col, elapsed = relative
     for start_col in found.get(_START, []):
         firsts = [cell for cell in _column(rows, start_col.index) if cell][:1]
-        start = _parse_times(firsts, start_col.unit).utc if firsts else None
+        start_times = _parse_times(firsts, start_col.unit) if firsts else None
+        start = start_times.utc if start_times is not None else None
         if start is not None and start.notna().any():
             offsets = pd.to_timedelta(elapsed, unit="s")
-            return pd.Series(start.iloc[0] + offsets), [
+            utc, beyond = _within_years(pd.Series(start.iloc[0] + offsets))
+            if not utc.notna().any():
+                raise ParseError(name, f"date {beyond} outside {SUPPORTED_RANGE_TEXT}")
+            notes = [
                 f"sample times are the start time ({start_col.header}) plus the elapsed "
                 f"seconds ({col.header})"
             ]
+            if beyond is not None:
+                notes.append(_outside_note(int(utc.isna().sum()), beyond))
+            return utc, notes
+        if start_times is not None and start_times.outside is not None:
+            raise ParseError(
+                name, f"start date {start_times.outside} outside {SUPPORTED_RANGE_TEXT}"
+            )
     first = elapsed[np.isfinite(elapsed)]
     shown = f"{first[0]:.12g}" if len(first) else "?"
     raise ParseError(

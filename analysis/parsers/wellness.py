@@ -32,7 +32,9 @@ the day is taken as written, never shifted by a time zone) or day-first ``DD/MM/
 with ``.`` or ``-``). Month-first dates are never guessed: a file with a date such as
 ``04/23/2024`` is refused. The HRV4Training ``date`` column is read year-day-month as
 GoldenCheetah documents, unless the file itself proves year-month-day (a middle number above 12
-settles it either way).
+settles it either way). A date outside the years 1678–2261 (the span of the nanosecond time
+stamps the store keeps) refuses the file, naming the date and its line: such a year is a typo
+(1600, 2999), and a log with one wrong year is better fixed than imported without that day.
 
 Duplicates: when a day (or a plan week) appears twice, the later row in the file wins, and the
 frame's notes say so. The frame's ``attrs`` carry ``layout`` (what was recognised), ``notes``
@@ -57,6 +59,8 @@ import pandas as pd
 from analysis import columns as c
 from analysis.errors import ParseError
 from analysis.parsers.csv import (
+    SUPPORTED_RANGE_TEXT,
+    SUPPORTED_YEARS,
     _clean_header,
     _decimal_mark,
     _decode,
@@ -183,7 +187,7 @@ def read_wellness_csv(data: bytes, name: str) -> pd.DataFrame:
     ------
     ParseError
         Unreadable or binary input; no date column or no wellness column; month-first or
-        contradictory dates; a rating off the 1–5 scale; a scaled score in the ln rMSSD column;
+        contradictory dates; a date outside the years 1678–2261; a rating off the 1–5 scale; a scaled score in the ln rMSSD column;
         no row with a readable date and a value.
     """
     text, notes = _decode(data, name)
@@ -196,10 +200,12 @@ def read_wellness_csv(data: bytes, name: str) -> pd.DataFrame:
     body = rows[1:]
     found = _generic_columns(keys) if layout == LAYOUT_GENERIC else _app_columns(keys, notes)
     if layout == LAYOUT_HRV4TRAINING_ANDROID:
-        days = _year_day_month_days(_cells(body, found[_APP_DATE]), name, notes)
+        date_cells = _cells(body, found[_APP_DATE])
+        days = _year_day_month_days(date_cells, name, notes)
     else:
-        date_column = found[c.DATE] if c.DATE in found else found[_TIMESTAMP]
-        days = _days(_cells(body, date_column), name)
+        date_cells = _cells(body, found[c.DATE] if c.DATE in found else found[_TIMESTAMP])
+        days = _days(date_cells, name)
+    _check_years(days, date_cells, name)
     decimal = _decimal_mark(
         [cell for col, index in found.items() if col != c.NOTES for cell in _cells(body, index)]
     )
@@ -248,8 +254,9 @@ def read_plan_csv(data: bytes, name: str) -> pd.DataFrame:
     Raises
     ------
     ParseError
-        Unreadable input; no ``week_start`` or no target column; month-first dates; a negative
-        target; no row with a readable week and a target.
+        Unreadable input; no ``week_start`` or no target column; month-first dates; a date
+        outside the years 1678–2261; a negative target; no row with a readable week and a
+        target.
     """
     text, notes = _decode(data, name)
     rows, read_notes = _read_rows(text, name)
@@ -269,7 +276,10 @@ def read_plan_csv(data: bytes, name: str) -> pd.DataFrame:
             + ")",
         )
     body = rows[1:]
-    frame = pd.DataFrame({c.WEEK_START: _days(_cells(body, found[c.WEEK_START]), name)})
+    week_cells = _cells(body, found[c.WEEK_START])
+    weeks = _days(week_cells, name)
+    _check_years(weeks, week_cells, name)
+    frame = pd.DataFrame({c.WEEK_START: weeks})
     decimal = _decimal_mark([cell for i in found.values() for cell in _cells(body, i)])
     for column in _PLAN_VALUES:
         if column not in found:
@@ -402,6 +412,19 @@ def _days(cells: Sequence[str], name: str) -> list[pd.Timestamp | None]:
             continue
         out.append(None)
     return out
+
+
+def _check_years(days: Sequence[pd.Timestamp | None], cells: Sequence[str], name: str) -> None:
+    """Refuse a date the store cannot hold (outside :data:`~analysis.parsers.csv.SUPPORTED_YEARS`).
+
+    Left in, it raises an overflow from pandas far from the file, with no line to fix.
+    """
+    low, high = SUPPORTED_YEARS
+    for line, (day, cell) in enumerate(zip(days, cells, strict=True), start=2):
+        if day is not None and not low <= day.year <= high:
+            raise ParseError(
+                name, f"the date '{cell}' on line {line} is outside {SUPPORTED_RANGE_TEXT}"
+            )
 
 
 def _year_day_month_days(
