@@ -114,7 +114,9 @@ def daily_loads(
     return acts, load.daily_load(acts, loads, end=end)
 
 
-def load_data(store: AthleteStore, settings: AthleteSettings, as_of: date | None = None) -> LoadData:
+def load_data(
+    store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
+) -> LoadData:
     model = settings.load_model
     label = LOAD_LABELS[model]
     acts, daily = daily_loads(store, settings, as_of)
