@@ -130,15 +130,18 @@ def _hosted(acc: Accounts) -> Gate:
         return access
     if not st.user.is_logged_in:
         return _login_page
-    try:
-        person = acc.person(
-            str(st.user.get("iss") or ""),
-            str(st.user.get("sub") or ""),
-            str(st.user.get("email") or ""),
-            str(st.user.get("name") or ""),
-        )
-    except InvalidLink as err:
-        return _bad_link_page(str(err))
+    identity = (str(st.user.get("iss") or ""), str(st.user.get("sub") or ""))
+    known = st.session_state.get("_person")
+    if known is not None and known[0] == identity:
+        person = known[1]  # who they are does not change within a session; their grants may
+    else:
+        try:
+            person = acc.person(
+                *identity, str(st.user.get("email") or ""), str(st.user.get("name") or "")
+            )
+        except InvalidLink as err:
+            return _bad_link_page(str(err))
+        st.session_state["_person"] = (identity, person)
     wanted = st.query_params.get("athlete") or st.session_state.get(ATHLETE_KEY)
     invite = st.query_params.get("invite")
     if invite:
@@ -233,6 +236,6 @@ def sidebar_identity() -> None:
     if not access.is_own:
         st.caption(f"You see {access.athlete_name}'s data as **{access.role.value}**.")
     if st.button("Log out", key="logout", icon=":material/logout:"):
-        for key in (ACCESS_KEY, ATHLETE_KEY, "_choices", "_own"):
+        for key in (ACCESS_KEY, ATHLETE_KEY, "_choices", "_own", "_person"):
             st.session_state.pop(key, None)
         st.logout()
