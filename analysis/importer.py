@@ -1,7 +1,11 @@
 """The way in: files (bytes or paths) → parsers → prepare → store, one transaction per file.
 
 A file that cannot be used gets an outcome naming it and the reason; the rest of the batch goes on
-and nothing stored before is touched.
+and nothing stored before is touched. That holds for anything a file can cause, in any format
+(activity, wellness log, plan, a Strava index): a parser's typed refusal, a bug it trips in a
+parser, a value the store will not take, a worker process that dies reading it. Only a fault of
+the store itself (:class:`~analysis.errors.StoreError`: locked, read-only, damaged, disk full)
+stops the batch, because no later file could be stored either.
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from analysis.archive import (
     DEFAULT_LIMITS,
@@ -25,7 +32,7 @@ from analysis.archive import (
     iter_members,
     iter_paths,
 )
-from analysis.errors import StridelogError
+from analysis.errors import StoreError, StridelogError
 from analysis.parsers import parse_bytes
 from analysis.parsers.base import ParsedActivity
 from analysis.prepare import ActivityRecord, prepare_activity
@@ -37,6 +44,8 @@ DUPLICATE = "duplicate"  # stored, but the same run was already counted from a r
 SKIPPED = "skipped"  # not an activity (a photo, an account file in an export)
 FAILED = "failed"
 CANCELLED = "cancelled"
+
+_T = TypeVar("_T")
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, current file name)."""
@@ -74,6 +83,29 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def failure_reason(err: Exception) -> str:
+    """The reason a file could not be used, in the words of the error that stopped it."""
+    if isinstance(err, StridelogError):
+        return getattr(err, "reason", str(err))
+    return f"could not read the file ({type(err).__name__}: {err})"
+
+
+def guarded(name: str, work: Callable[[], _T]) -> _T | FileOutcome:
+    """``work()``, or a FAILED outcome naming ``name`` when anything the file caused stops it.
+
+    A :class:`~analysis.errors.StoreError` is raised on: it is the store's fault, not the file's,
+    and every later file would meet it too.
+    """
+    try:
+        return work()
+    except StoreError:
+        raise
+    except (
+        Exception
+    ) as err:  # the file's fault, whatever it tripped: this file fails, not the batch
+        return FileOutcome(name, FAILED, failure_reason(err))
+
+
 def _import_log(store: Store, name: str, data: bytes) -> FileOutcome | None:
     """A wellness log or a training plan CSV, recognised by its header; None for anything else.
 
@@ -86,17 +118,20 @@ def _import_log(store: Store, name: str, data: bytes) -> FileOutcome | None:
     if not (name.lower().endswith(".csv") or is_csv(data, name)):
         return None
 
-    try:
-        if wellness.is_wellness_csv(data):
-            days = store.upsert_wellness(wellness.read_wellness_csv(data, name))
-            return FileOutcome(name, IMPORTED, f"wellness log: {days} days", "wellness")
-        if wellness.is_plan_csv(data):
-            weeks = store.upsert_plan(wellness.read_plan_csv(data, name))
-            return FileOutcome(
-                name, IMPORTED, f"training plan: {weeks} week{'' if weeks == 1 else 's'}", "plan"
-            )
-    except StridelogError as err:
-        return FileOutcome(name, FAILED, getattr(err, "reason", str(err)))
+    def read_wellness() -> FileOutcome:
+        days = store.upsert_wellness(wellness.read_wellness_csv(data, name))
+        return FileOutcome(name, IMPORTED, f"wellness log: {days} days", "wellness")
+
+    def read_plan() -> FileOutcome:
+        weeks = store.upsert_plan(wellness.read_plan_csv(data, name))
+        return FileOutcome(
+            name, IMPORTED, f"training plan: {weeks} week{'' if weeks == 1 else 's'}", "plan"
+        )
+
+    if wellness.is_wellness_csv(data):
+        return guarded(name, read_wellness)
+    if wellness.is_plan_csv(data):
+        return guarded(name, read_plan)
     return None
 
 
@@ -118,16 +153,21 @@ def prepare_file(name: str, data: bytes, digest: str | None = None) -> Prepared:
     try:
         fmt, parsed = parse_bytes(data, name)
         records = [prepare_activity(act, digest, i) for i, act in enumerate(parsed)]
-    except StridelogError as err:
-        return Prepared(name, len(data), digest, error=getattr(err, "reason", str(err)))
     except Exception as err:  # a parser bug must not sink the batch; say what broke
-        reason = f"could not read the file ({type(err).__name__}: {err})"
-        return Prepared(name, len(data), digest, error=reason)
+        return Prepared(name, len(data), digest, error=failure_reason(err))
     return Prepared(name, len(data), digest, fmt, records)
 
 
 def store_prepared(store: Store, prep: Prepared) -> FileOutcome:
-    """Write one prepared file (one transaction) and say what happened."""
+    """Write one prepared file (one transaction) and say what happened.
+
+    A file whose rows the store refuses fails alone (its transaction rolled back); a
+    :class:`~analysis.errors.StoreError` is raised on.
+    """
+    return guarded(prep.name, lambda: _store_prepared(store, prep))
+
+
+def _store_prepared(store: Store, prep: Prepared) -> FileOutcome:
     name, records, fmt = prep.name, prep.records, prep.format
     if prep.error is not None:
         return FileOutcome(name, FAILED, prep.error)
@@ -165,7 +205,11 @@ def _already(name: str) -> FileOutcome:
 
 
 def import_bytes(store: Store, name: str, data: bytes) -> FileOutcome:
-    """Parse one file and store it (whole, or not at all)."""
+    """Parse one file and store it (whole, or not at all); never raises for the file's sake."""
+    return guarded(name, lambda: _import_one(store, name, data))
+
+
+def _import_one(store: Store, name: str, data: bytes) -> FileOutcome:
     log = _import_log(store, name, data)
     if log is not None:
         return log
@@ -191,6 +235,43 @@ def import_paths(
     present = [p for p in paths if p.exists()]
     total = max(count_paths_hint(present), 1)
     return missing + import_items(store, iter_paths(present), total, progress, cancel)
+
+
+WORKER_DIED = (
+    "the process reading the file stopped (out of memory, or a crash in a library it uses)"
+)
+
+
+@dataclass
+class _Queued:
+    """A file handed to the worker; its bytes stay here (the pool holds them anyway until the
+    result is back) so the files behind a worker that died can be read in this process."""
+
+    name: str
+    inner_name: str
+    data: bytes
+    digest: str
+    future: Future[Prepared]
+
+
+def _read_on(
+    items: Iterable[Member | Refusal], outcomes: list[FileOutcome], upload_name: str
+) -> Iterator[Member | Refusal]:
+    """The archive reader's items; when the reader itself trips, what was read is kept and the
+    failure is reported (the reader cannot go on after raising, so the rest is not read)."""
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except StoreError:
+            raise
+        except Exception as err:  # the upload's fault: report it, keep what was imported
+            reason = f"stopped reading the rest ({type(err).__name__}: {err})"
+            outcomes.append(FileOutcome(upload_name or "the import", FAILED, reason))
+            return
+        yield item
 
 
 def _is_strava_index(member_name: str) -> bool:
@@ -253,7 +334,7 @@ def import_items(
     done = 0
     n_workers = workers if workers is not None else (1 if total >= POOL_MIN_FILES else 0)
     pool = _pool(n_workers)
-    pending: deque[tuple[str, Future[Prepared]]] = deque()
+    pending: deque[_Queued] = deque()
 
     def finish(member_name: str, prep: Prepared) -> None:
         nonlocal done
@@ -265,11 +346,63 @@ def import_items(
         if progress is not None:
             progress(done, max(total, done), member_name)
 
+    def collect() -> None:
+        """Store the oldest file the worker was given (the queue keeps the input's order)."""
+        nonlocal pool
+        queued = pending.popleft()
+        try:
+            prep = queued.future.result()
+        except BrokenProcessPool:
+            # the worker died on this file (out of memory, a crash in a library): the files
+            # queued behind it are not to blame and are read in this process instead
+            finish(queued.name, Prepared(queued.name, len(queued.data), queued.digest,
+                                         error=WORKER_DIED))  # fmt: skip
+            abandon_pool()
+            while pending:
+                rest = pending.popleft()
+                finish(rest.name, prepare_file(rest.inner_name, rest.data, rest.digest))
+            return
+        except Exception as err:  # a result that cannot come back (unpicklable, say)
+            prep = Prepared(queued.name, len(queued.data), queued.digest,
+                            error=failure_reason(err))  # fmt: skip
+        finish(queued.name, prep)
+
+    def abandon_pool() -> None:
+        nonlocal pool
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = None
+
+    def screen(item: Member) -> FileOutcome | str:
+        """The outcome of a member that needs no parsing (a log, a file seen before), else its
+        content hash."""
+        if (log := _import_log(store, item.inner_name, item.data)) is not None:
+            return log
+        digest = file_hash(item.data)
+        return _already(item.name) if store.has_file(digest) else digest
+
+    def parse(item: Member, digest: str) -> None:
+        """Parse and store one member here, or queue it for the worker (stored when it is back)."""
+        if pool is not None:
+            try:
+                future = pool.submit(prepare_file, item.inner_name, item.data, digest)
+            except BrokenProcessPool:  # the worker died on a queued file since the last check
+                while pending:
+                    collect()
+                abandon_pool()
+            else:
+                pending.append(_Queued(item.name, item.inner_name, item.data, digest, future))
+                # a short queue: workers stay busy while memory holds a few files only
+                while len(pending) > 2 * n_workers + 1:
+                    collect()
+                return
+        finish(item.name, prepare_file(item.inner_name, item.data, digest))
+
     try:
-        for item in items:
+        for item in _read_on(items, outcomes, upload_name):
             if cancel is not None and cancel():
-                for _, future in pending:
-                    future.cancel()
+                for queued in pending:
+                    queued.future.cancel()
                 # the export's index is left for the rerun, which joins it to every file
                 outcomes.append(
                     FileOutcome(upload_name, CANCELLED, "import cancelled; what was done is kept")
@@ -278,40 +411,26 @@ def import_items(
             if isinstance(item, Refusal):
                 status = SKIPPED if item.skipped else FAILED
                 outcomes.append(FileOutcome(item.name, status, item.reason))
-                done += 1
             elif _is_strava_index(item.name) and index is None and item.name != upload_name:
                 index = item
                 continue
-            elif (log := _import_log(store, item.inner_name, item.data)) is not None:
-                log.file = item.name
-                outcomes.append(log)
-                done += 1
             else:
-                digest = file_hash(item.data)
-                if store.has_file(digest):
-                    outcomes.append(_already(item.name))
-                    done += 1
-                elif pool is None:
-                    finish(item.name, prepare_file(item.inner_name, item.data, digest))
+                screened = guarded(item.name, partial(screen, item))
+                if isinstance(screened, str):
+                    parse(item, screened)  # counted when stored
                     continue
-                else:
-                    future = pool.submit(prepare_file, item.inner_name, item.data, digest)
-                    pending.append((item.name, future))
-                    # a short queue: workers stay busy while memory holds a few files only
-                    while len(pending) > 2 * n_workers + 1:
-                        member_name, ready = pending.popleft()
-                        finish(member_name, ready.result())
-                    continue
+                screened.file = item.name
+                outcomes.append(screened)
+            done += 1
             if progress is not None:
                 progress(done, max(total, done), item.name)
         while pending:
-            member_name, ready = pending.popleft()
-            finish(member_name, ready.result())
+            collect()
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     if index is not None:
-        outcomes.append(_join_strava_index(store, index, by_member))
+        outcomes.append(guarded(index.name, partial(_join_strava_index, store, index, by_member)))
     return outcomes
 
 
