@@ -782,15 +782,14 @@ def trace_frame(samples: pd.DataFrame, sport: str, unit: str) -> RunTrace:
     clock = _col(samples, c.ELAPSED_S)
     times = moving_and_elapsed(samples)
 
-    speed = pd.Series(
-        _col(samples, c.SPEED_MPS), index=pd.to_timedelta(np.nan_to_num(clock), unit="s")
-    )
-    smooth = speed.rolling(pd.Timedelta(seconds=TRACE_SMOOTHING_S), min_periods=1).mean()
-    smooth_values = smooth.to_numpy(dtype="float64")
     limit = PLAUSIBLE_SPEED_MPS.get(sport, PLAUSIBLE_SPEED_OTHER_MPS)
-    # a single GPS jump also lifts the smoothed speed around it: both are left out
-    too_fast = moving & ((_col(samples, c.SPEED_MPS) > limit) | (smooth_values > limit))
-    smooth_values[too_fast] = np.nan
+    raw_speed = _col(samples, c.SPEED_MPS).copy()  # never write into the caller's frame
+    too_fast = raw_speed > limit
+    # left out before smoothing, so one GPS jump does not lift the 15 s around it
+    raw_speed[too_fast] = np.nan
+    speed = pd.Series(raw_speed, index=pd.to_timedelta(np.nan_to_num(clock), unit="s"))
+    smooth = speed.rolling(pd.Timedelta(seconds=TRACE_SMOOTHING_S), min_periods=1).mean()
+    smooth_values = smooth.to_numpy(dtype="float64", copy=True)
 
     moving_start = np.concatenate([[0.0], np.cumsum(np.where(moving, dur, 0.0))[:-1]])
     breaks = np.zeros(len(samples), dtype=bool)
@@ -824,7 +823,7 @@ def trace_frame(samples: pd.DataFrame, sport: str, unit: str) -> RunTrace:
         display=display,
         ranges=ranges,
         clipped=clipped,
-        implausible=int(too_fast.sum()),
+        implausible=int((too_fast & moving).sum()),
         pauses=times.pauses,
         paused_s=times.paused_s,
     )

@@ -1,0 +1,129 @@
+"""One run in detail: everything the single-activity view shows, prepared without Streamlit.
+
+One call reads the activity, its samples, laps and comments from the athlete's store and runs the
+metrics of :mod:`analysis.metrics.activity` on them; the page only renders (and caches the result
+keyed on the athlete, the store's revision and the activity id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from analysis import columns as c
+from analysis.dashboard import HR_MODELS
+from analysis.metrics import activity, load
+from analysis.prepare import histogram
+from analysis.settings import AthleteSettings
+from analysis.store import AthleteStore
+
+NOT_COUNTED_DUPLICATE = "not counted: the same run as {other}"
+NOT_COUNTED_SPORT = "not counted: the distance load model counts running only"
+NO_HEART_RATE = "counts 0: no heart rate, which the {model} load model needs"
+NO_RPE = "counts 0: no session RPE yet (rate it below)"
+
+
+def activity_load(
+    row: dict[str, Any], samples: pd.DataFrame, settings: AthleteSettings
+) -> tuple[float | None, str]:
+    """The activity's load under the athlete's load model, as the load pages count it.
+
+    Parameters
+    ----------
+    row
+        The activity as the store returns it.
+    samples
+        Its tidy per-sample frame.
+    settings
+        The athlete's settings (load model, HR settings, sex).
+
+    Returns
+    -------
+    load, note
+        The load [unit of :data:`analysis.metrics.load.LOAD_UNITS`] or None when the daily
+        series leaves the activity out (a duplicate; a non-running activity under the distance
+        model), and a sentence saying why it is missing or zero (empty when neither).
+    """
+    model = settings.load_model
+    other = row.get(c.DUPLICATE_OF)
+    if isinstance(other, str) and other:
+        return None, NOT_COUNTED_DUPLICATE.format(other=other)
+    if model == "distance" and row.get(c.SPORT) != c.SPORT_RUNNING:
+        return None, NOT_COUNTED_SPORT
+    frame = pd.DataFrame([row])
+    hr_hist = None
+    if model in HR_MODELS:
+        # the same histogram the importer stores, so this equals the load pages' value
+        hr_hist = histogram(samples, c.HEART_RATE_BPM).assign(**{c.ACTIVITY_ID: row[c.ACTIVITY_ID]})
+    value = float(
+        load.activity_loads(
+            frame,
+            model,
+            hr_hist,
+            resting_hr_bpm=settings.resting_hr_bpm,
+            max_hr_bpm=settings.max_hr_bpm,
+            sex=settings.sex,
+            lthr_bpm=settings.lthr_bpm,
+        ).iloc[0]
+    )
+    note = ""
+    if model in HR_MODELS and (hr_hist is None or hr_hist.empty):
+        note = NO_HEART_RATE.format(model=load.LOAD_MODEL_NAMES[model])
+    elif model == "srpe" and pd.isna(row.get(c.RPE)):
+        note = NO_RPE
+    return value, note
+
+
+def run_detail_data(
+    store: AthleteStore, settings: AthleteSettings, activity_id: str
+) -> dict[str, Any]:
+    """Everything the single-activity view shows.
+
+    Parameters
+    ----------
+    store
+        The athlete's store, opened through the access layer.
+    settings
+        The athlete's settings (units, zone and load models, HR settings).
+    activity_id
+        The activity to show.
+
+    Returns
+    -------
+    dict
+        ``activity`` (the stored row), ``samples`` (tidy per-sample frame, empty for a summary
+        row), ``headline`` (:func:`analysis.metrics.activity.headline`, with ``load_note``),
+        ``splits`` (:func:`~analysis.metrics.activity.splits` per km or mile, by
+        ``settings.units``), ``laps`` (:func:`~analysis.metrics.activity.laps_table`),
+        ``zones`` (:func:`~analysis.metrics.activity.time_in_zones_for_run`), ``trace``
+        (:func:`~analysis.metrics.activity.trace_frame`), ``comments`` (the activity's notes,
+        oldest first), ``sport`` and ``unit``.
+
+    Raises
+    ------
+    LookupError
+        When the store has no activity of that id (deleted meanwhile).
+    """
+    row = store.activity(activity_id)
+    if row is None:
+        raise LookupError(f"no activity {activity_id!r}")
+    sport = str(row.get(c.SPORT) or c.SPORT_OTHER)
+    unit = settings.units
+    samples = store.samples(activity_id)
+    load_value, load_note = activity_load(row, samples, settings)
+    head = activity.headline(row, samples, settings, load_value)
+    head["load_note"] = load_note
+    head["load_unit"] = load.LOAD_UNITS[settings.load_model]
+    return {
+        "activity": row,
+        "samples": samples,
+        "headline": head,
+        "splits": activity.splits(samples, unit),
+        "laps": activity.laps_table(store.laps(activity_id), samples),
+        "zones": head["time_in_zones"],
+        "trace": activity.trace_frame(samples, sport, unit),
+        "comments": store.comments("activity", activity_id),
+        "sport": sport,
+        "unit": unit,
+    }
