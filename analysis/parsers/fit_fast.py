@@ -47,14 +47,24 @@ field; developer fields are skipped by the size their description gives.
 
 Where fitparse would do something this module does not reproduce, :class:`Declined` is raised
 before any result leaves, with the reason in plain words, and the caller reads the part with
-the reference decoder. Declined: record columns stored as arrays, 64-bit integers or with a
-size that is not their base type's, definitions fitparse itself fails on (zero-size fields,
-unknown fields of odd size, developer fields whose size is not a whole number of values, broken
-developer field descriptions, components over arrays), timestamps (field 253) that are not
-plain integers, a message running past the declared data size into a complete CRC, headers of
+the reference decoder. Declined: record columns stored as arrays, bytes, 64-bit integers
+or with a size that is not their base type's, definitions fitparse itself fails on (zero-size
+fields, unknown fields of odd size, also among the entries read before a definition is cut,
+developer fields whose size is not a whole number of values, broken developer field
+descriptions, components over arrays), timestamps (field 253) that are not plain integers, a message running past the declared data size into a complete CRC, headers of
 unusual size. Where fitparse stops early the fast path stops the same way (:class:`Stop`): a CRC
 mismatch, a data message of an undefined local type, bytes ending early (keeping, like
 fitparse, the whole fields of a message cut by the end).
+
+Linear for every input
+----------------------
+Time and memory grow with the bytes and messages of the file, whatever its definitions say:
+the walk is one pass, and every bulk read produces one value per message. A field that is not
+one number per message (an array, a ``byte`` or ``string`` field, whatever its size) never
+reaches a column: it is declined while the read is planned, before any array is built. The
+decline is the only way out besides a result; an exception of any other kind is a bug, which
+:mod:`analysis.parsers.fit` survives by reading the part with fitparse and saying so, and which
+``tests/test_fuzz.py`` hunts for. ``tests/test_fit_fast_linear.py`` checks the memory.
 
 References
 ----------
@@ -242,8 +252,22 @@ class _FieldDef:
     offset: int  # from the start of the message body [bytes]
 
     @property
+    def is_scalar(self) -> bool:
+        """Whether the field is one number, read by numpy as a column of one value per message.
+
+        A ``byte`` field is none, whatever its size: fitparse gives it as a tuple of bytes, and
+        :func:`_read_fields` as a matrix of them. Taken for a column, a one-byte ``byte`` field
+        would broadcast against the others into a matrix of messages by messages.
+        """
+        return bool(
+            self.base.name != "byte"
+            and self.base.fmt in _NUMPY_CODE
+            and self.size == self.base.size
+        )
+
+    @property
     def is_int_scalar(self) -> bool:
-        return bool(self.base.fmt in _INTEGER_CODES and self.size == self.base.size)
+        return self.is_scalar and self.base.fmt in _INTEGER_CODES
 
 
 @dataclass(frozen=True)
@@ -493,16 +517,14 @@ def _record_plan(defn: _Definition, names: Sequence[str]) -> _RecordPlan:
             fd = defn.fields[index]
             if fd.profile.subfields or getattr(fd.profile.type, "values", None):
                 raise Declined(f"record field {fd.profile.name} has named values")
-            if fd.base.fmt not in _NUMPY_CODE or fd.size != fd.base.size:
+            if not fd.is_scalar:
                 raise Declined(
                     f"record field {fd.profile.name} stored as {fd.base.name}[{fd.size}]"
                 )
     for sources in expanded.values():
         for index, _ in sources:
             fd = defn.fields[index]
-            if fd.base.name != "byte" and (
-                fd.base.fmt not in _NUMPY_CODE or fd.size != fd.base.size
-            ):
+            if fd.base.name != "byte" and not fd.is_scalar:
                 raise Declined(
                     f"record field {fd.profile.name} stored as {fd.base.name}[{fd.size}]"
                 )
@@ -827,7 +849,7 @@ class _Walk:
                 return Stop.UNDEFINED
             length = _definition_length(buf, pos, len(buf))
             if length is None:
-                return Stop.TRUNCATED  # cut inside a definition: fitparse keeps none of it
+                return self._cut_definition(pos)
             index = self._define(pos, length)
             if pos + length > limit:
                 return self._past_end(pos + length)
@@ -845,6 +867,26 @@ class _Walk:
         if pos < limit:
             return self._cut(pos, current[buf[pos]])
         return Stop.TRUNCATED if len(buf) < self.end + 2 else None
+
+    def _cut_definition(self, pos: int) -> Stop:
+        """A definition message cut by the end of the bytes: fitparse keeps none of it.
+
+        fitparse reads it field by field up to the cut, and fails (rather than stops) on an
+        unknown field of odd size among them: that file is left to it.
+        """
+        buf = self.buf
+        if pos + 6 > len(buf):
+            return Stop.TRUNCATED
+        endian = ">" if buf[pos + 2] else "<"
+        (mesg_num,) = struct.unpack_from(endian + "H", buf, pos + 3)
+        mesg_type = MESSAGE_TYPES.get(mesg_num)
+        whole = min(buf[pos + 5], (len(buf) - pos - 6) // 3)
+        for at in range(pos + 6, pos + 6 + 3 * whole, 3):
+            num, size, base_num = buf[at], buf[at + 1], buf[at + 2]
+            base = BASE_TYPES.get(base_num, BASE_TYPE_BYTE)
+            if size % base.size and (mesg_type is None or num not in mesg_type.fields):
+                raise Declined("an unknown field of odd size")
+        return Stop.TRUNCATED
 
     def _past_end(self, finish: int) -> Stop:
         """A message ran past the declared data size and ended at ``finish``.
