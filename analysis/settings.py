@@ -15,6 +15,11 @@ LOAD_MODELS = ("distance", "duration", "trimp", "edwards", "hrss", "srpe")
 ACWR_VARIANTS = ("rolling", "uncoupled", "ewma")
 """Coupled 7:28 rolling averages, uncoupled (7 over the 21 days before), or EWMA (7 and 28)."""
 
+ACWR_FLOOR_DAYS = (8, 28)
+"""Days of history a ratio may be asked to wait for [days]. At least one day beyond the 7-day
+acute window: with 7, the coupled rolling ratio is 1 by construction (both means cover the same
+7 days) and the uncoupled chronic window (the days before the acute week) holds no day yet."""
+
 PMC_CONVENTIONS = ("trainingpeaks", "banister", "runalyze")
 """CTL/ATL smoothing: 1/N, 1 − e^(−1/N), or 2/(N + 1)."""
 
@@ -61,8 +66,9 @@ class AthleteSettings:
             raise ValueError(f"acwr_variant must be one of {ACWR_VARIANTS}")
         if self.pmc_convention not in PMC_CONVENTIONS:
             raise ValueError(f"pmc_convention must be one of {PMC_CONVENTIONS}")
-        if not 7 <= self.acwr_min_chronic_days <= 28:
-            raise ValueError("the ACWR coverage floor must be 7 to 28 days")
+        low, high = ACWR_FLOOR_DAYS
+        if not low <= self.acwr_min_chronic_days <= high:
+            raise ValueError(f"the ACWR coverage floor must be {low} to {high} days")
         if not 0 < self.acwr_sweet_low < self.acwr_sweet_high < self.acwr_danger:
             raise ValueError("ACWR bands must rise: sweet-spot low < high < danger")
         if not 0 < self.cutback_threshold_pct < 100:
@@ -77,6 +83,14 @@ class AthleteSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AthleteSettings:
-        """Build from stored values, ignoring unknown keys (settings written by a newer version)."""
+        """Build from stored values, ignoring unknown keys (settings written by a newer version).
+
+        A coverage floor of 7 days, which earlier versions accepted, is read as 8, the least
+        :data:`ACWR_FLOOR_DAYS` allows: refusing it would lose every other stored setting.
+        """
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        floor = values.get("acwr_min_chronic_days")
+        if isinstance(floor, int) and floor == ACWR_FLOOR_DAYS[0] - 1:
+            values["acwr_min_chronic_days"] = ACWR_FLOOR_DAYS[0]
+        return cls(**values)

@@ -410,9 +410,25 @@ def test_acwr_options_are_checked() -> None:
     with pytest.raises(ValueError, match="min_chronic_days"):
         acute_chronic(daily, min_chronic_days=29)
     with pytest.raises(ValueError, match="uncoupled"):
-        acute_chronic(daily, variant="uncoupled", min_chronic_days=7)
-    with pytest.raises(ValueError, match="uncoupled"):
         acute_chronic(daily, 7, 7, variant="uncoupled")
+
+
+def test_a_floor_of_the_acute_window_works_in_every_variant() -> None:
+    # 14 days at 1, then a week at 4; floor 7 = acute_days
+    daily = floor_series()
+    out = {v: acute_chronic(daily, variant=v, min_chronic_days=7) for v in ACWR_VARIANTS}
+    for variant in ("rolling", "ewma"):
+        assert out[variant][c.ACWR][:6].isna().all()
+        assert out[variant][c.ACWR][6] == pytest.approx(1.0)  # 7 days at 1 over 7 days at 1
+    uncoupled = out["uncoupled"]
+    # day 7: nothing before the acute week yet; day 8: chronic = day 0 alone
+    assert uncoupled[c.ACWR][:7].isna().all()
+    assert uncoupled[c.CHRONIC_LOAD][7] == pytest.approx(1.0)
+    assert uncoupled[c.ACWR][7] == pytest.approx(1.0)
+    # day 15 (the first 4): acute (6·1 + 4)/7; chronic = days 0..7, all 1
+    assert uncoupled[c.ACUTE_LOAD][14] == pytest.approx(10 / 7)
+    assert uncoupled[c.CHRONIC_LOAD][14] == pytest.approx(1.0)
+    assert uncoupled[c.ACWR][14] == pytest.approx(10 / 7)
 
 
 def test_acwr_of_an_empty_series_is_empty() -> None:

@@ -458,7 +458,7 @@ def _preceding_mean(values: FloatArray, skip: int, window: int, min_days: int) -
     """Mean over the ``window`` days that end ``skip`` days before each day.
 
     The mean is over the days of that window the series holds; NaN until the series holds
-    ``min_days`` days (``min_days > skip`` so at least one day is in the window).
+    ``min_days`` days, and NaN while the window holds no day yet (the first ``skip`` days).
     """
     n = len(values)
     out = np.full(n, np.nan)
@@ -493,8 +493,8 @@ def _check_windows(
     floor = chronic_days if min_chronic_days is None else int(min_chronic_days)
     if not acute_days <= floor <= chronic_days:
         raise ValueError("need acute_days <= min_chronic_days <= chronic_days")
-    if variant == "uncoupled" and not acute_days < floor:
-        raise ValueError("the uncoupled variant needs min_chronic_days > acute_days")
+    # uncoupled with floor == acute_days is allowed: its chronic window is still empty on that
+    # day, so the ratio starts one day later (refusing it broke every caller holding that floor)
     return floor
 
 
@@ -527,8 +527,13 @@ def acute_chronic(
     load (and so the ratio) is NaN until it holds ``min_chronic_days`` days. While the history
     is shorter than the chronic window, the rolling chronic means average the days recorded
     so far (days before the first one are unknown, not rest). With the default floor (the
-    full chronic window) the ratio first appears on day ``chronic_days``. ACWR is also NaN
-    where chronic load is 0.
+    full chronic window) the ratio first appears on day ``chronic_days``. The uncoupled
+    chronic window holds no day before day ``acute_days + 1``, so with a floor of
+    ``acute_days`` its ratio first appears on that day, one day after the other variants'.
+    (With a floor of ``acute_days`` the coupled rolling ratio is 1 on its first day by
+    construction, both means covering the same days: a floor above ``acute_days`` is the
+    useful one, and the athlete's settings ask for at least ``acute_days + 1``.) ACWR is also
+    NaN where chronic load is 0.
 
     Parameters
     ----------
@@ -540,8 +545,7 @@ def acute_chronic(
         One of :data:`ACWR_VARIANTS`.
     min_chronic_days
         Days of history needed before chronic load and the ratio are given [days]; default
-        ``chronic_days``. Between ``acute_days`` and ``chronic_days`` (above ``acute_days``
-        for ``"uncoupled"``), e.g. 21.
+        ``chronic_days``. Between ``acute_days`` and ``chronic_days``, e.g. 21.
 
     Returns
     -------
