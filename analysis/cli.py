@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import math
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from analysis import columns as c
 from analysis.config import ATHLETE_DB, default_data_dir
+from analysis.csvsafe import safe_frame, terminal_safe, terminal_safe_json, to_safe_csv
 from analysis.errors import StridelogError
 from analysis.parsers import parse_bytes
 from analysis.prepare import prepare_activity
@@ -79,7 +79,7 @@ def parse_records(path: Path) -> list[dict[str, Any]]:
 def _cmd_parse(args: argparse.Namespace) -> int:
     for path in args.files:
         for record in parse_records(Path(path)):
-            print(json.dumps(record, ensure_ascii=False), flush=True)
+            print(terminal_safe_json(record), flush=True)
     return 0
 
 
@@ -94,34 +94,41 @@ def _cmd_import(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        print(f"stridelog import: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        shown = terminal_safe(", ".join(missing))
+        print(f"stridelog import: no such file or folder: {shown}", file=sys.stderr)
         return 2
 
     def progress(done: int, total: int, name: str) -> None:
-        print(f"[{done}/{total}] {name}", file=sys.stderr, flush=True)
+        # names come from the files (zip members too): shown, never obeyed by the terminal
+        print(f"[{done}/{total}] {terminal_safe(name)}", file=sys.stderr, flush=True)
 
     with Store(_data_dir(args) / ATHLETE_DB) as store:
         outcomes = import_paths(store, paths, None if args.quiet else progress)
+    status = 0
     if args.report:
-        import csv
+        import pandas as pd
 
-        with open(args.report, "w", newline="", encoding="utf-8") as handle:
-            rows = [o.as_row() for o in outcomes]
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["file"])
-            writer.writeheader()
-            writer.writerows(rows)
+        rows = [o.as_row() for o in outcomes]
+        report = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["file"])
+        try:
+            with open(args.report, "w", newline="", encoding="utf-8") as handle:
+                handle.write(to_safe_csv(report, index=False))
+        except OSError as err:
+            shown = terminal_safe(str(args.report))
+            print(f"stridelog import: cannot write {shown} ({err.strerror})", file=sys.stderr)
+            status = 1
     for o in outcomes:
         line = f"{o.status:>16}  {o.file}: {o.message}"
         if o.fixes:
             line += f" (fixes: {'; '.join(o.fixes)})"
-        print(line)
+        print(terminal_safe(line))
     counts = {s: sum(o.status == s for o in outcomes) for s in {o.status for o in outcomes}}
     print(
         f"{len(outcomes)} files: {counts.get(IMPORTED, 0)} imported, "
         f"{counts.get(FAILED, 0)} failed, {len(outcomes) - counts.get(IMPORTED, 0) - counts.get(FAILED, 0)} "
         "already imported"
     )
-    return 0
+    return status
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -141,7 +148,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         for line in header:
             out.write(f"# {line}\n")
-        frame.to_csv(out, index=False, float_format="%.6g", date_format="%Y-%m-%d")
+        # wellness notes are the athlete's text (or an imported file's): never a formula
+        safe_frame(frame).to_csv(out, index=False, float_format="%.6g", date_format="%Y-%m-%d")
     finally:
         if out is not sys.stdout:
             out.close()

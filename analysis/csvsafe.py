@@ -9,6 +9,7 @@ so they are untrusted.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, overload
 
@@ -143,6 +144,25 @@ def terminal_safe(text: str) -> str:
         and a right-to-left override cannot disguise a name's extension.
     """
     return _UNSAFE_TERMINAL.sub(_escape, text)
+
+
+def terminal_safe_json(value: Any) -> str:
+    """``value`` as one line of JSON that is safe to print to a terminal.
+
+    Parameters
+    ----------
+    value
+        Anything :func:`json.dumps` takes.
+
+    Returns
+    -------
+    str
+        ``json.dumps(value, ensure_ascii=False)`` with the characters :func:`terminal_safe`
+        escapes written as JSON ``\\u`` escapes (``json.dumps`` already escapes C0 controls,
+        but not DEL, C1 controls or bidi marks), so the text still decodes to ``value``.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return _UNSAFE_TERMINAL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _escape(found: re.Match[str]) -> str:

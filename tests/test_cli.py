@@ -117,3 +117,189 @@ def test_import_an_export_zip_writes_a_report(
     assert statuses["activities.csv"] == "imported"
     assert sum(s == "imported" for s in statuses.values()) == 7
     assert {"file", "status", "message", "timezone_source", "duplicates", "fixes"} <= set(rows[0])
+
+
+# ---- every failure per file ------------------------------------------------------------------
+
+
+def test_import_reports_bad_dated_logs_and_plans_and_imports_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sample_data.fit_encoder import encode_activity
+    from tests.factories import run_samples
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    files = {
+        "good.fit": encode_activity(
+            run_samples(start="2026-05-04T06:00:00Z", n=120, step_s=5.0), utc_offset_s=7200
+        ),
+        "wellness-with-year-1600.csv": b"date,resting_hr_bpm\n2026-05-04,48\n1600-05-05,49\n",
+        "plan-with-2999.csv": b"week_start,distance_km\n2026-05-04,40\n2999-05-11,42\n",
+        "good.gpx": gpx_bytes(start="2026-05-06T06:00:00Z", n=121, step_s=5),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    report = tmp_path / "report.csv"
+    args = ["import", *(str(folder / name) for name in files), "--data-dir", str(tmp_path / "d")]
+    assert main([*args, "--quiet", "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "4 files: 2 imported, 2 failed" in out
+    rows = {r["file"]: r for r in csv.DictReader(report.open(encoding="utf-8"))}
+    assert list(rows) == list(files)
+    assert rows["good.fit"]["status"] == rows["good.gpx"]["status"] == "imported"
+    assert rows["wellness-with-year-1600.csv"]["status"] == "failed"
+    assert rows["wellness-with-year-1600.csv"]["message"] == (
+        "the date '1600-05-05' on line 3 is outside the supported range (1678–2261)"
+    )
+    assert rows["plan-with-2999.csv"]["status"] == "failed"
+    assert (
+        "'2999-05-11' on line 3 is outside the supported range"
+        in (rows["plan-with-2999.csv"]["message"])
+    )
+
+
+# ---- injection-safe CSV, escaped terminal names ----------------------------------------------
+
+HOSTILE_NOTES = [
+    '=HYPERLINK("http://example.invalid","x")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3",
+    "-3.5",
+]
+
+
+def test_export_daily_prefixes_hostile_wellness_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "wellness.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["date", "resting_hr_bpm", "notes"])
+    for day, note in enumerate(HOSTILE_NOTES, start=4):
+        writer.writerow([f"2026-05-{day:02d}", 48, note])
+    log.write_text(buffer.getvalue(), encoding="utf-8")
+    data = tmp_path / "data"
+    assert main(["import", str(log), "--data-dir", str(data), "--quiet"]) == 0
+    capsys.readouterr()
+    out_file = tmp_path / "daily.csv"
+    assert main(["export", "--daily", "--data-dir", str(data), "-o", str(out_file)]) == 0
+    text = out_file.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    assert [r["notes"] for r in rows] == [
+        '\'=HYPERLINK("http://example.invalid","x")',
+        "'+cmd|' /C calc'!A0",
+        "'@SUM(1+1)",
+        "'-2+3",
+        "-3.5",  # a number stays a number
+    ]
+    assert [float(r["resting_hr_bpm"]) for r in rows] == [48.0] * 5
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+HOSTILE_NAMES = ["=HYPERLINK(1)", "+cmd|calc", "@SUM(1)", "-rf", "\tx", "\rx"]
+
+
+def test_import_report_prefixes_hostile_file_and_member_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = {
+        f"{name}.gpx": gpx_bytes(start=f"2026-05-{day:02d}T06:00:00Z", n=30)
+        for day, name in enumerate(HOSTILE_NAMES, start=4)
+    }
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(_zip(members))
+    loose = tmp_path / "=cmd|' calc'!A0.gpx"
+    loose.write_bytes(gpx_bytes(start="2026-05-20T06:00:00Z", n=30))
+    report = tmp_path / "report.csv"
+    data = tmp_path / "data"
+    args = ["import", str(archive), str(loose), "--data-dir", str(data), "--quiet"]
+    assert main([*args, "--report", str(report)]) == 0
+    capsys.readouterr()
+    with report.open(encoding="utf-8", newline="") as handle:
+        files = [row["file"] for row in csv.DictReader(handle)]
+    expected = [f"'{name.replace(chr(13), chr(10))}.gpx" for name in HOSTILE_NAMES]
+    assert sorted(files) == sorted([*expected, "'=cmd|' calc'!A0.gpx"])
+    assert not any(f.startswith(("=", "+", "-", "@", "\t", "\r")) for f in files)
+
+
+def test_member_names_with_terminal_escapes_are_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(
+        _zip({"runs/\x1b[31mred\x1b[0m.gpx": gpx_bytes(n=30), "runs/\x9b2Jclear.gpx": b"junk"})
+    )
+    assert main(["import", str(archive), "--data-dir", str(tmp_path / "d")]) == 0
+    captured = capsys.readouterr()
+    for stream in (captured.out, captured.err):
+        assert "\x1b" not in stream and "\x9b" not in stream
+    assert "runs/\\x1b[31mred\\x1b[0m.gpx" in captured.out
+    assert "runs/\\x1b[31mred\\x1b[0m.gpx" in captured.err  # the progress line
+    assert "runs/\\x9b2Jclear.gpx" in captured.out
+
+
+def test_parse_prints_control_characters_as_json_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "a\x9b2J\u202e.fit"
+    bad.write_bytes(b"nonsense")
+    assert main(["parse", str(bad)]) == 0
+    out = capsys.readouterr().out
+    assert "\x9b" not in out and "\u202e" not in out
+    assert json.loads(out)["file"] == str(bad)
+
+
+# ---- the ACWR coverage floor ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["rolling", "uncoupled", "ewma"])
+def test_export_daily_with_a_stored_floor_of_7_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], variant: str
+) -> None:
+    from analysis.config import ATHLETE_DB
+    from analysis.settings import AthleteSettings
+    from analysis.store import Store
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    # 3.6 km on May 1, then 1.8 km a day up to May 9 (Berlin mornings)
+    for day in range(1, 10):
+        n = 241 if day == 1 else 121
+        (folder / f"may{day}.gpx").write_bytes(
+            gpx_bytes(start=f"2026-05-0{day}T06:00:00Z", n=n, step_s=5)
+        )
+    data = tmp_path / "data"
+    assert main(["import", str(folder), "--data-dir", str(data), "--quiet"]) == 0
+    with Store(data / ATHLETE_DB) as store:
+        old = AthleteSettings(acwr_variant=variant)
+        object.__setattr__(old, "acwr_min_chronic_days", 7)  # as earlier versions saved it
+        store.save_settings(old)
+        assert store.load_settings().acwr_min_chronic_days == 8  # lifted to the least allowed
+        assert store.load_settings().acwr_variant == variant  # nothing else lost
+    capsys.readouterr()
+    assert main(["export", "--daily", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    rows = list(
+        csv.DictReader(io.StringIO("\n".join(x for x in out.splitlines() if not x.startswith("#"))))
+    )
+    acwr = [float(r["acwr"]) if r["acwr"] else None for r in rows]
+    assert [float(r["load"]) for r in rows] == pytest.approx([3.6] + [1.8] * 8, rel=1e-3)
+    assert acwr[:7] == [None] * 7
+    if variant == "rolling":  # 1.8 over the mean of all days so far
+        expected = [1.8 / ((3.6 + 7 * 1.8) / 8), 1.8 / ((3.6 + 8 * 1.8) / 9)]
+    elif variant == "uncoupled":  # 1.8 over the mean of the days before the acute week
+        expected = [1.8 / 3.6, 1.8 / ((3.6 + 1.8) / 2)]
+    else:  # EWMA seeded with 3.6: 1.8 + 1.8 (1 - λ)^t, λ = 2/8 and 2/29
+        expected = [(1.8 + 1.8 * 0.75**t) / (1.8 + 1.8 * (27 / 29) ** t) for t in (7, 8)]
+    assert acwr[7:] == pytest.approx(expected, rel=2e-3)
