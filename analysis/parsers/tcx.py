@@ -1,8 +1,12 @@
 """Garmin Training Center (TCX v2) files to :class:`~analysis.parsers.base.ParsedActivity`.
 
-The bytes cross :func:`analysis.parsers.xmlsafe.parse_xml` (no entities, no network); elements
-are then matched on local names, so a file that binds the TrainingCenterDatabase v2 or the
-ActivityExtension v2 namespace to any prefix (or none) reads the same.
+The bytes cross :func:`analysis.parsers.xmlsafe.read_stream` (no entities, no network, the quirks
+of real files read): the file is read as a stream, each trackpoint dropped once its values are in
+the activity's column arrays, so a file costs about its own bytes plus 150 bytes per point, and
+one with more than :attr:`~analysis.limits.ImportLimits.max_points` trackpoints (all its
+activities together) is refused as soon as it has that many. Elements are matched on local
+names, so a file that binds the TrainingCenterDatabase v2 or the ActivityExtension v2 namespace
+to any prefix (or none) reads the same.
 
 Rules
 -----
@@ -27,17 +31,25 @@ Rules
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from lxml import etree
 
 from analysis import columns as c
 from analysis.errors import ParseError, SchemaError
+from analysis.limits import ImportLimits, current_limits, out_of_memory
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.xmlsafe import (
+    Columns,
+    Times,
+    XmlStream,
     cumulative_distance,
+    iso_times,
     local_name,
-    parse_xml,
+    read_stream,
     repeated_times_note,
     steps_per_minute,
     timed_rows,
@@ -76,6 +88,14 @@ miss a stretch (GPS rounding never accounts for that much)."""
 _PRIORITY = {tag: rank for rank, tag in enumerate(TRACKPOINT_COLUMNS)}
 
 
+_CONTAINERS = frozenset(
+    {"TrainingCenterDatabase", "Activities", "MultiSportSession", "FirstSport", "NextSport"}
+    | {"Activity", "Track", "Courses", "Course", "Workouts", "Folders"}
+)
+"""Elements whose children are read (or passed over) once complete, then dropped; a ``Lap``
+keeps its children until it ends, as its totals are read then."""
+
+
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
     return [child for child in element if local_name(child) == name]
 
@@ -83,13 +103,6 @@ def _children(element: etree._Element, name: str) -> list[etree._Element]:
 def _child_text(element: etree._Element, name: str) -> str | None:
     found = _children(element, name)
     return found[0].text if found else None
-
-
-def _times(texts: list[str | None]) -> pd.Series:
-    """ISO 8601 texts to tz-aware UTC (naive means UTC); NaT for missing or garbage."""
-    return pd.to_datetime(
-        pd.Series(texts, dtype="object"), utc=True, format="ISO8601", errors="coerce"
-    )
 
 
 def _trackpoint(point: etree._Element, tags: set[str]) -> tuple[str | None, dict[str, float]]:
@@ -118,15 +131,29 @@ def _trackpoint(point: etree._Element, tags: set[str]) -> tuple[str | None, dict
     return time_text, {column: value for column, (_, value) in best.items()}
 
 
-def _laps(activity: etree._Element) -> pd.DataFrame | None:
-    laps = _children(activity, "Lap")
-    if not laps:
+@dataclass
+class _Parts:
+    """One ``<Activity>`` as gathered while streaming."""
+
+    columns: Columns = field(default_factory=Columns)
+    times: Times = field(default_factory=lambda: Times(iso_times))
+    cadence_tags: set[str] = field(default_factory=set)
+    lap_starts: list[str | None] = field(default_factory=list)
+    lap_durations: list[float] = field(default_factory=list)
+    lap_distances: list[float] = field(default_factory=list)
+
+
+def _laps(parts: _Parts) -> pd.DataFrame | None:
+    if not parts.lap_starts:
         return None
+    starts = pd.to_datetime(
+        pd.Series(parts.lap_starts, dtype="object"), utc=True, format="ISO8601", errors="coerce"
+    )
     return pd.DataFrame(
         {
-            c.LAP_START: _times([lap.get("StartTime") for lap in laps]),
-            c.DURATION_S: [to_float(_child_text(lap, "TotalTimeSeconds")) for lap in laps],
-            c.DISTANCE_M: [to_float(_child_text(lap, "DistanceMeters")) for lap in laps],
+            c.LAP_START: starts,
+            c.DURATION_S: parts.lap_durations,
+            c.DISTANCE_M: parts.lap_distances,
         }
     )
 
@@ -151,26 +178,17 @@ def _sport(activity: etree._Element, fixes: list[str]) -> str:
     return sport
 
 
-def _read_activity(
-    activity: etree._Element, leg: int, name: str, file_fixes: list[str]
-) -> ParsedActivity:
-    fixes = list(file_fixes)
+def _read_activity(activity: etree._Element, parts: _Parts, leg: int, name: str) -> ParsedActivity:
+    fixes: list[str] = []
     sport = _sport(activity, fixes)
-    cadence_tags: set[str] = set()
-    time_texts: list[str | None] = []
-    rows: list[dict[str, float]] = []
-    for point in activity.iter():
-        if local_name(point) == "Trackpoint":
-            time_text, values = _trackpoint(point, cadence_tags)
-            time_texts.append(time_text)
-            rows.append(values)
-    if not rows:
+    cadence_tags = parts.cadence_tags
+    if not parts.columns.rows:
         raise ParseError(name, "no timestamps in TCX: the activity has no trackpoints")
 
-    raw = pd.DataFrame(rows, index=range(len(rows)))
-    raw[c.TIMESTAMP] = _times(time_texts)
+    raw = parts.columns.frame()
+    raw[c.TIMESTAMP] = parts.times.series()
     keep = timed_rows(raw[c.TIMESTAMP], name, "TCX", fixes)
-    first_time = time_texts[int(np.flatnonzero(keep.to_numpy())[0])]
+    first_time = parts.times.first_text
     raw = raw[keep.to_numpy()].reset_index(drop=True)
     raw = cumulative_distance(raw, fixes)
     if c.CADENCE_SPM in raw.columns:
@@ -187,7 +205,7 @@ def _read_activity(
         raise ParseError(name, f"TCX samples are unusable: {err}") from err
     fixes.extend(repeated_times_note(len(raw), len(samples)))
 
-    laps = _laps(activity)
+    laps = _laps(parts)
     distance = _total(None if laps is None else laps[c.DISTANCE_M])
     moving = _total(None if laps is None else laps[c.DURATION_S])
     recorded = float(samples[c.DISTANCE_M].iloc[-1]) if c.DISTANCE_M in raw.columns else np.nan
@@ -213,7 +231,97 @@ def _read_activity(
     )
 
 
-def read_tcx(data: bytes, name: str) -> list[ParsedActivity]:
+@dataclass
+class _Read:
+    """What the stream gave: the activities read, and the reasons others were not."""
+
+    activities: list[ParsedActivity] = field(default_factory=list)
+    errors: list[tuple[int, ParseError]] = field(default_factory=list)
+    count: int = 0
+
+
+class _Reader:
+    """Reads a TCX stream activity by activity, dropping each element once read."""
+
+    def __init__(self, stream: XmlStream, name: str, limits: ImportLimits) -> None:
+        self.stream = stream
+        self.name = name
+        self.limits = limits
+        self.names: dict[Any, str] = {}
+        # by id() of the <Activity> element while it is read; holding the element keeps lxml's
+        # proxy for it alive, so its id() cannot pass to another element meanwhile
+        self.open: dict[int, tuple[etree._Element, _Parts]] = {}
+        self.points = 0
+        self.read = _Read()
+
+    def local(self, tag: Any) -> str:
+        found = self.names.get(tag)
+        if found is None:
+            found = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] if isinstance(tag, str) else ""
+            self.names[tag] = found
+        return found
+
+    def run(self) -> _Read:
+        for element in self.stream:
+            parent = element.getparent()
+            if parent is None:
+                break
+            tag = self.local(element.tag)
+            if tag == "Trackpoint":
+                self._point(element)
+            elif tag == "Lap" and self.local(parent.tag) == "Activity":
+                self._lap(element, parent)
+            elif tag == "Activity":
+                self._activity(element)
+            if self.local(parent.tag) in _CONTAINERS:
+                self.stream.drop(element)
+        return self.read
+
+    def _parts(self, activity: etree._Element) -> _Parts:
+        held = self.open.get(id(activity))
+        if held is None:
+            held = self.open[id(activity)] = (activity, _Parts())
+        return held[1]
+
+    def _enclosing(self, element: etree._Element) -> etree._Element | None:
+        above = element.getparent()
+        while above is not None and self.local(above.tag) != "Activity":
+            above = above.getparent()
+        return above
+
+    def _point(self, point: etree._Element) -> None:
+        activity = self._enclosing(point)
+        if activity is None:
+            return  # a course's or a workout's point: a plan, not a recording
+        self.points += 1
+        if self.points > self.limits.max_points:
+            raise ParseError(
+                self.name,
+                f"TCX file has more than {self.limits.max_points} trackpoints (limit: max_points)",
+            )
+        parts = self._parts(activity)
+        time_text, values = _trackpoint(point, parts.cadence_tags)
+        parts.times.append(time_text)
+        parts.columns.append(values)
+
+    def _lap(self, lap: etree._Element, activity: etree._Element) -> None:
+        parts = self._parts(activity)
+        parts.lap_starts.append(lap.get("StartTime"))
+        parts.lap_durations.append(to_float(_child_text(lap, "TotalTimeSeconds")))
+        parts.lap_distances.append(to_float(_child_text(lap, "DistanceMeters")))
+
+    def _activity(self, activity: etree._Element) -> None:
+        held = self.open.pop(id(activity), None)
+        parts = _Parts() if held is None else held[1]
+        leg = self.read.count
+        self.read.count += 1
+        try:
+            self.read.activities.append(_read_activity(activity, parts, leg, self.name))
+        except ParseError as err:
+            self.read.errors.append((leg, err))
+
+
+def read_tcx(data: bytes, name: str, limits: ImportLimits | None = None) -> list[ParsedActivity]:
     """Read a TCX file: one activity per ``<Activity>``.
 
     Parameters
@@ -222,6 +330,8 @@ def read_tcx(data: bytes, name: str) -> list[ParsedActivity]:
         The file's bytes.
     name
         The file name, for messages and ``source_name``.
+    limits
+        :class:`~analysis.limits.ImportLimits`; those in force when None.
 
     Returns
     -------
@@ -232,26 +342,32 @@ def read_tcx(data: bytes, name: str) -> list[ParsedActivity]:
     Raises
     ------
     ParseError
-        Malformed or hostile XML, no activities (a course or workout file), or no activity with
-        timestamps; the reason in plain words.
+        Malformed or hostile XML, no activities (a course or workout file), no activity with
+        timestamps, more trackpoints than ``max_points``, memory running out; the reason in
+        plain words.
     """
-    root, file_fixes = parse_xml(data, name, "TCX", "TrainingCenterDatabase")
-    activities = [el for el in root.iter() if local_name(el) == "Activity"]
-    if not activities:
+    limits = limits or current_limits()
+    try:
+        read, file_fixes = read_stream(
+            data,
+            name,
+            "TCX",
+            "TrainingCenterDatabase",
+            lambda stream: _Reader(stream, name, limits).run(),
+            limits,
+        )
+    except MemoryError:
+        raise ParseError(name, out_of_memory(name, limits)) from None
+    if not read.count:
         raise ParseError(
             name, "TCX file has no activities (courses and workouts are plans, not recordings)"
         )
-    parsed: list[ParsedActivity] = []
-    skipped: list[str] = []
-    first_error: ParseError | None = None
-    for leg, activity in enumerate(activities):
-        try:
-            parsed.append(_read_activity(activity, leg, name, file_fixes))
-        except ParseError as err:
-            first_error = first_error or err
-            skipped.append(f"skipped activity {leg + 1} of {len(activities)}: {err.reason}")
-    if not parsed:
-        raise first_error or ParseError(name, "no timestamps in TCX")
-    for activity_read in parsed:
+    skipped = [
+        f"skipped activity {leg + 1} of {read.count}: {err.reason}" for leg, err in read.errors
+    ]
+    if not read.activities:
+        raise read.errors[0][1]
+    for activity_read in read.activities:
+        activity_read.fixes[:0] = file_fixes  # the file's repairs first, as they apply to all
         activity_read.fixes.extend(skipped)
-    return parsed
+    return read.activities

@@ -1,0 +1,140 @@
+"""What importing one file may cost: the limits that keep memory bounded by design.
+
+Memory is bounded by construction, not by luck: every input is refused, from a size it declares
+or a count kept while reading, before it can make the import hold more than
+:attr:`ImportLimits.memory_budget_bytes`. The parts of that budget, for the largest file the
+limits accept (measured by ``python -m benchmarks.memory``):
+
+- the interpreter with pandas, lxml, numpy and the store loaded: about 200 MB;
+- the file's own bytes, compression removed: at most :attr:`ImportLimits.max_file_bytes`;
+- the samples being built: GPX and TCX are read as a stream (an incremental XML parse that keeps
+  one column array per field and throws each element away once read), so they cost about
+  200 bytes per point whatever the file's size, and :attr:`ImportLimits.max_points` caps the
+  points;
+- nested archives being read: held in memory up to :attr:`ImportLimits.max_archive_in_memory_bytes`,
+  beyond that in an anonymous temporary file (unnamed, deleted when closed: nothing is extracted).
+
+Each limit can be set from the environment (for the CLI and the dashboard server alike) with the
+variable named in :data:`ENVIRONMENT`; sizes there are in MiB. A refusal names the limit it hit
+in plain words, for example "GPX file has more than 2000000 track points (limit: max_points)".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What reading one activity file may cost.
+
+    Attributes
+    ----------
+    memory_budget_bytes
+        [bytes], 1 GiB. The peak resident memory the other limits keep a command-line import
+        under, for any one file or archive they accept. The dashboard server, which also holds
+        the upload and its pages, stays under 1.5 GiB while importing. Used in messages and by the
+        memory benchmark; nothing allocates it up front.
+    max_file_bytes
+        [bytes], 512 MiB. The most one activity file (FIT, GPX, TCX or CSV) may hold once every
+        compression layer is removed. A GPX track of a million points with heart rate and cadence
+        takes about 300 MB, a TCX one about 450 MB; a week-long recording at one point per second
+        takes 200 MB. Counted as bytes are inflated, so a bomb is stopped at this size.
+    max_points
+        2 000 000. Track points (GPX ``trkpt``, TCX ``Trackpoint``) in one file, every activity of
+        it together: 23 days at one point per second. Counted while reading; the file is refused
+        at the first point past the limit.
+    max_elements_held
+        100 000. XML elements the streaming reader may hold at once besides the point being read
+        (a track's name and type, a lap's totals). A file that nests more than this inside one
+        element is refused before the tree it builds can fill memory.
+    max_archive_in_memory_bytes
+        [bytes], 256 MiB. A nested archive (a Garmin ``UploadedFiles_*.zip`` part) larger than
+        this is read from an anonymous temporary file instead of memory.
+    """
+
+    memory_budget_bytes: int = 1 * GiB
+    max_file_bytes: int = 512 * MiB
+    max_points: int = 2_000_000
+    max_elements_held: int = 100_000
+    max_archive_in_memory_bytes: int = 256 * MiB
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            if getattr(self, item.name) <= 0:
+                raise ValueError(f"{item.name} must be positive")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ImportLimits:
+        """The defaults, with any limit set in the environment (:data:`ENVIRONMENT`) applied.
+
+        Parameters
+        ----------
+        environ
+            Where to look; ``os.environ`` when None.
+
+        Raises
+        ------
+        ValueError
+            A variable that is not a positive whole number, naming the variable.
+        """
+        env = os.environ if environ is None else environ
+        changes: dict[str, int] = {}
+        for name, (variable, unit) in ENVIRONMENT.items():
+            text = env.get(variable, "").strip()
+            if not text:
+                continue
+            try:
+                value = int(text)
+            except ValueError:
+                raise ValueError(f"{variable} must be a whole number, not {text!r}") from None
+            if value <= 0:
+                raise ValueError(f"{variable} must be positive, not {value}")
+            changes[name] = value * unit
+        return replace(cls(), **changes)
+
+
+ENVIRONMENT: dict[str, tuple[str, int]] = {
+    "memory_budget_bytes": ("STRIDELOG_MEMORY_BUDGET_MB", MiB),
+    "max_file_bytes": ("STRIDELOG_MAX_FILE_MB", MiB),
+    "max_points": ("STRIDELOG_MAX_POINTS", 1),
+    "max_elements_held": ("STRIDELOG_MAX_XML_ELEMENTS_HELD", 1),
+    "max_archive_in_memory_bytes": ("STRIDELOG_MAX_ARCHIVE_IN_MEMORY_MB", MiB),
+}
+"""Limit name to (environment variable, multiplier): sizes are given in MiB."""
+
+DEFAULT_IMPORT_LIMITS = ImportLimits()
+
+
+def current_limits() -> ImportLimits:
+    """The limits in force now: the defaults and the environment, read at each call.
+
+    Read per call rather than once at import, so a server started with a variable set and a test
+    that sets one both see it, and no module-level state is shared between users.
+    """
+    return ImportLimits.from_env()
+
+
+def size_words(n: float) -> str:
+    """A size in words: ``"512 MB"``, ``"51 kB"``, ``"1000 bytes"`` (MB = 2**20 bytes)."""
+    if n >= GiB and n % GiB == 0:
+        return f"{n / GiB:.0f} GB"
+    if n >= MiB:
+        return f"{n / MiB:.0f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} kB"
+    return f"{n:.0f} bytes"
+
+
+def out_of_memory(name: str, limits: ImportLimits) -> str:
+    """The reason given when memory ran out while reading ``name``, never "unknown error"."""
+    return (
+        f"not enough memory to read {name} (limit: memory_budget_bytes,"
+        f" {size_words(limits.memory_budget_bytes)}); the machine had less free memory than the"
+        " import budget, or the file needs more than the budget allows"
+    )
