@@ -24,7 +24,7 @@ from analysis import dashboard
 from analysis.access import Access, GuardedStore, Person, Role
 from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir, demo_enabled
 from analysis.demo import build_demo_store, demo_store_is_current
-from analysis.errors import AccessDenied
+from analysis.errors import AccessDenied, StoreError
 from analysis.importer import (
     ALREADY,
     DUPLICATE,
@@ -38,8 +38,18 @@ from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore, Store
 from pages import _access as gate
 
-UPLOAD_TYPES = ["fit", "gpx", "tcx", "csv", "gz", "zip"]
+UPLOAD_KINDS = "FIT, GPX, TCX, CSV, .gz, .zip"
+"""What the uploader takes, for its help text only: files are judged by their bytes on the server.
+
+The widget carries no ``type=`` filter on purpose. With one, Streamlit's browser side refuses a
+file whose name does not match by itself, with a small "<MIME type> files are not allowed" note in
+the widget (an empty MIME type for a ``.fit``), and the server never hears of it. Without one,
+every file reaches the importer, which names each refused file with its reason on the page.
+"""
 PLOT_CONFIG = {"displaylogo": False}
+STORE_LOCK_WAIT_S = 3.0
+"""How long a page waits for a command-line export or import to release the store [s]: a short
+one ends within it; for a long one the page says who holds the file rather than hang."""
 
 
 def data_dir() -> Path:
@@ -65,7 +75,20 @@ def _open_store(key: str) -> AthleteStore:
             raise RuntimeError("a hosted store asked for on a local server")
         return gate.database(url).athlete_store(athlete_id, role)  # type: ignore[no-any-return]
     # one connection per process and file; each session thread gets its own cursor from it
-    return Store(Path(key.removeprefix("duckdb:")))
+    return Store(Path(key.removeprefix("duckdb:")), lock_wait_s=STORE_LOCK_WAIT_S)
+
+
+def _opened(key: str) -> AthleteStore:
+    """The store behind ``key``; a fault of its file ends the page with its sentence.
+
+    A failed open is not cached (``st.cache_resource`` keeps only results), so the next rerun
+    tries again: once the other process ends or the file is restored, the page comes back.
+    """
+    try:
+        return _open_store(key)
+    except StoreError as err:
+        st.error(f"The data cannot be opened: {err}.", icon=":material/database:")
+        st.stop()
 
 
 _DEMO_LOCK = threading.Lock()
@@ -173,11 +196,16 @@ def source() -> Source:
     """The athlete's own data once there is any; the demo athlete until then (local only)."""
     access = gate.current()
     key = _own_key()
-    own = _open_store(key)
+    own = _opened(key)
     hosted = access.person.kind != "local"
     if hosted or own.activity_count(include_duplicates=True) > 0 or not demo_enabled():
         return Source(key, own.revision(), False, access)
-    demo = _open_store(f"duckdb:{_demo_store_path()}")
+    try:
+        demo_path = _demo_store_path()
+    except StoreError as err:  # the demo is built in the data directory: it may be read-only
+        st.error(f"The demo athlete cannot be prepared: {err}.", icon=":material/database:")
+        st.stop()
+    demo = _opened(f"duckdb:{demo_path}")
     return Source(demo.key, demo.revision(), True, DEMO_ACCESS)
 
 
@@ -198,6 +226,8 @@ def refused() -> Iterator[None]:
         yield
     except AccessDenied as err:
         st.error(f"Not allowed: {err}.", icon=":material/block:")
+    except StoreError as err:  # a full disk or a damaged file: nothing of this write was kept
+        st.error(f"Not saved: {err}.", icon=":material/database:")
 
 
 def as_of(src: Source) -> dt.date:
@@ -330,12 +360,12 @@ def sidebar() -> None:
         nonce = st.session_state.setdefault("upload_nonce", 0)
         files = st.file_uploader(
             "Add activity files",
-            type=UPLOAD_TYPES,
             accept_multiple_files=True,
             key=f"uploader_{nonce}",
             help="FIT, GPX, TCX or CSV (per-sample streams, Strava activities.csv, Garmin Connect "
             "Activities.csv, a wellness log or a plan); .gz files; a whole Strava or Garmin "
-            "export zip.",
+            "export zip. Files are judged by their content: any other file is named below "
+            "with the reason.",
         )
         with st.expander("Upload a folder"):
             folder = st.file_uploader(
@@ -345,7 +375,12 @@ def sidebar() -> None:
             )
         chosen = list(files or []) + list(folder or [])
         if chosen and "import_job" not in st.session_state:
-            _start_import([(f.name, f.getvalue()) for f in chosen])
+            uploads = [(f.name, f.getvalue()) for f in chosen]
+            _release_uploads(chosen, [f"uploader_{nonce}", f"folder_{nonce}"])
+            # the widgets' UploadedFile objects share these bytes: no reference of this run
+            # may outlive the hand-over (st.rerun unwinds through an exception holding the frame)
+            del chosen, files, folder
+            _start_import(uploads)
             st.session_state["upload_nonce"] += 1  # fresh, empty uploaders
             st.rerun()
         if "import_job" in st.session_state:
@@ -353,10 +388,32 @@ def sidebar() -> None:
         _show_last_import()
 
 
+def _release_uploads(files: list[Any], widget_keys: list[str]) -> None:
+    """Let Streamlit forget uploaded files whose bytes the import job now holds.
+
+    Streamlit keeps every upload of a session twice over until the session ends: the record in
+    its in-memory file manager, and the widget's value (``UploadedFile`` objects sharing the same
+    bytes) in the session state, which a fresh uploader key (the nonce) hides from the page but
+    does not drop. Both go here; ``st.chat_input`` removes its files from the manager the same
+    way once it has read them.
+    """
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    for key in widget_keys:
+        st.session_state.pop(key, None)
+    ctx = get_script_run_ctx()
+    if ctx is None or not isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        return
+    for f in files:
+        ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=f.file_id)
+
+
 @dataclass
 class ImportJob:
     """An import running in a background thread, so every page stays usable meanwhile."""
 
+    names: list[str] = field(default_factory=list)  # the files as uploaded, for the summary
     done: int = 0
     total: int = 0
     current: str = ""
@@ -368,8 +425,14 @@ class ImportJob:
 
 
 def _run_import(job: ImportJob, store: GuardedStore, uploads: list[tuple[str, bytes]]) -> None:
+    """Import the uploads in order; each file's bytes are dropped as soon as it is done.
+
+    ``uploads`` is handed over: it is emptied here, so the job never holds a finished file.
+    """
+    uploads.reverse()  # pop() from the end is cheap and keeps the upload order
     try:
-        for name, data in uploads:
+        while uploads:
+            name, data = uploads.pop()
             if job.cancel.is_set():
                 break
             base = job.done
@@ -383,14 +446,19 @@ def _run_import(job: ImportJob, store: GuardedStore, uploads: list[tuple[str, by
             job.outcomes.extend(
                 import_upload(store, name, data, progress, job.cancel.is_set, workers=0)
             )
+            del data
+    except StoreError as err:  # the store's own sentence (disk full, damaged …) says it all
+        job.error = str(err)
     except Exception as err:  # reported in the sidebar; what was stored stays
         job.error = f"{type(err).__name__}: {err}"
     finally:
+        uploads.clear()  # a stopped or failed job lets go of the files it did not reach
         job.finished = True
 
 
 def _start_import(uploads: list[tuple[str, bytes]]) -> None:
-    job = ImportJob(total=len(uploads))
+    """Hand ``uploads`` (name, bytes) to a background import; the list is the job's from now on."""
+    job = ImportJob(names=[name for name, _ in uploads], total=len(uploads))
     # each file is one transaction on this thread's own cursor; pages read while it writes
     threading.Thread(
         target=_run_import, args=(job, own_store(), uploads), daemon=True, name="import"
@@ -410,6 +478,7 @@ def _import_progress() -> None:
                 FileOutcome("(import)", FAILED, f"stopped by an error: {job.error}").as_row()
             )
         st.session_state["last_import"] = rows
+        st.session_state["last_import_names"] = job.names
         del st.session_state["import_job"]
         st.cache_data.clear()
         st.rerun(scope="app")
@@ -441,9 +510,14 @@ def _show_last_import() -> None:
         st.info(f"{count[ALREADY]} files were already imported: nothing added twice.")
     if count[DUPLICATE]:
         st.info(f"{count[DUPLICATE]} files held runs already stored from a richer copy: linked.")
+    uploaded = set(st.session_state.get("last_import_names", ()))
     for r in rows:
         if r["status"] == FAILED:
             st.error(f"**{r['file']}**: {r['message']}")
+        elif r["status"] == SKIPPED and r["file"] in uploaded:
+            # a file the runner chose that was not used at all: say so, not only in the report
+            # (an archive's skipped members, its photos and the like, stay in the report)
+            st.warning(f"**{r['file']}**: {r['message']}")
     with st.expander(f"Import report ({len(rows)} files, {count[SKIPPED]} skipped)"):
         report = pd.DataFrame(rows)
         st.dataframe(report, hide_index=True, key="import_report")

@@ -72,6 +72,12 @@ def _server_flags(port: int, extra: dict[str, str] | None = None) -> list[str]:
     return [arg for key, value in flags.items() for arg in (f"--{key}", value)]
 
 
+class ServerUrl(str):
+    """The server's base URL; ``pid`` is its process, for tests that measure the server."""
+
+    pid: int
+
+
 @contextmanager
 def streamlit_server(
     data_dir: Path,
@@ -80,11 +86,12 @@ def streamlit_server(
     script: Path | None = None,
     port: int | None = None,
     extra_flags: dict[str, str] | None = None,
-) -> Iterator[str]:
+) -> Iterator[ServerUrl]:
     """Start the dashboard (or `script`) exactly as a user would, and stop it afterwards.
 
     `port` is for callers that must know it beforehand (an OpenID redirect URI names it);
-    `extra_flags` are further `--section.option value` pairs for `streamlit run`.
+    `extra_flags` are further `--section.option value` pairs for `streamlit run`. The URL it
+    yields is a plain string that also carries the server's process id (`ServerUrl.pid`).
     """
     port = port or free_port()
     env = {**os.environ, "STRIDELOG_DATA_DIR": str(data_dir), **(extra_env or {})}
@@ -97,7 +104,8 @@ def streamlit_server(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ServerUrl(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.monotonic() + 90
         while True:
