@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import columns as c
@@ -87,6 +88,42 @@ def estimates_table(estimates: pd.DataFrame, unit: str) -> pd.DataFrame:
     )
 
 
+def _tagged(
+    frames: list[pd.DataFrame], ids: list[Any], days: list[Any], columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """Per-run frames stacked, each row tagged with its run's ``activity_id`` and ``local_date``
+    (tagged once at the end: a column assigned per run costs more than the run's own efforts)."""
+    if not frames:
+        empty = pd.DataFrame({col: pd.Series(dtype="float64") for col in columns})
+        empty[c.ACTIVITY_ID] = pd.Series(dtype="object")
+        empty[c.LOCAL_DATE] = pd.Series(dtype="datetime64[ns]")
+        return empty
+    sizes = [len(frame) for frame in frames]
+    out = pd.concat(frames, ignore_index=True)
+    out[c.ACTIVITY_ID] = np.repeat(np.array(ids, dtype="object"), sizes)
+    out[c.LOCAL_DATE] = np.repeat(pd.to_datetime(pd.Series(days)).to_numpy(), sizes)
+    return out
+
+
+def _stacked(store: AthleteStore, runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every run's best efforts and mean-max curve, read from its samples once."""
+    found: dict[str, tuple[list[pd.DataFrame], list[Any], list[Any]]] = {
+        "efforts": ([], [], []),
+        "curves": ([], [], []),
+    }
+    for activity_id, day in zip(runs[c.ACTIVITY_ID], runs[c.LOCAL_DATE], strict=True):
+        for key, frame in zip(found, run_efforts(store.samples(str(activity_id))), strict=True):
+            if not frame.empty:
+                frames, ids, days = found[key]
+                frames.append(frame)
+                ids.append(activity_id)
+                days.append(day)
+    return {
+        "efforts": _tagged(*found["efforts"], efforts.EFFORT_COLUMNS),
+        "curves": _tagged(*found["curves"], efforts.CURVE_COLUMNS),
+    }
+
+
 def efforts_data(
     store: AthleteStore,
     settings: AthleteSettings,
@@ -107,8 +144,8 @@ def efforts_data(
     Returns
     -------
     dict
-        ``runs`` (running activities in the period), ``runs_measured`` (those with a distance
-        stream, the ones best efforts come from), ``efforts`` (every run's best efforts with
+        ``runs`` (running activities in the period), ``runs_measured`` (those with
+        400 m or more of distance stream: the runs best efforts come from), ``efforts`` (every run's best efforts with
         ``activity_id`` and ``local_date``), ``records`` (the progression inside the period:
         the whole history when ``first`` is None), ``best`` (the period's best per distance),
         ``curve`` (the pace–duration curve with the run each point is from), ``estimates``
@@ -116,34 +153,16 @@ def efforts_data(
     """
     acts = runs_in_period(store, first, last)
     with_samples = acts[acts[c.SAMPLES].fillna(0) > 0]
-    effort_frames: list[pd.DataFrame] = []
-    curve_frames: list[pd.DataFrame] = []
-    for activity_id, day in zip(
-        with_samples[c.ACTIVITY_ID], with_samples[c.LOCAL_DATE], strict=True
-    ):
-        run_best, run_curve = run_efforts(store.samples(str(activity_id)))
-        tag = {c.ACTIVITY_ID: activity_id, c.LOCAL_DATE: pd.Timestamp(day)}
-        if not run_best.empty:
-            effort_frames.append(run_best.assign(**tag))
-        if not run_curve.empty:
-            curve_frames.append(run_curve.assign(**tag))
-    per_run = (
-        pd.concat(effort_frames, ignore_index=True)
-        if effort_frames
-        else pd.DataFrame(columns=[*efforts.EFFORT_COLUMNS, c.ACTIVITY_ID, c.LOCAL_DATE])
-    )
-    curves = (
-        pd.concat(curve_frames, ignore_index=True)
-        if curve_frames
-        else pd.DataFrame(columns=[*efforts.CURVE_COLUMNS, c.ACTIVITY_ID, c.LOCAL_DATE])
-    )
-    best = efforts.best_efforts_table(per_run)
+    per_run = _stacked(store, with_samples)
+    curves = per_run.pop("curves")
+    effort_rows = per_run["efforts"]
+    best = efforts.best_efforts_table(effort_rows)
     estimates = efforts.race_estimates(best)
     return {
         "runs": len(acts),
-        "runs_measured": int(per_run[c.ACTIVITY_ID].nunique()) if len(per_run) else 0,
-        "efforts": per_run,
-        "records": efforts.records(per_run),
+        "runs_measured": int(effort_rows[c.ACTIVITY_ID].nunique()),
+        "efforts": effort_rows,
+        "records": efforts.records(effort_rows),
         "best": best,
         "curve": efforts.best_of_curves(curves),
         "estimates": estimates,
