@@ -155,7 +155,12 @@ def test_a_run_without_distance_has_no_efforts() -> None:
 
 # ---- Hypothesis: any window is no faster than the best -----------------------------------------
 
-segments = st.lists(st.tuples(st.floats(0.5, 40.0), st.floats(0.0, 7.0)), min_size=1, max_size=40)
+# stretches of 0.5-40 s, standing still or moving at 0.01-7 m/s
+segments = st.lists(
+    st.tuples(st.floats(0.5, 40.0), st.one_of(st.just(0.0), st.floats(0.01, 7.0))),
+    min_size=1,
+    max_size=40,
+)
 
 
 def _track_of(steps: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -451,3 +456,10 @@ def test_efforts_data_without_runs(tmp_path: Path) -> None:
     assert data["runs"] == 0
     assert data["records"].empty and data["curve"].empty and data["estimates"].empty
     assert data["best_table"].empty
+
+
+def test_a_window_as_long_as_the_run_whose_first_sample_is_not_at_zero() -> None:
+    # 0.1 → 0.3 s: 1 m, 0.3 → 0.7 s: 2 m; the whole 0.6 s covers 3 m (0.7 − 0.1 is not exact)
+    curve = e.mean_max_speed(track([0.1, 0.3, 0.7], [0.0, 1.0, 3.0]), [0.7 - 0.1])
+    assert curve[c.DISTANCE_M].to_numpy() == pytest.approx([3.0])
+    assert curve[e.START_ELAPSED_S].to_numpy() == pytest.approx([0.1])
