@@ -46,7 +46,9 @@ Rules
   whose values equal fitparse's (a test compares both on every corpus file and on random
   streams). Where it cannot promise that (record fields stored as arrays or bytes, layouts
   fitparse itself fails on), it declines: the part is read by fitparse, the reference decoder,
-  and a fix note says so. :func:`decode_parts` is that decoding stage on its own.
+  and a fix note says so. A fault of the fast decoder (a bug, never a way of declining) is
+  logged with its traceback and the part read the same way, so the user still gets the file.
+  :func:`decode_parts` is that decoding stage on its own.
 
 References
 ----------
@@ -58,6 +60,7 @@ semicircles, ``hr`` message ``event_timestamp_12`` packing.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import struct
 import warnings
@@ -77,6 +80,8 @@ from analysis.errors import ParseError, SchemaError
 from analysis.parsers import fit_fast
 from analysis.parsers.base import ParsedActivity
 from analysis.schema import build_samples
+
+log = logging.getLogger(__name__)
 
 FORMAT_FIT = "fit"
 
@@ -423,8 +428,14 @@ def decode_parts(data: bytes, fast: bool = True) -> tuple[list[FitPart], int]:
             out.append(_decode_part_fast(raw))
             continue
         except fit_fast.Declined as why:
+            # the fast decoder's own word that it cannot promise fitparse's result
             reason = why.reason
-        except Exception as err:  # a fault of the fast decoder must not cost the user the file
+        except Exception as err:
+            # a bug, never a way of declining: the user still gets the file (read by fitparse,
+            # with a note saying so), the log gets the traceback, and the fuzzing suite fails
+            log.warning(
+                "the fast FIT decoder failed; reading the part with fitparse", exc_info=True
+            )
             reason = FAST_PATH_FAILED.format(error=type(err).__name__)
         part = _decode_part(raw)
         part.declined = reason
