@@ -26,6 +26,12 @@ test: venv
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# the parser fuzzer at length: every seed file up to 4 MB (make test runs 1000 cases of small ones)
+.PHONY: fuzz
+fuzz: venv
+	STRIDELOG_FUZZ_CASES=$(or $(FUZZ_CASES),10000) STRIDELOG_FUZZ_MAX_SEED_KB=4096 \
+		STRIDELOG_FUZZ_SEED=$(or $(FUZZ_SEED),make-fuzz) $(BIN)/python -m pytest -q -s tests/test_fuzz.py
+
 bench: venv
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.fit_decode

@@ -14,9 +14,9 @@ file, the reason the fast decoder now gives for leaving the file to the referenc
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -227,14 +227,70 @@ def fit_body(data: bytes) -> bytes:
     return data[data[0] : data[0] + size]
 
 
+def iso_time(second: int, year: int | None = None) -> str:
+    """The time ``second`` seconds after :data:`START` in ISO 8601, its year replaced if given."""
+    when = START + timedelta(seconds=second)
+    return (when if year is None else when.replace(year=year)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def seed_gpx(times: Sequence[str]) -> bytes:
+    """A GPX track with one point per time, 3 m apart."""
+    points = "".join(
+        f'<trkpt lat="{47 + i * 2e-5:.5f}" lon="{8 + i * 2e-5:.5f}"><ele>400</ele>'
+        f"<time>{time}</time></trkpt>\n"
+        for i, time in enumerate(times)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="Stridelog" xmlns="http://www.topografix.com/GPX/1/1">\n'
+        f"<trk><type>running</type><trkseg>\n{points}</trkseg></trk></gpx>\n"
+    ).encode()
+
+
+def seed_tcx(times: Sequence[str]) -> bytes:
+    """A TCX run with one trackpoint per time (position, altitude, distance, heart rate)."""
+    points = "".join(
+        f"<Trackpoint><Time>{time}</Time><Position><LatitudeDegrees>{47 + i * 2e-5:.5f}"
+        f"</LatitudeDegrees><LongitudeDegrees>{8 + i * 2e-5:.5f}</LongitudeDegrees></Position>"
+        f"<AltitudeMeters>400</AltitudeMeters><DistanceMeters>{3 * i}</DistanceMeters>"
+        f"<HeartRateBpm><Value>{140 + i}</Value></HeartRateBpm></Trackpoint>\n"
+        for i, time in enumerate(times)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        'TrainingCenterDatabase/v2">\n'
+        f'<Activities><Activity Sport="Running"><Id>{times[0]}</Id>\n'
+        f'<Lap StartTime="{times[0]}"><TotalTimeSeconds>{len(times)}</TotalTimeSeconds>'
+        f"<DistanceMeters>{3 * (len(times) - 1)}</DistanceMeters><Track>\n{points}"
+        "</Track></Lap></Activity></Activities></TrainingCenterDatabase>\n"
+    ).encode()
+
+
+def gpx_year_2999() -> bytes:
+    """A GPX track whose last point is dated in the year 2999, beyond pandas' datetimes."""
+    return seed_gpx([iso_time(0), iso_time(1), iso_time(2, year=2999)])
+
+
+def tcx_year_1600() -> bytes:
+    """A TCX run whose second trackpoint is dated in the year 1600, before pandas' datetimes."""
+    return seed_tcx([iso_time(0), iso_time(1, year=1600), iso_time(2)])
+
+
 @dataclass(frozen=True)
 class Regression:
-    """One file the fuzzer found a fault with, as this module rebuilds it."""
+    """One file the fuzzer found a fault with, as this module rebuilds it.
+
+    ``open`` names the exception a fault still raises where it is not fixed yet (its parser is
+    being reworked elsewhere); the fuzzing suite then expects the fault and fails once it is
+    gone, so the entry is closed (``open=None``) with the fix.
+    """
 
     file_name: str
     found: str  # the fault, in plain words
     build: Callable[[], bytes]
     declined: str | None = None  # the reason the fast FIT decoder now gives, if FIT
+    open: str | None = None  # the exception still raised, while the fault is open
 
 
 REGRESSIONS: tuple[Regression, ...] = (
@@ -258,6 +314,20 @@ REGRESSIONS: tuple[Regression, ...] = (
         "it reads before the cut",
         definition_cut_inside_an_unknown_odd_field,
         declined="an unknown field of odd size",
+    ),
+    Regression(
+        "gpx-year-2999.gpx",
+        "a GPX time outside pandas' range (years 1677-2262) raised OutOfBoundsDatetime in the "
+        "GPX reader's time parsing, refused only by the last guard as 'could not be read'",
+        gpx_year_2999,
+        open="OutOfBoundsDatetime",
+    ),
+    Regression(
+        "tcx-year-1600.tcx",
+        "a TCX time outside pandas' range raised OutOfBoundsDatetime in the shared ISO time "
+        "parsing of the XML readers, refused only by the last guard as 'could not be read'",
+        tcx_year_1600,
+        open="OutOfBoundsDatetime",
     ),
 )
 """Every regression file, in the order they were found."""
