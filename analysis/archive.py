@@ -46,8 +46,12 @@ Decisions
   (``activities/123.fit.gz``, as Strava's ``activities.csv`` spells it) while the data is
   inflated; :attr:`Member.inner_name` drops the ``.gz``.
 
-Both readers are generators: the consumer holds one member at a time, so memory stays at about
-the largest member plus the largest nested archive (those must be held to be read).
+Both readers are generators: the consumer holds one member at a time. Memory is bounded by
+design (:mod:`analysis.limits`): an activity file may expand to ``max_file_bytes`` (512 MiB by
+default) and is refused at that size as it is inflated, or from its size on disk before a byte is
+read; a nested archive, which must be held to be read (random access), may expand to
+``max_member_bytes``. So an import holds at most one activity file, its compressed form, and the
+nested archives around it.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
+
+from analysis.limits import DEFAULT_IMPORT_LIMITS
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -101,9 +107,13 @@ class ArchiveLimits:
     - ``max_total_uncompressed_bytes`` [bytes], 16 GiB: everything inflated, every layer counted
       (a nested archive, then its members). Inflating that much takes about a minute; skipped
       members are never inflated.
-    - ``max_member_bytes`` [bytes], 1 GiB: the largest legitimate member is a Garmin
-      ``UploadedFiles_*.zip`` part, which must be held in memory to be read; an activity file
-      stays below 100 MB even for a multi-day ultra recorded every second.
+    - ``max_member_bytes`` [bytes], 1 GiB: a nested archive. The largest legitimate member is a
+      Garmin ``UploadedFiles_*.zip`` part, which must be held to be read (see
+      ``max_archive_in_memory_bytes``).
+    - ``max_file_bytes`` [bytes], 512 MiB (:class:`~analysis.limits.ImportLimits`): any member
+      that is not a zip archive (judged by its first bytes), and any plain file on disk. An
+      activity file stays below 100 MB even for a multi-day ultra recorded every second; a
+      million-point GPX track takes about 300 MB.
     - ``max_ratio``, 200: inflated size over compressed size. FIT files compress 2-8 times,
       GPX and TCX 5-30 times, nested zips about once; a run of zeros compresses about 1000 times.
     - ``ratio_floor_bytes`` [bytes], 1 MiB: the ratio is only judged above this size, because a
@@ -119,6 +129,7 @@ class ArchiveLimits:
     max_members: int = 200_000
     max_total_uncompressed_bytes: int = 16 * GiB
     max_member_bytes: int = 1 * GiB
+    max_file_bytes: int = DEFAULT_IMPORT_LIMITS.max_file_bytes
     max_ratio: float = 200.0
     ratio_floor_bytes: int = 1 * MiB
     max_depth: int = 4
@@ -130,6 +141,7 @@ class ArchiveLimits:
             "max_members",
             "max_total_uncompressed_bytes",
             "max_member_bytes",
+            "max_file_bytes",
             "max_ratio",
             "max_depth",
         ):
@@ -338,7 +350,9 @@ class _Sink:
     """Keeps one member's inflated bytes, checking every limit as each chunk arrives.
 
     ``compressed`` is the member's compressed size where it is known [bytes]; otherwise the
-    ratio is judged on the compressed bytes read so far, which never overstates it.
+    ratio is judged on the compressed bytes read so far (plus ``fed_before``, read by earlier
+    streams of the same member), which never overstates it. The first bytes tell a nested zip
+    archive (up to ``max_member_bytes``) from anything else (up to ``max_file_bytes``).
     """
 
     def __init__(self, run: _Run, compressed: int | None, bomb: str, keep: bool = True) -> None:
@@ -348,7 +362,16 @@ class _Sink:
         self.keep = keep
         self.size = 0
         self.crc = 0
+        self.fed_before = 0
+        self._head = b""
+        self.archive: bool | None = None  # undecided until four bytes have arrived
         self._buffer = io.BytesIO()
+
+    def _decide(self, chunk: bytes) -> None:
+        self._head += chunk[: 4 - len(self._head)]
+        if len(self._head) < 4:
+            return
+        self.archive = self._head in (_LOCAL_SIG, _END_SIG)
 
     def write(self, chunk: bytes, fed: int) -> None:
         if not chunk:
@@ -356,8 +379,16 @@ class _Sink:
         limits = self.run.limits
         self.size += len(chunk)
         self.run.inflated += len(chunk)
+        if self.archive is None:
+            self._decide(chunk)
         if self.size > limits.max_member_bytes:
             raise _Refused(f"{self.bomb}: member expands beyond {_size(limits.max_member_bytes)}")
+        if self.archive is False and self.size > limits.max_file_bytes:
+            raise _Refused(
+                f"file expands beyond {_size(limits.max_file_bytes)}, the most one activity file"
+                " may hold (limit: max_file_bytes)"
+            )
+        fed += self.fed_before
         compressed = max(self.compressed if self.compressed is not None else fed, 1)
         if self.size > limits.ratio_floor_bytes and self.size > limits.max_ratio * compressed:
             raise _Refused(
@@ -375,7 +406,7 @@ class _Sink:
             self._buffer.write(chunk)
 
     def value(self) -> bytes:
-        return self._buffer.getvalue()
+        return self._buffer.getvalue()  # shares BytesIO's buffer: no second copy of the member
 
 
 # ---- decompression in bounded steps -------------------------------------------------------------
@@ -482,13 +513,18 @@ def _lzma_decompressor(read: Reader, largest: int) -> tuple[lzma.LZMADecompresso
 
 
 def _gunzip(data: bytes, run: _Run) -> bytes:
-    """Every member of a gzip stream, concatenated; trailing garbage is ignored, as by gzip(1)."""
+    """Every member of a gzip stream, concatenated; trailing garbage is ignored, as by gzip(1).
+
+    The ratio is judged on the compressed bytes read so far, not the file's size: a 10 MB gzip of
+    zeros is stopped after about 1 MB of output instead of being let grow to 200 times 10 MB.
+    """
     source = io.BytesIO(data)
-    sink = _Sink(run, len(data), "gzip bomb")
+    sink = _Sink(run, None, "gzip bomb")
     start = 0
     try:
         while True:
             source.seek(start)
+            sink.fed_before = start
             start += _inflate(source.read, 16 + zlib.MAX_WBITS, None, sink, "gzip file")
             if data[start : start + 2] != b"\x1f\x8b":
                 return sink.value()
@@ -1027,6 +1063,14 @@ def _path_item(
         with path.open("rb") as fp:
             if _is_zip(name, fp.read(4)):
                 yield from _iter_zip(fp, name + "/" if in_folder else "", 1, name, run)
+                return
+            if size > limits.max_file_bytes:
+                # refused from its size on disk, before a byte of it is held in memory
+                yield run.refusal(
+                    name,
+                    f"file too large: {_size(size)}, the most one activity file may hold is"
+                    f" {_size(limits.max_file_bytes)} (limit: max_file_bytes)",
+                )
                 return
             fp.seek(0)
             data = fp.read()

@@ -11,8 +11,10 @@ limits accept (measured by ``python -m benchmarks.memory``):
   one column array per field and throws each element away once read), so they cost about
   200 bytes per point whatever the file's size, and :attr:`ImportLimits.max_points` caps the
   points;
-- nested archives being read: held in memory up to :attr:`ImportLimits.max_archive_in_memory_bytes`,
-  beyond that in an anonymous temporary file (unnamed, deleted when closed: nothing is extracted).
+- nested archives being read (a Garmin export's ``UploadedFiles_*.zip`` parts), which must be
+  held to be read: up to :class:`analysis.archive.ArchiveLimits` ``max_member_bytes``. This is
+  the one part the limits here do not keep within the budget: an archive whose nested parts
+  exceed about 500 MB can take an import past it.
 
 Each limit can be set from the environment (for the CLI and the dashboard server alike) with the
 variable named in :data:`ENVIRONMENT`; sizes there are in MiB. A refusal names the limit it hit
@@ -53,16 +55,12 @@ class ImportLimits:
         100 000. XML elements the streaming reader may hold at once besides the point being read
         (a track's name and type, a lap's totals). A file that nests more than this inside one
         element is refused before the tree it builds can fill memory.
-    max_archive_in_memory_bytes
-        [bytes], 256 MiB. A nested archive (a Garmin ``UploadedFiles_*.zip`` part) larger than
-        this is read from an anonymous temporary file instead of memory.
     """
 
     memory_budget_bytes: int = 1 * GiB
     max_file_bytes: int = 512 * MiB
     max_points: int = 2_000_000
     max_elements_held: int = 100_000
-    max_archive_in_memory_bytes: int = 256 * MiB
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -104,7 +102,6 @@ ENVIRONMENT: dict[str, tuple[str, int]] = {
     "max_file_bytes": ("STRIDELOG_MAX_FILE_MB", MiB),
     "max_points": ("STRIDELOG_MAX_POINTS", 1),
     "max_elements_held": ("STRIDELOG_MAX_XML_ELEMENTS_HELD", 1),
-    "max_archive_in_memory_bytes": ("STRIDELOG_MAX_ARCHIVE_IN_MEMORY_MB", MiB),
 }
 """Limit name to (environment variable, multiplier): sizes are given in MiB."""
 

@@ -7,16 +7,27 @@ file name is whatever the sender typed) and dispatches. Every failure is a
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 
 from analysis.errors import ParseError, StridelogError
+from analysis.limits import current_limits, size_words
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.sniff import sniff
 
-MAX_GUNZIP_BYTES = 256 * 1024 * 1024
-"""A .gz member may not expand beyond this (counted while streaming; declared sizes lie)."""
+MAX_GUNZIP_BYTES: int | None = None
+"""A .gz file may not expand beyond this [bytes] (counted while streaming; declared sizes lie).
+None: the ``max_file_bytes`` of :func:`analysis.limits.current_limits` (512 MiB by default)."""
+
+GUNZIP_MAX_RATIO = 200.0
+"""A .gz file may not expand more than this many times the compressed bytes read so far, once
+past :data:`GUNZIP_RATIO_FLOOR_BYTES` (the archive reader's ``max_ratio``: GPX and TCX compress
+5-30 times, a run of zeros 1000 times)."""
+
+GUNZIP_RATIO_FLOOR_BYTES = 1024 * 1024
+"""Output below which the ratio is not judged [bytes]: a small file cannot hurt."""
+
+_GUNZIP_STEP_BYTES = 64 * 1024
 
 FORMATS = ("fit", "gpx", "tcx", "csv")
 
@@ -54,17 +65,68 @@ def _named_format(name: str) -> str | None:
 
 
 def gunzip_bounded(data: bytes, name: str, limit: int | None = None) -> bytes:
-    """Decompress a gzip file, refusing one that expands beyond ``limit`` bytes."""
-    limit = MAX_GUNZIP_BYTES if limit is None else limit
+    """Decompress a gzip file (every member of it), counting inflated bytes as they come.
+
+    Parameters
+    ----------
+    data
+        The compressed bytes.
+    name
+        The file name, for messages.
+    limit
+        The most it may expand to [bytes]; :data:`MAX_GUNZIP_BYTES` when None.
+
+    Returns
+    -------
+    bytes
+        The inflated bytes; bytes after the last gzip member are ignored, as by gzip(1).
+
+    Raises
+    ------
+    ParseError
+        Past ``limit`` or past :data:`GUNZIP_MAX_RATIO` times the compressed bytes read (refused
+        within one step of :data:`_GUNZIP_STEP_BYTES`, whatever the header declares), naming the
+        limit; a corrupt or truncated stream.
+    """
+    if limit is None:
+        limit = (
+            MAX_GUNZIP_BYTES if MAX_GUNZIP_BYTES is not None else current_limits().max_file_bytes
+        )
     out = io.BytesIO()
+    view = memoryview(data)
+    start = 0
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-            while chunk := gz.read(1 << 20):
-                out.write(chunk)
-                if out.tell() > limit:
-                    raise ParseError(name, f"gzip file expands beyond {limit // 2**20} MB")
-    except (OSError, EOFError, zlib.error) as err:
+        while start < len(data) and data[start : start + 2] == b"\x1f\x8b":
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            fed = start
+            pending = b""
+            while not inflater.eof:
+                if not pending:
+                    pending = view[fed : fed + _GUNZIP_STEP_BYTES].tobytes()
+                    fed += len(pending)
+                    if not pending:
+                        raise ParseError(name, "corrupt gzip file (it stops before its end)")
+                out.write(inflater.decompress(pending, _GUNZIP_STEP_BYTES))
+                pending = inflater.unconsumed_tail
+                size = out.tell()
+                if size > limit:
+                    raise ParseError(
+                        name,
+                        f"gzip file expands beyond {size_words(limit)}, the most one activity file"
+                        " may hold (limit: max_file_bytes)",
+                    )
+                if size > GUNZIP_RATIO_FLOOR_BYTES and size > GUNZIP_MAX_RATIO * fed:
+                    raise ParseError(
+                        name,
+                        f"gzip file expands beyond {GUNZIP_MAX_RATIO:g} times its size (limit:"
+                        f" compression ratio; {size_words(size)} out of {size_words(fed)} so far):"
+                        " a gzip bomb, not an activity",
+                    )
+            start = fed - len(inflater.unused_data)
+    except zlib.error as err:
         raise ParseError(name, f"corrupt gzip file ({err})") from err
+    if start == 0:
+        raise ParseError(name, "corrupt gzip file (no gzip header)")
     return out.getvalue()
 
 
@@ -73,7 +135,7 @@ def parse_bytes(data: bytes, name: str) -> tuple[str, list[ParsedActivity]]:
 
     The format is what the content is, whatever the name says: a GPX file named ``.fit`` is read
     as GPX, returned as ``"gpx"``, and its activities carry a note saying so. A gzip file is
-    inflated (within :data:`MAX_GUNZIP_BYTES`) and its content judged in turn.
+    inflated (within :func:`gunzip_bounded`'s limits) and its content judged in turn.
 
     Raises
     ------
