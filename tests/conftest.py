@@ -51,3 +51,19 @@ def pg_dsn(pg):  # type: ignore[no-untyped-def]
     name = pg.create_database()
     yield pg.dsn(name)
     pg.drop_database(name)
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():  # type: ignore[no-untyped-def]
+    """Put back the ``__main__`` module a test replaced.
+
+    AppTest runs app.py as ``__main__`` and leaves it in ``sys.modules``; a process spawned later
+    in the session (a parsing worker, a two-process store test) would then run the whole app on
+    start-up instead of its task.
+    """
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
