@@ -569,3 +569,71 @@ def test_summary_rows_each_get_their_own_empty_samples_frame() -> None:
         pd.testing.assert_frame_equal(activity.samples, empty_samples())
     run.samples[c.HEART_RATE_BPM] = pd.Series(dtype="int64")
     assert swim.samples[c.HEART_RATE_BPM].dtype == np.dtype("float64")
+
+
+# ---- bounded memory: lines decoded as read, per-sample rows kept in chunks -----------------------
+
+
+def _sample_text(rows: int) -> str:
+    lines = ["Time,Heart Rate (bpm),Distance (km),Sport"]
+    start = pd.Timestamp("2026-05-04T06:00:00Z")
+    for i in range(rows):
+        stamp = (start + pd.Timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        lines.append(f"{stamp},{140 + i % 7},{i * 0.003:.3f},{'run' if i % 3 else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def test_chunk_boundaries_do_not_change_the_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.parsers import csv as csv_parser
+
+    text = _sample_text(100)
+    whole = _one(text)
+    monkeypatch.setattr(csv_parser, "CHUNK_ROWS", 7)
+    chunked = _one(text)
+    pd.testing.assert_frame_equal(chunked.samples, whole.samples)
+    assert chunked.fixes == whole.fixes and chunked.sport == whole.sport == c.SPORT_RUNNING
+    assert len(chunked.samples) == 100
+
+
+def test_the_row_limit_is_named_and_nothing_after_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from analysis.parsers import csv as csv_parser
+
+    monkeypatch.setattr(csv_parser, "MAX_ROWS", 50)
+    monkeypatch.setattr(csv_parser, "CHUNK_ROWS", 16)
+    assert len(_one(_sample_text(50)).samples) == 50
+    # a malformed line after the limit is never reached: the limit is what refuses the file
+    with pytest.raises(ParseError) as err:
+        _read(_sample_text(51) + '"never read\n')
+    assert err.value.reason == "refused: more than 50 rows"
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"])
+def test_every_line_ending_reads_the_same(ending: str) -> None:
+    text = _sample_text(5).replace("\n", ending)
+    assert len(_one(text).samples) == 5
+
+
+@pytest.mark.parametrize(
+    ("lengths", "refused"),
+    [
+        ((MAX_LINE_BYTES, 10), False),
+        ((10, MAX_LINE_BYTES + 1), True),
+        ((MAX_LINE_BYTES + 1,), True),
+        ((5,) * 100 + (MAX_LINE_BYTES + 1, 5), True),
+    ],
+)
+def test_line_length_limit_across_scan_slices(
+    monkeypatch: pytest.MonkeyPatch, lengths: tuple[int, ...], refused: bool
+) -> None:
+    from analysis.parsers import csv as csv_parser
+
+    data = b"\n".join(b"a" * n for n in lengths)
+    for scan in (1000, 1 << 24):  # a line feed on either side of a slice boundary
+        monkeypatch.setattr(csv_parser, "_SCAN_BYTES", scan)
+        if refused:
+            with pytest.raises(ParseError, match="a line is longer than"):
+                csv_parser._check_line_bytes(data, "long.csv")
+        else:
+            csv_parser._check_line_bytes(data, "long.csv")

@@ -335,3 +335,11 @@ def test_the_first_and_last_supported_years_are_read() -> None:
     frame = _wellness("date,resting_hr_bpm\n2261-12-31,51\n1678-01-01,50\n")
     assert list(frame[c.DATE]) == [pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31")]
     assert frame[c.DATE].dtype == np.dtype("datetime64[ns]")
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"])
+def test_every_line_ending_reads_the_same(ending: str) -> None:
+    text = 'date,resting_hr_bpm,notes\n2026-05-04,48,"two\nlines"\n2026-05-05,49,x\n'
+    frame = _wellness(text.replace("\n", ending))
+    assert list(frame[c.RESTING_HR_BPM]) == [48.0, 49.0]
+    assert frame[c.NOTES].iloc[0] == f"two{ending}lines"

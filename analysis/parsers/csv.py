@@ -11,21 +11,27 @@
 
 Uploaded files are untrusted: cells are only ever read as text or numbers (a cell that starts
 with ``=``, ``+``, ``-`` or ``@`` is data, never a formula), binary data is refused, and the
-width, line length and row count are bounded. Every failure ends in
+width, line length and row count are bounded (:data:`MAX_COLUMNS`, :data:`MAX_LINE_BYTES`,
+:data:`MAX_ROWS`). Memory stays bounded too: the bytes are decoded line by line as the CSV
+reader asks for them (never into one string of the whole file), and a per-sample file is kept
+:data:`CHUNK_ROWS` rows at a time as compact columns of the cells it uses. Every failure ends in
 :class:`~analysis.errors.ParseError` with the reason in plain words.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import columns as c
 from analysis.errors import ParseError, SchemaError
@@ -45,7 +51,16 @@ MAX_LINE_BYTES = 1_000_000
 """Longest line accepted [bytes]."""
 
 MAX_ROWS = 1_000_000
-"""Most data rows accepted (eleven and a half days of 1 s samples)."""
+"""Most data rows accepted (eleven and a half days of 1 s samples); a longer file is refused as
+soon as its row 1,000,001 is read, without reading the rest."""
+
+CHUNK_ROWS = 65_536
+"""Rows of a per-sample file read at a time [rows]. Only the columns that name a quantity are
+kept, chunk by chunk, as compact Arrow strings: a Python list of every row's cells costs about
+ten times the file (a 1M-row, 44 MB file peaked above 1 GB read that way)."""
+
+DECIMAL_SAMPLE_ROWS = 2_000
+"""Rows of a per-sample file whose cells decide the decimal mark [rows]."""
 
 SUPPORTED_YEARS = (1678, 2261)
 """First and last whole calendar years a date may fall in: times are stored as nanosecond time
@@ -396,31 +411,55 @@ def read_csv(data: bytes, name: str) -> list[ParsedActivity]:
         Empty, binary, too wide or too long input; malformed CSV; columns that match no layout
         (the message lists them); a per-sample file without an absolute time; no readable row.
     """
-    text, fixes = _decode(data, name)
-    rows, read_fixes = _read_rows(text, name)
-    fixes += read_fixes
-    header = [_clean_header(cell) for cell in rows[0]]
-    body = rows[1:]
-    if _is_fit_dump(header):
-        return [_read_fit_dump(body, name, fixes)]
+    encoding, fixes = _encoding(data, name)
+    reader = _RowReader(_lines(data, encoding), name, _first_line(data, encoding))
+    rows = iter(reader)
+    first = next(rows, None)
+    if first is None:
+        raise ParseError(name, "empty file")
+    header = [_clean_header(cell) for cell in first]
     names = [_summary_name(h) for h in header]
-    if _find(names, STRAVA_COLUMNS[_STRAVA_ID]) is not None and (
-        _find(names, STRAVA_COLUMNS[_DATE]) is not None
-    ):
-        return _read_strava(header, names, body, name, fixes)
-    if all(_find(names, GARMIN_COLUMNS[key]) is not None for key in (_TYPE, _DATE)) and any(
-        _find(names, GARMIN_COLUMNS[key]) is not None for key in (c.DISTANCE_M, _TIME)
-    ):
-        return _read_garmin(header, names, body, name, fixes)
     found = _sample_columns(header)
     has_time = any(q in found for q in (c.TIMESTAMP, c.ELAPSED_S))
     channels = (c.DISTANCE_M, c.SPEED_MPS, _PACE, c.HEART_RATE_BPM, c.CADENCE_SPM, c.POWER_W)
     has_channel = any(q in found for q in (*channels, c.ALTITUDE_M)) or (
         c.LATITUDE_DEG in found and c.LONGITUDE_DEG in found
     )
-    if has_time and has_channel:
-        return [_read_samples(body, found, name, fixes)]
-    raise ParseError(name, _unrecognised(header))
+    layout = _layout(header, names, has_time and has_channel)
+    if layout == "samples":
+        table = _SampleTable(sorted({col.index for cols in found.values() for col in cols}))
+        table.read(rows)
+        if not len(table):
+            raise ParseError(name, "the file has a header row but no data rows")
+        return [_read_samples(table, found, name, [*fixes, *reader.fixes])]
+    if layout is None:
+        if next(rows, None) is None:
+            raise ParseError(name, "the file has a header row but no data rows")
+        raise ParseError(name, _unrecognised(header))
+    body = list(rows)
+    if not body:
+        raise ParseError(name, "the file has a header row but no data rows")
+    fixes += reader.fixes
+    if layout == "fit dump":
+        return [_read_fit_dump(body, name, fixes)]
+    if layout == "strava":
+        return _read_strava(header, names, body, name, fixes)
+    return _read_garmin(header, names, body, name, fixes)
+
+
+def _layout(header: Sequence[str], names: Sequence[str], samples: bool) -> str | None:
+    """Which layout a header row starts: the summary exports first, as the header decides."""
+    if _is_fit_dump(header):
+        return "fit dump"
+    if _find(names, STRAVA_COLUMNS[_STRAVA_ID]) is not None and (
+        _find(names, STRAVA_COLUMNS[_DATE]) is not None
+    ):
+        return "strava"
+    if all(_find(names, GARMIN_COLUMNS[key]) is not None for key in (_TYPE, _DATE)) and any(
+        _find(names, GARMIN_COLUMNS[key]) is not None for key in (c.DISTANCE_M, _TIME)
+    ):
+        return "garmin"
+    return "samples" if samples else None
 
 
 # ---- bytes to rows --------------------------------------------------------------------------------
@@ -436,13 +475,29 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     """The file as text, refusing empty and binary input; the notes say which encoding was used."""
+    encoding, notes = _encoding(data, name)
+    return data.decode(encoding), notes
+
+
+_UTF8_CHECK_BYTES = 1 << 20
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+def _encoding(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The encoding to read the file with, refusing empty and binary input.
+
+    UTF-8 (with or without BOM) when every byte sequence is valid UTF-8 (checked a megabyte at
+    a time, never decoding the whole file at once), else Windows-1252, else Latin-1; UTF-16
+    when the file starts with its BOM. The notes say when it is not UTF-8.
+    """
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ParseError(name, "empty file")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return _check_lines(data.decode("utf-16"), name), []
+            _check_lines(data.decode("utf-16"), name)
         except UnicodeDecodeError as err:
             raise ParseError(name, f"not readable as UTF-16 text: {err.reason}") from err
+        return "utf-16", []
     for signature, what in _BINARY_SIGNATURES:
         if data.startswith(signature):
             raise ParseError(name, f"binary data ({what}), not a CSV text file")
@@ -453,28 +508,66 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     if b"\x00" in head or controls > len(head) // 100:
         raise ParseError(name, "binary data, not a CSV text file")
     _check_line_bytes(data, name)
+    if _is_utf8(data):
+        return "utf-8-sig", []
+    if not any(byte in data for byte in _CP1252_UNDEFINED):
+        return "cp1252", ["the file is not UTF-8: read as Windows-1252 text"]
+    return "latin-1", ["the file is not UTF-8: read as Latin-1 text"]
+
+
+def _is_utf8(data: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        return data.decode("utf-8-sig"), []
+        for start in range(0, len(data), _UTF8_CHECK_BYTES):
+            decoder.decode(view[start : start + _UTF8_CHECK_BYTES])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), ["the file is not UTF-8: read as Windows-1252 text"]
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), ["the file is not UTF-8: read as Latin-1 text"]
+        return False
+    return True
+
+
+def _lines(data: bytes, encoding: str) -> Iterator[str]:
+    """The file's lines, decoded as they are read, line ends kept (what the CSV reader wants)."""
+    # BytesIO shares the bytes object's buffer; newline="" splits at CR, LF and CRLF untouched
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+
+
+def _first_line(data: bytes, encoding: str) -> str:
+    """The text before the first line feed (it decides the delimiter and the width limit)."""
+    if encoding == "utf-16":
+        return data.decode(encoding).split("\n", 1)[0]
+    end = data.find(b"\n")
+    # _check_line_bytes bounds this at MAX_LINE_BYTES
+    return (data if end < 0 else data[:end]).decode(encoding)
+
+
+_SCAN_BYTES = 1 << 24
+"""Bytes looked at a time when measuring line lengths [bytes]."""
 
 
 def _check_line_bytes(data: bytes, name: str) -> None:
+    """Refuse a line longer than :data:`MAX_LINE_BYTES`, the line feeds found 16 MB at a time.
+
+    A Python loop over the lines took 3.4 s for a 10M-line file; this takes a fraction, and its
+    memory is one slice's mask, never one the size of the file.
+    """
     if len(data) <= MAX_LINE_BYTES:
         return
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > MAX_LINE_BYTES:
-            raise ParseError(
-                name, f"refused: a line is longer than {MAX_LINE_BYTES:,} bytes (not a CSV table)"
-            )
-        start = end + 1
+    view = np.frombuffer(data, dtype=np.uint8)
+    previous = -1  # the last line feed seen (-1: the start of the file)
+    for start in range(0, len(view), _SCAN_BYTES):
+        feeds = np.flatnonzero(view[start : start + _SCAN_BYTES] == 0x0A) + start
+        if len(feeds) and int(np.diff(feeds, prepend=previous).max()) - 1 > MAX_LINE_BYTES:
+            break
+        if len(feeds):
+            previous = int(feeds[-1])
+    else:
+        if len(view) - previous - 1 <= MAX_LINE_BYTES:
+            return
+    raise ParseError(
+        name, f"refused: a line is longer than {MAX_LINE_BYTES:,} bytes (not a CSV table)"
+    )
 
 
 def _check_lines(text: str, name: str) -> str:
@@ -493,39 +586,93 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
 def _read_rows(text: str, name: str) -> tuple[list[list[str]], list[str]]:
     """Split text into rows of cells (blank rows dropped), enforcing the size limits."""
-    first_line = text.split("\n", 1)[0]
-    width_limit = MAX_FIT_DUMP_COLUMNS if _is_fit_dump(first_line.split(",")) else MAX_COLUMNS
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    rows: list[list[str]] = []
-    fixes: list[str] = []
-    try:
-        for row in reader:
-            if len(row) > width_limit:
-                raise ParseError(
-                    name,
-                    f"refused: {len(row)} columns on line {reader.line_num} (at most "
-                    f"{width_limit} are accepted)",
-                )
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(rows) > MAX_ROWS:
-                raise ParseError(name, f"refused: more than {MAX_ROWS:,} rows")
-            rows.append(row)
-    except csv.Error as err:
-        if "unexpected end of data" in str(err) and len(rows) > 1:
-            # a file cut inside a quoted cell: keep the complete rows before the cut
-            fixes.append(
-                f"the file ends inside a quoted cell (truncated?): kept {len(rows) - 1} rows"
-            )
-        else:
-            raise ParseError(name, f"malformed CSV near line {reader.line_num}: {err}") from err
+    # lines one at a time: a StringIO of the text would hold it again, four bytes a character
+    lines = (found.group() for found in _LINE.finditer(text))
+    reader = _RowReader(lines, name, text.split("\n", 1)[0] if "\n" in text else text)
+    rows = list(reader)
     if not rows:
         raise ParseError(name, "empty file")
     if len(rows) == 1:
         raise ParseError(name, "the file has a header row but no data rows")
-    return rows, fixes
+    return rows, reader.fixes
+
+
+class _RowReader:
+    """Rows of cells from lines, blank rows dropped, the size limits enforced as they are read.
+
+    Iterate once. ``fixes`` says what was tolerated (a file cut inside a quoted cell keeps the
+    complete rows before the cut).
+    """
+
+    def __init__(self, lines: Iterable[str], name: str, first_line: str) -> None:
+        self.lines = lines
+        self.name = name
+        self.delimiter = _sniff_delimiter(first_line)
+        fit_dump = _is_fit_dump(first_line.split(","))
+        self.width_limit = MAX_FIT_DUMP_COLUMNS if fit_dump else MAX_COLUMNS
+        self.fixes: list[str] = []
+
+    def __iter__(self) -> Iterator[list[str]]:
+        name, width_limit = self.name, self.width_limit
+        reader = csv.reader(self.lines, delimiter=self.delimiter)
+        count = 0  # rows yielded, the header included
+        try:
+            for row in reader:
+                if len(row) > width_limit:
+                    raise ParseError(
+                        name,
+                        f"refused: {len(row)} columns on line {reader.line_num} (at most "
+                        f"{width_limit} are accepted)",
+                    )
+                if not any(cell.strip() for cell in row):
+                    continue
+                if count > MAX_ROWS:
+                    raise ParseError(name, f"refused: more than {MAX_ROWS:,} rows")
+                count += 1
+                yield row
+        except csv.Error as err:
+            if "unexpected end of data" in str(err) and count > 1:
+                # a file cut inside a quoted cell: keep the complete rows before the cut
+                self.fixes.append(
+                    f"the file ends inside a quoted cell (truncated?): kept {count - 1} rows"
+                )
+            else:
+                raise ParseError(name, f"malformed CSV near line {reader.line_num}: {err}") from err
+
+
+class _SampleTable:
+    """The cells of a per-sample file's quantity columns, read :data:`CHUNK_ROWS` rows at a time.
+
+    Each chunk of a column is kept as an Arrow string array (the text and an offset per cell),
+    not as Python strings; a column is made a list again only while it is converted.
+    """
+
+    def __init__(self, indices: Sequence[int]) -> None:
+        self.indices = list(indices)
+        self.chunks: dict[int, list[pa.Array]] = {index: [] for index in self.indices}
+        self.head: list[list[str]] = []  # the first rows, for the decimal mark
+        self.rows = 0
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def read(self, rows: Iterator[list[str]]) -> None:
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            if len(self.head) < DECIMAL_SAMPLE_ROWS:
+                self.head += chunk[: DECIMAL_SAMPLE_ROWS - len(self.head)]
+            for index in self.indices:
+                cells = [row[index].strip() if index < len(row) else "" for row in chunk]
+                self.chunks[index].append(pa.array(cells, type=pa.large_string()))
+            self.rows += len(chunk)
+
+    def column(self, index: int) -> list[str]:
+        chunks = self.chunks[index]
+        return [cell for chunk in chunks for cell in chunk.to_pylist()]
 
 
 def _clean_header(cell: str) -> str:
@@ -546,7 +693,12 @@ def _unrecognised(header: Sequence[str]) -> str:
     return f"unrecognised CSV columns: {listed}"
 
 
-def _column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
+_Rows = Sequence[Sequence[str]] | _SampleTable
+
+
+def _column(rows: _Rows, index: int) -> list[str]:
+    if isinstance(rows, _SampleTable):
+        return rows.column(index)
     return [row[index].strip() if index < len(row) else "" for row in rows]
 
 
@@ -1137,7 +1289,7 @@ def _sample_columns(header: Sequence[str]) -> dict[str, list[_SampleColumn]]:
 
 
 def _best(
-    found: dict[str, list[_SampleColumn]], quantity: str, rows: Sequence[Sequence[str]]
+    found: dict[str, list[_SampleColumn]], quantity: str, rows: _Rows
 ) -> tuple[_SampleColumn, list[str]] | None:
     """The candidate column of ``quantity`` with the most values (``enhanced_*`` first on ties)."""
     candidates = found.get(quantity, [])
@@ -1153,7 +1305,7 @@ def _best(
 
 
 def _sample_times(
-    found: dict[str, list[_SampleColumn]], rows: Sequence[Sequence[str]], name: str
+    found: dict[str, list[_SampleColumn]], rows: _Rows, name: str
 ) -> tuple[pd.Series, list[str]]:
     """Absolute UTC time of every row, or a ParseError saying why there is none."""
     relative: tuple[_SampleColumn, np.ndarray] | None = None
@@ -1273,7 +1425,7 @@ def _default_sport(raw: pd.DataFrame, what: str) -> tuple[str, list[str]]:
 
 def _sport_of_samples(
     found: dict[str, list[_SampleColumn]],
-    rows: Sequence[Sequence[str]],
+    rows: _Rows,
     name: str,
     raw: pd.DataFrame,
 ) -> tuple[str, list[str]]:
@@ -1292,12 +1444,12 @@ def _sport_of_samples(
 
 
 def _read_samples(
-    rows: list[list[str]],
+    rows: _SampleTable,
     found: dict[str, list[_SampleColumn]],
     name: str,
     fixes: list[str],
 ) -> ParsedActivity:
-    decimal = _decimal_mark([cell for row in rows[:2000] for cell in row])
+    decimal = _decimal_mark([cell for row in rows.head for cell in row])
     utc, time_notes = _sample_times(found, rows, name)
     fixes = [*fixes, *time_notes]
     raw = pd.DataFrame({c.TIMESTAMP: utc.reset_index(drop=True)})
