@@ -51,16 +51,17 @@ class ImportLimits:
         2 000 000. Track points (GPX ``trkpt``, TCX ``Trackpoint``) in one file, every activity of
         it together: 23 days at one point per second. Counted while reading; the file is refused
         at the first point past the limit.
-    max_elements_held
-        100 000. XML elements the streaming reader may hold at once besides the point being read
-        (a track's name and type, a lap's totals). A file that nests more than this inside one
-        element is refused before the tree it builds can fill memory.
+    max_element_bytes
+        [bytes], 4 MiB. XML the streaming reader may read without being able to drop anything
+        (one track point, one lap's totals, one waypoint take a few hundred bytes). A file that
+        nests more than this inside one element is refused before the tree it builds (up to 30
+        times the text, for elements as short as ``<a/>``) can fill memory.
     """
 
     memory_budget_bytes: int = 1 * GiB
     max_file_bytes: int = 512 * MiB
     max_points: int = 2_000_000
-    max_elements_held: int = 100_000
+    max_element_bytes: int = 4 * MiB
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -101,7 +102,7 @@ ENVIRONMENT: dict[str, tuple[str, int]] = {
     "memory_budget_bytes": ("STRIDELOG_MEMORY_BUDGET_MB", MiB),
     "max_file_bytes": ("STRIDELOG_MAX_FILE_MB", MiB),
     "max_points": ("STRIDELOG_MAX_POINTS", 1),
-    "max_elements_held": ("STRIDELOG_MAX_XML_ELEMENTS_HELD", 1),
+    "max_element_bytes": ("STRIDELOG_MAX_XML_ELEMENT_MB", MiB),
 }
 """Limit name to (environment variable, multiplier): sizes are given in MiB."""
 

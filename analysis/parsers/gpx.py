@@ -142,12 +142,20 @@ def _offset_s(moment: datetime | None) -> int | None:
     return int(offset.total_seconds())
 
 
-def _extension_values(extensions: list[Any], cadence_tags: set[str]) -> dict[str, float]:
-    """Channel values found in one point's extension elements (nested ones included)."""
+def _extension_values(
+    extensions: list[Any], cadence_tags: set[str], names: dict[Any, str] | None = None
+) -> dict[str, float]:
+    """Channel values found in one point's extension elements (nested ones included).
+
+    ``names`` caches each tag's lower-case local name across points (one reader's, never shared).
+    """
     found: dict[str, float] = {}
+    names = {} if names is None else names
     for extension in extensions:
         for element in extension.iter():
-            tag = local_name(element).lower()
+            tag = names.get(element.tag)
+            if tag is None:
+                tag = names[element.tag] = local_name(element).lower()
             column = EXTENSION_COLUMNS.get(tag)
             if column is None or column in found:
                 continue
@@ -170,6 +178,12 @@ _STRUCTURE = frozenset(
 )
 _CONTAINERS = frozenset({"gpx", "trk", "trkseg", "rte", "metadata"})
 """Elements whose children are read (or passed over) once complete, then dropped."""
+
+_TAGS = tuple(
+    f"{{*}}{name}"
+    for name in ("gpx", "metadata", "trk", "trkseg", "trkpt", "rte", "rtept", "wpt", "name", "type")
+)
+"""The elements the reader is handed; a point's own children are read from the point."""
 
 
 def gpx_times(texts: list[str | None]) -> tuple[np.ndarray, str]:
@@ -256,7 +270,7 @@ class _Reader:
         self.segment = 0
         self.trk_name: str | None = None
         self.trk_type: str | None = None
-        self.seen: set[tuple[int, str]] = set()
+        self.extension_names: dict[Any, str] = {}
 
     def role(self, tag: Any) -> str:
         """The GPX name of an element in the document's namespace (or none), else ``""``."""
@@ -363,7 +377,7 @@ class _Reader:
                 found[role] = child
         extensions = found.get("extensions")
         if extensions is not None and self.version == "1.1":
-            values = _extension_values(list(extensions), track.cadence_tags)
+            values = _extension_values(list(extensions), track.cadence_tags, self.extension_names)
         lat = _coordinate(point, "lat", self.name)
         lon = _coordinate(point, "lon", self.name)
         time = found.get("time")
@@ -430,7 +444,13 @@ def read_gpx(data: bytes, name: str, limits: ImportLimits | None = None) -> list
     """
     limits = limits or current_limits()
     track, fixes = read_stream(
-        data, name, "GPX", "gpx", lambda stream: _Reader(stream, name, limits).read(), limits
+        data,
+        name,
+        "GPX",
+        "gpx",
+        lambda stream: _Reader(stream, name, limits).read(),
+        limits,
+        _TAGS,
     )
     if track.columns.rows == 0:
         raise ParseError(name, _no_points_reason(track))

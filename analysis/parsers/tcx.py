@@ -95,6 +95,9 @@ _CONTAINERS = frozenset(
 """Elements whose children are read (or passed over) once complete, then dropped; a ``Lap``
 keeps its children until it ends, as its totals are read then."""
 
+_TAGS = tuple(f"{{*}}{name}" for name in sorted(_CONTAINERS | {"Lap", "Trackpoint"}))
+"""The elements the reader is handed; a trackpoint's and a lap's children are read from them."""
+
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
     return [child for child in element if local_name(child) == name]
@@ -355,6 +358,7 @@ def read_tcx(data: bytes, name: str, limits: ImportLimits | None = None) -> list
             "TrainingCenterDatabase",
             lambda stream: _Reader(stream, name, limits).run(),
             limits,
+            _TAGS,
         )
     except MemoryError:
         raise ParseError(name, out_of_memory(name, limits)) from None

@@ -384,17 +384,32 @@ def _prolog(data: bytes, kind: str) -> _Prolog:
 
 
 class _Source:
-    """A file-like view of ``data`` from ``start`` (after ``prefix``), read without copying all."""
+    """A file-like view of ``data`` from ``start`` (after ``prefix``), read without copying all.
 
-    def __init__(self, data: bytes, start: int, prefix: bytes = b"") -> None:
+    It also guards the tree's size: once more than ``budget`` bytes have been handed to the
+    parser since :meth:`mark` (called whenever the reader drops what it has read), it stops
+    handing any and sets :attr:`over` (an exception raised inside ``read`` would reach the
+    caller through libxml2 only in part).
+    """
+
+    def __init__(self, data: bytes, start: int, prefix: bytes, budget: int) -> None:
         self._view = memoryview(data)
         self._at = start
         self._prefix = prefix
+        self._budget = budget
+        self._marked = start
+        self.over = False
+
+    def mark(self) -> None:
+        self._marked = self._at
 
     def read(self, size: int = -1) -> bytes:
         if self._prefix:
             head, self._prefix = self._prefix, b""
             return head
+        if self._at - self._marked > self._budget:
+            self.over = True
+            return b""
         if size is None or size < 0:
             size = len(self._view) - self._at
         chunk = self._view[self._at : self._at + min(size, _READ_BYTES)].tobytes()
@@ -410,7 +425,7 @@ class XmlStream:
     element, not the file. The stream refuses (with :class:`ParseError`):
 
     - a root element other than the one expected, and a DOCTYPE that declares entities;
-    - more than :attr:`~analysis.limits.ImportLimits.max_elements_held` elements read since the
+    - more than :attr:`~analysis.limits.ImportLimits.max_element_bytes` of XML read since the
       last drop (one element nesting an unbounded number of others);
     - malformed XML before the end of the root element (reason in plain words).
 
@@ -421,39 +436,41 @@ class XmlStream:
     def __init__(
         self,
         events: Iterator[tuple[str, Any]],
+        source: _Source,
         name: str,
         kind: str,
         root_name: str,
         limits: ImportLimits,
     ) -> None:
         self._events = events
+        self._source = source
         self.name = name
         self.kind = kind
         self.root_name = root_name
         self.limits = limits
         self.fixes: list[str] = []
         self.root: etree._Element | None = None
-        self._held = 0
         self.finished = False
 
     def __iter__(self) -> Iterator[etree._Element]:
-        limit = self.limits.max_elements_held
         for _event, element in self._events:
             if self.root is None:
-                self._check_root(element)
+                self.check_root(element)
             if element.getparent() is None:  # the root: everything after it is not XML of ours
                 self.finished = True
                 yield element
                 return
             yield element
-            self._held += 1
-            if self._held > limit:
-                raise ParseError(
-                    self.name,
-                    f"{self.kind} file nests more than {limit} elements inside one element "
-                    "(limit: max_elements_held); no real track file does, and reading on would "
-                    "fill memory",
-                )
+
+    def too_big(self) -> ParseError:
+        """The refusal for a file that outgrew ``max_element_bytes`` between two drops."""
+        limit = self.limits.max_element_bytes
+        return ParseError(
+            self.name,
+            f"{self.kind} file holds more than {size_words(limit)} of XML inside one element"
+            " (limit: max_element_bytes); no real track file does, and reading on would fill"
+            " memory",
+        )
 
     def drop(self, element: etree._Element) -> None:
         """Remove ``element`` (read) and any earlier siblings from the tree."""
@@ -465,9 +482,10 @@ class XmlStream:
             parent.remove(previous)
             previous = element.getprevious()
         parent.remove(element)
-        self._held = 0
+        self._source.mark()
 
-    def _check_root(self, element: etree._Element) -> None:
+    def check_root(self, element: etree._Element) -> None:
+        """Refuse a DOCTYPE with entities and a root other than expected (``element``'s)."""
         root = element.getroottree().getroot()
         self.root = root
         dtd: Any = root.getroottree().docinfo.internalDTD
@@ -524,6 +542,7 @@ def read_stream(
     root_name: str,
     build: Callable[[XmlStream], T],
     limits: ImportLimits | None = None,
+    tags: tuple[str, ...] | None = None,
 ) -> tuple[T, list[str]]:
     """Read an untrusted XML file as a stream of elements and build a result from it.
 
@@ -538,6 +557,10 @@ def read_stream(
     limits
         :class:`~analysis.limits.ImportLimits`; the ones in force (:func:`current_limits`) when
         None.
+    tags
+        The elements ``build`` is handed (``"{*}trkpt"`` style, with the root's among them);
+        every element when None. What lies inside them is read from the element itself, which
+        spares a Python step per element (the reader's main cost).
 
     Returns
     -------
@@ -566,9 +589,11 @@ def read_stream(
     if b"<!ENTITY" in data:
         raise ParseError(name, _refused(kind))
     prolog = _prolog(data, kind)
+    source = _Source(data, prolog.start, prolog.prefix, limits.max_element_bytes)
     events = etree.iterparse(
-        _Source(data, prolog.start, prolog.prefix),
+        source,
         events=("end",),
+        tag=tags,
         encoding=prolog.encoding,
         resolve_entities=False,
         no_network=True,
@@ -578,15 +603,20 @@ def read_stream(
         remove_comments=True,
         remove_pis=True,
     )
-    stream = XmlStream(events, name, kind, root_name, limits)
+    stream = XmlStream(events, source, name, kind, root_name, limits)
     fixes = list(prolog.fixes)
     try:
         result = build(stream)
         if not stream.finished:
             for _ in stream:  # a reader may stop early; the document must still be whole
                 pass
+        if stream.root is None and events.root is not None:
+            # no element of interest at all (not even the root, when it has another name)
+            stream.check_root(events.root)
         _after_root(stream, events, fixes)
     except etree.XMLSyntaxError as err:
+        if source.over:
+            raise stream.too_big() from None
         raise ParseError(name, _plain_reason(err, kind, data, prolog.start, limits, name)) from err
     except MemoryError:
         raise ParseError(name, out_of_memory(name, limits)) from None
