@@ -391,10 +391,10 @@ def sidebar() -> None:
 def _release_uploads(files: list[Any], widget_keys: list[str]) -> None:
     """Let Streamlit forget uploaded files whose bytes the import job now holds.
 
-    Streamlit keeps every upload of a session twice over until the session ends: the record in
-    its in-memory file manager, and the widget's value (``UploadedFile`` objects sharing the same
-    bytes) in the session state, which a fresh uploader key (the nonce) hides from the page but
-    does not drop. Both go here; ``st.chat_input`` removes its files from the manager the same
+    Streamlit holds two references to every upload of a session until the session ends: the
+    record in its in-memory file manager, and the widget's value (``UploadedFile`` objects over
+    the same bytes) in the session state, which a fresh uploader key (the nonce) hides from the
+    page but does not drop. Both go here; ``st.chat_input`` removes its files from the manager the same
     way once it has read them.
     """
     from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
