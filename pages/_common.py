@@ -23,6 +23,7 @@ import streamlit as st
 from analysis import dashboard
 from analysis.access import Access, GuardedStore, Person, Role
 from analysis.config import ATHLETE_DB, DEMO_DB, default_data_dir, demo_enabled
+from analysis.csvsafe import to_safe_csv
 from analysis.demo import build_demo_store, demo_store_is_current
 from analysis.errors import AccessDenied, StoreError
 from analysis.importer import (
@@ -497,6 +498,12 @@ def _import_progress() -> None:
         job.cancel.set()
 
 
+def _md(text: object) -> str:
+    """A file name or message shown as text inside markdown, whatever characters it holds."""
+    special = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + ch if ch in special else ch for ch in str(text))
+
+
 def _show_last_import() -> None:
     rows = st.session_state.get("last_import")
     if not rows:
@@ -513,17 +520,18 @@ def _show_last_import() -> None:
     uploaded = set(st.session_state.get("last_import_names", ()))
     for r in rows:
         if r["status"] == FAILED:
-            st.error(f"**{r['file']}**: {r['message']}")
+            st.error(f"**{_md(r['file'])}**: {_md(r['message'])}")
         elif r["status"] == SKIPPED and r["file"] in uploaded:
             # a file the runner chose that was not used at all: say so, not only in the report
             # (an archive's skipped members, its photos and the like, stay in the report)
-            st.warning(f"**{r['file']}**: {r['message']}")
+            st.warning(f"**{_md(r['file'])}**: {_md(r['message'])}")
     with st.expander(f"Import report ({len(rows)} files, {count[SKIPPED]} skipped)"):
         report = pd.DataFrame(rows)
         st.dataframe(report, hide_index=True, key="import_report")
         st.download_button(
             "Download the report (CSV)",
-            report.to_csv(index=False).encode(),
+            # file and member names come from the upload: no cell may start a formula
+            to_safe_csv(report, index=False, encoding="utf-8"),
             file_name="stridelog-import-report.csv",
             mime="text/csv",
             key="import_report_download",

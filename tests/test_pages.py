@@ -198,3 +198,11 @@ def test_session_rpe_is_rated_on_the_activities_page(
     assert not at.exception, at.exception
     with Store(tmp_path / ATHLETE_DB) as store:
         assert store.activity(picked)[c.RPE] == 7.0
+
+
+def test_file_names_are_shown_as_text_not_markdown() -> None:
+    from pages._common import _md
+
+    assert _md("run*1*_[x](javascript:alert(1)).fit") == (
+        r"run\*1\*\_\[x\]\(javascript:alert\(1\)\)\.fit"
+    )
