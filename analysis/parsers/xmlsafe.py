@@ -479,8 +479,12 @@ class XmlStream:
             return
         previous = element.getprevious()
         while previous is not None:  # junk between points is read by nobody: free it too
+            previous.clear()
             parent.remove(previous)
             previous = element.getprevious()
+        # cleared first: libxml2 frees the children at once, while lxml's remove() of a whole
+        # subtree walks it per node and grows with the square of its size
+        element.clear()
         parent.remove(element)
         self._source.mark()
 
