@@ -47,7 +47,7 @@ Decisions
   inflated; :attr:`Member.inner_name` drops the ``.gz``.
 
 Both readers are generators: the consumer holds one member at a time. Memory is bounded by
-design (:mod:`analysis.limits`): an activity file may expand to ``max_file_bytes`` (512 MiB by
+design (:mod:`analysis.limits`): an activity file may expand to ``max_file_bytes`` (256 MiB by
 default) and is refused at that size as it is inflated, or from its size on disk before a byte is
 read; a nested archive, which must be held to be read (random access), may expand to
 ``max_member_bytes``. So an import holds at most one activity file, its compressed form, and the
@@ -110,10 +110,10 @@ class ArchiveLimits:
     - ``max_member_bytes`` [bytes], 1 GiB: a nested archive. The largest legitimate member is a
       Garmin ``UploadedFiles_*.zip`` part, which must be held to be read (see
       ``max_archive_in_memory_bytes``).
-    - ``max_file_bytes`` [bytes], 512 MiB (:class:`~analysis.limits.ImportLimits`): any member
+    - ``max_file_bytes`` [bytes], 256 MiB (:class:`~analysis.limits.ImportLimits`): any member
       that is not a zip archive (judged by its first bytes), and any plain file on disk. An
       activity file stays below 100 MB even for a multi-day ultra recorded every second; a
-      million-point GPX track takes about 300 MB.
+      million-point GPX track takes about 220 MB.
     - ``max_ratio``, 200: inflated size over compressed size. FIT files compress 2-8 times,
       GPX and TCX 5-30 times, nested zips about once; a run of zeros compresses about 1000 times.
     - ``ratio_floor_bytes`` [bytes], 1 MiB: the ratio is only judged above this size, because a

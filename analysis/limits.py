@@ -2,23 +2,26 @@
 
 Memory is bounded by construction, not by luck: every input is refused, from a size it declares
 or a count kept while reading, before it can make the import hold more than
-:attr:`ImportLimits.memory_budget_bytes`. The parts of that budget, for the largest file the
-limits accept (measured by ``python -m benchmarks.memory``):
+:attr:`ImportLimits.memory_budget_bytes`. The parts of that budget for one ``stridelog import``
+of the largest file the limits accept (measured by ``python -m benchmarks.memory``):
 
-- the interpreter with pandas, lxml, numpy and the store loaded: about 200 MB;
-- the file's own bytes, compression removed: at most :attr:`ImportLimits.max_file_bytes`;
-- the samples being built: GPX and TCX are read as a stream (an incremental XML parse that keeps
-  one column array per field and throws each element away once read), so they cost about
-  200 bytes per point whatever the file's size, and :attr:`ImportLimits.max_points` caps the
-  points;
-- nested archives being read (a Garmin export's ``UploadedFiles_*.zip`` parts), which must be
-  held to be read: up to :class:`analysis.archive.ArchiveLimits` ``max_member_bytes``. This is
-  the one part the limits here do not keep within the budget: an archive whose nested parts
-  exceed about 500 MB can take an import past it.
+- the interpreter with pandas, lxml, numpy and the store loaded: about 170 MB;
+- the file's own bytes, compression removed: at most :attr:`ImportLimits.max_file_bytes`
+  (256 MiB), plus its compressed form;
+- reading and storing the samples: GPX and TCX are read as a stream (an incremental XML parse
+  that keeps one column array per field and throws each element away once read), so the cost
+  follows the points, not the file: about 350 MB for :attr:`ImportLimits.max_points` (a million)
+  while parsing, and 230 MB more while the importer summarises and stores them.
+
+A million-point GPX (220 MB of XML) peaks at about 900 MB; the worst accepted case (a 256 MiB
+file of a million points) at about 950 MB. Nested archives (a Garmin export's
+``UploadedFiles_*.zip`` parts) must be held to be read, up to
+:class:`analysis.archive.ArchiveLimits` ``max_member_bytes``: the one part these limits do not
+keep within the budget.
 
 Each limit can be set from the environment (for the CLI and the dashboard server alike) with the
 variable named in :data:`ENVIRONMENT`; sizes there are in MiB. A refusal names the limit it hit
-in plain words, for example "GPX file has more than 2000000 track points (limit: max_points)".
+in plain words, for example "GPX file has more than 1000000 track points (limit: max_points)".
 """
 
 from __future__ import annotations
@@ -39,18 +42,19 @@ class ImportLimits:
     ----------
     memory_budget_bytes
         [bytes], 1 GiB. The peak resident memory the other limits keep a command-line import
-        under, for any one file or archive they accept. The dashboard server, which also holds
-        the upload and its pages, stays under 1.5 GiB while importing. Used in messages and by the
-        memory benchmark; nothing allocates it up front.
+        under, for any one file they accept (the dashboard server, which also holds the upload and
+        its pages, aims at 1.5 GiB). Used in messages and by the memory benchmark; nothing
+        allocates it up front, and lowering it does not lower the others.
     max_file_bytes
-        [bytes], 512 MiB. The most one activity file (FIT, GPX, TCX or CSV) may hold once every
+        [bytes], 256 MiB. The most one activity file (FIT, GPX, TCX or CSV) may hold once every
         compression layer is removed. A GPX track of a million points with heart rate and cadence
-        takes about 300 MB, a TCX one about 450 MB; a week-long recording at one point per second
-        takes 200 MB. Counted as bytes are inflated, so a bomb is stopped at this size.
+        takes about 220 MB (a TCX one about 450 MB, so a TCX stops near 550 000 points); a FIT
+        file of a week at one record per second about 20 MB. Counted as bytes are inflated, so a
+        bomb is stopped at this size, and a file on disk is refused from its size unread.
     max_points
-        2 000 000. Track points (GPX ``trkpt``, TCX ``Trackpoint``) in one file, every activity of
-        it together: 23 days at one point per second. Counted while reading; the file is refused
-        at the first point past the limit.
+        1 000 000. Track points (GPX ``trkpt``, TCX ``Trackpoint``) in one file, every activity of
+        it together: eleven and a half days at one point per second. Counted while reading; the
+        file is refused at the first point past the limit.
     max_element_bytes
         [bytes], 4 MiB. XML the streaming reader may read without being able to drop anything
         (one track point, one lap's totals, one waypoint take a few hundred bytes). A file that
@@ -59,8 +63,8 @@ class ImportLimits:
     """
 
     memory_budget_bytes: int = 1 * GiB
-    max_file_bytes: int = 512 * MiB
-    max_points: int = 2_000_000
+    max_file_bytes: int = 256 * MiB
+    max_points: int = 1_000_000
     max_element_bytes: int = 4 * MiB
 
     def __post_init__(self) -> None:

@@ -207,7 +207,7 @@ def test_a_plain_file_on_disk_past_the_size_limit_is_refused_unread(tmp_path: Pa
         out.truncate(2 * 1024 * MiB)  # sparse: 2 GiB that take no disk blocks
     items = list(iter_paths([path]))
     assert len(items) == 1 and isinstance(items[0], Refusal)
-    assert "the most one activity file may hold is 512 MB (limit: max_file_bytes)" in (
+    assert "the most one activity file may hold is 256 MB (limit: max_file_bytes)" in (
         items[0].reason
     )
 

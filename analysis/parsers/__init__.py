@@ -17,7 +17,7 @@ from analysis.parsers.sniff import sniff
 
 MAX_GUNZIP_BYTES: int | None = None
 """A .gz file may not expand beyond this [bytes] (counted while streaming; declared sizes lie).
-None: the ``max_file_bytes`` of :func:`analysis.limits.current_limits` (512 MiB by default)."""
+None: the ``max_file_bytes`` of :func:`analysis.limits.current_limits` (256 MiB by default)."""
 
 GUNZIP_MAX_RATIO = 200.0
 """A .gz file may not expand more than this many times the compressed bytes read so far, once

@@ -55,6 +55,7 @@ from analysis.parsers.xmlsafe import (
     Times,
     XmlStream,
     cumulative_distance,
+    kept_rows,
     local_name,
     read_stream,
     repeated_times_note,
@@ -467,7 +468,7 @@ def _activity(track: _Track, name: str, fixes: list[str]) -> ParsedActivity:
     segments = np.frombuffer(track.segments, dtype="int64")
     keep = timed_rows(raw[c.TIMESTAMP], name, "GPX", fixes, segments)
     first_time = _gpxpy_time(track.times.first_text)
-    raw = raw[keep.to_numpy()].reset_index(drop=True)
+    raw = kept_rows(raw, keep)
     raw = cumulative_distance(raw, fixes)
     if c.CADENCE_SPM in raw.columns:
         what = "/".join(sorted(track.cadence_tags))

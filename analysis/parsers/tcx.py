@@ -48,6 +48,7 @@ from analysis.parsers.xmlsafe import (
     XmlStream,
     cumulative_distance,
     iso_times,
+    kept_rows,
     local_name,
     read_stream,
     repeated_times_note,
@@ -192,7 +193,7 @@ def _read_activity(activity: etree._Element, parts: _Parts, leg: int, name: str)
     raw[c.TIMESTAMP] = parts.times.series()
     keep = timed_rows(raw[c.TIMESTAMP], name, "TCX", fixes)
     first_time = parts.times.first_text
-    raw = raw[keep.to_numpy()].reset_index(drop=True)
+    raw = kept_rows(raw, keep)
     raw = cumulative_distance(raw, fixes)
     if c.CADENCE_SPM in raw.columns:
         # RunCadence names a running cadence, whatever the activity's sport says

@@ -652,14 +652,27 @@ class Columns:
         self.rows = rows + 1
 
     def frame(self) -> pd.DataFrame:
-        """The columns as one frame of ``rows`` rows, each column float64."""
+        """The columns as one frame of ``rows`` rows, each column float64.
+
+        Hands its arrays over: the builder is empty afterwards, so no second copy outlives the
+        frame (pandas may copy them into one block).
+        """
         data: dict[str, np.ndarray] = {}
         for column, values_of in self._arrays.items():
             missing = self.rows - len(values_of)
             if missing:
                 values_of.extend(_nans(missing))
             data[column] = np.frombuffer(values_of, dtype="float64")
+        self._arrays = {}
         return pd.DataFrame(data, index=pd.RangeIndex(self.rows), copy=False)
+
+
+def kept_rows(raw: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """``raw`` without the rows ``keep`` marks False; ``raw`` itself (no copy) when none is."""
+    mask = keep.to_numpy()
+    if mask.all():
+        return raw
+    return raw[mask].reset_index(drop=True)
 
 
 def _nans(n: int) -> array[float]:
