@@ -317,17 +317,19 @@ def test_sessions_split_without_heart_rate() -> None:
 def test_pace_zones_for_threshold_four_minutes() -> None:
     zones = pace_zones(THRESHOLD_PACE)
     assert list(zones[c.ZONE]) == ["Z1", "Z2", "Z3", "Z4", "Z5a", "Z5b", "Z5c"]
-    # % of 240 s/km: Z1 ≥ 130 % = 312; Z2 114–130 % = 273.6–312; Z3 106–114 % = 254.4–273.6;
+    # % of 240 s/km: Z1 ≥ 129 % = 309.6 (Friel: "slower than 129 %"); Z2 114–129 % =
+    # 273.6–309.6; Z3 106–114 % = 254.4–273.6;
     # Z4 101–106 % = 242.4–254.4; Z5a 97–101 % = 232.8–242.4; Z5b 90–97 % = 216–232.8;
     # Z5c < 90 % = below 216
     assert list(zones[c.PACE_LOW_S_PER_KM]) == pytest.approx(
-        [312.0, 273.6, 254.4, 242.4, 232.8, 216.0, 0.0]
+        [309.6, 273.6, 254.4, 242.4, 232.8, 216.0, 0.0]
     )
     highs = list(zones[c.PACE_HIGH_S_PER_KM])
     assert math.isinf(highs[0])
-    assert highs[1:] == pytest.approx([312.0, 273.6, 254.4, 242.4, 232.8, 216.0])
+    assert highs[1:] == pytest.approx([309.6, 273.6, 254.4, 242.4, 232.8, 216.0])
     labels = list(zones[c.ZONE_LABEL])
-    assert labels[0] == "Z1 (> 129 % of threshold pace, 5:12 min/km and slower)"
+    assert labels[0] == "Z1 (> 129 % of threshold pace, 5:10 min/km and slower)"
+    assert labels[1] == "Z2 (114–129 % of threshold pace, 4:34–5:10 min/km)"
     assert labels[3] == "Z4 (101–105 % of threshold pace, 4:02–4:14 min/km)"
     assert labels[4] == "Z5a (97–100 % of threshold pace, 3:53–4:02 min/km)"
     assert labels[6] == "Z5c (< 90 % of threshold pace, faster than 3:36 min/km)"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from analysis import columns as c
+from analysis.metrics.intensity import time_in_zones
 from analysis.metrics.zones import easy_zones, hr_zones
 
 MAX, REST, LTHR = 200, 50, 170
@@ -42,9 +44,9 @@ def test_hrr_edges() -> None:
 def test_lthr_edges() -> None:
     names, lows, highs = edges("lthr")
     assert names == ["Z1", "Z2", "Z3", "Z4", "Z5a", "Z5b", "Z5c"]
-    # 85/90/95/100/103/107 % of 170 bpm: Friel's whole-percent bands as half-open edges
-    assert lows == pytest.approx([0.0, 144.5, 153.0, 161.5, 170.0, 175.1, 181.9])
-    assert highs[:6] == pytest.approx([144.5, 153.0, 161.5, 170.0, 175.1, 181.9])
+    # 85/90/95/100/103/106 % of 170 bpm: Friel's bands as half-open edges, Z5c from "> 106 %"
+    assert lows == pytest.approx([0.0, 144.5, 153.0, 161.5, 170.0, 175.1, 180.2])
+    assert highs[:6] == pytest.approx([144.5, 153.0, 161.5, 170.0, 175.1, 180.2])
     assert math.isinf(highs[6])
 
 
@@ -60,11 +62,13 @@ def test_zones_are_contiguous_and_labelled(model: str) -> None:
 
 def test_labels_show_whole_bpm_ranges() -> None:
     labels = list(hr_zones("lthr", MAX, REST, LTHR)[c.ZONE_LABEL])
-    # Z2 is [144.5, 153): readings 145..152; Z5b is [175.1, 181.9): 176..181
+    # Z2 is [144.5, 153): readings 145..152; Z5b is [175.1, 180.2): 176..180
     assert labels[0] == "Z1 (< 85 % LTHR, ≤ 144 bpm)"
     assert labels[1] == "Z2 (85–89 % LTHR, 145–152 bpm)"
-    assert labels[5] == "Z5b (103–106 % LTHR, 176–181 bpm)"
-    assert labels[6] == "Z5c (> 106 % LTHR, ≥ 182 bpm)"
+    # Friel's own wording for every band, the bpm range from the edges actually used
+    assert labels[4] == "Z5a (100–102 % LTHR, 170–175 bpm)"
+    assert labels[5] == "Z5b (103–106 % LTHR, 176–180 bpm)"
+    assert labels[6] == "Z5c (> 106 % LTHR, ≥ 181 bpm)"
     assert list(hr_zones("hrmax", MAX, REST, LTHR)[c.ZONE_LABEL])[1] == (
         "Z2 (60–70 % HRmax, 120–139 bpm)"
     )
@@ -91,3 +95,19 @@ def test_easy_zones_end_near_the_first_ventilatory_threshold(
     easy = easy_zones(model)
     assert easy[0] == "Z1"
     assert zones.loc[easy[-1], c.ZONE_HIGH_BPM] == pytest.approx(ceiling_bpm)
+
+
+@pytest.mark.parametrize(
+    ("bpm", "zone"),
+    # LTHR 170: 180 bpm is 105.9 % (Friel's 103–106 %, Z5b); 181 bpm is 106.5 %, "more than
+    # 106 %" in Friel's words: Z5c (the former 107 % edge, 181.9 bpm, called it Z5b);
+    # 175 bpm is 102.9 %, in the gap after Z5a's "100–102 %", which goes to the band below
+    [(180.0, "Z5b"), (181.0, "Z5c"), (175.0, "Z5a"), (176.0, "Z5b"), (170.0, "Z5a")],
+)
+def test_friel_boundaries_by_hand(bpm: float, zone: str) -> None:
+    zones = hr_zones("lthr", MAX, REST, LTHR)
+    tiz = time_in_zones(
+        pd.DataFrame({c.HEART_RATE_BPM: [bpm], c.SAMPLE_DURATION_S: [60.0]}), zones
+    ).set_index(c.ZONE)
+    assert tiz.loc[zone, c.TIME_S] == 60.0
+    assert tiz[c.TIME_S].sum() == 60.0

@@ -28,16 +28,23 @@ _FIVE_ZONE_PCT = (50, 60, 70, 80, 90, 100)
 """Edwards' five bands of 10 percentage points each, from 50 % to 100 %."""
 
 _FRIEL_RUNNING = (
-    ("Z1", None, 85),
-    ("Z2", 85, 90),
-    ("Z3", 90, 95),
-    ("Z4", 95, 100),
-    ("Z5a", 100, 103),
-    ("Z5b", 103, 107),
-    ("Z5c", 107, None),
+    ("Z1", None, 85, "< 85 %"),
+    ("Z2", 85, 90, "85–89 %"),
+    ("Z3", 90, 95, "90–94 %"),
+    ("Z4", 95, 100, "95–99 %"),
+    ("Z5a", 100, 103, "100–102 %"),
+    ("Z5b", 103, 106, "103–106 %"),
+    ("Z5c", 106, None, "> 106 %"),
 )
-"""Friel's whole-percent bands (Z2 "85–89 %" etc.) written as half-open ``[low, high)`` edges:
-a band "a–b %" covers [a, b + 1) % so the zones meet without a gap; "> 106 %" starts at 107 %."""
+"""Friel's running bands as ``(name, low %, high %, Friel's own wording)``, half-open
+``[low, high)`` in % of LTHR.
+
+Friel states the bands in whole percents with gaps between them (Z2 "85–89 %", Z3 "90–94 %"),
+so a reading such as 89.6 % needs a rule: each gap goes to the band below (a band "a–b %"
+covers [a, b + 1) %), as reading the percentage rounded down to a whole percent would. The
+top band is the exception because Friel's own words claim its gap: Z5c is "more than 106 %",
+so 106.4 % is Z5c, not Z5b, and Z5b is [103, 106) %. (Only a reading of exactly 106.000 %
+differs from Friel's "103–106 %": the half-open edge gives it to Z5c.)"""
 
 
 def hr_zones(model: str, max_hr_bpm: float, resting_hr_bpm: float, lthr_bpm: float) -> pd.DataFrame:
@@ -50,7 +57,11 @@ def hr_zones(model: str, max_hr_bpm: float, resting_hr_bpm: float, lthr_bpm: flo
         ``"hrr"``: the same percentages of heart-rate reserve added to resting heart rate,
         ``rest + p · (max − rest)`` (Karvonen).
         ``"lthr"``: Friel's seven running zones as % of lactate-threshold heart rate:
-        Z1 < 85, Z2 85–89, Z3 90–94, Z4 95–99, Z5a 100–102, Z5b 103–106, Z5c > 106.
+        Z1 < 85, Z2 85–89, Z3 90–94, Z4 95–99, Z5a 100–102, Z5b 103–106, Z5c > 106, as
+        half-open edges at 85, 90, 95, 100, 103 and 106 %: a band "a–b %" covers
+        [a, b + 1) % except Z5b, which ends where Friel's "more than 106 %" begins (see
+        :data:`_FRIEL_RUNNING`). Example, LTHR 170 bpm: Z5c starts at 1.06 × 170 = 180.2 bpm,
+        so 180 bpm (105.9 %) is Z5b and 181 bpm (106.5 %) is Z5c.
     max_hr_bpm
         Maximum heart rate [bpm].
     resting_hr_bpm
@@ -71,8 +82,11 @@ def hr_zones(model: str, max_hr_bpm: float, resting_hr_bpm: float, lthr_bpm: flo
     Karvonen MJ, Kentala E, Mustala O. The effects of training on heart rate; a longitudinal
     study. *Ann Med Exp Biol Fenn* 1957;35(3):307–315.
 
-    Friel J. *The Triathlete's Training Bible*. Boulder, CO: VeloPress (running heart-rate
-    zones from lactate-threshold heart rate).
+    Friel J. *The Triathlete's Training Bible*. 4th ed. Boulder, CO: VeloPress; 2016 (running
+    heart-rate zones from lactate-threshold heart rate).
+
+    Friel J. Quick guide to setting zones. joefrieltraining.com, 2009 (run: "Zone 5b 103 % to
+    106 % of LTHR; Zone 5c more than 106 % of LTHR").
     """
     if model not in ZONE_MODELS:
         raise ValueError(f"zone model must be one of {ZONE_MODELS}, not {model!r}")
@@ -83,16 +97,11 @@ def hr_zones(model: str, max_hr_bpm: float, resting_hr_bpm: float, lthr_bpm: flo
     if model == "lthr":
         if lthr_bpm <= 0:
             raise ValueError("LTHR must be positive")
-        for name, lo_pct, hi_pct in _FRIEL_RUNNING:
+        for name, lo_pct, hi_pct, text in _FRIEL_RUNNING:
             names.append(name)
             lows.append(0.0 if lo_pct is None else lthr_bpm * lo_pct / 100.0)
             highs.append(math.inf if hi_pct is None else lthr_bpm * hi_pct / 100.0)
-            if lo_pct is None:
-                bands.append(f"< {hi_pct} % LTHR")
-            elif hi_pct is None:
-                bands.append(f"> {lo_pct - 1} % LTHR")
-            else:
-                bands.append(f"{lo_pct}–{hi_pct - 1} % LTHR")
+            bands.append(f"{text} LTHR")
     else:
         if model == "hrr" and not resting_hr_bpm < max_hr_bpm:
             raise ValueError("resting HR must be below max HR")
@@ -166,20 +175,21 @@ def easy_zones(model: str) -> list[str]:
 
 
 _FRIEL_PACE = (
-    ("Z1", 130, None),
-    ("Z2", 114, 130),
-    ("Z3", 106, 114),
-    ("Z4", 101, 106),
-    ("Z5a", 97, 101),
-    ("Z5b", 90, 97),
-    ("Z5c", None, 90),
+    ("Z1", 129, None, "> 129 %"),
+    ("Z2", 114, 129, "114–129 %"),
+    ("Z3", 106, 114, "106–113 %"),
+    ("Z4", 101, 106, "101–105 %"),
+    ("Z5a", 97, 101, "97–100 %"),
+    ("Z5b", 90, 97, "90–96 %"),
+    ("Z5c", None, 90, "< 90 %"),
 )
-"""Friel's run pace zones as ``(name, fast edge, slow edge)`` in % of threshold pace (time per
-km, so a lower % is faster), written as half-open ``[fast, slow)`` edges the way the %LTHR bands
-are: a band "a–b %" covers [a, b + 1) %, "> 129 %" starts at 130 % and "< 90 %" ends at 90 %.
-Friel's table overlaps at 99–100 % (Z4 99–105 %, Z5a 97–100 %); the overlap goes to Z5a so that
-threshold pace itself (100 %) opens Z5a, as LTHR opens Z5a in his heart-rate zones, and Z4 is the
-sub-threshold band 101–105 %."""
+"""Friel's run pace zones as ``(name, fast edge, slow edge, wording)`` in % of threshold pace
+(time per km, so a lower % is faster), half-open ``[fast, slow)`` by the rule of the %LTHR
+bands: a band "a–b %" covers [a, b + 1) %, except where Friel's words claim the gap for the
+open band: Z1 is "slower than 129 %", so it starts at 129 % and Z2 is [114, 129) %; Z5c is
+"faster than 90 %", so it ends at 90 %. Friel's table overlaps at 99–100 % (Z4 99–105 %, Z5a
+97–100 %); the overlap goes to Z5a so that threshold pace itself (100 %) opens Z5a, as LTHR
+opens Z5a in his heart-rate zones, and Z4 is the sub-threshold band 101–105 %."""
 
 
 def _mss(seconds: float) -> str:
@@ -193,8 +203,10 @@ def pace_zones(threshold_pace_s_per_km: float) -> pd.DataFrame:
 
     Edges are percentages of threshold pace (the time per km, so a higher percentage is
     slower): Z1 > 129 %, Z2 114–129 %, Z3 106–113 %, Z4 99–105 %, Z5a 97–100 %, Z5b 90–96 %,
-    Z5c < 90 %. Friel's whole-percent bands are made contiguous as ``[a, b + 1)`` %, and the
-    overlap of his Z4 and Z5a at 99–100 % is given to Z5a, so Z4 here is 101–105 %.
+    Z5c < 90 %. Friel's whole-percent bands are made contiguous as ``[a, b + 1)`` % where his
+    words leave a gap, and as his words say for the open bands (Z1 from 129 %, Z5c below
+    90 %); the overlap of his Z4 and Z5a at 99–100 % is given to Z5a, so Z4 here is
+    101–105 % (see :data:`_FRIEL_PACE`).
 
     Parameters
     ----------
@@ -220,15 +232,15 @@ def pace_zones(threshold_pace_s_per_km: float) -> pd.DataFrame:
     lows: list[float] = []
     highs: list[float] = []
     labels: list[str] = []
-    for name, fast_pct, slow_pct in _FRIEL_PACE:
+    for name, fast_pct, slow_pct, band in _FRIEL_PACE:
         low = 0.0 if fast_pct is None else threshold_pace_s_per_km * fast_pct / 100.0
         high = math.inf if slow_pct is None else threshold_pace_s_per_km * slow_pct / 100.0
         if fast_pct is None:
-            band, paces = f"< {slow_pct} %", f"faster than {_mss(high)} min/km"
+            paces = f"faster than {_mss(high)} min/km"
         elif slow_pct is None:
-            band, paces = f"> {fast_pct - 1} %", f"{_mss(low)} min/km and slower"
+            paces = f"{_mss(low)} min/km and slower"
         else:
-            band, paces = f"{fast_pct}–{slow_pct - 1} %", f"{_mss(low)}–{_mss(high)} min/km"
+            paces = f"{_mss(low)}–{_mss(high)} min/km"
         names.append(name)
         lows.append(low)
         highs.append(high)
