@@ -1,7 +1,14 @@
 """Each page's data preparation: store reads + metrics, no Streamlit.
 
-The pages cache these results keyed on the store's revision and the settings; the CLI's daily export
-and the benchmark call the same functions, so what a page shows and what is exported agree.
+The pages cache these results keyed on the store's revision, the settings and the period; the CLI's
+daily export and the benchmark call the same functions, so what a page shows and what is exported
+agree.
+
+The period (:mod:`analysis.views.period`) reaches every page's function as ``first`` and
+``as_of``: what the page shows (bars, calendar weeks, lines, tables) is restricted to
+``first``..``as_of``, while rolling metrics are computed on the whole history up to ``as_of`` and
+cut afterwards, since a 28-day chronic load on the period's first day needs the 28 days before it.
+``first=None`` keeps the whole history, as the report and the export ask for.
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -53,10 +60,80 @@ def running(store: AthleteStore) -> pd.DataFrame:
 
 
 def last_data_day(store: AthleteStore) -> date | None:
-    acts = store.activities()
-    if acts.empty:
+    """The latest local day with a counted activity or a wellness entry; None without any."""
+    span = data_span(store)
+    return None if span is None else span[1]
+
+
+def data_span(store: AthleteStore) -> tuple[date, date] | None:
+    """The first and the latest local day with a counted activity or a wellness entry.
+
+    A morning's wellness entry is data from that day: the decision on it reads the entry even
+    when the last run is months old. None without either.
+    """
+    days = [
+        pd.to_datetime(store.activities()[c.LOCAL_DATE]),
+        pd.to_datetime(store.wellness()[c.DATE]),
+    ]
+    known = pd.concat([d for d in days if len(d)]).dropna() if any(len(d) for d in days) else None
+    if known is None or known.empty:
         return None
-    return pd.Timestamp(acts[c.LOCAL_DATE].max()).date()
+    return pd.Timestamp(known.min()).date(), pd.Timestamp(known.max()).date()
+
+
+def in_days(
+    frame: pd.DataFrame, column: str, first: date | None, last: date | None
+) -> pd.DataFrame:
+    """The rows whose day in ``column`` lies in ``first``..``last`` (None leaves an end open).
+
+    Parameters
+    ----------
+    frame
+        Any frame with a day column (dates, naive or local timestamps).
+    column
+        The day column, e.g. ``local_date``, ``date`` or ``week_start``.
+    first, last
+        Both days included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept, index renumbered; ``frame`` itself when both ends are open or it is empty.
+    """
+    if frame.empty or (first is None and last is None):
+        return frame
+    days = pd.to_datetime(frame[column]).dt.normalize()
+    keep = pd.Series(True, index=frame.index)
+    if first is not None:
+        keep &= days >= pd.Timestamp(first)
+    if last is not None:
+        keep &= days <= pd.Timestamp(last)
+    return frame[keep].reset_index(drop=True)
+
+
+def week_of(day: date, week_start: str) -> date:
+    """The first day of the athlete's week holding ``day``."""
+    return pd.Timestamp(
+        mileage.week_start_of(pd.Series([pd.Timestamp(day)]), week_start).iloc[0]
+    ).date()
+
+
+NOT_ENOUGH_DATA = "not enough data"
+"""The verdict shown instead of push when the decision knew none of its signals."""
+
+
+def shown_verdict(decision: recovery.Decision, rules: tuple[recovery.Rule, ...]) -> str:
+    """The decision's verdict, or :data:`NOT_ENOUGH_DATA` when no signal it reads was known.
+
+    :func:`analysis.metrics.recovery.decide` says push when no rule fires, and a rule whose
+    signal is missing cannot fire: with every signal unknown (an archive that ended long ago,
+    no wellness log) push would be a green light on nothing. A hold or back-off always rests on
+    a known signal, so only a push can turn into "not enough data".
+    """
+    read = {recovery.SIGNAL_LABELS.get(rule.signal, rule.signal) for rule in rules}
+    if decision.verdict == recovery.PUSH and read <= set(decision.not_known):
+        return NOT_ENOUGH_DATA
+    return decision.verdict
 
 
 @dataclass
@@ -94,8 +171,14 @@ def load_activities(store: AthleteStore, settings: AthleteSettings) -> pd.DataFr
 def daily_loads(
     store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The counted activities and the daily load series (zeros on rest days) of the chosen model."""
+    """The counted activities and the daily load series (zeros on rest days) of the chosen model.
+
+    With ``as_of``, activities after it are left out and the series runs to it (rest days up to
+    it count as zero load); before the first activity there is no series at all.
+    """
     acts = load_activities(store, settings)
+    if as_of is not None and not acts.empty:
+        acts = acts[mileage.local_days(acts) <= pd.Timestamp(as_of)].reset_index(drop=True)
     if acts.empty:
         return acts, pd.DataFrame({c.DATE: pd.Series(dtype="datetime64[ns]"), c.LOAD: []})
     hr_hist = store.hr_histogram() if settings.load_model in HR_MODELS else None
@@ -109,14 +192,22 @@ def daily_loads(
         lthr_bpm=settings.lthr_bpm,
     )
     end = pd.Timestamp(as_of) if as_of is not None else None
-    if end is not None and end < pd.Timestamp(acts[c.LOCAL_DATE].min()):
-        end = None
     return acts, load.daily_load(acts, loads, end=end)
 
 
 def load_data(
-    store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
+    store: AthleteStore,
+    settings: AthleteSettings,
+    as_of: date | None = None,
+    *,
+    first: date | None = None,
 ) -> LoadData:
+    """Daily load, acute and chronic loads and their ratio up to ``as_of``.
+
+    The ratio is computed on the whole history up to ``as_of``; ``acr`` then keeps the days from
+    ``first`` on, and ``current_acwr`` is the ratio on ``as_of``. ``daily`` stays whole: the
+    monotony behind the decision reads the week before ``as_of`` whatever the period.
+    """
     model = settings.load_model
     label = LOAD_LABELS[model]
     acts, daily = daily_loads(store, settings, as_of)
@@ -129,11 +220,12 @@ def load_data(
         )
     acr = load.acute_chronic(daily, variant=settings.acwr_variant, min_chronic_days=floor)
     last = acr.iloc[-1]
+    shown = in_days(acr, c.DATE, first, None)
     current = None if pd.isna(last[c.ACWR]) else float(last[c.ACWR])
     without_hr = int(acts[c.AVG_HEART_RATE_BPM].isna().sum()) if model in HR_MODELS else 0
     unrated = int(acts[c.RPE].isna().sum()) if model == "srpe" else 0
     return LoadData(
-        acr,
+        shown,
         model,
         label,
         settings.acwr_variant,
@@ -149,9 +241,17 @@ def load_data(
 
 
 def fitness_data(
-    store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
+    store: AthleteStore,
+    settings: AthleteSettings,
+    as_of: date | None = None,
+    *,
+    first: date | None = None,
 ) -> dict[str, Any]:
-    """PMC (CTL/ATL/TSB) and Foster monotony/strain on the chosen load."""
+    """PMC (CTL/ATL/TSB) and Foster monotony/strain on the chosen load, shown from ``first``.
+
+    Both are computed from the first activity on (fitness builds up over months) and cut to the
+    period afterwards, so the period's first day shows the fitness its history earned.
+    """
     _, daily = daily_loads(store, settings, as_of)
     if daily.empty:
         return {
@@ -160,47 +260,91 @@ def fitness_data(
             "label": LOAD_LABELS[settings.load_model],
         }
     return {
-        "pmc": pmc.pmc(daily, convention=settings.pmc_convention),
-        "monotony": pmc.monotony(daily),
+        "pmc": in_days(pmc.pmc(daily, convention=settings.pmc_convention), c.DATE, first, None),
+        "monotony": in_days(pmc.monotony(daily), c.DATE, first, None),
         "label": LOAD_LABELS[settings.load_model],
     }
 
 
-def overview_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
+def overview_data(
+    store: AthleteStore, settings: AthleteSettings, as_of: date, *, first: date | None = None
+) -> dict[str, Any]:
+    """The week of ``as_of`` against the weeks before, the decision on ``as_of``, latest activities.
+
+    Returns
+    -------
+    dict
+        ``comparison`` (:func:`analysis.metrics.mileage.week_comparison` on ``as_of``),
+        ``week_runs`` (runs in the week of ``as_of`` up to it: 0 means there is nothing to
+        compare, not a week of 0 km), ``load``, ``today`` (the decision on ``as_of``) and
+        ``verdict`` (its verdict, or "not enough data"), ``latest`` (the period's newest
+        activities, at most :data:`LATEST_ACTIVITIES`), ``activities`` (counted activities of
+        every sport and day) and ``runs``.
+    """
     acts = running(store)
     comparison = mileage.week_comparison(acts, as_of, settings.week_start)
-    latest = store.activities().head(LATEST_ACTIVITIES)
-    rec = recovery_data(store, settings, as_of)  # today's decision and the load behind it
+    week = in_days(acts, c.LOCAL_DATE, week_of(as_of, settings.week_start), as_of)
+    every = store.activities()
+    latest = in_days(every, c.LOCAL_DATE, first, as_of)
+    latest = latest.sort_values(c.START_TIME_UTC, ascending=False).head(LATEST_ACTIVITIES)
+    rec = recovery_data(store, settings, as_of)  # the decision and the load behind it
     return {
         "comparison": comparison,
+        "week_runs": len(week),
         "load": rec["load"],
         "today": rec["today"],
-        "latest": latest,
+        "verdict": rec["today_verdict"],
+        "latest": latest.reset_index(drop=True),
+        "activities": len(every),
         "runs": len(acts),
     }
 
 
 def mileage_data(
-    store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
+    store: AthleteStore,
+    settings: AthleteSettings,
+    as_of: date | None = None,
+    *,
+    first: date | None = None,
 ) -> dict[str, Any]:
+    """Weekly and monthly distance of the weeks and months that touch ``first``..``as_of``.
+
+    The weekly ramp is computed on every week up to ``as_of`` first, so the period's first week
+    is compared with the week before it rather than with nothing.
+    """
     acts = running(store)
     if acts.empty:
-        return {"weekly": pd.DataFrame(), "monthly": pd.DataFrame(), "runs": 0}
+        return {"weekly": pd.DataFrame(), "monthly": pd.DataFrame(), "runs": 0, "period_runs": 0}
     end = pd.Timestamp(as_of) if as_of is not None else None
     weekly = mileage.weekly_distance(acts, settings.week_start, settings.ramp_limit_pct, end=end)
-    monthly = mileage.monthly_distance(acts)
-    return {"weekly": weekly, "monthly": monthly, "runs": len(acts)}
+    upto = in_days(acts, c.LOCAL_DATE, None, as_of)
+    monthly = mileage.monthly_distance(upto)
+    if first is not None:
+        weekly = in_days(weekly, c.WEEK_START, week_of(first, settings.week_start), None)
+        monthly = in_days(monthly, c.MONTH_START, first.replace(day=1), None)
+    period_runs = len(in_days(upto, c.LOCAL_DATE, first, None))
+    return {"weekly": weekly, "monthly": monthly, "runs": len(acts), "period_runs": period_runs}
 
 
-def cadence_data(store: AthleteStore) -> dict[str, Any]:
-    acts = running(store)
-    hist = store.cadence_histogram(sport=c.SPORT_RUNNING)
+def cadence_data(
+    store: AthleteStore, *, first: date | None = None, as_of: date | None = None
+) -> dict[str, Any]:
+    """Per-run cadence and the time-weighted distribution of the runs in ``first``..``as_of``.
+
+    ``runs`` counts the period's runs with a cadence, ``runs_all`` those of every day (an empty
+    period is not an athlete without cadence).
+    """
+    every = running(store)
+    acts = in_days(every, c.LOCAL_DATE, first, as_of)
+    hist = in_days(store.cadence_histogram(sport=c.SPORT_RUNNING), c.LOCAL_DATE, first, as_of)
     per_run = cadence.cadence_per_run(acts) if not acts.empty else pd.DataFrame()
+    with_cadence = pd.to_numeric(every[c.AVG_CADENCE_SPM], errors="coerce").notna()
     return {
         "per_run": per_run,
         "distribution": cadence.cadence_distribution(hist) if len(hist) else pd.DataFrame(),
         "share_in_band": cadence.share_in_band(hist) if len(hist) else float("nan"),
         "runs": len(per_run),
+        "runs_all": int(with_cadence.sum()),
     }
 
 
@@ -210,12 +354,25 @@ def zone_table(settings: AthleteSettings) -> pd.DataFrame:
     )
 
 
-def intensity_data(store: AthleteStore, settings: AthleteSettings) -> dict[str, Any]:
+def intensity_data(
+    store: AthleteStore,
+    settings: AthleteSettings,
+    *,
+    first: date | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """Time in heart-rate zones, per week and in all, of the running in ``first``..``as_of``.
+
+    ``any_hr`` says whether any run of any day has heart rate (an empty period is not an athlete
+    without a heart-rate strap).
+    """
     table = zone_table(settings)
-    hist = store.hr_histogram(sport=c.SPORT_RUNNING)
+    every = store.hr_histogram(sport=c.SPORT_RUNNING)
+    hist = in_days(every, c.LOCAL_DATE, first, as_of)
     if hist.empty:
         return {"zones": table, "weekly": pd.DataFrame(), "overall": pd.DataFrame(),
-                "split": None, "easy": zones.easy_zones(settings.zone_model)}  # fmt: skip
+                "split": None, "easy": zones.easy_zones(settings.zone_model),
+                "any_hr": not every.empty}  # fmt: skip
     weekly = intensity.weekly_time_in_zones(hist, table, settings.week_start)
     overall = intensity.time_in_zones(hist, table)
     easy = zones.easy_zones(settings.zone_model)
@@ -225,6 +382,7 @@ def intensity_data(store: AthleteStore, settings: AthleteSettings) -> dict[str, 
         "overall": overall,
         "split": intensity.easy_hard_split(overall, easy),
         "easy": easy,
+        "any_hr": True,
     }
 
 
@@ -306,8 +464,8 @@ def daily_export(store: AthleteStore) -> tuple[pd.DataFrame, list[str]]:
 
 # ---- guidance, recovery, plan ---------------------------------------------------------------------
 
-CALENDAR_WEEKS = 8
-"""How many weeks the training calendar shows."""
+CALENDAR_WEEKS = 12
+"""The most weeks the training calendar shows: the period's last ones (all of the default 12)."""
 
 
 def _complete_weeks(weekly: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
@@ -318,8 +476,16 @@ def _complete_weeks(weekly: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
     return weekly[ends <= pd.Timestamp(as_of)].reset_index(drop=True)
 
 
-def guidance_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
-    """Long-run share, cutback weeks, next week's budget, the calendar, 80/20, polarization."""
+def guidance_data(
+    store: AthleteStore, settings: AthleteSettings, as_of: date, *, first: date | None = None
+) -> dict[str, Any]:
+    """Long-run share, cutback weeks, next week's budget, the calendar, 80/20, polarization.
+
+    The budget is for the week after ``as_of``'s and reads every week before it; the long-run
+    share, the calendar (its last :data:`CALENDAR_WEEKS` weeks at most) and the easy/hard
+    splits show the period ``first``..``as_of`` (the whole history when ``first`` is None, and
+    the calendar its last weeks).
+    """
     acts = running(store)
     table = zone_table(settings)
     easy = zones.easy_zones(settings.zone_model)
@@ -351,6 +517,11 @@ def guidance_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -
     first_day = mileage.week_start_of(
         pd.Series([end - pd.Timedelta(weeks=CALENDAR_WEEKS - 1)]), settings.week_start
     ).iloc[0]
+    if first is not None:
+        first_day = max(first_day, pd.Timestamp(week_of(first, settings.week_start)))
+        # the easy/hard splits count the period's sessions and time, not the whole history
+        acts = in_days(acts, c.LOCAL_DATE, first, as_of)
+        hr_hist = in_days(hr_hist, c.LOCAL_DATE, first, as_of)
     days = calendar.classify_days(
         all_acts,
         store.hr_histogram(),
@@ -367,9 +538,14 @@ def guidance_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -
     grid = calendar.calendar_weeks(days, typed_all, settings.week_start)
     tiz = intensity.time_in_zones(hr_hist, table) if len(hr_hist) else pd.DataFrame()
     three = polarization.three_zone_from_five(tiz, settings.zone_model) if len(tiz) else None
+    shown = (
+        typed
+        if first is None
+        else in_days(typed, c.WEEK_START, week_of(first, settings.week_start), None)
+    )
     out.update(
         {
-            "weekly": typed,
+            "weekly": shown,
             "warning": guidance.cutback_warning(typed) if not typed.empty else None,
             "budget": budget,
             "days": days,
@@ -412,8 +588,15 @@ def save_decision_rules(store: AthleteStore, table: pd.DataFrame | None) -> None
     store.set_meta(RULES_KEY, table.to_json(orient="records"))
 
 
-def recovery_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
-    """Wellness baselines, and today's and this week's push / hold / back-off with reasons."""
+def recovery_data(
+    store: AthleteStore, settings: AthleteSettings, as_of: date, *, first: date | None = None
+) -> dict[str, Any]:
+    """Wellness baselines, and the push / hold / back-off of ``as_of`` and its week, with reasons.
+
+    Baselines are computed on the whole log (each morning against the 28 days before it); the
+    ``wellness`` and ``baselines`` shown keep the period's days. ``today_verdict`` and
+    ``week_verdict`` are the verdicts to show: "not enough data" where no signal was known.
+    """
     log = store.wellness()
     base = recovery.baselines(log) if not log.empty else log
     rules = decision_rules(store, settings)
@@ -438,30 +621,43 @@ def recovery_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -
             load_signals[c.CHANGE_PCT] = None if pd.isna(change) else float(change)
     today_signals = {**(recovery.day_signals(base, day) if not base.empty else {}), **load_signals}
     week_rec = recovery.week_signals(base, week0, as_of) if not base.empty else {}
+    today = recovery.decide(today_signals, rules)
+    week = recovery.decide({**week_rec, **load_signals}, rules)
+    shown_days = (first, as_of) if first is not None else (None, None)
     return {
-        "wellness": log,
-        "baselines": base,
+        "wellness": in_days(log, c.DATE, *shown_days),
+        "baselines": in_days(base, c.DATE, *shown_days),
+        "wellness_all": len(log),
         "rules": rules,
         "rules_table": recovery.rules_table(rules),
-        "today": recovery.decide(today_signals, rules),
-        "week": recovery.decide({**week_rec, **load_signals}, rules),
+        "today": today,
+        "week": week,
+        "today_verdict": shown_verdict(today, rules),
+        "week_verdict": shown_verdict(week, rules),
         "week_start": week0.date(),
         "signals": today_signals,
         "load": ld,
     }
 
 
-def plan_data(store: AthleteStore, settings: AthleteSettings, as_of: date) -> dict[str, Any]:
-    """The weekly plan against what was done, with compliance colours."""
+def plan_data(
+    store: AthleteStore, settings: AthleteSettings, as_of: date, *, first: date | None = None
+) -> dict[str, Any]:
+    """The weekly plan against what was done, with compliance colours.
+
+    ``plan`` is the whole plan (what the editor edits); ``compliance`` keeps the weeks from the
+    week of ``first`` to the week of ``as_of``, and the planned weeks after it when ``as_of`` is
+    the latest day with a run (the weeks to come belong to the present, not to a past block).
+    """
     plan_frame = store.plan()
     acts = running(store)
     if plan_frame.empty:
         return {"plan": plan_frame, "compliance": pd.DataFrame()}
     loads = load.activity_loads(acts, "distance") if not acts.empty else None
     actual = plan.weekly_actuals(acts, loads, settings.week_start)
-    return {
-        "plan": plan_frame,
-        "compliance": plan.compliance(
-            plan_frame, actual, week_start=settings.week_start, today=as_of
-        ),
-    }
+    table = plan.compliance(plan_frame, actual, week_start=settings.week_start, today=as_of)
+    if first is not None:
+        later = in_days(acts, c.LOCAL_DATE, as_of + timedelta(days=1), None)
+        last = week_of(as_of, settings.week_start) if len(later) else None
+        table = in_days(table, c.WEEK_START, week_of(first, settings.week_start), last)
+    return {"plan": plan_frame, "compliance": table}
