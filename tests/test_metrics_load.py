@@ -161,7 +161,10 @@ def test_acwr_fills_missing_days_as_rest_and_is_nan_on_zero_chronic() -> None:
     # 14 training days of 7 over 28 days: chronic 3.5; the last 7 days hold 3 of them
     assert out[c.CHRONIC_LOAD].iloc[-1] == pytest.approx(14 * 7 / 28)
     assert out[c.ACUTE_LOAD].iloc[-1] == pytest.approx(3 * 7 / 7)
-    zeros = acute_chronic(constant_daily(35, 0.0))
+    # 35 idle days: with breaks counted every day is one (no data); counting idle days as rest
+    # instead, the chronic load is 0 and the ratio still NaN, never infinite
+    assert acute_chronic(constant_daily(35, 0.0))[c.CHRONIC_LOAD].isna().all()
+    zeros = acute_chronic(constant_daily(35, 0.0), max_gap_days=None)
     assert zeros[c.CHRONIC_LOAD][27:].eq(0.0).all()
     assert zeros[c.ACWR].isna().all()
 
@@ -170,7 +173,10 @@ def test_acwr_after_a_big_day_and_a_month_of_rest_is_nan_not_huge() -> None:
     daily = constant_daily(60, 0.0)
     daily.loc[0, c.LOAD] = 1e9
     daily.loc[1, c.LOAD] = 1e-3
-    out = acute_chronic(daily)
+    # 58 idle days are a break, so no ratio at all; counted as rest (no breaks), the chronic
+    # window is all zeros and must sum to exactly 0, not to the float residue of 1e9
+    assert math.isnan(acute_chronic(daily)[c.ACWR].iloc[-1])
+    out = acute_chronic(daily, max_gap_days=None)
     assert out[c.CHRONIC_LOAD].iloc[-1] == 0.0
     assert math.isnan(out[c.ACWR].iloc[-1])
 
@@ -367,7 +373,8 @@ def test_acwr_variants_on_a_spike_by_hand() -> None:
 def test_ewma_is_seeded_with_the_first_day() -> None:
     daily = constant_daily(30, 0.0)
     daily.loc[0, c.LOAD] = 8.0
-    out = acute_chronic(daily, variant="ewma", min_chronic_days=7)
+    # one run then idle days: no breaks counted, so the decay of the seed can be followed
+    out = acute_chronic(daily, variant="ewma", min_chronic_days=7, max_gap_days=None)
     # acute EWMA on day 6: 8 · (3/4)^6 (a NaN until the acute week is full)
     assert out[c.ACUTE_LOAD][:6].isna().all()
     assert out[c.ACUTE_LOAD][6] == pytest.approx(8 * 0.75**6)

@@ -58,8 +58,12 @@ def test_ctl_atl_tsb_after_three_days_by_hand(convention: str) -> None:
     assert list(out.columns) == [c.DATE, c.LOAD, c.CTL, c.ATL, c.TSB]
     assert out[c.CTL].tolist() == pytest.approx([ctl0, ctl1, ctl2])
     assert out[c.ATL].tolist() == pytest.approx([atl0, atl1, atl2])
-    # form from yesterday's values; 0 on the first day
-    assert out[c.TSB].tolist() == pytest.approx([0.0, ctl0 - atl0, ctl1 - atl1])
+    if convention == "runalyze":
+        # Runalyze: form from the same day's values (Performance[i] = Fitness[i] − Fatigue[i])
+        assert out[c.TSB].tolist() == pytest.approx([ctl0 - atl0, ctl1 - atl1, ctl2 - atl2])
+    else:
+        # TrainingPeaks, Banister: form from yesterday's values; 0 on the first day
+        assert out[c.TSB].tolist() == pytest.approx([0.0, ctl0 - atl0, ctl1 - atl1])
 
 
 def test_pmc_trainingpeaks_values_in_numbers() -> None:

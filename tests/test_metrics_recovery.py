@@ -13,8 +13,10 @@ from analysis.metrics.recovery import (
     BACK_OFF,
     DEFAULT_RULES,
     HOLD,
+    NOT_ENOUGH_DATA,
     PUSH,
     SIGNAL_LABELS,
+    STATUSES,
     Rule,
     baselines,
     day_decision,
@@ -327,3 +329,23 @@ def test_baselines_feed_the_day_decision() -> None:
     decision = day_decision(recovery, "2024-01-06")
     assert decision.verdict == BACK_OFF
     assert {f.rule.signal for f in decision.fired} == {c.RHR_DELTA_BPM, c.HRV_STATUS}
+
+
+def test_no_known_signal_is_not_enough_data_not_a_push() -> None:
+    # an archive that ends in the past: no wellness, no ratio, no ramp, no monotony
+    nothing = decide({c.ACWR: None, c.MONOTONY: float("nan"), c.CHANGE_PCT: None})
+    assert not nothing.enough_data
+    assert nothing.status == NOT_ENOUGH_DATA
+    assert nothing.verdict == PUSH  # kept, so tables keyed by the three verdicts still work
+    assert nothing.reasons == []
+    assert set(nothing.not_known) == set(SIGNAL_LABELS.values())
+    assert decide({}).status == NOT_ENOUGH_DATA
+    assert day_decision(_recovery_week(), "2024-02-01").status == NOT_ENOUGH_DATA
+    # one known signal on the good side is a push on what is known
+    one = decide({c.SLEEP_H: 8.0})
+    assert one.enough_data
+    assert one.status == PUSH
+    assert decide({c.ACWR: 1.6}).status == BACK_OFF
+    # an empty rule table judges nothing by the athlete's choice: a push, not missing data
+    assert decide({}, ()).status == PUSH
+    assert STATUSES == (NOT_ENOUGH_DATA, PUSH, HOLD, BACK_OFF)

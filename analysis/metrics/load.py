@@ -8,14 +8,20 @@ rolling windows and the exponentially weighted averages see rest as well as trai
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from analysis import columns as c
 from analysis.metrics.intensity import FloatArray, timed_values
-from analysis.metrics.mileage import DayLike, day_range, local_days
+from analysis.metrics.mileage import DayLike, day_range, local_days, to_day
+
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
 
 LOAD_MODELS = ("distance", "duration", "trimp", "edwards", "hrss", "srpe")
 """Kilometres, moving minutes, Banister TRIMP, Edwards TRIMP, hrTSS-like score, session RPE."""
@@ -93,6 +99,43 @@ IMPELLIZZERI_2020_CRITIQUE = (
 )
 IMPELLIZZERI_2020 = f"{IMPELLIZZERI_2020_CRITIQUE} ({IMPELLIZZERI_2020_CITATION})"
 """The main critique of the ACWR in one sentence, with its citation, for the page to show."""
+
+MAX_GAP_DAYS = 14
+"""The longest run of days without training that still counts as rest inside training [days].
+
+A longer run is a break: its days are not data (no file, not a zero-load day), the ratios, the
+PMC and monotony are undefined across it, and the training after it is a return. Two weeks is
+our choice: rest days, a taper or an easy week stay inside it, while after about 12 days
+without training an endurance athlete has measurably lost fitness (VO2max about 7 % lower:
+Coyle et al. 1984), so what follows is a rebuild, not more of the same training. It also
+leaves a 28-day chronic window spanning a break with at most half its days recorded.
+"""
+
+GAP_START, GAP_END, GAP_DAYS = "start", "end", "days"
+"""Columns of :func:`gaps`: first and last day of a break (naive midnights) and its length
+[days]."""
+
+RETURN_GUIDANCE = (
+    "Back after {days} days without recorded training (the last run before the break was on "
+    "{last:%a %d %b %Y}). A ratio against the load before the break would mislead, so none is "
+    "shown until {floor} days of training have been recorded again. Build back gradually: start "
+    "below the volume you ran before the break and raise weekly distance in small steps; in "
+    "novice runners, raising it by more than 30 % over two weeks was followed by more "
+    "overuse injuries than raising it by less than 10 % (Nielsen et al. 2014). Fitness lost in a "
+    "break comes back over weeks, not days (Coyle et al. 1984)."
+)
+"""What the page says about a return after a break (:func:`return_after_break`); ``days``,
+``last`` and ``floor`` are filled in."""
+
+RETURN_GUIDANCE_REFERENCES = (
+    "Nielsen RO, Parner ET, Nohr EA, Sørensen H, Lind M, Rasmussen S. Excessive progression in "
+    "weekly running distance and risk of running-related injuries: an association which varies "
+    "according to type of injury. J Orthop Sports Phys Ther 2014;44(10):739–747.",
+    "Coyle EF, Martin WH, Sinacore DR, Joyner MJ, Hagberg JM, Holloszy JO. Time course of loss "
+    "of adaptations after stopping prolonged intense endurance training. J Appl Physiol "
+    "1984;57(6):1857–1864.",
+)
+"""The sources of :data:`RETURN_GUIDANCE`, for the page to list."""
 
 
 # ---- per-sample load terms ----------------------------------------------------------------------
@@ -428,6 +471,230 @@ def complete_days(daily: pd.DataFrame) -> tuple[pd.DatetimeIndex, FloatArray]:
     return index, per_day.reindex(index, fill_value=0.0).to_numpy(dtype="float64")
 
 
+# ---- coverage: stretches of training and the breaks between them --------------------------------
+
+
+def check_max_gap(max_gap_days: int | None) -> None:
+    """Refuse a ``max_gap_days`` below one day (None, no breaks at all, is allowed)."""
+    if max_gap_days is not None and not max_gap_days >= 1:
+        raise ValueError(f"max_gap_days must be at least 1 day (or None), not {max_gap_days!r}")
+
+
+def _idle_runs(load: FloatArray) -> tuple[IntArray, IntArray]:
+    """First index and one-past-last index of every run of days without load."""
+    idle = ~(load > 0)
+    edges = np.diff(np.concatenate([[0], idle.astype(np.int8), [0]]))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def covered_mask(load: FloatArray, max_gap_days: int | None) -> BoolArray:
+    """True on every day that is data: not inside a run of more than ``max_gap_days`` idle days.
+
+    The coverage rule of :func:`gaps`, on the loads of :func:`complete_days` (one per day).
+    """
+    out = np.ones(len(load), dtype=bool)
+    if max_gap_days is None:
+        return out
+    for first, stop in zip(*_idle_runs(load), strict=True):
+        if stop - first > max_gap_days:
+            out[first:stop] = False
+    return out
+
+
+def _stretches(load: FloatArray, max_gap_days: int | None) -> list[tuple[int, int]]:
+    """First index and one-past-last index of every stretch of covered days."""
+    edges = np.diff(np.concatenate([[0], covered_mask(load, max_gap_days).astype(np.int8), [0]]))
+    firsts = np.flatnonzero(edges == 1).tolist()
+    stops = np.flatnonzero(edges == -1).tolist()
+    return list(zip(firsts, stops, strict=True))
+
+
+def per_stretch(
+    load: FloatArray,
+    max_gap_days: int | None,
+    metric: Callable[[FloatArray], FloatArray],
+) -> FloatArray:
+    """Apply a daily metric to each stretch of training on its own; NaN on the days of a break.
+
+    Parameters
+    ----------
+    load
+        Daily load, one value per calendar day, rest days 0 (from :func:`complete_days`).
+    max_gap_days
+        See :func:`gaps`; None treats every day as data.
+    metric
+        Takes one stretch's loads and returns one value per day of it.
+
+    Returns
+    -------
+    numpy.ndarray
+        The metric, stretch by stretch, as if each stretch were a series of its own.
+    """
+    check_max_gap(max_gap_days)
+    out = np.full(len(load), np.nan)
+    for first, stop in _stretches(load, max_gap_days):
+        out[first:stop] = metric(load[first:stop])
+    return out
+
+
+def gaps(daily: pd.DataFrame, max_gap_days: int | None = MAX_GAP_DAYS) -> pd.DataFrame:
+    """The breaks in a daily load series: runs of more than ``max_gap_days`` days without load.
+
+    Coverage rule: a day is data (covered) when it lies in a stretch of training, that is
+    when the run of days without load it belongs to lasts at most ``max_gap_days`` days. Rest
+    days between runs, a taper or a week off are covered zero-load days; a longer run of idle
+    days, wherever it lies (before the first run of a series that starts early, between two
+    runs, or up to the series' last day), is a break, and none of its days is data. A day
+    counts as trained when its load is above 0, so under a heart-rate load model an activity
+    without heart rate does not, by itself, end a break.
+
+    Parameters
+    ----------
+    daily
+        ``date`` and ``load`` (from :func:`daily_load`); missing days count as rest.
+    max_gap_days
+        The longest run of idle days still counted as rest [days], default
+        :data:`MAX_GAP_DAYS` (14); None: no day is ever a break.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per break, oldest first: ``start`` and ``end`` (first and last idle day,
+        naive midnights) and ``days`` (its length [days]).
+
+    References
+    ----------
+    Gabbett TJ. The training–injury prevention paradox: should athletes be training smarter
+    and harder? *Br J Sports Med* 2016;50(5):273–280 (a chronic load is 4 weeks of training).
+
+    Coyle EF, Martin WH, Sinacore DR, Joyner MJ, Hagberg JM, Holloszy JO. Time course of loss
+    of adaptations after stopping prolonged intense endurance training. *J Appl Physiol*
+    1984;57(6):1857–1864 (VO2max 7 % lower after 12 days without training).
+    """
+    check_max_gap(max_gap_days)
+    index, load = complete_days(daily)
+    firsts: list[int] = []
+    lasts: list[int] = []
+    if max_gap_days is not None:
+        for first, stop in zip(*_idle_runs(load), strict=True):
+            if stop - first > max_gap_days:
+                firsts.append(int(first))
+                lasts.append(int(stop) - 1)
+    return pd.DataFrame(
+        {
+            GAP_START: index[firsts],
+            GAP_END: index[lasts],
+            GAP_DAYS: np.asarray(lasts, dtype="int64") - np.asarray(firsts, dtype="int64") + 1,
+        }
+    )
+
+
+def recorded_days(daily: pd.DataFrame, max_gap_days: int | None = MAX_GAP_DAYS) -> int:
+    """Days of training recorded in the stretch that holds the series' last day.
+
+    The count the coverage floor of :func:`acute_chronic` is compared with: it starts again
+    at 1 on the first day after a break (see :func:`gaps`), and is 0 when the last day lies in
+    a break. With ``max_gap_days=None`` it is :func:`history_days`.
+
+    Returns
+    -------
+    int
+        Recorded days [days].
+    """
+    check_max_gap(max_gap_days)
+    _, load = complete_days(daily)
+    stretches = _stretches(load, max_gap_days)
+    if not stretches or stretches[-1][1] != len(load):
+        return 0
+    first, stop = stretches[-1]
+    return stop - first
+
+
+def return_after_break(
+    daily: pd.DataFrame,
+    as_of: DayLike,
+    *,
+    max_gap_days: int | None = MAX_GAP_DAYS,
+    min_chronic_days: int = 28,
+) -> dict[str, Any] | None:
+    """The break a runner is coming back from on ``as_of``, while it still shapes the numbers.
+
+    A return is the stretch of training (see :func:`gaps`) that holds ``as_of`` when a break
+    precedes it and training was recorded before that break, for its first
+    ``min_chronic_days − 1`` days: the days on which :func:`acute_chronic` gives no ratio, since a
+    ratio against the load before the break would compare today with a fitness that has
+    faded. From then on the chronic window holds the new stretch only and the ratio is back.
+
+    Parameters
+    ----------
+    daily
+        ``date`` and ``load`` (from :func:`daily_load`); days after its last day up to
+        ``as_of`` count as idle.
+    as_of
+        The day looked at.
+    max_gap_days
+        See :func:`gaps`.
+    min_chronic_days
+        The ratio's coverage floor [days] (the athlete's setting).
+
+    Returns
+    -------
+    dict or None
+        ``break_start``, ``break_end`` (first and last idle day), ``break_days`` [days],
+        ``last_day_before`` (the last day of training before the break), ``return_day`` (the
+        first day of training after it), ``days_since_return`` [days, 1 on the return day] and
+        ``guidance`` (:data:`RETURN_GUIDANCE` filled in); None when ``as_of`` is not inside a
+        return (in a break, in the first stretch of the series, or from the floor's day on).
+
+    References
+    ----------
+    Nielsen RO, Parner ET, Nohr EA, Sørensen H, Lind M, Rasmussen S. Excessive progression in
+    weekly running distance and risk of running-related injuries: an association which varies
+    according to type of injury. *J Orthop Sports Phys Ther* 2014;44(10):739–747.
+
+    Coyle EF, Martin WH, Sinacore DR, Joyner MJ, Hagberg JM, Holloszy JO. Time course of loss
+    of adaptations after stopping prolonged intense endurance training. *J Appl Physiol*
+    1984;57(6):1857–1864.
+    """
+    check_max_gap(max_gap_days)
+    if len(daily) == 0:
+        return None
+    day = to_day(as_of)
+    index, load = complete_days(daily)
+    if day < index[0]:
+        return None
+    at = int((day - index[0]).days)
+    if at >= len(load):
+        # the days after the series up to as_of have no training: idle, so perhaps a break
+        load = np.concatenate([load, np.zeros(at + 1 - len(load))])
+        index = pd.date_range(index[0], periods=len(load), freq="D").as_unit(index.unit)
+    stretches = _stretches(load[: at + 1], max_gap_days)
+    if not stretches or stretches[-1][1] != at + 1:
+        return None  # as_of lies in a break
+    first = stretches[-1][0]
+    if first == 0 or len(stretches) < 2:
+        return None  # the series' first stretch: a start, not a return
+    trained_before = np.flatnonzero(load[:first] > 0)
+    if len(trained_before) == 0:
+        return None  # only idle days before: nothing to return to
+    since = at - first + 1
+    if since >= min_chronic_days:
+        return None  # the ratio is back: the chronic window holds the new stretch's floor
+    last_before = index[int(trained_before[-1])]
+    break_start = last_before + pd.Timedelta(days=1)
+    break_end = index[first - 1]
+    days = int((break_end - break_start).days) + 1
+    return {
+        "break_start": break_start,
+        "break_end": break_end,
+        "break_days": days,
+        "last_day_before": last_before,
+        "return_day": index[first],
+        "days_since_return": since,
+        "guidance": RETURN_GUIDANCE.format(days=days, last=last_before, floor=min_chronic_days),
+    }
+
+
 # ---- acute:chronic workload ratio ---------------------------------------------------------------
 
 
@@ -505,6 +772,7 @@ def acute_chronic(
     *,
     variant: str = "rolling",
     min_chronic_days: int | None = None,
+    max_gap_days: int | None = MAX_GAP_DAYS,
 ) -> pd.DataFrame:
     """Acute load, chronic load and their ratio (ACWR) for every day.
 
@@ -522,18 +790,25 @@ def acute_chronic(
     (λ = 0.25) and ``chronic_days`` (λ = 2/29): ``EWMA_t = λ · load_t + (1 − λ) · EWMA_{t−1}``.
     Both averages are seeded with the first day's load (``EWMA_0 = load_0``).
 
-    Coverage floor: the history is the number of days since the first day of the series,
-    that day included. Acute load is NaN until the history holds ``acute_days`` days; chronic
-    load (and so the ratio) is NaN until it holds ``min_chronic_days`` days. While the history
-    is shorter than the chronic window, the rolling chronic means average the days recorded
-    so far (days before the first one are unknown, not rest). With the default floor (the
-    full chronic window) the ratio first appears on day ``chronic_days``. The uncoupled
-    chronic window holds no day before day ``acute_days + 1``, so with a floor of
-    ``acute_days`` its ratio first appears on that day, one day after the other variants'.
-    (With a floor of ``acute_days`` the coupled rolling ratio is 1 on its first day by
-    construction, both means covering the same days: a floor above ``acute_days`` is the
-    useful one, and the athlete's settings ask for at least ``acute_days + 1``.) ACWR is also
-    NaN where chronic load is 0.
+    Coverage: only recorded days count (see :func:`gaps`). A run of more than
+    ``max_gap_days`` days without load (14 by default) is a break, not rest: its days have no
+    acute load, chronic load or ratio (NaN), and each stretch of training between breaks is
+    computed as a series of its own, the EWMAs seeded again with its first day's load. The
+    history is the number of days recorded in the current stretch, that day included (a return
+    after a break starts again at day 1). Acute load is NaN until the history holds
+    ``acute_days`` days; chronic load (and so the ratio) is NaN until it holds
+    ``min_chronic_days`` days. While the history is shorter than the chronic window, the rolling
+    chronic means average the days recorded so far (days before the stretch are unknown, not
+    rest). With the default floor (the full chronic window) the ratio first appears on day
+    ``chronic_days`` of a stretch. This is what stops a first run after a long break from
+    reading as a spike: counting the idle days as rest would give the coupled ratio
+    28/7 = 4.0 for a week, because the acute week lies inside the chronic window, an artefact
+    of the arithmetic rather than a measurement. The uncoupled chronic window holds no day
+    before day ``acute_days + 1``, so with a floor of ``acute_days`` its ratio first appears on
+    that day, one day after the other variants'. (With a floor of ``acute_days`` the coupled
+    rolling ratio is 1 on its first day by construction, both means covering the same days: a
+    floor above ``acute_days`` is the useful one, and the athlete's settings ask for at least
+    ``acute_days + 1``.) ACWR is also NaN where chronic load is 0.
 
     Parameters
     ----------
@@ -546,6 +821,9 @@ def acute_chronic(
     min_chronic_days
         Days of history needed before chronic load and the ratio are given [days]; default
         ``chronic_days``. Between ``acute_days`` and ``chronic_days``, e.g. 21.
+    max_gap_days
+        The longest run of idle days still counted as rest [days] (see :func:`gaps`); None
+        counts every day since the first as history, idle days as rest.
 
     Returns
     -------
@@ -575,21 +853,30 @@ def acute_chronic(
 
     Impellizzeri FM, Tenan MS, Kempton T, Novak A, Coutts AJ. Acute:chronic workload ratio:
     conceptual issues and fundamental pitfalls. *Int J Sports Physiol Perform*
-    2020;15(6):907–913 (the limits of every variant).
+    2020;15(6):907–913 (the limits of every variant, among them how a ratio behaves when
+    the chronic load is small or unknown).
     """
     floor = _check_windows(acute_days, chronic_days, variant, min_chronic_days)
     index, load = complete_days(daily)
-    if variant == "ewma":
-        acute = _ewma(load, acute_days)
-        chronic = _ewma(load, chronic_days)
-        acute[: acute_days - 1] = np.nan
-        chronic[: floor - 1] = np.nan
-    else:
-        acute = _trailing_mean(load, acute_days, acute_days)
+
+    def acute_of(stretch: FloatArray) -> FloatArray:
+        if variant == "ewma":
+            out = _ewma(stretch, acute_days)
+            out[: acute_days - 1] = np.nan
+            return out
+        return _trailing_mean(stretch, acute_days, acute_days)
+
+    def chronic_of(stretch: FloatArray) -> FloatArray:
+        if variant == "ewma":
+            out = _ewma(stretch, chronic_days)
+            out[: floor - 1] = np.nan
+            return out
         if variant == "rolling":
-            chronic = _trailing_mean(load, chronic_days, floor)
-        else:
-            chronic = _preceding_mean(load, acute_days, chronic_days - acute_days, floor)
+            return _trailing_mean(stretch, chronic_days, floor)
+        return _preceding_mean(stretch, acute_days, chronic_days - acute_days, floor)
+
+    acute = per_stretch(load, max_gap_days, acute_of)
+    chronic = per_stretch(load, max_gap_days, chronic_of)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(chronic > 0, acute / chronic, np.nan)
     return pd.DataFrame(
@@ -637,7 +924,10 @@ def acwr_band(
 
 
 def history_days(daily: pd.DataFrame) -> int:
-    """Number of calendar days the daily series spans, first to last day inclusive."""
+    """Number of calendar days the daily series spans, first to last day inclusive.
+
+    Breaks included: the history the ratio counts is :func:`recorded_days`.
+    """
     dates = pd.to_datetime(daily[c.DATE]).dropna()
     if len(dates) == 0:
         return 0
@@ -645,12 +935,23 @@ def history_days(daily: pd.DataFrame) -> int:
 
 
 def enough_history(
-    daily: pd.DataFrame, chronic_days: int = 28, min_chronic_days: int | None = None
+    daily: pd.DataFrame,
+    chronic_days: int = 28,
+    min_chronic_days: int | None = None,
+    *,
+    max_gap_days: int | None = None,
 ) -> bool:
-    """True when the daily series spans the coverage floor, so an ACWR can exist.
+    """True when the daily series has the history an ACWR needs.
 
-    The floor is ``min_chronic_days`` days of history, by default the full chronic window
-    (the same rule as :func:`acute_chronic`).
+    The floor is ``min_chronic_days`` days, by default the full chronic window. With
+    ``max_gap_days=None`` (the default) the history is the whole span of the series
+    (:func:`history_days`): whether the series can hold a ratio anywhere, which is what a chart
+    of the ratio over time needs. With ``max_gap_days`` given the history is
+    :func:`recorded_days`, the rule :func:`acute_chronic` applies: whether the series' last day
+    has a ratio, so a last day inside a break, or in the first weeks after one, has not enough
+    history.
     """
     floor = chronic_days if min_chronic_days is None else min_chronic_days
-    return history_days(daily) >= floor
+    if max_gap_days is None:
+        return history_days(daily) >= floor
+    return recorded_days(daily, max_gap_days) >= floor

@@ -8,7 +8,9 @@ average only the days that hold a value, and each statistic needs a minimum numb
 The decision is a visible rule table (:data:`DEFAULT_RULES`, one :class:`Rule` per row: signal,
 test, threshold, verdict, reason). :func:`decide` applies it to a dict of signals; the worst
 verdict of the rules that fire wins, and "push" stands when none fires. A signal that is not
-known (missing, NaN) is skipped and listed as such, never treated as good news silently.
+known (missing, NaN) is skipped and listed as such, never treated as good news silently; when
+no signal the rules read is known, the decision says "not enough data" (its ``status``), not
+a push.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ HRV_STATUSES = (HRV_BELOW, HRV_WITHIN, HRV_ABOVE)
 PUSH, HOLD, BACK_OFF = "push", "hold", "back-off"
 VERDICTS = (PUSH, HOLD, BACK_OFF)
 """From best to worst; the worst verdict of the rules that fire wins."""
+
+NOT_ENOUGH_DATA = "not enough data"
+"""The status of a decision when no signal the rules read is known: no green light."""
+
+STATUSES = (NOT_ENOUGH_DATA, *VERDICTS)
+"""Every value of :attr:`Decision.status`."""
 
 TESTS = (">", ">=", "<", "<=", "==")
 
@@ -321,13 +329,22 @@ class Decision:
 
     ``reasons`` lists the fired rules' reasons, worst first; ``fired`` the rules themselves (for
     one signal only its most severe fired rule counts); ``not_known`` the signals (in words)
-    that were missing and therefore skipped.
+    that were missing and therefore skipped. ``enough_data`` is False when not one signal the
+    rules read was known: ``verdict`` is then "push" only in the sense that nothing fired, and
+    what to show is ``status``, "not enough data". (``verdict`` keeps its three values so that
+    every table keyed by them still finds its key; a page shows ``status``.)
     """
 
     verdict: str
     reasons: list[str] = field(default_factory=list)
     fired: list[FiredRule] = field(default_factory=list)
     not_known: list[str] = field(default_factory=list)
+    enough_data: bool = True
+
+    @property
+    def status(self) -> str:
+        """What to show: :data:`NOT_ENOUGH_DATA` without data, else the verdict."""
+        return self.verdict if self.enough_data else NOT_ENOUGH_DATA
 
 
 def default_rules(
@@ -485,6 +502,11 @@ def decide(
     of the fired rules' verdicts, "push" when none fires. Signals that a rule reads but that are
     missing, None or NaN are skipped and listed in ``not_known`` (in words where
     :data:`SIGNAL_LABELS` knows them): a "push" with unknown signals is a push on what is known.
+    When not one signal the rules read is known (no wellness logged, no load ratio, no ramp,
+    no monotony: an archive that ends in the past, or the first days after a break),
+    ``enough_data`` is False and ``status`` is :data:`NOT_ENOUGH_DATA`, with every signal in
+    ``not_known``: a push would be a green light given on nothing. An empty rule table judges
+    nothing and stays a push.
 
     Parameters
     ----------
@@ -497,10 +519,12 @@ def decide(
     Returns
     -------
     Decision
+        ``verdict`` is one of :data:`VERDICTS`, ``status`` one of :data:`STATUSES`.
     """
     severity = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
     worst: dict[str, FiredRule] = {}
     not_known: list[str] = []
+    known = False
     for rule in rules:
         value = signals.get(rule.signal)
         if _missing(value):
@@ -509,6 +533,7 @@ def decide(
                 not_known.append(label)
             continue
         assert value is not None  # narrowed by _missing
+        known = True
         if not rule.fires(value):
             continue
         current = worst.get(rule.signal)
@@ -516,7 +541,8 @@ def decide(
             worst[rule.signal] = FiredRule(rule, value, rule.explain(value))
     fired = sorted(worst.values(), key=lambda f: -severity[f.rule.verdict])
     verdict = max((f.rule.verdict for f in fired), key=severity.__getitem__, default=PUSH)
-    return Decision(verdict, [f.reason for f in fired], fired, not_known)
+    enough = known or not rules
+    return Decision(verdict, [f.reason for f in fired], fired, not_known, enough)
 
 
 def day_signals(recovery: pd.DataFrame, day: DayLike) -> dict[str, float | str | None]:
