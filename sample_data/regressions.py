@@ -318,16 +318,16 @@ REGRESSIONS: tuple[Regression, ...] = (
     Regression(
         "gpx-year-2999.gpx",
         "a GPX time outside pandas' range (years 1677-2262) raised OutOfBoundsDatetime in the "
-        "GPX reader's time parsing, refused only by the last guard as 'could not be read'",
+        "GPX reader's time parsing, refused only by the last guard as 'could not be read'; "
+        "the point is now skipped with a note",
         gpx_year_2999,
-        open="OutOfBoundsDatetime",
     ),
     Regression(
         "tcx-year-1600.tcx",
         "a TCX time outside pandas' range raised OutOfBoundsDatetime in the shared ISO time "
-        "parsing of the XML readers, refused only by the last guard as 'could not be read'",
+        "parsing of the XML readers, refused only by the last guard as 'could not be read'; "
+        "the point is now skipped with a note",
         tcx_year_1600,
-        open="OutOfBoundsDatetime",
     ),
 )
 """Every regression file, in the order they were found."""

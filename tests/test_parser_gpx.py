@@ -522,3 +522,43 @@ def test_mutated_files_only_ever_raise_parse_error(edits: list[tuple[float, byte
     except ParseError:
         return
     validate_samples(result[0].samples)
+
+
+# ---- times outside the years nanosecond time stamps hold ------------------------------------------
+
+
+def test_a_point_dated_beyond_the_supported_years_is_skipped_and_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from analysis.parsers import xmlsafe
+    from sample_data.regressions import iso_time, seed_gpx
+
+    # chunks of two times: the skipped rows are counted across chunk boundaries
+    monkeypatch.setattr(xmlsafe, "TIME_CHUNK", 2)
+    times = [iso_time(0), iso_time(1), iso_time(2, year=2999), iso_time(3), iso_time(4, year=1600)]
+    (activity,) = read_gpx(seed_gpx(times), "far.gpx")
+    stamps = activity.samples[c.TIMESTAMP]
+    assert list(stamps) == [pd.Timestamp(iso_time(s)) for s in (0, 1, 3)]
+    assert activity.samples[c.LATITUDE_DEG].round(5).tolist() == [47.0, 47.00002, 47.00006]
+    assert activity.fixes == [
+        "skipped 2 points dated outside the supported range (1678–2261) (e.g. 2999-05-01)"
+    ]
+
+
+def test_a_gpx_dated_only_beyond_the_supported_years_is_refused_naming_the_date() -> None:
+    from sample_data.regressions import iso_time, seed_gpx
+
+    times = [iso_time(0, year=2999), iso_time(1, year=2999), iso_time(2, year=2999)]
+    with pytest.raises(ParseError) as caught:
+        read_gpx(seed_gpx(times), "far.gpx")
+    assert caught.value.reason == "date 2999-05-01 outside the supported range (1678–2261)"
+    # one point left cannot carry an activity either: the dates are still what is named
+    with pytest.raises(ParseError, match=r": date 1600-05-01 outside the supported range"):
+        read_gpx(seed_gpx([iso_time(0, year=1600), iso_time(1)]), "far.gpx")
+
+
+def test_the_xml_readers_support_the_years_the_csv_reader_does() -> None:
+    from analysis.parsers import csv, xmlsafe
+
+    assert xmlsafe.SUPPORTED_YEARS == csv.SUPPORTED_YEARS
+    assert xmlsafe.SUPPORTED_RANGE_TEXT == csv.SUPPORTED_RANGE_TEXT

@@ -410,3 +410,39 @@ def test_mutated_files_only_ever_raise_parse_error(edits: list[tuple[float, byte
         return
     for activity in result:
         validate_samples(activity.samples)
+
+
+# ---- times outside the years nanosecond time stamps hold ------------------------------------------
+
+
+def test_a_trackpoint_dated_beyond_the_supported_years_is_skipped_and_said() -> None:
+    from sample_data.regressions import iso_time, seed_tcx
+
+    (activity,) = read_tcx(seed_tcx([iso_time(0), iso_time(1, year=1600), iso_time(2)]), "t.tcx")
+    assert list(activity.samples[c.TIMESTAMP]) == [pd.Timestamp(iso_time(s)) for s in (0, 2)]
+    assert activity.samples[c.HEART_RATE_BPM].tolist() == [140, 142]
+    assert activity.fixes == [
+        "skipped 1 point dated outside the supported range (1678–2261) (e.g. 1600-05-01)"
+    ]
+
+
+def test_a_tcx_dated_only_beyond_the_supported_years_is_refused_naming_the_date() -> None:
+    from sample_data.regressions import iso_time, seed_tcx
+
+    data = seed_tcx([iso_time(0, year=2999), iso_time(1, year=2999)])
+    with pytest.raises(ParseError) as caught:
+        read_tcx(data, "far.tcx")
+    assert caught.value.reason == "date 2999-05-01 outside the supported range (1678–2261)"
+
+
+def test_a_lap_start_beyond_the_supported_years_is_no_start() -> None:
+    from sample_data.regressions import iso_time, seed_tcx
+
+    times = [iso_time(s) for s in range(3)]
+    data = seed_tcx(times).replace(
+        f'StartTime="{times[0]}"'.encode(), b'StartTime="2999-01-01T00:00:00Z"'
+    )
+    (activity,) = read_tcx(data, "lap.tcx")
+    assert activity.laps is not None
+    assert activity.laps[c.LAP_START].isna().all()
+    assert len(activity.samples) == 3

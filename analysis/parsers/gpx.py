@@ -187,14 +187,15 @@ _TAGS = tuple(
 """The elements the reader is handed; a point's own children are read from the point."""
 
 
-def gpx_times(texts: list[str | None]) -> tuple[np.ndarray, str]:
-    """``<time>`` texts to nanoseconds since the epoch, as gpxpy reads them.
+def gpx_times(texts: list[str | None]) -> pd.DatetimeIndex:
+    """``<time>`` texts to tz-aware UTC instants at microseconds, as gpxpy reads them.
 
     The common form goes through pandas in bulk; any other text through gpxpy's own parser
     (which accepts one-digit fields, a space for ``T``, long fractions truncated to microseconds)
-    and counts as no time where that fails, as it does in gpxpy.
+    and counts as no time (NaT) where that fails, as it does in gpxpy. Years 1 to 9999 are read;
+    :class:`~analysis.parsers.xmlsafe.Times` keeps those inside the supported years.
     """
-    out = np.full(len(texts), np.iinfo("int64").min, dtype="int64")
+    out = np.full(len(texts), np.iinfo("int64").min, dtype="int64")  # NaT [us]
     fast = [i for i, text in enumerate(texts) if text is not None and _FAST_TIME.fullmatch(text)]
     if fast:
         parsed = pd.to_datetime(
@@ -203,14 +204,14 @@ def gpx_times(texts: list[str | None]) -> tuple[np.ndarray, str]:
             format="ISO8601",
             errors="coerce",
         )
-        out[fast] = pd.DatetimeIndex(parsed).as_unit("ns").asi8
+        out[fast] = pd.DatetimeIndex(parsed).as_unit("us").asi8
     fast_set = set(fast)
     slow = [i for i, text in enumerate(texts) if text and i not in fast_set]
     if slow:
         moments = [_utc(_gpxpy_time(texts[i])) for i in slow]
         parsed = pd.to_datetime(pd.Series(moments, dtype="object"), utc=True, errors="coerce")
-        out[slow] = pd.DatetimeIndex(parsed).as_unit("ns").asi8
-    return out, "us"
+        out[slow] = pd.DatetimeIndex(parsed).as_unit("us").asi8
+    return pd.DatetimeIndex(out.view("datetime64[us]")).tz_localize("UTC")
 
 
 def _gpxpy_time(text: str | None) -> datetime | None:
@@ -466,7 +467,7 @@ def _activity(track: _Track, name: str, fixes: list[str]) -> ParsedActivity:
     raw = track.columns.frame()
     raw[c.TIMESTAMP] = track.times.series()
     segments = np.frombuffer(track.segments, dtype="int64")
-    keep = timed_rows(raw[c.TIMESTAMP], name, "GPX", fixes, segments)
+    keep = timed_rows(raw[c.TIMESTAMP], name, "GPX", fixes, segments, track.times.outside)
     first_time = _gpxpy_time(track.times.first_text)
     raw = kept_rows(raw, keep)
     raw = cumulative_distance(raw, fixes)

@@ -43,6 +43,7 @@ from analysis.errors import ParseError, SchemaError
 from analysis.limits import ImportLimits, current_limits, out_of_memory
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.xmlsafe import (
+    SUPPORTED_YEARS,
     Columns,
     Times,
     XmlStream,
@@ -153,6 +154,9 @@ def _laps(parts: _Parts) -> pd.DataFrame | None:
     starts = pd.to_datetime(
         pd.Series(parts.lap_starts, dtype="object"), utc=True, format="ISO8601", errors="coerce"
     )
+    # a lap start nanoseconds cannot hold is no start: the store keeps nanosecond times
+    years = starts.dt.year
+    starts = starts.where(~((years < SUPPORTED_YEARS[0]) | (years > SUPPORTED_YEARS[1])))
     return pd.DataFrame(
         {
             c.LAP_START: starts,
@@ -191,7 +195,7 @@ def _read_activity(activity: etree._Element, parts: _Parts, leg: int, name: str)
 
     raw = parts.columns.frame()
     raw[c.TIMESTAMP] = parts.times.series()
-    keep = timed_rows(raw[c.TIMESTAMP], name, "TCX", fixes)
+    keep = timed_rows(raw[c.TIMESTAMP], name, "TCX", fixes, outside=parts.times.outside)
     first_time = parts.times.first_text
     raw = kept_rows(raw, keep)
     raw = cumulative_distance(raw, fixes)

@@ -61,6 +61,15 @@ EARLIEST_TIME = pd.Timestamp("1980-01-06", tz="UTC")
 """The GPS epoch. Earlier times are placeholders for "no time" (GPSBabel writes 1901-12-13,
 the most negative 32-bit Unix time), never a recording."""
 
+SUPPORTED_YEARS = (1678, 2261)
+"""First and last whole calendar years a point's time may fall in: times are kept as nanosecond
+time stamps, which run from 1677-09-21 to 2262-04-11. The span of
+:data:`analysis.parsers.csv.SUPPORTED_YEARS` (a test holds the two equal; not imported from
+there, so reading a GPX file does not load the CSV reader and Arrow). A point dated outside is
+skipped with a note; a file with no usable point left is refused, naming the date."""
+
+SUPPORTED_RANGE_TEXT = f"the supported range ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[1]})"
+
 DISTANCE_DROP_TOLERANCE_M = 1.0
 """A cumulative distance may wobble by rounding; a larger drop means it is not cumulative."""
 
@@ -205,12 +214,29 @@ def repeated_times_note(before: int, after: int) -> list[str]:
     return [f"dropped {dropped} samples whose timestamp repeats an earlier sample"]
 
 
+@dataclass(frozen=True)
+class OutsideDates:
+    """Points whose time lies outside :data:`SUPPORTED_YEARS` (their time is read as NaT).
+
+    Attributes
+    ----------
+    rows
+        Their positions among the file's points, ascending.
+    example
+        The date of the first of them, ``YYYY-MM-DD``, for notes and refusals.
+    """
+
+    rows: np.ndarray
+    example: str
+
+
 def timed_rows(
     times: pd.Series,
     name: str,
     kind: str,
     fixes: list[str],
     segments: np.ndarray | None = None,
+    outside: OutsideDates | None = None,
 ) -> pd.Series:
     """Which samples to keep, judged by their times; refuses a file whose times cannot carry it.
 
@@ -225,6 +251,9 @@ def timed_rows(
     segments
         Optional segment number of each sample: a segment without any time is a saved copy or a
         plan of the route, not a recording, and is dropped whole.
+    outside
+        The samples whose time was dated outside :data:`SUPPORTED_YEARS` (NaT in ``times``):
+        skipped with a note of their own, and named when they leave too few samples.
 
     Returns
     -------
@@ -237,8 +266,13 @@ def timed_rows(
         "no timestamps in <kind>" when no sample has a time, or when fewer than half of the
         recorded samples have one (the times then describe a sliver of the activity, and its
         duration, distance and pace would all be wrong); also when a single sample has one.
+        "date <first> outside the supported range (1678–2261)" instead when the samples dated
+        outside :data:`SUPPORTED_YEARS` leave fewer than two.
     """
     times = pd.Series(times).reset_index(drop=True)
+    dated_outside = np.zeros(len(times), dtype=bool)
+    if outside is not None:
+        dated_outside[outside.rows] = True
     placeholder = times.notna() & (times < EARLIEST_TIME)
     if placeholder.any():
         fixes.append(
@@ -246,7 +280,11 @@ def timed_rows(
             "(a recorder's placeholder for 'no time')"
         )
     timed = times.notna() & ~placeholder
-    if not timed.any():
+    n_timed = int(timed.sum())
+    if n_timed < 2 and outside is not None:
+        # the dates, not a missing clock, are what leaves the file without a usable time
+        raise ParseError(name, f"date {outside.example} outside {SUPPORTED_RANGE_TEXT}")
+    if not n_timed:
         raise ParseError(name, f"no timestamps in {kind}")
     recorded = pd.Series(True, index=times.index)
     if segments is not None:
@@ -256,15 +294,25 @@ def timed_rows(
                 f"ignored {int((~recorded).sum())} points in track segments without any time "
                 "(a saved copy or a plan of the route, not a recording)"
             )
-    n_timed, n_recorded = int(timed.sum()), int(recorded.sum())
+    n_recorded = int(recorded.sum())
     if n_timed < 2:
         raise ParseError(name, f"no timestamps in {kind}: only one point has a time")
     if 2 * n_timed < n_recorded:
-        raise ParseError(
-            name, f"no timestamps in {kind}: only {n_timed} of {len(times)} points have a time"
-        )
+        reason = f"no timestamps in {kind}: only {n_timed} of {len(times)} points have a time"
+        if outside is not None:
+            reason += f" (some are dated outside {SUPPORTED_RANGE_TEXT}, e.g. {outside.example})"
+        raise ParseError(name, reason)
     if n_timed < n_recorded:
-        fixes.append(f"dropped {n_recorded - n_timed} points without a time")
+        skipped = int((recorded.to_numpy() & dated_outside).sum())
+        missing = n_recorded - n_timed - skipped
+        if missing:
+            fixes.append(f"dropped {missing} points without a time")
+        if skipped and outside is not None:
+            noun = "point" if skipped == 1 else "points"
+            fixes.append(
+                f"skipped {skipped} {noun} dated outside {SUPPORTED_RANGE_TEXT}"
+                f" (e.g. {outside.example})"
+            )
     return timed
 
 
@@ -683,16 +731,21 @@ class Times:
     """Time texts gathered point by point and turned into instants a chunk at a time.
 
     Holding every text to the end costs about 80 bytes per point; a chunk of
-    :data:`TIME_CHUNK` texts is converted by ``parse`` (texts to nanoseconds since the epoch,
-    ``NaT`` as the smallest int64) and only eight bytes per point are kept. The text of the first
-    usable time (set and not before :data:`EARLIEST_TIME`) is kept for its UTC offset.
+    :data:`TIME_CHUNK` texts is converted by ``parse`` (texts to a tz-aware UTC
+    :class:`pandas.DatetimeIndex`, NaT where unreadable) and only eight bytes per point are kept,
+    as nanoseconds. Times outside :data:`SUPPORTED_YEARS` (which nanoseconds cannot hold) become
+    NaT and are listed in :attr:`outside`. The text of the first usable time (set, inside the
+    supported years and not before :data:`EARLIEST_TIME`) is kept for its UTC offset.
     """
 
-    def __init__(self, parse: Callable[[list[str | None]], tuple[np.ndarray, str]]) -> None:
+    def __init__(self, parse: Callable[[list[str | None]], pd.DatetimeIndex]) -> None:
         self._parse = parse
         self._pending: list[str | None] = []
         self._done: list[np.ndarray] = []
         self._units: set[Literal["s", "ms", "us", "ns"]] = set()
+        self._outside_rows: list[np.ndarray] = []
+        self._outside_example: str | None = None
+        self._count = 0
         self.first_text: str | None = None
 
     def append(self, text: str | None) -> None:
@@ -703,15 +756,33 @@ class Times:
     def _flush(self) -> None:
         if not self._pending:
             return
-        ns, unit = self._parse(self._pending)
-        if (ns != _NAT).any():  # an all-missing chunk says nothing about the unit
-            self._units.add(_UNITS[_UNITS.index(unit)])
+        index = self._parse(self._pending)
+        years = np.asarray(index.year, dtype="float64")  # NaN for NaT, never outside
+        beyond = (years < SUPPORTED_YEARS[0]) | (years > SUPPORTED_YEARS[1])
+        if beyond.any():
+            rows = np.flatnonzero(beyond)
+            if self._outside_example is None:
+                self._outside_example = index[int(rows[0])].strftime("%Y-%m-%d")
+            self._outside_rows.append(rows + self._count)
+            index = pd.DatetimeIndex(index.where(~beyond))
+        if index.notna().any():  # an all-missing chunk says nothing about the unit
+            self._units.add(_UNITS[_UNITS.index(str(index.unit))])
+        ns = index.as_unit("ns").asi8
         if self.first_text is None:
             usable = np.flatnonzero((ns != _NAT) & (ns >= _EARLIEST_NS))
             if len(usable):
                 self.first_text = self._pending[int(usable[0])]
         self._done.append(ns)
+        self._count += len(self._pending)
         self._pending = []
+
+    @property
+    def outside(self) -> OutsideDates | None:
+        """The points dated outside :data:`SUPPORTED_YEARS` so far, or None when there are none."""
+        self._flush()
+        if self._outside_example is None:
+            return None
+        return OutsideDates(np.concatenate(self._outside_rows), self._outside_example)
 
     def series(self) -> pd.Series:
         """Every time, tz-aware UTC, in the finest unit any chunk needed (as pandas would pick)."""
@@ -723,13 +794,16 @@ class Times:
         return pd.Series(stamps)
 
 
-def iso_times(texts: list[str | None]) -> tuple[np.ndarray, str]:
-    """ISO 8601 texts to nanoseconds since the epoch (naive means UTC; NaT for garbage)."""
+def iso_times(texts: list[str | None]) -> pd.DatetimeIndex:
+    """ISO 8601 texts to tz-aware UTC instants (naive means UTC; NaT for garbage).
+
+    pandas reads years 1 to 9999 (at a unit coarser than nanoseconds); :class:`Times` keeps
+    what lies inside :data:`SUPPORTED_YEARS`.
+    """
     parsed = pd.to_datetime(
         pd.Series(texts, dtype="object"), utc=True, format="ISO8601", errors="coerce"
     )
-    index = pd.DatetimeIndex(parsed)
-    return index.as_unit("ns").asi8.copy(), str(index.unit)
+    return pd.DatetimeIndex(parsed)
 
 
 TIME_CHUNK = 65_536
