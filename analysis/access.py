@@ -119,7 +119,8 @@ READS = frozenset(
     {
         "key", "close", "revision", "get_meta", "has_file", "activity_count", "activities",
         "activity", "samples", "hr_histogram", "cadence_histogram", "files", "laps",
-        "load_settings", "wellness", "plan", "comments",
+        "load_settings", "wellness", "plan", "comments", "best_efforts", "effort_curves",
+        "activities_without_efforts",
     }
 )  # fmt: skip
 
@@ -162,6 +163,13 @@ class GuardedStore:
     ) -> None:
         self.access.require("upload")
         self._store.apply_export_metadata(rows)
+
+    def store_efforts(
+        self, found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], *, complete: bool = False
+    ) -> int:
+        # effort rows are derived from uploaded samples: written by whoever may upload
+        self.access.require("upload")
+        return self._store.store_efforts(found, complete=complete)
 
     def delete_activity(self, activity_id: str) -> bool:
         self.access.require("delete")

@@ -125,6 +125,9 @@ def test_a_failing_file_leaves_nothing_half_written(open_store: OpenStore) -> No
         assert list(store.activities()[c.ACTIVITY_ID]) == [good.activity_id]
         assert len(store.samples(good.activity_id)) == 61
         assert store.samples(first.activity_id).empty
+        # best efforts are part of the file's transaction, as its samples are
+        assert set(store.best_efforts()[c.ACTIVITY_ID]) == {good.activity_id}
+        assert set(store.effort_curves()[c.ACTIVITY_ID]) == {good.activity_id}
 
 
 def test_everything_survives_a_restart(open_store: OpenStore) -> None:
@@ -137,6 +140,8 @@ def test_everything_survives_a_restart(open_store: OpenStore) -> None:
         assert store.activity_count() == 1
         assert store.load_settings() == mine
         assert store.activity(rec.activity_id)[c.DISTANCE_M] == pytest.approx(1800.0)
+        # 1 800 m at 3 m/s: the fastest 400 m, 1 km and mile, 12 curve durations up to 10 min
+        assert len(store.best_efforts()) == 3 and len(store.effort_curves()) == 12
 
 
 def test_summary_row_and_file_of_the_same_run_count_once(open_store: OpenStore) -> None:

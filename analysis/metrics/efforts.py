@@ -468,6 +468,24 @@ def mean_max_speed(
     )
 
 
+def run_efforts(samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One run's best efforts and its mean-max speed curve: all the best-efforts page needs of
+    its samples, computed once when the run is imported (:mod:`analysis.prepare`).
+
+    Parameters
+    ----------
+    samples
+        The run's tidy per-sample frame.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        :func:`best_efforts` (columns :data:`EFFORT_COLUMNS`) and :func:`mean_max_speed`
+        (columns :data:`CURVE_COLUMNS`) of the run, with the default distances and durations.
+    """
+    return best_efforts(samples), mean_max_speed(samples)
+
+
 def best_of_curves(curves_per_activity: pd.DataFrame) -> pd.DataFrame:
     """The period's pace–duration curve from per-run curves: the best run at each duration.
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
 
+from analysis import columns as c
+from analysis.metrics.efforts import START_ELAPSED_S
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
 
@@ -22,6 +25,22 @@ COMMENT_SCOPES = ("week", "activity")
 """A coach's note belongs to a week (its ``week_start``, ISO date) or to one activity (its id)."""
 
 COMMENT_COLUMNS = ("comment_id", "scope", "target", "author", "created_at", "body")
+
+BEST_EFFORT_COLUMNS: tuple[str, ...] = (
+    c.ACTIVITY_ID, c.LOCAL_DATE, c.DISTANCE_M, c.TIME_S, c.PACE_S_PER_KM, START_ELAPSED_S,
+)  # fmt: skip
+"""What :meth:`AthleteStore.best_efforts` returns: one row per run and effort distance."""
+
+EFFORT_CURVE_COLUMNS: tuple[str, ...] = (
+    c.ACTIVITY_ID, c.LOCAL_DATE, c.DURATION_S, c.DISTANCE_M, c.SPEED_MPS, c.PACE_S_PER_KM,
+    START_ELAPSED_S,
+)  # fmt: skip
+"""What :meth:`AthleteStore.effort_curves` returns: one row per run and curve duration."""
+
+EFFORTS_MEASURED = "efforts_measured"
+"""Meta key, set once every activity stored has had its best efforts computed. Activities get
+theirs at import; only a store that holds activities imported before efforts were stored lacks
+it, until :func:`analysis.views.efforts.backfill_efforts` has measured them."""
 
 
 @runtime_checkable
@@ -67,6 +86,34 @@ class AthleteStore(Protocol):
     def files(self) -> pd.DataFrame: ...
     def laps(self, activity_id: str) -> pd.DataFrame: ...
 
+    # ---- best efforts and pace–duration curves, computed at import (analysis.prepare)
+    def best_efforts(self, sport: str | None = c.SPORT_RUNNING) -> pd.DataFrame:
+        """:data:`BEST_EFFORT_COLUMNS` of counted activities (no duplicates) of ``sport`` (None:
+        every sport), oldest run first, shortest distance first within a run."""
+        ...
+
+    def effort_curves(self, sport: str | None = c.SPORT_RUNNING) -> pd.DataFrame:
+        """:data:`EFFORT_CURVE_COLUMNS` of counted activities of ``sport``, oldest run first,
+        shortest duration first within a run; ``pace_s_per_km`` is missing at zero distance."""
+        ...
+
+    def activities_without_efforts(self) -> list[str]:
+        """Activities (any sport, duplicates too) with samples whose best efforts may never have
+        been computed, oldest first; empty once :data:`EFFORTS_MEASURED` is set."""
+        ...
+
+    def store_efforts(
+        self, found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], *, complete: bool = False
+    ) -> int:
+        """Replace the best efforts and curves of activities, in one transaction.
+
+        ``found`` holds ``(activity_id, efforts, curve)`` as
+        :func:`analysis.metrics.efforts.run_efforts` returns them; an activity deleted meanwhile
+        is skipped. ``complete`` records that every stored activity has now been measured
+        (:data:`EFFORTS_MEASURED`). Returns the number of activities written.
+        """
+        ...
+
     # ---- settings, wellness, plan
     def save_settings(self, settings: AthleteSettings) -> None: ...
     def load_settings(self) -> AthleteSettings: ...
@@ -80,6 +127,55 @@ class AthleteStore(Protocol):
     def add_comment(self, scope: str, target: str, author: str, body: str) -> str: ...
     def comments(self, scope: str | None = None, target: str | None = None) -> pd.DataFrame: ...
     def delete_comment(self, comment_id: str) -> bool: ...
+
+
+def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Best-effort rows with the same dtypes from every engine: ``activity_id`` as text,
+    ``local_date`` as naive ``datetime64[us]``, the rest float64 (NULL as NaN)."""
+    out = pd.DataFrame(
+        {
+            col: frame[col].astype("str")
+            if col == c.ACTIVITY_ID
+            else pd.to_datetime(frame[col]).astype("datetime64[us]")
+            if col == c.LOCAL_DATE
+            else pd.to_numeric(frame[col], errors="coerce").astype("float64")
+            for col in columns
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def effort_rows(
+    found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows an engine stores for ``found``: ``(activity_id, distance_m, time_s,
+    start_elapsed_s)`` and ``(activity_id, duration_s, distance_m, start_elapsed_s)``.
+
+    Only the measured values are stored; labels, paces and speeds follow from them on reading.
+    """
+    parts: dict[str, list[pd.DataFrame]] = {"efforts": [], "curves": []}
+    for activity_id, efforts, curve in found:
+        for key, frame, cols in (
+            ("efforts", efforts, (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S)),
+            ("curves", curve, (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S)),
+        ):
+            if len(frame):
+                rows = frame.loc[:, list(cols)].astype("float64").reset_index(drop=True)
+                rows.insert(0, c.ACTIVITY_ID, np.array([activity_id] * len(rows), dtype=object))
+                parts[key].append(rows)
+    empty = {
+        "efforts": (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S),
+        "curves": (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S),
+    }
+    out = []
+    for key, cols in empty.items():
+        if parts[key]:
+            out.append(pd.concat(parts[key], ignore_index=True))
+        else:
+            frame = pd.DataFrame({col: pd.Series(dtype="float64") for col in cols})
+            frame.insert(0, c.ACTIVITY_ID, pd.Series(dtype=object))
+            out.append(frame)
+    return out[0], out[1]
 
 
 def check_comment(scope: str, target: str, body: str) -> str:

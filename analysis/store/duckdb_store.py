@@ -47,9 +47,17 @@ from analysis import columns as c
 from analysis.errors import StoreError
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
-from analysis.store.contract import COMMENT_COLUMNS, check_comment
+from analysis.store.contract import (
+    BEST_EFFORT_COLUMNS,
+    COMMENT_COLUMNS,
+    EFFORT_CURVE_COLUMNS,
+    EFFORTS_MEASURED,
+    check_comment,
+    effort_frame,
+    effort_rows,
+)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 LOCK_WAIT_S = 10.0
 """How long an open waits for another process to release the file before it gives up [s]."""
@@ -101,7 +109,18 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS comments (
         comment_id VARCHAR PRIMARY KEY, scope VARCHAR, target VARCHAR, author VARCHAR,
         created_at TIMESTAMP, body VARCHAR)""",
+    # schema 5: each activity's best efforts and pace–duration curve (analysis.prepare); a store
+    # of schema 4 or older gets them for its activities from views.efforts.backfill_efforts
+    """CREATE TABLE IF NOT EXISTS best_efforts (
+        activity_id VARCHAR, distance_m DOUBLE, time_s DOUBLE, start_elapsed_s DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS effort_curves (
+        activity_id VARCHAR, duration_s DOUBLE, distance_m DOUBLE, start_elapsed_s DOUBLE)""",
 ]
+
+_DETAIL_TABLES = (
+    "samples", "hr_histogram", "cadence_histogram", "laps", "best_efforts", "effort_curves",
+)  # fmt: skip
+"""Tables of rows that belong to one activity: deleted with it."""
 
 _ACTIVITY_COLUMNS = [
     c.ACTIVITY_ID, c.FILE_HASH, c.SOURCE_NAME, c.FORMAT, c.SPORT, c.NAME, c.START_TIME_UTC,
@@ -401,6 +420,12 @@ class Store:
             [str(SCHEMA_VERSION)],
         )
         cur.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        # a store without samples has nothing to backfill: every later import brings its efforts
+        cur.execute(
+            "INSERT INTO meta SELECT ?, '1' WHERE NOT EXISTS "
+            "(SELECT 1 FROM activities WHERE samples > 0) ON CONFLICT DO NOTHING",
+            [EFFORTS_MEASURED],
+        )
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -517,7 +542,58 @@ class Store:
                 "INSERT INTO laps VALUES (?, ?, ?, ?, ?)",
                 [[_plain(v) for v in row] for row in laps.itertuples(index=False)],
             )
+        self._insert_efforts(cur, [(aid, rec.efforts, rec.curve)])
         return found
+
+    @staticmethod
+    def _insert_efforts(
+        cur: duckdb.DuckDBPyConnection, found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]]
+    ) -> None:
+        """Insert best-effort and curve rows of activities that are stored (about 28 a run)."""
+        efforts, curves = effort_rows(found)
+        for table, rows in (("best_efforts", efforts), ("effort_curves", curves)):
+            if rows.empty:
+                continue
+            cols = ", ".join(rows.columns)
+            cur.register("effort_rows_in", rows)
+            # an activity deleted while a backfill measured it gets no orphan rows
+            cur.execute(
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM effort_rows_in e "
+                "WHERE EXISTS (SELECT 1 FROM activities a WHERE a.activity_id = e.activity_id)"
+            )
+            cur.unregister("effort_rows_in")
+
+    def store_efforts(
+        self, found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], *, complete: bool = False
+    ) -> int:
+        """Replace the best efforts and curves of activities, in one transaction.
+
+        See :meth:`analysis.store.contract.AthleteStore.store_efforts`.
+        """
+        if not found and not complete:
+            return 0
+        ids = [activity_id for activity_id, _, _ in found]
+        written = 0
+        with self._transaction() as cur:
+            if ids:
+                for table in ("best_efforts", "effort_curves"):
+                    cur.execute(
+                        f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], activity_id)",
+                        [ids],
+                    )
+                self._insert_efforts(cur, found)
+                row = cur.execute(
+                    "SELECT count(*) FROM activities "
+                    "WHERE list_contains(?::VARCHAR[], activity_id)",
+                    [ids],
+                ).fetchone()
+                written = int(row[0]) if row else 0
+            if complete:
+                cur.execute(
+                    "INSERT INTO meta VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = '1'",
+                    [EFFORTS_MEASURED],
+                )
+        return written
 
     @staticmethod
     def _append(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -572,7 +648,7 @@ class Store:
         if row is None:
             return False
         with self._transaction() as cur:
-            for table in ("samples", "hr_histogram", "cadence_histogram", "laps", "activities"):
+            for table in (*_DETAIL_TABLES, "activities"):
                 cur.execute(f"DELETE FROM {table} WHERE activity_id = ?", [activity_id])
             heir = cur.execute(
                 "SELECT activity_id FROM activities WHERE duplicate_of = ? "
@@ -829,6 +905,66 @@ class Store:
 
     def files(self) -> pd.DataFrame:
         return self.cursor().execute("SELECT * FROM files ORDER BY imported_at DESC").df()
+
+    def _effort_query(
+        self, select: str, table: str, order: str, sport: str | None, columns: tuple[str, ...]
+    ) -> pd.DataFrame:
+        where = "a.duplicate_of IS NULL"
+        params: list[Any] = []
+        if sport is not None:
+            where += " AND a.sport = ?"
+            params.append(sport)
+        frame = (
+            self.cursor()
+            .execute(
+                f"SELECT e.activity_id, a.local_date, {select} FROM {table} e "
+                f"JOIN activities a USING (activity_id) WHERE {where} "
+                f"ORDER BY a.start_time_utc, e.activity_id, {order}",
+                params,
+            )
+            .df()
+        )
+        return effort_frame(frame, columns)
+
+    def best_efforts(self, sport: str | None = c.SPORT_RUNNING) -> pd.DataFrame:
+        """Best efforts of counted activities, oldest run first (see the contract)."""
+        return self._effort_query(
+            "e.distance_m, e.time_s, e.time_s / e.distance_m * 1000 AS pace_s_per_km, "
+            "e.start_elapsed_s",
+            "best_efforts",
+            "e.distance_m",
+            sport,
+            BEST_EFFORT_COLUMNS,
+        )
+
+    def effort_curves(self, sport: str | None = c.SPORT_RUNNING) -> pd.DataFrame:
+        """Pace–duration curves of counted activities, oldest run first (see the contract)."""
+        return self._effort_query(
+            "e.duration_s, e.distance_m, e.distance_m / e.duration_s AS speed_mps, "
+            "CASE WHEN e.distance_m > 0 THEN e.duration_s / e.distance_m * 1000 END "
+            "AS pace_s_per_km, e.start_elapsed_s",
+            "effort_curves",
+            "e.duration_s",
+            sport,
+            EFFORT_CURVE_COLUMNS,
+        )
+
+    def activities_without_efforts(self) -> list[str]:
+        """Activities with samples and no effort rows, oldest first, until the store is marked
+        measured (see the contract)."""
+        if self.get_meta(EFFORTS_MEASURED) is not None:
+            return []
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT activity_id FROM activities a WHERE samples > 0 "
+                "AND NOT EXISTS (SELECT 1 FROM effort_curves e WHERE e.activity_id = a.activity_id) "
+                "AND NOT EXISTS (SELECT 1 FROM best_efforts e WHERE e.activity_id = a.activity_id) "
+                "ORDER BY start_time_utc, activity_id"
+            )
+            .fetchall()
+        )
+        return [str(row[0]) for row in rows]
 
     def laps(self, activity_id: str) -> pd.DataFrame:
         return (

@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +36,15 @@ from analysis import columns as c
 from analysis.errors import AccessDenied, SchemaError
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
-from analysis.store.contract import COMMENT_COLUMNS, check_comment
+from analysis.store.contract import (
+    BEST_EFFORT_COLUMNS,
+    COMMENT_COLUMNS,
+    EFFORT_CURVE_COLUMNS,
+    EFFORTS_MEASURED,
+    check_comment,
+    effort_frame,
+    effort_rows,
+)
 from analysis.store.duckdb_store import (
     _ACTIVITY_COLUMNS,
     DISTANCE_MATCH_FRAC,
@@ -48,7 +56,7 @@ from analysis.store.duckdb_store import (
     _utcnow,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the PostgreSQL schema below (the DuckDB file has its own). Raise it with any change
 to the tables, policies or indexes: a database already at this version is not migrated again."""
 
@@ -99,6 +107,12 @@ _TABLES: dict[str, str] = {
         PRIMARY KEY (athlete_id, week_start)""",
     "comments": """athlete_id TEXT NOT NULL, comment_id TEXT NOT NULL, scope TEXT, target TEXT,
         author TEXT, created_at TIMESTAMP, body TEXT, PRIMARY KEY (athlete_id, comment_id)""",
+    # schema 2: each activity's best efforts and pace–duration curve (analysis.prepare)
+    "best_efforts": """athlete_id TEXT NOT NULL, activity_id TEXT NOT NULL,
+        distance_m DOUBLE PRECISION, time_s DOUBLE PRECISION, start_elapsed_s DOUBLE PRECISION""",
+    "effort_curves": """athlete_id TEXT NOT NULL, activity_id TEXT NOT NULL,
+        duration_s DOUBLE PRECISION, distance_m DOUBLE PRECISION,
+        start_elapsed_s DOUBLE PRECISION""",
 }
 
 ATHLETE_TABLES: tuple[str, ...] = tuple(_TABLES)
@@ -121,7 +135,14 @@ _INDEXES = [
     "CREATE INDEX IF NOT EXISTS cadence_histogram_activity ON cadence_histogram "
     "(athlete_id, activity_id)",
     "CREATE INDEX IF NOT EXISTS laps_activity ON laps (athlete_id, activity_id)",
+    "CREATE INDEX IF NOT EXISTS best_efforts_activity ON best_efforts (athlete_id, activity_id)",
+    "CREATE INDEX IF NOT EXISTS effort_curves_activity ON effort_curves (athlete_id, activity_id)",
 ]
+
+_DETAIL_TABLES = (
+    "samples", "hr_histogram", "cadence_histogram", "laps", "best_efforts", "effort_curves",
+)  # fmt: skip
+"""Tables of rows that belong to one activity: deleted with it."""
 
 _MINE = f"athlete_id = current_setting('{ATHLETE_SETTING}', true)"
 
@@ -446,7 +467,9 @@ class PostgresStore:
         if self.role not in WRITERS[table]:
             raise AccessDenied(self._refusal(what))
 
-    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _rows(
+        self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
         with self._db._session(self.athlete_id, self.role) as cur:
             cur.execute(query, params)
             return list(cur.fetchall())
@@ -526,6 +549,14 @@ class PostgresStore:
                 "INSERT INTO files VALUES (%s, %s, %s, %s, %s, "
                 "clock_timestamp() AT TIME ZONE 'UTC', %s)",
                 [self.athlete_id, file_hash, file_name, fmt, size_bytes, len(records)],
+            )
+            # an athlete with no samples stored yet has nothing to backfill: every import from
+            # now on brings its efforts (the DuckDB store marks such a file when it opens)
+            cur.execute(
+                "INSERT INTO meta SELECT %(athlete)s, %(key)s, '1' WHERE NOT EXISTS "
+                "(SELECT 1 FROM activities WHERE athlete_id = %(athlete)s AND samples > 0) "
+                "ON CONFLICT DO NOTHING",
+                {"athlete": self.athlete_id, "key": EFFORTS_MEASURED},
             )
             for rec in records:
                 dupes.extend(self._insert_activity(cur, rec))
@@ -616,6 +647,63 @@ class PostgresStore:
                 "unnest(%s::text[], %s::integer[], %s::timestamp[], %s::float8[], %s::float8[])",
                 [self.athlete_id, *(list(col) for col in zip(*rows, strict=True))],
             )
+        self._insert_efforts(cur, [(rec.activity_id, rec.efforts, rec.curve) for rec in records])
+
+    def _insert_efforts(
+        self, cur: psycopg.Cursor[Any], found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]]
+    ) -> None:
+        """Best-effort and curve rows of activities that are stored, one batch per table."""
+        for table, rows in zip(("best_efforts", "effort_curves"), effort_rows(found), strict=True):
+            if rows.empty:
+                continue
+            cols = list(rows.columns)
+            arrays = [rows[cols[0]].astype(str).tolist()] + [
+                [_value(v) for v in rows[col].tolist()] for col in cols[1:]
+            ]
+            # an activity deleted while a backfill measured it gets no orphan rows
+            cur.execute(
+                f"INSERT INTO {table} (athlete_id, {', '.join(cols)}) "
+                f"SELECT %s, u.* FROM unnest(%s::text[], %s::float8[], %s::float8[], "
+                f"%s::float8[]) AS u({', '.join(cols)}) WHERE EXISTS (SELECT 1 FROM activities a "
+                "WHERE a.athlete_id = %s AND a.activity_id = u.activity_id)",
+                [self.athlete_id, *arrays, self.athlete_id],
+            )
+
+    def store_efforts(
+        self, found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], *, complete: bool = False
+    ) -> int:
+        """Replace the best efforts and curves of activities, in one transaction.
+
+        See :meth:`analysis.store.contract.AthleteStore.store_efforts`.
+        """
+        if not found and not complete:
+            return 0
+        self._require("best_efforts", "store best efforts")
+        ids = [activity_id for activity_id, _, _ in found]
+        written = 0
+        with self._write("store best efforts") as w:
+            cur = w.cur
+            if ids:
+                for table in ("best_efforts", "effort_curves"):
+                    cur.execute(
+                        f"DELETE FROM {table} WHERE athlete_id = %s AND activity_id = ANY(%s)",
+                        [self.athlete_id, ids],
+                    )
+                self._insert_efforts(cur, found)
+                cur.execute(
+                    "SELECT count(*) FROM activities WHERE athlete_id = %s "
+                    "AND activity_id = ANY(%s)",
+                    [self.athlete_id, ids],
+                )
+                row = cur.fetchone()
+                written = int(row[0]) if row else 0
+            if complete:
+                cur.execute(
+                    "INSERT INTO meta VALUES (%s, %s, '1') "
+                    "ON CONFLICT (athlete_id, key) DO UPDATE SET value = '1'",
+                    [self.athlete_id, EFFORTS_MEASURED],
+                )
+        return written
 
     def _find_same_run(
         self, cur: psycopg.Cursor[Any], summary: dict[str, Any]
@@ -662,7 +750,7 @@ class PostgresStore:
             if row is None:
                 w.changed = False
                 return False
-            for table in ("samples", "hr_histogram", "cadence_histogram", "laps", "activities"):
+            for table in (*_DETAIL_TABLES, "activities"):
                 cur.execute(
                     f"DELETE FROM {table} WHERE athlete_id = %s AND activity_id = %s",
                     [aid, activity_id],
@@ -938,6 +1026,62 @@ class PostgresStore:
         cols = ", ".join(name for name, _ in _FILE_KINDS)
         q = f"SELECT {cols} FROM files WHERE athlete_id = %s ORDER BY imported_at DESC NULLS LAST"
         return _frame(self._rows(q, [self.athlete_id]), _FILE_KINDS)
+
+    def _effort_query(
+        self, select: str, table: str, order: str, sport: str | None, columns: tuple[str, ...]
+    ) -> pd.DataFrame:
+        where = "e.athlete_id = %s AND a.duplicate_of IS NULL"
+        params: list[Any] = [self.athlete_id]
+        if sport is not None:
+            where += " AND a.sport = %s"
+            params.append(sport)
+        rows = self._rows(
+            f"SELECT e.activity_id, a.local_date, {select} FROM {table} e "
+            f"JOIN activities a USING (athlete_id, activity_id) WHERE {where} "
+            f"ORDER BY a.start_time_utc, e.activity_id, {order}",
+            params,
+        )
+        kinds = [(col, _TEXT if col == c.ACTIVITY_ID else _FLOAT) for col in columns]
+        kinds[1] = (c.LOCAL_DATE, _TIME)
+        return effort_frame(_frame(rows, kinds), columns)
+
+    def best_efforts(self, sport: str | None = c.SPORT_RUNNING) -> pd.DataFrame:
+        """Best efforts of counted activities, oldest run first (see the contract)."""
+        return self._effort_query(
+            "e.distance_m, e.time_s, e.time_s / e.distance_m * 1000, e.start_elapsed_s",
+            "best_efforts",
+            "e.distance_m",
+            sport,
+            BEST_EFFORT_COLUMNS,
+        )
+
+    def effort_curves(self, sport: str | None = c.SPORT_RUNNING) -> pd.DataFrame:
+        """Pace–duration curves of counted activities, oldest run first (see the contract)."""
+        return self._effort_query(
+            "e.duration_s, e.distance_m, e.distance_m / e.duration_s, "
+            "CASE WHEN e.distance_m > 0 THEN e.duration_s / e.distance_m * 1000 END, "
+            "e.start_elapsed_s",
+            "effort_curves",
+            "e.duration_s",
+            sport,
+            EFFORT_CURVE_COLUMNS,
+        )
+
+    def activities_without_efforts(self) -> list[str]:
+        """Activities with samples and no effort rows, oldest first, until the athlete's store
+        is marked measured (see the contract)."""
+        rows = self._rows(
+            "SELECT activity_id FROM activities a WHERE athlete_id = %(athlete)s AND samples > 0 "
+            "AND NOT EXISTS (SELECT 1 FROM meta m WHERE m.athlete_id = %(athlete)s "
+            "AND m.key = %(measured)s) "
+            "AND NOT EXISTS (SELECT 1 FROM effort_curves e WHERE e.athlete_id = %(athlete)s "
+            "AND e.activity_id = a.activity_id) "
+            "AND NOT EXISTS (SELECT 1 FROM best_efforts e WHERE e.athlete_id = %(athlete)s "
+            "AND e.activity_id = a.activity_id) "
+            "ORDER BY start_time_utc NULLS LAST, activity_id",
+            {"athlete": self.athlete_id, "measured": EFFORTS_MEASURED},
+        )
+        return [str(row[0]) for row in rows]
 
     def laps(self, activity_id: str) -> pd.DataFrame:
         return _frame(
