@@ -1,13 +1,23 @@
 """The best-efforts page's data: records, the pace–duration curve and race estimates for a period.
 
-Best efforts come from the distance stream inside every run, so this reads each run's samples
-(:meth:`AthleteStore.samples`) and computes its efforts and its mean-max speed curve once
-(:func:`run_efforts`), then combines the runs of the period. The page caches the result keyed on
-the athlete, the store's revision, the period and the display unit.
+Each run's best efforts and mean-max speed curve are computed once, when it is imported
+(:func:`analysis.metrics.efforts.run_efforts` in :mod:`analysis.prepare`), and stored beside it
+(:meth:`AthleteStore.best_efforts`, :meth:`AthleteStore.effort_curves`). This module combines the
+stored rows of a period: on five years of running that takes tens of milliseconds, where reading
+every run's samples took seconds.
+
+A store that holds runs imported before efforts were stored gets theirs from
+:func:`backfill_efforts`, once, run by the page for whoever may upload (with a progress bar).
+Until then, :func:`efforts_data` measures those runs from their samples for the period asked,
+without storing them, so a coach or a viewer sees the same numbers as the athlete.
+
+The page caches the result keyed on the athlete, the store's revision, the period and the
+settings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,26 +26,69 @@ import pandas as pd
 
 from analysis import columns as c
 from analysis.metrics import efforts
+from analysis.metrics.efforts import run_efforts
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore
+from analysis.store.contract import BEST_EFFORT_COLUMNS, EFFORT_CURVE_COLUMNS, EFFORTS_MEASURED
 from analysis.units import format_duration, format_pace
 
+__all__ = [
+    "BACKFILL_BATCH",
+    "backfill_efforts",
+    "best_table",
+    "efforts_data",
+    "estimates_table",
+    "run_efforts",
+    "runs_in_period",
+]
 
-def run_efforts(samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One run's best efforts and its mean-max speed curve: all the page needs of its samples.
+BACKFILL_BATCH = 50
+"""Runs measured per transaction by :func:`backfill_efforts`: an interrupted backfill keeps
+what it finished, and the progress bar moves about twice a second."""
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: runs measured so far, out of how many."""
+
+
+def backfill_efforts(
+    store: AthleteStore, progress: Progress | None = None, batch: int = BACKFILL_BATCH
+) -> int:
+    """Compute and store the best efforts of activities imported before efforts were stored.
+
+    Reads each such activity's samples once (the slow part: about 6 ms a run on DuckDB), writes
+    :data:`BACKFILL_BATCH` runs per transaction, and marks the store measured after the last, so
+    later calls cost one meta read. Activities without a distance stream get no rows; the mark
+    keeps them from being read again.
 
     Parameters
     ----------
-    samples
-        The run's tidy per-sample frame.
+    store
+        The athlete's store, as someone who may upload (effort rows derive from uploads).
+    progress
+        Called after each batch with the runs done and the total.
+    batch
+        Runs per transaction.
 
     Returns
     -------
-    tuple of pandas.DataFrame
-        :func:`analysis.metrics.efforts.best_efforts` and
-        :func:`analysis.metrics.efforts.mean_max_speed` of the run.
+    int
+        The number of activities measured (0 when the store was already measured).
     """
-    return efforts.best_efforts(samples), efforts.mean_max_speed(samples)
+    if store.get_meta(EFFORTS_MEASURED) is not None:
+        return 0
+    missing = store.activities_without_efforts()
+    total = len(missing)
+    if total == 0:
+        store.store_efforts([], complete=True)
+        return 0
+    for start in range(0, total, max(batch, 1)):
+        chunk = missing[start : start + max(batch, 1)]
+        found = [(aid, *run_efforts(store.samples(aid))) for aid in chunk]
+        done = start + len(chunk)
+        store.store_efforts(found, complete=done >= total)
+        if progress is not None:
+            progress(done, total)
+    return total
 
 
 def runs_in_period(
@@ -43,13 +96,19 @@ def runs_in_period(
 ) -> pd.DataFrame:
     """Counted running activities whose local day lies in ``first``..``last``, oldest first."""
     acts = store.activities(sport=c.SPORT_RUNNING)
-    days = pd.to_datetime(acts[c.LOCAL_DATE]).dt.normalize()
-    keep = pd.Series(True, index=acts.index)
-    if first is not None:
-        keep &= days >= pd.Timestamp(first)
-    if last is not None:
-        keep &= days <= pd.Timestamp(last)
+    keep = _in_period(acts[c.LOCAL_DATE], first, last)
     return acts[keep].sort_values(c.START_TIME_UTC, kind="stable").reset_index(drop=True)
+
+
+def _in_period(days: pd.Series, first: date | None, last: date | None) -> pd.Series:
+    """Which of ``days`` lie in ``first``..``last`` (calendar days, inclusive; None: open)."""
+    day = pd.to_datetime(days).dt.normalize()
+    keep = pd.Series(True, index=days.index)
+    if first is not None:
+        keep &= day >= pd.Timestamp(first)
+    if last is not None:
+        keep &= day <= pd.Timestamp(last)
+    return keep
 
 
 def best_table(best: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -88,40 +147,35 @@ def estimates_table(estimates: pd.DataFrame, unit: str) -> pd.DataFrame:
     )
 
 
-def _tagged(
-    frames: list[pd.DataFrame], ids: list[Any], days: list[Any], columns: tuple[str, ...]
-) -> pd.DataFrame:
-    """Per-run frames stacked, each row tagged with its run's ``activity_id`` and ``local_date``
-    (tagged once at the end: a column assigned per run costs more than the run's own efforts)."""
-    if not frames:
-        empty = pd.DataFrame({col: pd.Series(dtype="float64") for col in columns})
-        empty[c.ACTIVITY_ID] = pd.Series(dtype="object")
-        empty[c.LOCAL_DATE] = pd.Series(dtype="datetime64[ns]")
-        return empty
-    sizes = [len(frame) for frame in frames]
-    out = pd.concat(frames, ignore_index=True)
-    out[c.ACTIVITY_ID] = np.repeat(np.array(ids, dtype="object"), sizes)
-    out[c.LOCAL_DATE] = np.repeat(pd.to_datetime(pd.Series(days)).to_numpy(), sizes)
-    return out
+def _measured_now(
+    store: AthleteStore, runs: pd.DataFrame, unmeasured: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Effort and curve rows of the period's runs the store has none for, from their samples."""
+    days = dict(zip(runs[c.ACTIVITY_ID].astype(str), runs[c.LOCAL_DATE], strict=True))
+    todo = [aid for aid in unmeasured if aid in days]
+    found: dict[str, list[pd.DataFrame]] = {"efforts": [], "curves": []}
+    for aid in todo:
+        for key, frame in zip(found, run_efforts(store.samples(aid)), strict=True):
+            if len(frame):
+                found[key].append(frame.assign(**{c.ACTIVITY_ID: aid, c.LOCAL_DATE: days[aid]}))
+    out = []
+    for key, columns in (("efforts", BEST_EFFORT_COLUMNS), ("curves", EFFORT_CURVE_COLUMNS)):
+        frame = pd.concat(found[key], ignore_index=True) if found[key] else pd.DataFrame()
+        out.append(frame.reindex(columns=list(columns)))
+    return out[0], out[1]
 
 
-def _stacked(store: AthleteStore, runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every run's best efforts and mean-max curve, read from its samples once."""
-    found: dict[str, tuple[list[pd.DataFrame], list[Any], list[Any]]] = {
-        "efforts": ([], [], []),
-        "curves": ([], [], []),
-    }
-    for activity_id, day in zip(runs[c.ACTIVITY_ID], runs[c.LOCAL_DATE], strict=True):
-        for key, frame in zip(found, run_efforts(store.samples(str(activity_id))), strict=True):
-            if not frame.empty:
-                frames, ids, days = found[key]
-                frames.append(frame)
-                ids.append(activity_id)
-                days.append(day)
-    return {
-        "efforts": _tagged(*found["efforts"], efforts.EFFORT_COLUMNS),
-        "curves": _tagged(*found["curves"], efforts.CURVE_COLUMNS),
-    }
+def _by_start(frame: pd.DataFrame, runs: pd.DataFrame, within: str) -> pd.DataFrame:
+    """Rows in run start order (``runs`` is oldest first), then by ``within``: a record set by
+    two runs of one day goes to the earlier run."""
+    order = pd.Series(np.arange(len(runs)), index=runs[c.ACTIVITY_ID].astype(str).to_numpy())
+    rank = frame[c.ACTIVITY_ID].map(order)
+    return (
+        frame.assign(_rank=rank)
+        .sort_values(["_rank", within], kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
 
 
 def efforts_data(
@@ -144,27 +198,45 @@ def efforts_data(
     Returns
     -------
     dict
-        ``runs`` (running activities in the period), ``runs_measured`` (those with
-        400 m or more of distance stream: the runs best efforts come from), ``efforts`` (every run's best efforts with
-        ``activity_id`` and ``local_date``), ``records`` (the progression inside the period:
-        the whole history when ``first`` is None), ``best`` (the period's best per distance),
-        ``curve`` (the pace–duration curve with the run each point is from), ``estimates``
-        (Riegel, from ``best``), and ``best_table`` / ``estimates_table`` for display.
+        ``runs`` (running activities in the period), ``runs_measured`` (those with 400 m or
+        more of distance stream: the runs best efforts come from), ``measured_now`` (runs of the
+        period measured from their samples for want of stored rows: see :func:`backfill_efforts`),
+        ``efforts`` (every run's best efforts with ``activity_id``, ``local_date`` and
+        ``label``), ``records`` (the progression inside the period: the whole history when
+        ``first`` is None), ``best`` (the period's best per distance), ``curve`` (the
+        pace–duration curve with the run each point is from), ``estimates`` (Riegel, from
+        ``best``), and ``best_table`` / ``estimates_table`` for display.
     """
     acts = runs_in_period(store, first, last)
-    with_samples = acts[acts[c.SAMPLES].fillna(0) > 0]
-    per_run = _stacked(store, with_samples)
-    curves = per_run.pop("curves")
-    effort_rows = per_run["efforts"]
+    stored = store.best_efforts(c.SPORT_RUNNING)
+    effort_rows = stored[_in_period(stored[c.LOCAL_DATE], first, last)]
+    stored_curves = store.effort_curves(c.SPORT_RUNNING)
+    curves = stored_curves[_in_period(stored_curves[c.LOCAL_DATE], first, last)]
+    unmeasured = store.activities_without_efforts()
+    now = 0
+    if unmeasured:
+        extra_efforts, extra_curves = _measured_now(store, acts, unmeasured)
+        now = len(set(extra_efforts[c.ACTIVITY_ID]) | set(extra_curves[c.ACTIVITY_ID]))
+        if now:
+            effort_rows = _by_start(
+                pd.concat([effort_rows, extra_efforts], ignore_index=True), acts, c.DISTANCE_M
+            )
+            curves = _by_start(
+                pd.concat([curves, extra_curves], ignore_index=True), acts, c.DURATION_S
+            )
+    effort_rows = effort_rows.assign(
+        **{efforts.LABEL: [efforts.effort_label(v) for v in effort_rows[c.DISTANCE_M]]}
+    ).reset_index(drop=True)
     best = efforts.best_efforts_table(effort_rows)
     estimates = efforts.race_estimates(best)
     return {
         "runs": len(acts),
         "runs_measured": int(effort_rows[c.ACTIVITY_ID].nunique()),
+        "measured_now": now,
         "efforts": effort_rows,
         "records": efforts.records(effort_rows),
         "best": best,
-        "curve": efforts.best_of_curves(curves),
+        "curve": efforts.best_of_curves(curves.reset_index(drop=True)),
         "estimates": estimates,
         "best_table": best_table(best, settings.units),
         "estimates_table": estimates_table(estimates, settings.units),
