@@ -1,8 +1,8 @@
 """The Streamlit glue the pages share: stores, settings, caches, uploads, banners.
 
 Pages compose: read the athlete's data through these cached helpers, call a figure builder, render.
-Caches are keyed on the store's path and revision (which rises with every write) and on the
-settings, never on a DataFrame.
+Caches are keyed on the store's path and revision (which rises with every write), on the settings
+and on the period's days, never on a DataFrame.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from analysis.importer import (
 )
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore, Store
+from analysis.views import period as periods
+from analysis.views.period import Period
 from pages import _access as gate
 
 UPLOAD_KINDS = "FIT, GPX, TCX, CSV, .gz, .zip"
@@ -231,67 +233,281 @@ def refused() -> Iterator[None]:
         st.error(f"Not saved: {err}.", icon=":material/database:")
 
 
-def as_of(src: Source) -> dt.date:
-    """Today for the athlete; the demo's last day for the demo (so its weeks stay filled)."""
-    if src.is_demo:
-        last = _last_day(src.key, src.revision)
-        if last is not None:
-            return last
-    return dt.date.today()
+# ---- the period ---------------------------------------------------------------------------------
+
+PERIOD_KEY = "_period"
+"""The session's period as query params: Streamlit drops query params when the sidebar switches
+pages, so each page puts them back from here (as the gate does for ``athlete`` and ``share``)."""
+PERIOD_SPAN_KEY = "_period_span"
+"""The days of the period shown last: a switch to custom dates starts from them."""
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _last_day(key: str, revision: int) -> dt.date | None:
-    return dashboard.last_data_day(_open_store(key))
+def _data_span(key: str, revision: int) -> tuple[dt.date, dt.date] | None:
+    return dashboard.data_span(_open_store(key))
+
+
+def _period_params() -> dict[str, str]:
+    """This run's period params: the URL's, or else (after a sidebar switch) the session's."""
+    got = {k: st.query_params[k] for k in periods.QUERY_KEYS if k in st.query_params}
+    return got or dict(st.session_state.get(PERIOD_KEY, {}))
+
+
+def _set_period_params(params: dict[str, str]) -> None:
+    """Put the period into the URL (so a link reproduces the view) and into the session."""
+    for name in periods.QUERY_KEYS:
+        if name not in params:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != params[name]:
+            st.query_params[name] = params[name]
+    st.session_state[PERIOD_KEY] = dict(params)
+
+
+def period(src: Source, s: AthleteSettings) -> Period:
+    """The period this run shows, from the URL, the data's span and today; not drawn.
+
+    The URL (or the session, after a sidebar switch) says what was asked; :func:`resolve_period`
+    meets it with the data, so a store whose data ended in the past opens on its latest period.
+    """
+    req = periods.parse_query(_period_params())
+    span = _data_span(src.key, src.revision)
+    first_day, last_day = span if span is not None else (None, None)
+    got = periods.resolve_period(
+        req.preset,
+        req.first,
+        req.last,
+        None if req.preset == "custom" else req.last,
+        last_day,
+        dt.date.today(),
+        s.week_start,
+        first_data_day=first_day,
+        note=req.note,
+    )
+    _set_period_params(periods.to_query(got))
+    st.session_state[PERIOD_SPAN_KEY] = (got.first, got.last)
+    return got
+
+
+def as_of(src: Source) -> dt.date:
+    """The day the page's "today" claims refer to: the period's last day."""
+    return period(src, settings()).as_of
+
+
+def _preset_chosen() -> None:
+    new = st.session_state.get("period_preset")
+    if new is None:  # the segmented control lets the active option be clicked off: keep it
+        return
+    before = st.session_state.get(PERIOD_KEY, {})
+    params = {periods.QUERY_PRESET: new}
+    if new == "custom":
+        # custom dates start from the days on screen, then move
+        first, last = st.session_state[PERIOD_SPAN_KEY]
+        params |= {periods.QUERY_FROM: first.isoformat(), periods.QUERY_TO: last.isoformat()}
+    elif before.get(periods.QUERY_PRESET) != "custom" and periods.QUERY_TO in before:
+        params[periods.QUERY_TO] = before[periods.QUERY_TO]  # a chosen as-of day stays chosen
+    _set_period_params(params)
+
+
+def _dates_chosen() -> None:
+    first, last = st.session_state.get("period_from"), st.session_state.get("period_to")
+    if first is None or last is None:
+        return
+    _set_period_params(
+        {
+            periods.QUERY_PRESET: "custom",
+            periods.QUERY_FROM: first.isoformat(),
+            periods.QUERY_TO: last.isoformat(),
+        }
+    )
+
+
+def _as_of_chosen() -> None:
+    params = dict(st.session_state.get(PERIOD_KEY, {}))
+    day = st.session_state.get("period_to")
+    if day is None:
+        params.pop(periods.QUERY_TO, None)
+    else:
+        params[periods.QUERY_TO] = day.isoformat()
+    _set_period_params(params)
+
+
+def _latest_chosen() -> None:
+    params = dict(st.session_state.get(PERIOD_KEY, {}))
+    params.pop(periods.QUERY_TO, None)
+    _set_period_params(params)
+
+
+def period_control(src: Source, s: AthleteSettings) -> Period:
+    """The period control at the top of a page, and the period it shows.
+
+    One row: the presets as a segmented control, then the "as of" day (a preset's last day) or,
+    for custom, the first and last day; under it the period in words, and a note when the period
+    is not the one asked for (the data ended earlier, a link could not be read). Widgets follow
+    the URL: their keys (``period_preset``, ``period_from``, ``period_to``) are set from the
+    resolved period before they are drawn, and their callbacks write the URL.
+    """
+    got = period(src, s)
+    today = dt.date.today()
+    span = _data_span(src.key, src.revision)
+    earliest = min(got.first, span[0]) if span is not None else got.first
+    # the widgets show what the URL resolved to, as the athlete switcher follows the gate
+    st.session_state["period_preset"] = got.preset
+    st.session_state["period_from"] = got.first
+    st.session_state["period_to"] = got.last
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.segmented_control(
+        "Period",
+        periods.PRESETS,
+        format_func=periods.PRESET_LABELS.__getitem__,
+        key="period_preset",
+        on_change=_preset_chosen,
+        label_visibility="collapsed",
+    )
+    if got.preset == "custom":
+        a, b = right.columns(2)
+        for col, label, key in ((a, "From", "period_from"), (b, "To", "period_to")):
+            col.date_input(
+                label,
+                key=key,
+                min_value=earliest,
+                max_value=today,
+                format="YYYY-MM-DD",
+                on_change=_dates_chosen,
+            )
+    else:
+        a, b = right.columns([3, 1], vertical_alignment="bottom")
+        a.date_input(
+            "As of",
+            key="period_to",
+            min_value=earliest,
+            max_value=today,
+            format="YYYY-MM-DD",
+            on_change=_as_of_chosen,
+            help="The period's last day: its week is the page's current week.",
+        )
+        if got.pinned:
+            b.button("Latest", key="period_latest", on_click=_latest_chosen,
+                     help="Back to the latest day with data")  # fmt: skip
+    st.caption(
+        f":material/date_range: {got.describe()} · as of {got.as_of:%a} {periods.day_text(got.as_of)}"
+    )
+    if got.note:
+        st.info(got.note, icon=":material/history:")
+    return got
+
+
+def as_of_label(day: dt.date) -> str:
+    """The words for a decision's day: "Today" only when it is today, else "As of Fri 12 Mar 2021".
+
+    Nothing on a page claims today for a day that is not today.
+    """
+    return "Today" if day == dt.date.today() else f"As of {day:%a} {periods.day_text(day)}"
+
+
+def day_words(day: dt.date) -> str:
+    """The words for a day in a sentence: "today", or "on Fri 12 Mar 2021" for any other day."""
+    return "today" if day == dt.date.today() else f"on {day:%a} {periods.day_text(day)}"
+
+
+def week_words(week: dt.date, day: dt.date) -> str:
+    """The words for the week of ``day`` (``week`` its first day): "this week" or "the week of
+    8 Mar 2021"."""
+    return "this week" if day == dt.date.today() else f"the week of {periods.day_text(week)}"
+
+
+def next_week_label(day: dt.date, start: str) -> str:
+    """The week after the week of ``day``: "Next week" when ``day`` is today, else "The week of
+    15 Mar 2021"."""
+    if day == dt.date.today():
+        return "Next week"
+    return f"The week of {periods.day_text(week_start(day, start) + dt.timedelta(weeks=1))}"
+
+
+def week_label(week: dt.date, day: dt.date) -> str:
+    """:func:`week_words` as a label: "This week", "The week of 8 Mar 2021"."""
+    words = week_words(week, day)
+    return words[0].upper() + words[1:]
+
+
+def nothing_in_period(got: Period, what: str) -> None:
+    """Say that the period holds nothing of ``what`` (the athlete has some, elsewhere)."""
+    st.info(
+        f"No {what} between {periods.day_text(got.first)} and {periods.day_text(got.last)}. "
+        "Choose a longer period above.",
+        icon=":material/date_range:",
+    )
 
 
 def _key(s: AthleteSettings) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted(s.to_dict().items()))
 
 
-@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def overview(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.overview_data(_open_store(key), AthleteSettings(**dict(skey)), day)
+# each page's data, keyed by the store, its revision, the settings and the period's days
+Days = tuple[dt.date, dt.date]
+"""The period's (first, as_of): what the page's data is cut to."""
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def mileage(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.mileage_data(_open_store(key), AthleteSettings(**dict(skey)), day)
+def overview(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.overview_data(
+        _open_store(key), AthleteSettings(**dict(skey)), day, first=first
+    )
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def cadence(key: str, revision: int) -> dict[str, Any]:
-    return dashboard.cadence_data(_open_store(key))
+def mileage(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.mileage_data(_open_store(key), AthleteSettings(**dict(skey)), day, first=first)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def intensity(key: str, revision: int, skey: tuple[Any, ...]) -> dict[str, Any]:
-    return dashboard.intensity_data(_open_store(key), AthleteSettings(**dict(skey)))
+def cadence(key: str, revision: int, days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.cadence_data(_open_store(key), first=first, as_of=day)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def load(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dashboard.LoadData:
-    return dashboard.load_data(_open_store(key), AthleteSettings(**dict(skey)), day)
+def intensity(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.intensity_data(
+        _open_store(key), AthleteSettings(**dict(skey)), first=first, as_of=day
+    )
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def fitness(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.fitness_data(_open_store(key), AthleteSettings(**dict(skey)), day)
+def load(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dashboard.LoadData:
+    first, day = days
+    return dashboard.load_data(_open_store(key), AthleteSettings(**dict(skey)), day, first=first)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def guidance(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.guidance_data(_open_store(key), AthleteSettings(**dict(skey)), day)
+def fitness(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.fitness_data(_open_store(key), AthleteSettings(**dict(skey)), day, first=first)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def recovery(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.recovery_data(_open_store(key), AthleteSettings(**dict(skey)), day)
+def guidance(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.guidance_data(
+        _open_store(key), AthleteSettings(**dict(skey)), day, first=first
+    )
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
-def plan(key: str, revision: int, skey: tuple[Any, ...], day: dt.date) -> dict[str, Any]:
-    return dashboard.plan_data(_open_store(key), AthleteSettings(**dict(skey)), day)
+def recovery(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.recovery_data(
+        _open_store(key), AthleteSettings(**dict(skey)), day, first=first
+    )
+
+
+@st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
+def plan(key: str, revision: int, skey: tuple[Any, ...], days: Days) -> dict[str, Any]:
+    first, day = days
+    return dashboard.plan_data(_open_store(key), AthleteSettings(**dict(skey)), day, first=first)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -14,9 +14,13 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Cadence")
-data = ui.cadence(src.key, src.revision)
-if data["runs"] == 0:
+period = ui.period_control(src, s)
+data = ui.cadence(src.key, src.revision, (period.first, period.as_of))
+if data["runs_all"] == 0:
     ui.empty_state("runs with cadence")
+    st.stop()
+if data["runs"] == 0:
+    ui.nothing_in_period(period, "runs with cadence")
     st.stop()
 
 share = data["share_in_band"]

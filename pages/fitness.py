@@ -10,7 +10,8 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Fitness & form")
-data = ui.fitness(src.key, src.revision, skey, ui.as_of(src))
+period = ui.period_control(src, s)
+data = ui.fitness(src.key, src.revision, skey, (period.first, period.as_of))
 if data["pmc"].empty:
     ui.empty_state("activities")
     st.stop()

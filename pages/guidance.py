@@ -12,7 +12,8 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Guidance")
-data = ui.guidance(src.key, src.revision, skey, ui.as_of(src))
+period = ui.period_control(src, s)
+data = ui.guidance(src.key, src.revision, skey, (period.first, period.as_of))
 if data["runs"] == 0:
     ui.empty_state("runs")
     st.stop()
@@ -20,7 +21,7 @@ if data["runs"] == 0:
 f = units.distance_factor(s.units)
 u = units.distance_label(s.units)
 budget = data["budget"]
-st.subheader("Next week")
+st.subheader(ui.next_week_label(period.as_of, s.week_start))
 a, b = st.columns(2)
 if budget["max_distance_km"] is None:
     a.metric(f"Distance budget [{u}]", "—")

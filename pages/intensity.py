@@ -16,7 +16,8 @@ MODEL_NAMES = {
 
 src, s, skey = ui.page_context()
 st.title("Intensity")
-data = ui.intensity(src.key, src.revision, skey)
+period = ui.period_control(src, s)
+data = ui.intensity(src.key, src.revision, skey, (period.first, period.as_of))
 zones = data["zones"]
 st.caption(
     f"Zones: {MODEL_NAMES[s.zone_model]}, from max HR {s.max_hr_bpm}, resting HR "
@@ -27,7 +28,10 @@ with st.expander("Your zones"):
     st.dataframe(zones, hide_index=True, key="intensity_zones")
 
 if data["split"] is None:
-    ui.empty_state("runs with heart rate")
+    if data["any_hr"]:
+        ui.nothing_in_period(period, "runs with heart rate")
+    else:
+        ui.empty_state("runs with heart rate")
     st.stop()
 
 split = data["split"]

@@ -15,9 +15,13 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Mileage")
-data = ui.mileage(src.key, src.revision, skey, ui.as_of(src))
+period = ui.period_control(src, s)
+data = ui.mileage(src.key, src.revision, skey, (period.first, period.as_of))
 if data["runs"] == 0:
     ui.empty_state("runs")
+    st.stop()
+if data["period_runs"] == 0:
+    ui.nothing_in_period(period, "runs")
     st.stop()
 
 weekly, monthly = data["weekly"], data["monthly"]

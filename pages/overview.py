@@ -10,20 +10,24 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Overview")
-day = ui.as_of(src)
-data = ui.overview(src.key, src.revision, skey, day)
+period = ui.period_control(src, s)
+day = period.as_of
+data = ui.overview(src.key, src.revision, skey, (period.first, day))
 
-if data["latest"].empty:
+if data["activities"] == 0:
     ui.empty_state("activities")
     st.stop()
 
 decision = data["today"]
-box = {"push": st.success, "hold": st.warning, "back-off": st.error}[decision.verdict]
-box(
-    f"**Today: {decision.verdict}.** "
-    + ("; ".join(decision.reasons) if decision.reasons else "Nothing in the rules holds you back.")
-    + " Details and the rules on the Recovery page.",
-)
+verdict = data["verdict"]
+box = {"push": st.success, "hold": st.warning, "back-off": st.error}.get(verdict, st.info)
+if decision.reasons:
+    why = "; ".join(decision.reasons)
+elif verdict == "push":
+    why = "Nothing in the rules holds you back."
+else:  # not enough data: a push on nothing known would be a green light on nothing
+    why = f"None of its signals is known ({', '.join(decision.not_known)})."
+box(f"**{ui.as_of_label(day)}: {verdict}.** {why} Details and the rules on the Recovery page.")
 
 cmp = data["comparison"]
 u = units.distance_label(s.units)
@@ -35,11 +39,15 @@ def _delta(pct: float | None) -> str | None:
 
 
 c1, c2, c3 = st.columns(3)
+week_runs = data["week_runs"]
 c1.metric(
-    f"This week so far ({u})",
-    f"{cmp['this_week_km'] * f:.1f}",
-    _delta(cmp["change_vs_last_pct"]),
-    help=f"Running distance since {cmp[c.WEEK_START]:%a %d %b}; the delta compares it with last week.",
+    f"{ui.week_label(cmp[c.WEEK_START], day)} so far ({u})",
+    f"{cmp['this_week_km'] * f:.1f}" if week_runs else "No runs",
+    _delta(cmp["change_vs_last_pct"]) if week_runs else None,
+    help=f"Running distance from {cmp[c.WEEK_START]:%a %d %b} to {day:%a %d %b}; the delta "
+    "compares it with the week before."
+    if week_runs
+    else f"No run from {cmp[c.WEEK_START]:%a %d %b} to {day:%a %d %b}: nothing to compare yet.",
 )
 c2.metric(f"Last week ({u})", f"{cmp['last_week_km'] * f:.1f}")
 c3.metric(
@@ -68,6 +76,8 @@ with right:
 
 st.subheader("Latest activities")
 latest = data["latest"]
+if latest.empty:
+    st.caption("No activities in this period.")
 DISTANCE, MOVING = "distance", "moving"
 table = latest.assign(
     **{
@@ -93,4 +103,5 @@ st.dataframe(
     },
 )
 
-ui.comments(src, "week", ui.week_start(day, s.week_start).isoformat(), "this week")
+week0 = ui.week_start(day, s.week_start)
+ui.comments(src, "week", week0.isoformat(), ui.week_words(week0, day))

@@ -10,8 +10,9 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Plan")
-day = ui.as_of(src)
-data = ui.plan(src.key, src.revision, skey, day)
+period = ui.period_control(src, s)
+day = period.as_of
+data = ui.plan(src.key, src.revision, skey, (period.first, day))
 may_plan = src.can("plan")
 
 st.caption(

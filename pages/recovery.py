@@ -10,32 +10,44 @@ from analysis import dashboard
 from analysis.figures.recovery import recovery_trends_figure, subjective_figure
 from pages import _common as ui
 
-VERDICT_BOX = {"push": st.success, "hold": st.warning, "back-off": st.error}
+VERDICT_BOX = {
+    "push": st.success,
+    "hold": st.warning,
+    "back-off": st.error,
+    dashboard.NOT_ENOUGH_DATA: st.info,
+}
 VERDICT_WORDS = {
     "push": "Push: nothing in the rules holds you back.",
     "hold": "Hold: keep the planned load, no more.",
     "back-off": "Back off: make it an easy or rest day.",
+    dashboard.NOT_ENOUGH_DATA: "Not enough data: none of the signals the rules read is known.",
 }
 
 src, s, skey = ui.page_context()
 st.title("Recovery")
-day = ui.as_of(src)
-data = ui.recovery(src.key, src.revision, skey, day)
+period = ui.period_control(src, s)
+day = period.as_of
+data = ui.recovery(src.key, src.revision, skey, (period.first, day))
 
 
-def _show(title: str, decision) -> None:  # type: ignore[no-untyped-def]
-    lines = [f"**{title}: {VERDICT_WORDS[decision.verdict]}**"]
+def _show(title: str, decision, verdict: str) -> None:  # type: ignore[no-untyped-def]
+    lines = [f"**{title}: {VERDICT_WORDS[verdict]}**"]
     lines += [f"- {reason}" for reason in decision.reasons]
     if decision.not_known:
         lines.append(f"_Not known, so not counted: {', '.join(decision.not_known)}._")
-    VERDICT_BOX[decision.verdict]("\n".join(lines))
+    VERDICT_BOX[verdict]("\n".join(lines))
 
 
 left, right = st.columns(2)
 with left:
-    _show(f"Today ({day:%a %d %b})", data["today"])
+    label = ui.as_of_label(day)  # "As of" names its day; "Today" gets the date beside it
+    label += f" ({day:%a %d %b})" if day == dt.date.today() else ""
+    _show(label, data["today"], data["today_verdict"])
 with right:
-    _show(f"This week (from {data[c.WEEK_START]:%a %d %b})", data["week"])
+    week0 = data[c.WEEK_START]
+    _show(
+        f"{ui.week_label(week0, day)} (from {week0:%a %d %b})", data["week"], data["week_verdict"]
+    )
 
 with st.expander("The rules behind it (edit them to your own)"):
     st.caption(
@@ -102,7 +114,10 @@ else:
     )
 
 if data["wellness"].empty:
-    ui.empty_state("wellness entries")
+    if data["wellness_all"]:
+        ui.nothing_in_period(period, "wellness entries")
+    else:
+        ui.empty_state("wellness entries")
     st.stop()
 ui.chart(
     recovery_trends_figure(data["baselines"]),

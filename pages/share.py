@@ -30,7 +30,8 @@ st.caption(
     "server needed to read it."
 )
 weeks = st.slider("Weeks", 4, 52, 12, key="report_weeks")
-day = ui.as_of(src)
+day = ui.period(src, s).as_of  # the period chosen on the other pages ends the report too
+st.caption(f"The report's weeks end on {day:%a %d %b %Y}, the as-of day of the pages' period.")
 name = "" if src.access.person.kind == "local" else src.access.athlete_name
 if src.store.activity_count() == 0:
     ui.empty_state("activities to report")

@@ -9,7 +9,8 @@ from pages import _common as ui
 
 src, s, skey = ui.page_context()
 st.title("Training load (ACWR)")
-ld = ui.load(src.key, src.revision, skey, ui.as_of(src))
+period = ui.period_control(src, s)
+ld = ui.load(src.key, src.revision, skey, (period.first, period.as_of))
 if ld.acr.empty:
     ui.empty_state("activities")
     st.stop()
@@ -34,7 +35,7 @@ if not ld.enough_history:
     )
 else:
     value = "—" if ld.current_acwr is None else f"{ld.current_acwr:.2f}"
-    st.metric("ACWR today", value, help=f"Band: {ld.current_band}")
+    st.metric(f"ACWR {ui.day_words(period.as_of)}", value, help=f"Band: {ld.current_band}")
 ui.chart(
     load_figure(ld.acr, ld.label),
     "load_daily",
