@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 from analysis import columns as c
 from analysis.metrics.guidance import (
+    DAYS_SO_FAR,
+    LONG_RUN_SHARE_MAX,
+    WEEK_IN_PROGRESS,
     acwr_distance_cap,
     cutback_warning,
     cutback_weeks,
@@ -225,10 +228,11 @@ def test_budget_limited_by_the_acwr_and_checked_against_the_rolling_ratio() -> N
 )
 def test_acwr_cap_hits_the_ceiling_of_the_rolling_ratio(prior: list[float], ceiling: float) -> None:
     cap = acwr_distance_cap(sum(prior), ceiling)
-    series = pd.DataFrame(
-        {c.DATE: pd.date_range("2024-01-01", periods=28), c.LOAD: [*prior, *[cap / 7.0] * 7]}
-    )
-    assert acute_chronic(series)[c.ACWR].iloc[-1] == pytest.approx(ceiling)
+    days = [*prior, *[cap / 7.0] * 7]
+    # the coupled 7:28 ratio on the last day, from its definition (the coverage rule of
+    # acute_chronic, which hides ratios after long runs of zeros, is not what is tested here)
+    acute, chronic = sum(days[-7:]) / 7.0, sum(days) / 28.0
+    assert acute / chronic == pytest.approx(ceiling)
 
 
 def test_budget_without_21_days_of_history_uses_the_ramp_only() -> None:
@@ -277,3 +281,91 @@ def test_budget_sentence_in_miles() -> None:
         "the ACWR ceiling would allow 44.9 mi."
     )
     assert budget["max_distance_km"] == pytest.approx(66.0)
+
+
+# ---- a week in progress -------------------------------------------------------------------------
+
+
+def test_a_week_in_progress_is_never_a_cutback() -> None:
+    # three 40 km weeks, then Monday of the fourth: 5 km in one day
+    partial = weeks([40, 40, 40, 5]).assign(**{DAYS_SO_FAR: [7, 7, 7, 1]})
+    typed = cutback_weeks(partial)
+    assert list(typed[c.WEEK_TYPE]) == ["build", "build", "build", WEEK_IN_PROGRESS]
+    assert list(typed[c.BUILD_STREAK]) == [1, 2, 3, 0]
+    # it will be compared with the mean of the three build weeks once whole
+    assert typed[c.REFERENCE_KM].iloc[3] == 40.0
+    # the same 5 km as a whole week is a cutback (5 <= 0.8 x 40 = 32)
+    assert types([40, 40, 40, 5])[3] == "cutback"
+    # the warning speaks of the last whole week: three builds in a row
+    assert cutback_warning(typed) == (
+        "3 build weeks in a row without a cutback week: plan a lighter week (20–30 % less)"
+    )
+
+
+def test_a_week_in_progress_leaves_the_block_as_it_was() -> None:
+    # 40, 40, [1 day: 2 km], whole weeks only: the partial week sits outside the typing
+    partial = weeks([40, 40, 2]).assign(**{DAYS_SO_FAR: [7, 7, 3]})
+    assert list(cutback_weeks(partial)[c.WEEK_TYPE]) == ["build", "build", WEEK_IN_PROGRESS]
+    assert cutback_warning(cutback_weeks(partial)) is None  # a streak of 2 < 3
+
+
+# ---- the ramp of the budget after a cutback week -------------------------------------------------
+
+# four Monday weeks from 1 Jan 2024, each week's distance run on its Wednesday
+CUTBACK_LOADS = daily(
+    {"2024-01-03": 40.0, "2024-01-10": 40.0, "2024-01-17": 40.0, "2024-01-24": 30.0}
+)
+
+
+def test_budget_after_a_cutback_week_ramps_from_the_last_build_week() -> None:
+    budget = next_week_budget(CUTBACK_LOADS, weeks([40, 40, 40, 30]), ramp_limit_pct=10.0)
+    # 30 km is a cutback (<= 32 km): the ramp starts from the 40 km build week, 40 x 1.1 = 44,
+    # not from 30 km (33 km); ACWR: L21 = 40 + 40 + 30 = 110 km, 1.3 x 110 / 2.7 = 52.96 km
+    assert budget["ramp_reference_km"] == 40.0
+    assert budget["ramp_cap_km"] == pytest.approx(44.0)
+    assert budget["acwr_cap_km"] == pytest.approx(143.0 / 2.7)
+    assert budget["limited_by"] == "ramp"
+    assert budget["last_week_km"] == 30.0
+    assert budget["explanation"] == (
+        "At most 44.0 km next week, limited by the ramp (the last build week, 15 Jan 2024, "
+        "40.0 km + 10 %, as last week's 30.0 km was a cutback); the ACWR ceiling would allow "
+        "53.0 km."
+    )
+
+
+def test_budget_keeps_the_caller_s_week_types() -> None:
+    # typed with a 30 % threshold, 30 km (25 % lighter) is a build week: the ramp is 30 + 10 %
+    typed = cutback_weeks(weeks([40, 40, 40, 30]), threshold_pct=30.0)
+    assert list(typed[c.WEEK_TYPE])[3] == "build"
+    budget = next_week_budget(CUTBACK_LOADS, typed, ramp_limit_pct=10.0)
+    assert budget["ramp_cap_km"] == pytest.approx(33.0)
+    # untyped, the threshold argument decides the same way
+    untyped = next_week_budget(
+        CUTBACK_LOADS, weeks([40, 40, 40, 30]), ramp_limit_pct=10.0, cutback_threshold_pct=30.0
+    )
+    assert untyped["ramp_cap_km"] == pytest.approx(33.0)
+
+
+def test_budget_leaves_a_week_in_progress_out() -> None:
+    partial = weeks([40, 40, 40, 30, 5]).assign(**{DAYS_SO_FAR: [7, 7, 7, 7, 2]})
+    budget = next_week_budget(CUTBACK_LOADS, partial, ramp_limit_pct=10.0)
+    # next week is the one after 22 Jan, the last whole week: the same budget as without it
+    assert budget["last_week_km"] == 30.0
+    assert budget["ramp_cap_km"] == pytest.approx(44.0)
+
+
+# ---- one long-run rule ----------------------------------------------------------------------------
+
+
+def test_the_long_run_rule_is_a_quarter_of_the_week() -> None:
+    # Daniels: the long run at most 25 % of the week's distance
+    assert LONG_RUN_SHARE_MAX == 0.25
+    # the budget's share cap reads it
+    budget = next_week_budget(
+        CUTBACK_LOADS,
+        weeks([40, 40, 40, 30], [16, 16, 16, 12]),
+        ramp_limit_pct=10.0,
+    )
+    # longest run of the last 4 weeks 16 km + 10 % = 17.6 km; 0.25 x 44 = 11 km: 11 km binds
+    assert budget["longest_run_km"] == pytest.approx(11.0)
+    assert budget["long_run_rule"].startswith("longest run ≤ 25 % of next week's 44.0 km = 11.0 km")

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import columns as c
+from analysis.metrics.guidance import DAYS_SO_FAR, RAMP_REFERENCE_KM
 from analysis.metrics.mileage import (
     daily_totals,
     monthly_distance,
@@ -96,10 +97,14 @@ def test_weekly_distance_monday_weeks_with_an_empty_week() -> None:
         c.LONGEST_RUN_KM,
         c.CHANGE_PCT,
         c.OVER_RAMP_LIMIT,
+        DAYS_SO_FAR,
+        RAMP_REFERENCE_KM,
     ]
     assert list(weekly[c.WEEK_START]) == list(
         pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"])
     )
+    # without an end every week counts as whole
+    assert list(weekly[DAYS_SO_FAR]) == [7, 7, 7, 7]
     assert list(weekly[c.DISTANCE_KM]) == [10.0, 12.0, 0.0, 5.0]
     assert list(weekly[c.RUNS]) == [2, 1, 0, 1]
     assert list(weekly[c.LONGEST_RUN_KM]) == [6.0, 12.0, 0.0, 5.0]
@@ -169,6 +174,10 @@ def test_week_comparison_by_hand() -> None:
     assert result["this_week_km"] == pytest.approx(8.0)
     assert result["last_week_km"] == pytest.approx(10.0)
     assert result["avg_4wk_km"] == pytest.approx((6.0 + 0.0 + 4.0 + 10.0) / 4)
+    # the same three days (Mon–Wed) of each week before: 22–24 Jan 10 km, 15–17 Jan 4 km,
+    # 8–10 Jan 0 km, 1–3 Jan 6 km
+    assert result["last_week_same_days_km"] == pytest.approx(10.0)
+    assert result["avg_4wk_same_days_km"] == pytest.approx((10.0 + 4.0 + 0.0 + 6.0) / 4)
     assert result["change_vs_last_pct"] == pytest.approx((8.0 - 10.0) / 10.0 * 100.0)
     assert result["change_vs_avg_pct"] == pytest.approx((8.0 - 5.0) / 5.0 * 100.0)
     assert result["week_start"] == dt.date(2024, 1, 29)
@@ -183,8 +192,126 @@ def test_week_comparison_sunday_week_and_zero_bases() -> None:
     assert result["this_week_km"] == pytest.approx(7.0)
     assert result["last_week_km"] == 0.0
     assert result["avg_4wk_km"] == 0.0
+    assert result["last_week_same_days_km"] == 0.0
     assert result["change_vs_last_pct"] is None
     assert result["change_vs_avg_pct"] is None
+
+
+# ---- a week in progress is never compared as a whole week ---------------------------------------
+
+# last week (Mon 22 – Sun 28 Jan): Monday 8 km, Wednesday 10 km, Saturday 10 km = 28 km;
+# this week: Monday 29 Jan 10 km, and "today" is that Monday
+ONE_DAY_WEEK = activities(
+    [("2024-01-22", 8.0), ("2024-01-24", 10.0), ("2024-01-27", 10.0), ("2024-01-29", 10.0)]
+)
+
+
+def test_week_comparison_compares_the_same_days_of_last_week() -> None:
+    result = week_comparison(ONE_DAY_WEEK, dt.date(2024, 1, 29), "monday")
+    assert result["days_into_week"] == 1
+    assert result["this_week_km"] == 10.0
+    assert result["last_week_km"] == 28.0  # the whole of last week, for context
+    # against the whole week it would read (10 - 28) / 28 = -64 %; against last Monday's
+    # 8 km it is (10 - 8) / 8 = +25 %
+    assert result["last_week_same_days_km"] == 8.0
+    assert result["change_vs_last_pct"] == pytest.approx(25.0)
+    # the four Mondays before: 8, 0, 0, 0 km, mean 2 km: +400 %
+    assert result["avg_4wk_same_days_km"] == pytest.approx(2.0)
+    assert result["change_vs_avg_pct"] == pytest.approx(400.0)
+
+
+def test_week_comparison_on_the_last_day_is_the_whole_week() -> None:
+    # Sunday 4 Feb closes the week: same days = whole weeks
+    result = week_comparison(ONE_DAY_WEEK, dt.date(2024, 2, 4), "monday")
+    assert result["days_into_week"] == 7
+    assert result["last_week_same_days_km"] == result["last_week_km"] == 28.0
+    assert result["change_vs_last_pct"] == pytest.approx((10.0 - 28.0) / 28.0 * 100.0)
+
+
+def test_a_one_day_sunday_week_is_in_progress_not_a_drop() -> None:
+    # Sunday weeks, today Sunday 28 Jan: the week of 28 Jan holds one day (no run yet);
+    # the week of 21 Jan (Sun 21 – Sat 27) holds the 28 km
+    weekly = weekly_distance(ONE_DAY_WEEK, "sunday", end="2024-01-28")
+    assert list(weekly[c.WEEK_START]) == list(pd.to_datetime(["2024-01-21", "2024-01-28"]))
+    assert list(weekly[DAYS_SO_FAR]) == [7, 1]
+    assert list(weekly[c.DISTANCE_KM]) == [28.0, 0.0]
+    # 0 km after 28 km would be -100 % (or a cutback): part of a week is not compared
+    assert math.isnan(weekly[c.CHANGE_PCT].iloc[1])
+    assert not weekly[c.OVER_RAMP_LIMIT].iloc[1]
+    assert weekly[RAMP_REFERENCE_KM].iloc[1] == 28.0
+
+
+def test_a_partial_week_is_never_flagged_however_big() -> None:
+    # Monday weeks; Wednesday 31 Jan: 31 km in three days after a 28 km week
+    acts = activities([("2024-01-22", 28.0), ("2024-01-30", 31.0)])
+    weekly = weekly_distance(acts, "monday", ramp_limit_pct=10.0, end="2024-01-31")
+    assert list(weekly[DAYS_SO_FAR]) == [7, 3]
+    assert math.isnan(weekly[c.CHANGE_PCT].iloc[1])
+    assert not weekly[c.OVER_RAMP_LIMIT].any()
+    # the same week once whole (end on its Sunday) is compared: (31 - 28) / 28 = +10.7 %,
+    # over 10 %
+    whole = weekly_distance(acts, "monday", ramp_limit_pct=10.0, end="2024-02-04")
+    assert list(whole[DAYS_SO_FAR]) == [7, 7]
+    assert whole[c.CHANGE_PCT].iloc[1] == pytest.approx(3.0 / 28.0 * 100.0)
+    assert list(whole[c.OVER_RAMP_LIMIT]) == [False, True]
+
+
+# ---- the ramp against the last build week ---------------------------------------------------
+
+
+def weekly_km(kms: list[float], **kwargs: float) -> pd.DataFrame:
+    """Weeks of one Monday run each, from 1 Jan 2024."""
+    start = pd.Timestamp("2024-01-01")
+    rows = [(str((start + pd.Timedelta(weeks=i)).date()), km) for i, km in enumerate(kms)]
+    return weekly_distance(activities(rows), "monday", **kwargs)
+
+
+def test_a_return_from_a_cutback_week_is_not_a_ramp() -> None:
+    # 40, 30 (cutback: 30 <= 0.8 x 40 = 32), 40: the third week is 0 % against the 40 km
+    # build week, not +33 % against the cutback
+    weekly = weekly_km([40.0, 30.0, 40.0], ramp_limit_pct=10.0)
+    assert list(weekly[RAMP_REFERENCE_KM])[1:] == [40.0, 40.0]
+    assert math.isnan(weekly[c.CHANGE_PCT].iloc[0])
+    assert list(weekly[c.CHANGE_PCT])[1:] == pytest.approx([-25.0, 0.0])
+    assert not weekly[c.OVER_RAMP_LIMIT].any()
+
+
+def test_a_real_ramp_is_flagged() -> None:
+    # 40, 40, 48: (48 - 40) / 40 = +20 % > 10 %
+    weekly = weekly_km([40.0, 40.0, 48.0], ramp_limit_pct=10.0)
+    assert list(weekly[c.CHANGE_PCT])[1:] == pytest.approx([0.0, 20.0])
+    assert list(weekly[c.OVER_RAMP_LIMIT]) == [False, False, True]
+
+
+def test_the_ramp_after_a_cutback_still_counts_from_the_build_week() -> None:
+    # 40, 30 (cutback), 48: +20 % against 40 km (week-over-week it would be +60 %)
+    weekly = weekly_km([40.0, 30.0, 48.0], ramp_limit_pct=10.0)
+    assert weekly[c.CHANGE_PCT].iloc[2] == pytest.approx(20.0)
+    assert list(weekly[c.OVER_RAMP_LIMIT]) == [False, False, True]
+
+
+def test_a_two_week_down_block_and_a_light_week_that_is_no_cutback() -> None:
+    # 40, 40, 40, 30, 30 (both <= 32: cutbacks), 44: +10 % against 40, at the limit, not over
+    weekly = weekly_km([40.0, 40.0, 40.0, 30.0, 30.0, 44.0], ramp_limit_pct=10.0)
+    assert list(weekly[RAMP_REFERENCE_KM])[1:] == [40.0] * 5
+    assert list(weekly[c.CHANGE_PCT])[1:] == pytest.approx([0.0, 0.0, -25.0, -25.0, 10.0])
+    assert not weekly[c.OVER_RAMP_LIMIT].any()
+    # 40, 35 (-12.5 %: above 32 km, a build week), 40: +14.3 % against 35 km is a ramp
+    light = weekly_km([40.0, 35.0, 40.0], ramp_limit_pct=10.0)
+    assert light[c.CHANGE_PCT].iloc[2] == pytest.approx(5.0 / 35.0 * 100.0)
+    assert bool(light[c.OVER_RAMP_LIMIT].iloc[2])
+    # a looser cutback setting (10 %) makes 35 km a cutback, and 40 km no ramp
+    loose = weekly_km([40.0, 35.0, 40.0], ramp_limit_pct=10.0, cutback_threshold_pct=10.0)
+    assert loose[c.CHANGE_PCT].iloc[2] == pytest.approx(0.0)
+
+
+def test_after_a_week_without_running_there_is_no_reference() -> None:
+    weekly = weekly_km([40.0, 0.0, 40.0], ramp_limit_pct=10.0)
+    assert math.isnan(weekly[c.CHANGE_PCT].iloc[0])
+    assert weekly[c.CHANGE_PCT].iloc[1] == pytest.approx(-100.0)
+    assert math.isnan(weekly[RAMP_REFERENCE_KM].iloc[2])
+    assert math.isnan(weekly[c.CHANGE_PCT].iloc[2])
+    assert not weekly[c.OVER_RAMP_LIMIT].any()
 
 
 day_offsets = st.lists(

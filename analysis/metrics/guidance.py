@@ -1,9 +1,12 @@
 """Mileage guidance: long-run share, build and cutback weeks, and next week's distance budget.
 
-Inputs are the weekly frame of :func:`analysis.metrics.mileage.weekly_distance` (complete weeks:
-a week still in progress looks lighter than it will be and would be typed as a cutback) and,
-for the budget, the daily distance series of :func:`analysis.metrics.load.daily_load` with the
-distance load model.
+Inputs are the weekly frame of :func:`analysis.metrics.mileage.weekly_distance` and, for the
+budget, the daily distance series of :func:`analysis.metrics.load.daily_load` with the distance
+load model. A week still in progress (``days_so_far`` < 7) looks lighter than it will be: it is
+typed ``"in progress"``, never a cutback, and it is neither a block's week nor next week's base.
+
+The long-run rule is stated once, here (:data:`LONG_RUN_SHARE_MAX`), and every page, caption and
+figure that speaks of the long run's share of the week reads it from here.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import math
 from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis import columns as c
@@ -20,8 +24,17 @@ from analysis.units import distance_label, km_to
 WEEK_BUILD = "build"
 WEEK_CUTBACK = "cutback"
 WEEK_REST = "rest"
-WEEK_TYPES = (WEEK_BUILD, WEEK_CUTBACK, WEEK_REST)
+WEEK_IN_PROGRESS = "in progress"
+WEEK_TYPES = (WEEK_BUILD, WEEK_CUTBACK, WEEK_REST, WEEK_IN_PROGRESS)
 """What :func:`cutback_weeks` puts in ``week_type``."""
+
+DAYS_SO_FAR = "days_so_far"
+"""Weekly column: the days of the week counted [days], 7 for a whole week and fewer for the
+week in progress (from :func:`analysis.metrics.mileage.weekly_distance`)."""
+
+RAMP_REFERENCE_KM = "ramp_reference_km"
+"""Weekly column: the distance a week's ramp is measured against [km], the last build week
+before it (:func:`analysis.metrics.mileage.weekly_distance`)."""
 
 CUTBACK_ADVICE_PCT = (20, 30)
 """How much lighter a planned cutback week should be [%] (coaching practice; see
@@ -33,7 +46,17 @@ PRIOR_DAYS = ACWR_CHRONIC_DAYS - ACWR_ACUTE_DAYS
 """Days of history before next week that the coupled chronic window still holds (21)."""
 
 LONG_RUN_SHARE_MAX = 0.25
-"""Longest run as a fraction of the week's distance, at most (Daniels)."""
+"""The long-run rule: the longest run is at most this fraction of the week's distance (a
+quarter, Daniels' guideline for the long run, "L" run, of *Daniels' Running Formula*).
+
+One rule for every place that speaks of it: the Guidance page's budget
+(:func:`next_week_budget`), the long-run share figure's line, the Mileage page's caption and the
+calendar's long-day threshold (:func:`analysis.metrics.calendar.classify_days`).
+
+References
+----------
+Daniels J. *Daniels' Running Formula*. 3rd ed. Champaign, IL: Human Kinetics; 2014 (long runs
+up to 25 % of the weekly mileage)."""
 
 LONG_RUN_GROWTH_PCT = 10.0
 """A run may be at most this much longer than the longest run of the recent weeks [%]
@@ -54,6 +77,7 @@ class NextWeekBudget(TypedDict):
     longest_run_km: float | None
     long_run_rule: str
     ramp_cap_km: float | None
+    ramp_reference_km: float | None
     acwr_cap_km: float | None
     acwr_at_budget: float | None
     last_week_km: float
@@ -96,7 +120,10 @@ def cutback_weeks(
       rest week (at least one is needed, so a block's first week is always a build week). A
       cutback keeps its reference, so a second light week in a row (a two-week down block or
       a taper) is a cutback too if it is still that far below;
-    - any other week is a ``"build"`` week.
+    - any other week is a ``"build"`` week;
+    - a week still in progress (``days_so_far`` < 7, when the column is there) is
+      ``"in progress"``: it is compared with nothing and leaves the block as it was, since
+      part of a week always looks like a cutback.
 
     Averaging only the last ``build_weeks`` build weeks keeps a long build from dragging the
     reference down: after ten rising weeks the mean of all of them lags the current volume.
@@ -105,7 +132,8 @@ def cutback_weeks(
     ----------
     weekly
         ``week_start`` and ``distance_km`` (from
-        :func:`analysis.metrics.mileage.weekly_distance`), complete weeks only.
+        :func:`analysis.metrics.mileage.weekly_distance`), with ``days_so_far`` when a week
+        may be in progress (without it every week counts as whole).
     threshold_pct
         How much lighter than the reference a cutback week is, at least [%].
     build_weeks
@@ -114,10 +142,11 @@ def cutback_weeks(
     Returns
     -------
     pandas.DataFrame
-        ``weekly`` sorted by ``week_start`` with ``week_type`` (``"build"``, ``"cutback"`` or
-        ``"rest"``), ``build_streak`` (consecutive build weeks up to and including this one;
-        0 for cutback and rest weeks) and ``reference_km`` [km] (the reference the week was
-        compared with; NaN where there was none) added.
+        ``weekly`` sorted by ``week_start`` with ``week_type`` (``"build"``, ``"cutback"``,
+        ``"rest"`` or ``"in progress"``), ``build_streak`` (consecutive build weeks up to and
+        including this one; 0 for the other types) and ``reference_km`` [km] (the reference
+        the week was, or for a week in progress will be, compared with; NaN where there is
+        none) added.
 
     References
     ----------
@@ -131,13 +160,20 @@ def cutback_weeks(
         raise ValueError("build_weeks must be at least 1")
     out = weekly.sort_values(c.WEEK_START, kind="stable").reset_index(drop=True)
     km = pd.to_numeric(out[c.DISTANCE_KM], errors="coerce").fillna(0.0).to_numpy("float64")
+    partial = _in_progress(out)
     factor = 1.0 - threshold_pct / 100.0
     types: list[str] = []
     streaks: list[int] = []
     references: list[float] = []
     block: list[float] = []  # build weeks since the last cutback or rest week
     held: float | None = None  # reference of a cutback, kept for the week after it
-    for week_km in km:
+    for week_km, in_progress in zip(km, partial, strict=True):
+        if in_progress:
+            reference = float(np.mean(block[-build_weeks:])) if block else held
+            types.append(WEEK_IN_PROGRESS)
+            streaks.append(0)
+            references.append(math.nan if reference is None else reference)
+            continue
         if week_km <= 0:
             types.append(WEEK_REST)
             streaks.append(0)
@@ -161,13 +197,22 @@ def cutback_weeks(
     return out
 
 
+def _in_progress(weekly: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Which weeks are still in progress (fewer than seven days counted)."""
+    if DAYS_SO_FAR not in weekly.columns:
+        return np.zeros(len(weekly), dtype=bool)
+    days = pd.to_numeric(weekly[DAYS_SO_FAR], errors="coerce").fillna(7)
+    return np.asarray(days.to_numpy(dtype="float64") < 7, dtype=bool)
+
+
 def cutback_warning(weekly_typed: pd.DataFrame, max_build_weeks: int = 3) -> str | None:
     """A warning when the latest weeks are a long run of build weeks without a cutback.
 
     Parameters
     ----------
     weekly_typed
-        Output of :func:`cutback_weeks`.
+        Output of :func:`cutback_weeks`; a week in progress at the end is passed over (the
+        warning speaks of the last whole week).
     max_build_weeks
         Build weeks a block may hold before a cutback is due (3 in a 3:1 block). The warning
         appears once the latest week's streak reaches it, so the next week can be planned
@@ -179,9 +224,11 @@ def cutback_warning(weekly_typed: pd.DataFrame, max_build_weeks: int = 3) -> str
         For example "4 build weeks in a row without a cutback week: plan a lighter week
         (20–30 % less)"; ``None`` when the streak is shorter or there are no weeks.
     """
-    if weekly_typed.empty:
+    ordered = weekly_typed.sort_values(c.WEEK_START, kind="stable")
+    ordered = ordered[ordered[c.WEEK_TYPE].astype("string") != WEEK_IN_PROGRESS]
+    if ordered.empty:
         return None
-    last = weekly_typed.sort_values(c.WEEK_START, kind="stable").iloc[-1]
+    last = ordered.iloc[-1]
     streak = int(last[c.BUILD_STREAK])
     if streak < max_build_weeks:
         return None
@@ -236,13 +283,18 @@ def next_week_budget(
     long_run_growth_pct: float = LONG_RUN_GROWTH_PCT,
     long_run_lookback_weeks: int = LONG_RUN_LOOKBACK_WEEKS,
     unit: str = "km",
+    cutback_threshold_pct: float = 20.0,
 ) -> NextWeekBudget:
     """The most distance, and the longest run, next week can hold within the ramp and ACWR rules.
 
-    Next week is the week after the last row of ``weekly``. Two caps on its distance ``B``:
+    Next week is the week after the last whole week of ``weekly`` (a week in progress,
+    ``days_so_far`` < 7, is left out). Two caps on its distance ``B``:
 
-    - **ramp**: B ≤ last week × (1 + ``ramp_limit_pct`` / 100) (the week-over-week ramp of
-      :func:`analysis.metrics.mileage.weekly_distance`); not applicable after a week of 0 km.
+    - **ramp**: B ≤ ramp reference × (1 + ``ramp_limit_pct`` / 100), the ramp rule of
+      :func:`analysis.metrics.mileage.weekly_distance`: the reference is the last build week,
+      which is last week unless last week was a cutback (then the build week before it), so
+      after 40 km and a 30 km cutback week the cap is 44 km, not 33 km. Not applicable after a
+      week of 0 km.
     - **ACWR**: the coupled rolling ACWR (7-day mean / 28-day mean, both including the day;
       Gabbett 2016) at the end of next week stays ≤ ``acwr_ceiling``. With L21 the distance of
       the 21 days before next week, acute = B / 7 and chronic = (B + L21) / 28, so
@@ -258,7 +310,7 @@ def next_week_budget(
     ``long_run_growth_pct`` % (Frandsen et al. 2025: injury rates rose when a single run
     exceeded the longest run of the previous 30 days by more than 10 %; four weeks is the
     nearest whole-week window, and the shorter one), and at most ``long_run_share_max`` of the
-    budget (Daniels: long runs up to 25 % of the week's distance).
+    budget (:data:`LONG_RUN_SHARE_MAX`, Daniels: long runs up to 25 % of the week's distance).
 
     Parameters
     ----------
@@ -281,13 +333,17 @@ def next_week_budget(
         Weeks whose longest run is the reference.
     unit
         ``"km"`` or ``"mi"``: the unit of the two sentences (the numbers stay in km).
+    cutback_threshold_pct
+        Types the weeks (:func:`cutback_weeks`) when ``weekly`` has no ``week_type`` column;
+        a typed frame keeps its own types.
 
     Returns
     -------
     NextWeekBudget
         ``max_distance_km`` [km] (None when neither rule applies), ``limited_by``,
         ``longest_run_km`` [km], ``long_run_rule`` (the rule as a sentence), ``ramp_cap_km``
-        and ``acwr_cap_km`` [km] (None where not applicable), ``acwr_at_budget`` (the ratio at
+        and ``acwr_cap_km`` [km] (None where not applicable), ``ramp_reference_km`` [km] (the
+        week the ramp starts from), ``acwr_at_budget`` (the ratio at
         the end of next week if the budget is run), ``last_week_km``, ``previous_21_days_km``
         [km] and ``explanation`` (one sentence).
 
@@ -312,6 +368,7 @@ def next_week_budget(
     if not 0 < long_run_share_max <= 1:
         raise ValueError("long_run_share_max must lie in (0, 1]")
     weeks = weekly.sort_values(c.WEEK_START, kind="stable").reset_index(drop=True)
+    weeks = weeks[~_in_progress(weeks)].reset_index(drop=True)
     if weeks.empty:
         return NextWeekBudget(
             max_distance_km=None,
@@ -319,6 +376,7 @@ def next_week_budget(
             longest_run_km=None,
             long_run_rule="no weeks of running yet",
             ramp_cap_km=None,
+            ramp_reference_km=None,
             acwr_cap_km=None,
             acwr_at_budget=None,
             last_week_km=0.0,
@@ -329,7 +387,8 @@ def next_week_budget(
     last_day = last_start + pd.Timedelta(days=6)
     last_km = float(pd.to_numeric(weeks[c.DISTANCE_KM], errors="coerce").fillna(0.0).iloc[-1])
 
-    ramp_cap = last_km * (1.0 + ramp_limit_pct / 100.0) if last_km > 0 else None
+    base_start, base_km = _ramp_base(weeks, cutback_threshold_pct)
+    ramp_cap = base_km * (1.0 + ramp_limit_pct / 100.0) if base_km is not None else None
 
     dates = pd.to_datetime(daily_load_km[c.DATE]).dt.normalize()
     loads = pd.to_numeric(daily_load_km[c.LOAD], errors="coerce").fillna(0.0)
@@ -374,9 +433,8 @@ def next_week_budget(
         limited_by,
         ramp_cap,
         acwr_cap,
-        last_km,
+        _ramp_text(last_km, base_start, base_km, last_start, ramp_limit_pct, unit),
         prior_km,
-        ramp_limit_pct,
         acwr_ceiling,
         unit,
     )
@@ -386,11 +444,48 @@ def next_week_budget(
         longest_run_km=longest,
         long_run_rule=long_rule,
         ramp_cap_km=ramp_cap,
+        ramp_reference_km=base_km,
         acwr_cap_km=acwr_cap,
         acwr_at_budget=acwr_at_budget,
         last_week_km=last_km,
         previous_21_days_km=prior_km,
         explanation=explanation,
+    )
+
+
+def _ramp_base(
+    weeks: pd.DataFrame, cutback_threshold_pct: float
+) -> tuple[pd.Timestamp | None, float | None]:
+    """The week next week's ramp starts from: the last build week, None after a rest week."""
+    typed = (
+        weeks
+        if c.WEEK_TYPE in weeks.columns
+        else cutback_weeks(weeks, threshold_pct=cutback_threshold_pct)
+    )
+    kinds = typed[c.WEEK_TYPE].astype("string").to_numpy()
+    km = pd.to_numeric(typed[c.DISTANCE_KM], errors="coerce").fillna(0.0).to_numpy("float64")
+    # walk back over the cutback weeks since the last build week; a rest week ends the chain
+    for i in range(len(typed) - 1, -1, -1):
+        if kinds[i] == WEEK_BUILD and km[i] > 0:
+            return pd.Timestamp(typed[c.WEEK_START].iloc[i]).normalize(), float(km[i])
+        if kinds[i] != WEEK_CUTBACK:
+            break
+    return None, None
+
+
+def _ramp_text(
+    last_km: float,
+    base_start: pd.Timestamp | None,
+    base_km: float | None,
+    last_start: pd.Timestamp,
+    ramp_limit_pct: float,
+    unit: str,
+) -> str:
+    if base_km is None or base_start is None or base_start == last_start:
+        return f"last week {_fmt(last_km, unit)} + {ramp_limit_pct:g} %"
+    return (
+        f"the last build week, {base_start:%d %b %Y}, {_fmt(base_km, unit)} + "
+        f"{ramp_limit_pct:g} %, as last week's {_fmt(last_km, unit)} was a cutback"
     )
 
 
@@ -432,13 +527,11 @@ def _budget_sentence(
     limited_by: str | None,
     ramp_cap: float | None,
     acwr_cap: float | None,
-    last_km: float,
+    ramp_text: str,
     prior_km: float | None,
-    ramp_limit_pct: float,
     ceiling: float,
     unit: str,
 ) -> str:
-    ramp_text = f"last week {_fmt(last_km, unit)} + {ramp_limit_pct:g} %"
     acwr_text = (
         f"ACWR ≤ {ceiling:g} with {_fmt(prior_km, unit)} in the 21 days before"
         if prior_km is not None

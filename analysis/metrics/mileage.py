@@ -3,17 +3,30 @@
 Every series is built on a full calendar: a day, week or month without a run is a row of zeros,
 not a missing row, so sums, means and week-over-week changes see the rest.
 Inputs are the activities frame (one row per counted activity; the caller filters the sport).
+
+A week cut short by the day the series ends (today, or the end of a period) is *in progress*:
+it carries its days so far and is never compared with whole weeks, so a Monday's single run is
+not a 64 % drop and never a cutback. :func:`week_comparison` compares it like with like, with
+the same days of the weeks before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TypedDict
 
 import numpy as np
 import pandas as pd
 
 from analysis import columns as c
+from analysis.metrics.guidance import (
+    DAYS_SO_FAR,
+    RAMP_REFERENCE_KM,
+    WEEK_BUILD,
+    WEEK_REST,
+    cutback_weeks,
+)
 
 WEEK_STARTS = ("monday", "sunday")
 """The two week conventions the athlete can choose."""
@@ -25,12 +38,17 @@ _RAMP_TOLERANCE_PCT = 1e-9
 """Float sums of kilometres are not exact: a change that equals the limit must not be flagged."""
 
 
+DAYS_IN_WEEK = 7
+
+
 class WeekComparison(TypedDict):
-    """This week so far against last week and the four complete weeks before this one."""
+    """This week so far against the same days of last week and of the four weeks before."""
 
     this_week_km: float
     last_week_km: float
     avg_4wk_km: float
+    last_week_same_days_km: float
+    avg_4wk_same_days_km: float
     change_vs_last_pct: float | None
     change_vs_avg_pct: float | None
     week_start: dt.date
@@ -140,8 +158,23 @@ def weekly_distance(
     week_start: str = "monday",
     ramp_limit_pct: float = 10.0,
     end: DayLike | None = None,
+    *,
+    cutback_threshold_pct: float = 20.0,
 ) -> pd.DataFrame:
-    """Kilometres per week and the week-over-week ramp.
+    """Kilometres per week and the ramp against the last build week.
+
+    **Ramp rule.** A week's change is measured against its *ramp reference*: the last build week
+    before it (the week before, unless that was a cutback week; then the build week before the
+    cutback), with weeks typed by :func:`analysis.metrics.guidance.cutback_weeks` (a cutback is
+    at least ``cutback_threshold_pct`` % below the mean of the last three build weeks). A return
+    to the usual volume after a planned lighter week is therefore not a ramp: 40, 30 (cutback),
+    40 km is a change of 0 % against the 40 km build week, where week-over-week it would be
+    +33 %; 40, 40, 48 km is +20 % and over a 10 % limit. After a week without running there is
+    no reference (a return after a break is not a ramp either, and not a measurement of one).
+
+    **A week in progress** (the week containing ``end`` when ``end`` is not its last day) holds
+    ``days_so_far`` < 7 days; it keeps its distance and ramp reference but has no change and is
+    never flagged: part of a week is not a week.
 
     Parameters
     ----------
@@ -150,18 +183,36 @@ def weekly_distance(
     week_start
         ``"monday"`` or ``"sunday"``.
     ramp_limit_pct
-        A week whose distance grew by more than this over the previous week is flagged [%].
+        A week whose distance grew by more than this over its ramp reference is flagged [%].
     end
         Extend (or cut) the series to the week containing this day; activities after it are
-        left out. Default: the week of the last activity.
+        left out, and that week holds the days up to ``end``. Default: the week of the last
+        activity, counted as a whole week.
+    cutback_threshold_pct
+        How much lighter than the recent build weeks a cutback week is, at least [%] (the
+        athlete's cutback setting, as for :func:`analysis.metrics.guidance.cutback_weeks`).
 
     Returns
     -------
     pandas.DataFrame
         ``week_start``, ``distance_km`` [km], ``runs`` [count], ``longest_run_km`` [km],
-        ``change_pct`` [%] (NaN for the first week and after a week of 0 km) and
-        ``over_ramp_limit`` (``change_pct > ramp_limit_pct``): every week from the first
-        activity's week on, empty weeks included as zeros.
+        ``change_pct`` [%] (against the ramp reference; NaN for a week without one and for a
+        week in progress), ``over_ramp_limit`` (``change_pct > ramp_limit_pct``),
+        ``days_so_far`` [days] (7 for a whole week, fewer for the week in progress) and
+        ``ramp_reference_km`` [km] (the last build week's distance; NaN where there is none):
+        every week from the first activity's week on, empty weeks included as zeros.
+
+    References
+    ----------
+    Nielsen RO, Parner ET, Nohr EA, et al. Excessive progression in weekly running distance
+    and risk of running-related injuries. *J Orthop Sports Phys Ther* 2014;44(10):739–747
+    (why weekly progression is watched; the study measures it week over week, which this rule
+    follows except after a cutback week).
+
+    Bompa TO, Haff GG. *Periodization: Theory and Methodology of Training*. 5th ed.
+    Champaign, IL: Human Kinetics; 2009 (step loading: loading weeks, then an unloading week,
+    after which loading resumes at the level of the loading weeks rather than building anew
+    from the unloading week: the exception for the week after a cutback).
     """
     days = local_days(activities)
     km = _distance_km(activities)
@@ -176,9 +227,15 @@ def weekly_distance(
         c.LONGEST_RUN_KM,
         c.CHANGE_PCT,
         c.OVER_RAMP_LIMIT,
+        DAYS_SO_FAR,
+        RAMP_REFERENCE_KM,
     ]
     if len(weeks) == 0:
-        return _empty(columns, {c.WEEK_START: "datetime64[ns]", c.RUNS: "int64"}, c.OVER_RAMP_LIMIT)
+        return _empty(
+            columns,
+            {c.WEEK_START: "datetime64[ns]", c.RUNS: "int64", DAYS_SO_FAR: "int64"},
+            c.OVER_RAMP_LIMIT,
+        )
     first = weeks.min()
     last = (
         week_start_of(pd.Series([to_day(end)]), week_start).iloc[0]
@@ -198,13 +255,40 @@ def weekly_distance(
     per_week.index = pd.DatetimeIndex(per_week.index).as_unit(index.unit)
     out = per_week.reindex(index, fill_value=0).rename_axis(c.WEEK_START).reset_index()
     out = out.astype({c.DISTANCE_KM: "float64", c.RUNS: "int64", c.LONGEST_RUN_KM: "float64"})
-    previous = out[c.DISTANCE_KM].shift(1)
-    change = (out[c.DISTANCE_KM] - previous) * 100.0 / previous.where(previous > 0)
-    out[c.CHANGE_PCT] = change.astype("float64")
+    days_so_far = np.full(len(out), DAYS_IN_WEEK, dtype="int64")
+    if end is not None and len(out):
+        days_so_far[-1] = min(DAYS_IN_WEEK, int((to_day(end) - last).days) + 1)
+    out[DAYS_SO_FAR] = days_so_far
+    reference = _ramp_references(out, cutback_threshold_pct)
+    whole = days_so_far == DAYS_IN_WEEK
+    change = (out[c.DISTANCE_KM] - reference) * 100.0 / reference.where(reference > 0)
+    out[c.CHANGE_PCT] = change.where(whole).astype("float64")
     out[c.OVER_RAMP_LIMIT] = (
-        (change > ramp_limit_pct + _RAMP_TOLERANCE_PCT).fillna(False).astype(bool)
+        (out[c.CHANGE_PCT] > ramp_limit_pct + _RAMP_TOLERANCE_PCT).fillna(False).astype(bool)
     )
+    out[RAMP_REFERENCE_KM] = reference.astype("float64")
     return out[columns]
+
+
+def _ramp_references(weekly: pd.DataFrame, cutback_threshold_pct: float) -> pd.Series:
+    """Each week's ramp reference [km]: the last build week before it, NaN where there is none.
+
+    Only whole weeks are typed (a week in progress would look like a cutback); a rest week
+    ends the chain, as it ends a block in :func:`analysis.metrics.guidance.cutback_weeks`.
+    """
+    whole = weekly[weekly[DAYS_SO_FAR] == DAYS_IN_WEEK]
+    typed = cutback_weeks(whole[[c.WEEK_START, c.DISTANCE_KM]], threshold_pct=cutback_threshold_pct)
+    kinds = dict(zip(typed[c.WEEK_START], typed[c.WEEK_TYPE], strict=True))
+    references: list[float] = []
+    last_build: float | None = None
+    for start, week_km in zip(weekly[c.WEEK_START], weekly[c.DISTANCE_KM], strict=True):
+        references.append(math.nan if last_build is None else last_build)
+        kind = kinds.get(start)
+        if kind == WEEK_BUILD:
+            last_build = float(week_km)
+        elif kind == WEEK_REST:
+            last_build = None
+    return pd.Series(references, index=weekly.index, dtype="float64")
 
 
 def monthly_distance(activities: pd.DataFrame) -> pd.DataFrame:
@@ -235,7 +319,14 @@ def monthly_distance(activities: pd.DataFrame) -> pd.DataFrame:
 def week_comparison(
     activities: pd.DataFrame, as_of: DayLike, week_start: str = "monday"
 ) -> WeekComparison:
-    """This week so far against last week and against the average of the four weeks before.
+    """This week so far against the same days of last week and of the four weeks before.
+
+    Like is compared with like: on day *n* of the week, this week's *n* days are held against
+    the first *n* days of last week, and against the mean of the first *n* days of each of the
+    four weeks before this one (weeks without runs count as 0). On a week's last day the
+    comparison is that of whole weeks. Example (Monday weeks): on Monday with 10 km, after a
+    week of 28 km whose Monday held 8 km, the change is +25 % (10 against 8), not −64 %
+    (10 against 28).
 
     Parameters
     ----------
@@ -250,32 +341,42 @@ def week_comparison(
     Returns
     -------
     WeekComparison
-        ``this_week_km`` [km] (so far), ``last_week_km`` [km], ``avg_4wk_km`` [km] (mean of the
-        four complete weeks before this week, weeks without runs count as 0),
-        ``change_vs_last_pct`` and ``change_vs_avg_pct`` [%] (``None`` where the base is 0),
-        ``week_start`` (first day of this week) and ``days_into_week`` (1 on its first day, 7 on
-        its last).
+        ``this_week_km`` [km] (so far), ``last_week_km`` [km] (the whole of last week),
+        ``avg_4wk_km`` [km] (mean of the four whole weeks before this week),
+        ``last_week_same_days_km`` and ``avg_4wk_same_days_km`` [km] (the same days so far of
+        last week, and their mean over the four weeks before), ``change_vs_last_pct`` and
+        ``change_vs_avg_pct`` [%] (this week so far against those same-day bases; ``None``
+        where the base is 0), ``week_start`` (first day of this week) and ``days_into_week``
+        (1 on its first day, 7 on its last).
     """
     today = to_day(as_of)
     this_start = week_start_of(pd.Series([today]), week_start).iloc[0]
     days = local_days(activities)
     km = _distance_km(activities)
     week = pd.Timedelta(days=7)
+    so_far = today + pd.Timedelta(days=1) - this_start
 
     def km_between(first: pd.Timestamp, last_excl: pd.Timestamp) -> float:
         return float(km[(days >= first) & (days < last_excl)].sum())
 
-    this_km = km_between(this_start, today + pd.Timedelta(days=1))
+    this_km = km_between(this_start, this_start + so_far)
     last_km = km_between(this_start - week, this_start)
     avg_km = km_between(this_start - 4 * week, this_start) / 4.0
+    last_same = km_between(this_start - week, this_start - week + so_far)
+    avg_same = (
+        sum(km_between(this_start - k * week, this_start - k * week + so_far) for k in range(1, 5))
+        / 4.0
+    )
     return WeekComparison(
         this_week_km=this_km,
         last_week_km=last_km,
         avg_4wk_km=avg_km,
-        change_vs_last_pct=_pct_change(this_km, last_km),
-        change_vs_avg_pct=_pct_change(this_km, avg_km),
+        last_week_same_days_km=last_same,
+        avg_4wk_same_days_km=avg_same,
+        change_vs_last_pct=_pct_change(this_km, last_same),
+        change_vs_avg_pct=_pct_change(this_km, avg_same),
         week_start=this_start.date(),
-        days_into_week=int((today - this_start).days) + 1,
+        days_into_week=int(so_far.days),
     )
 
 
