@@ -1,126 +1,560 @@
-"""Activities: a sortable table and a single-activity view (route map and traces)."""
+"""Activities: a readable, sortable table; one activity in detail; a delete that asks and can be
+undone until the page is left."""
 
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from analysis import columns as c
 from analysis import units
-from analysis.figures.activity import activity_traces_figure, route_map_figure
+from analysis.figures.activity import route_map_figure
+from analysis.figures.run_detail import run_traces_figure, splits_figure, zones_bar_figure
+from analysis.metrics import activity as run
+from analysis.metrics.load import LOAD_MODEL_NAMES, LOAD_UNITS
+from analysis.parsers.base import ParsedActivity
+from analysis.prepare import prepare_activity
+from analysis.settings import AthleteSettings
+from analysis.views.run_detail import run_detail_data
 from pages import _common as ui
 
-src, s, skey = ui.page_context()
-st.title("Activities")
-acts = ui.activity_table(src.key, src.revision)
-if acts.empty:
-    ui.empty_state("activities")
-    st.stop()
+PICK = "activity_pick"
+ASKED = "activity_delete_asked"  # the activity whose delete waits for its confirmation
+UNDO = "activity_undo_pending"  # what the last delete removed, kept for its undo
+UNDO_BUTTON = "activity_undo"
+DASH = "—"
+CADENCE_UNITS = {c.SPORT_CYCLING: "rpm", c.SPORT_SWIMMING: "strokes/min"}
+"""Cadence per sport: crank turns on a bike, strokes in the pool, steps of both feet otherwise."""
+FILE_NAME, FILE_SIZE = "file_name", "size_bytes"  # the files table's own columns
 
-u = units.distance_label(s.units)
-f = units.distance_factor(s.units)
-DISTANCE, PACE, STATUS = "distance", "pace", "status"
-table = acts.assign(
-    **{
-        DISTANCE: acts[c.DISTANCE_KM] * f,
-        PACE: acts[c.PACE_S_PER_KM] * units.pace_factor(s.units) / 60.0,
-        STATUS: acts[c.DUPLICATE_OF].map(lambda d: "counted" if d is None else f"same run as {d}"),
-    }
-)
-cols = [
-    c.START_TIME_LOCAL, c.NAME, c.SPORT, DISTANCE, c.MOVING_TIME_S, PACE, c.AVG_HEART_RATE_BPM,
-    c.AVG_CADENCE_SPM, c.FORMAT, c.TIMEZONE_SOURCE, STATUS, c.SOURCE_NAME,
-]  # fmt: skip
-st.caption(f"{len(acts)} activities. Click a column header to sort.")
-st.dataframe(
-    table[cols],
-    hide_index=True,
-    key="activities_table",
-    column_config={
+
+# ---- formatting: what a person reads --------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array is a value, not a missing one
+        return False
+
+
+def _fmt(pattern: str) -> Callable[[Any], str]:
+    return lambda v: DASH if _missing(v) else pattern.format(v)
+
+
+def _duration(seconds: Any) -> str:
+    return DASH if _missing(seconds) else units.format_duration(float(seconds))
+
+
+def _pause(seconds: float) -> str:
+    """A pause's length: h:mm:ss under a day; days and hours beyond (27 d 3 h, not 651:00:00)."""
+    if seconds < 86400:
+        return units.format_duration(seconds)
+    days, hours = divmod(round(seconds / 3600.0), 24)
+    return f"{days} d {hours} h"
+
+
+def _speed_value(speed_mps: Any, display: run.SpeedDisplay) -> str:
+    """Pace as m:ss or speed as a number, without its unit (the column or tile label says it)."""
+    if _missing(speed_mps):
+        return DASH
+    return run.format_speed(float(speed_mps), display).removesuffix(f" {display.label}")
+
+
+def _speed_title(display: run.SpeedDisplay) -> str:
+    return f"{'Pace' if display.kind == 'pace' else 'Speed'} [{display.label}]"
+
+
+def _text(value: Any) -> str:
+    """A name from a file, shown as text inside markdown whatever characters it holds."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(value))
+
+
+def _styled(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]]) -> Any:
+    """The frame with readable cell texts; sorting a column still sorts its numbers."""
+    return frame.style.format({k: f for k, f in formats.items() if k in frame.columns})
+
+
+# ---- the activities table -------------------------------------------------------------------------
+
+
+def _status(acts: pd.DataFrame) -> pd.Series:
+    """Counted, or which counted activity it repeats (by name and date, not by internal id)."""
+    names = acts[c.NAME].astype(str) + " of " + acts[c.START_TIME_LOCAL].dt.strftime("%Y-%m-%d")
+    other = acts[c.DUPLICATE_OF]
+    repeats = "not counted: same run as " + other.map(
+        pd.Series(names.to_numpy(), index=acts[c.ACTIVITY_ID])
+    ).fillna(other)
+    return repeats.where(other.notna(), "counted")
+
+
+DISTANCE, ELEVATION, STATUS = "distance", "elevation_gain", "status"  # in display units
+
+
+def activities_table(acts: pd.DataFrame, unit: str) -> tuple[Any, dict[str, Any]]:
+    """Every activity, one row each, in the athlete's units and each sport's own pace or speed.
+
+    Returns the styled table and its column configuration: the columns keep the store's names
+    underneath (a reader of the widget's data finds them), the labels are what a person reads.
+    """
+    d_label, d_factor = units.distance_label(unit), units.distance_factor(unit)
+    elev_factor, elev_label = run.elevation_display(unit)
+    table = acts.assign(
+        **{
+            c.SPORT: acts[c.SPORT].str.capitalize(),
+            DISTANCE: acts[c.DISTANCE_KM] * d_factor,
+            ELEVATION: acts[c.ELEVATION_GAIN_M] * elev_factor,
+            STATUS: _status(acts),
+            c.TIMEZONE: acts[c.TIMEZONE].fillna("UTC")
+            + " (from "
+            + acts[c.TIMEZONE_SOURCE].fillna("utc")
+            + ")",
+        }
+    )
+    cols = [
+        c.START_TIME_LOCAL, c.NAME, c.SPORT, DISTANCE, c.MOVING_TIME_S, c.AVG_SPEED_MPS,
+        c.AVG_HEART_RATE_BPM, c.AVG_CADENCE_SPM, ELEVATION, c.RPE, STATUS, c.TIMEZONE,
+        c.SOURCE_NAME,
+    ]  # fmt: skip
+    table = table[cols].reset_index(drop=True)
+    styler = _styled(
+        table,
+        {
+            DISTANCE: _fmt("{:.2f}"),
+            c.MOVING_TIME_S: _duration,
+            c.AVG_HEART_RATE_BPM: _fmt("{:.0f}"),
+            c.AVG_CADENCE_SPM: _fmt("{:.0f}"),
+            ELEVATION: _fmt("{:.0f}"),
+            c.RPE: _fmt("{:g}"),
+        },
+    )
+    sports = acts[c.SPORT].reset_index(drop=True)
+    for sport in sports.unique():
+        display = run.speed_display(sport, unit)
+        styler = styler.format(
+            lambda v, display=display: DASH if _missing(v) else run.format_speed(float(v), display),
+            subset=pd.IndexSlice[sports.index[sports == sport], [c.AVG_SPEED_MPS]],
+        )
+    config = {
         c.START_TIME_LOCAL: st.column_config.DatetimeColumn(
             "Start (local)", format="YYYY-MM-DD HH:mm"
         ),
         c.NAME: "Name",
         c.SPORT: "Sport",
-        DISTANCE: st.column_config.NumberColumn(f"Distance [{u}]", format="%.2f"),
-        c.MOVING_TIME_S: st.column_config.NumberColumn("Moving time [s]", format="%d"),
-        PACE: st.column_config.NumberColumn(
-            f"Pace [{units.pace_label(s.units)}, decimal]", format="%.2f"
+        DISTANCE: f"Distance [{d_label}]",
+        c.MOVING_TIME_S: "Moving time",
+        # sorted by speed, so fastest first means the same for a run and a ride
+        c.AVG_SPEED_MPS: st.column_config.Column(
+            "Pace or speed",
+            help="Pace for runs and walks, per 100 m or 100 yd for swims; speed for rides",
         ),
-        c.AVG_HEART_RATE_BPM: st.column_config.NumberColumn("Avg HR [bpm]", format="%.0f"),
-        c.AVG_CADENCE_SPM: st.column_config.NumberColumn("Cadence [spm]", format="%.0f"),
-        c.FORMAT: "Format",
-        c.TIMEZONE_SOURCE: st.column_config.TextColumn("Time zone from", help="file, gps or utc"),
+        c.AVG_HEART_RATE_BPM: "Avg HR [bpm]",
+        c.AVG_CADENCE_SPM: st.column_config.Column(
+            "Avg cadence",
+            help="Steps of both feet (runs, walks), crank turns (rides), strokes (swims) a minute",
+        ),
+        ELEVATION: f"Elevation gain [{elev_label}]",
+        c.RPE: "RPE",
         STATUS: "Status",
+        c.TIMEZONE: st.column_config.Column(
+            "Time zone", help="From the file, from the GPS position, or UTC"
+        ),
         c.SOURCE_NAME: "File",
-    },
-)
+    }
+    return styler, config
+
+
+# ---- one activity ---------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Preparing the activity…", max_entries=8)
+def _detail(
+    _store: Any, key: str, revision: int, skey: tuple[Any, ...], activity_id: str
+) -> dict[str, Any]:
+    # the store (read through the access layer) is not hashed: the athlete's store key, its
+    # revision, the settings and the id decide the entry
+    return run_detail_data(_store, AthleteSettings(**dict(skey)), activity_id)
+
+
+def _tiles(items: list[tuple[str, str, str | None]]) -> None:
+    for col, (label, value, hint) in zip(st.columns(4), items, strict=False):
+        col.metric(label, value, help=hint, border=True)
+
+
+def _load_tile(head: dict[str, Any], unit: str) -> tuple[str, str, str | None]:
+    model = head["load_model"]
+    value = head[c.LOAD]
+    load_unit = LOAD_UNITS[model]
+    if model == "distance" and value is not None:
+        value, load_unit = units.km_to(unit, value), units.distance_label(unit)
+    hint = f"Under the {LOAD_MODEL_NAMES[model]} load model (Settings), in {load_unit}."
+    if value is None or _missing(value):
+        return "Load", DASH, hint
+    if model == "distance":
+        shown = f"{value:.1f} {load_unit}"
+    elif model == "duration":
+        shown = f"{value:.0f} {load_unit}"
+    else:  # arbitrary units: the hint says which
+        shown = f"{value:.0f}"
+    return "Load", shown, hint
+
+
+def headline(detail: dict[str, Any], s: AthleteSettings) -> None:
+    """The run's headline figures as tiles whose values stay short enough never to be cut."""
+    head, row, sport = detail["headline"], detail["activity"], detail["sport"]
+    unit = s.units
+    display = head["speed_display"]
+    d_factor, d_label = head["distance_factor"], head["distance_label"]
+    e_factor, e_label = head["elevation_factor"], head["elevation_label"]
+    distance = head[c.DISTANCE_M]
+    dist_text = DASH if distance is None else (
+        f"{distance * d_factor:.0f}" if d_label in ("m", "yd") else f"{distance * d_factor:.2f}"
+    )  # fmt: skip
+    gain, loss = head[c.ELEVATION_GAIN_M], head["elevation_loss_m"]
+    climb = DASH if gain is None else f"+{gain * e_factor:,.0f}"
+    if gain is not None and loss is not None:
+        climb += f" / −{loss * e_factor:,.0f}"
+    cadence = head[c.AVG_CADENCE_SPM]
+    climb_hint = (
+        "Gain / loss; a climb or descent counts once it passes "
+        f"{run.ELEVATION_HYSTERESIS_M * e_factor:.0f} {e_label} (altimeter noise stays out)."
+    )
+    easy, hard = head["easy_pct"], head["hard_pct"]
+    zones_hint = (
+        f"Share of the heart-rate time in the easy and the hard zones of the {s.zone_model} "
+        "zone model (Settings), moving time only."
+    )
+    _tiles(
+        [
+            (f"Distance [{d_label}]", dist_text, None),
+            ("Moving time", _duration(head[c.MOVING_TIME_S]), "Time moving, pauses and stops left out."),
+            ("Elapsed time", _duration(head["elapsed_time_s"]), "Start to finish, pauses included."),
+            (_speed_title(display), _speed_value(head[c.AVG_SPEED_MPS], display), "Distance over moving time."),
+        ]
+    )  # fmt: skip
+    _tiles(
+        [
+            ("Avg HR [bpm]", _fmt("{:.0f}")(head[c.AVG_HEART_RATE_BPM]), None),
+            ("Max HR [bpm]", _fmt("{:.0f}")(head[c.MAX_HEART_RATE_BPM]), None),
+            (f"Avg cadence [{CADENCE_UNITS.get(sport, 'spm')}]", _fmt("{:.0f}")(cadence), None),
+            (f"Elevation [{e_label}]", climb, climb_hint),
+        ]
+    )
+    rpe = head[c.RPE]
+    _tiles(
+        [
+            _load_tile(head, unit),
+            ("Easy zones", DASH if _missing(easy) else f"{easy:.0f} %", zones_hint),
+            ("Hard zones", DASH if _missing(hard) else f"{hard:.0f} %", zones_hint),
+            ("Session RPE", DASH if rpe is None else f"{rpe:g} / 10", "Borg CR-10, rated below."),
+        ]
+    )
+    notes = [
+        f"{row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M} local time",
+        f"time zone {_text(row[c.TIMEZONE])} (from {row[c.TIMEZONE_SOURCE]})",
+        _text(sport.capitalize()),
+        f"file {_text(row[c.SOURCE_NAME])}",
+    ]
+    st.caption(" · ".join(notes))
+    if head["pauses"]:
+        plural = "s" if head["pauses"] > 1 else ""
+        st.caption(
+            f"{head['pauses']} pause{plural} ({_pause(head['paused_s'])}, the recorder stopped) "
+            "count in the elapsed time only: the moving time, the splits and the traces leave "
+            f"{'them' if plural else 'it'} out."
+        )
+    if head["load_note"]:
+        st.caption(f"Load: {head['load_note']}.")
+    if row.get("fixes"):
+        st.caption(f"Corrections made while reading the file: {_text(row['fixes'])}")
+
+
+def window_table(frame: pd.DataFrame, first: str, unit: str, sport: str) -> Any:
+    """Splits or laps, one row each, readable: times h:mm:ss, pace m:ss or speed by sport."""
+    display = run.speed_display(sport, unit)
+    dist_factor, dist_label = run.distance_display(c.SPORT_RUNNING, unit)
+    elev_factor, elev_label = run.elevation_display(unit)
+    speed = _speed_title(display)
+    table = pd.DataFrame(
+        {
+            first: frame[run.SPLIT if first == "Split" else run.LAP].to_numpy(),
+            f"Distance [{dist_label}]": frame[c.DISTANCE_M].to_numpy() * dist_factor,
+            "Time": frame[c.TIME_S].to_numpy(),
+            "Moving time": frame[c.MOVING_TIME_S].to_numpy(),
+            speed: frame[c.AVG_SPEED_MPS].to_numpy(),
+            "Avg HR [bpm]": frame[c.AVG_HEART_RATE_BPM].to_numpy(),
+            "Max HR [bpm]": frame[c.MAX_HEART_RATE_BPM].to_numpy(),
+            f"Avg cadence [{CADENCE_UNITS.get(sport, 'spm')}]": frame[c.AVG_CADENCE_SPM].to_numpy(),
+            f"Elevation change [{elev_label}]": frame[run.ELEVATION_CHANGE_M].to_numpy()
+            * elev_factor,
+        }
+    )
+    number = _fmt("{:.0f}")
+    return _styled(
+        table,
+        {
+            f"Distance [{dist_label}]": _fmt("{:.2f}"),
+            "Time": _duration,
+            "Moving time": _duration,
+            speed: lambda v: _speed_value(v, display),
+            "Avg HR [bpm]": number,
+            "Max HR [bpm]": number,
+            f"Avg cadence [{CADENCE_UNITS.get(sport, 'spm')}]": number,
+            f"Elevation change [{elev_label}]": _fmt("{:+.0f}"),
+        },
+    )
+
+
+# ---- delete and undo ------------------------------------------------------------------------------
+
+
+def _snapshot(store: Any, activity_id: str) -> dict[str, Any]:
+    """What a delete takes away, so Undo can put it back: the stored row, samples and laps (the
+    file's bytes are not kept), and the file record they came with."""
+    row = store.activity(activity_id)
+    files = store.files()
+    own = files[files[c.FILE_HASH] == row[c.FILE_HASH]]
+    return {
+        "row": row,
+        "samples": store.samples(activity_id),
+        "laps": store.laps(activity_id),
+        "file": dict(own.iloc[0]) if len(own) else {},
+    }
+
+
+def _utc(value: Any) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _restore(store: Any, snap: dict[str, Any]) -> str:
+    """Add the deleted activity back through the import path; returns its id.
+
+    The samples and laps go through :func:`analysis.prepare.prepare_activity`, so everything the
+    importer derives from them (histograms, best efforts) is derived again exactly as at import;
+    the summary is then the stored one, with its name, RPE, gear and time zone.
+    """
+    row = snap["row"]
+    laps = snap["laps"]
+    parsed = ParsedActivity(
+        source_name=str(row[c.SOURCE_NAME]),
+        format=str(row[c.FORMAT]),
+        sport=str(row[c.SPORT]),
+        start_time_utc=_utc(row[c.START_TIME_UTC]),
+        samples=snap["samples"],
+        start_time_local=pd.Timestamp(row[c.START_TIME_LOCAL]),
+        is_summary=bool(row[c.IS_SUMMARY]),
+        laps=laps[[c.LAP_START, c.DURATION_S, c.DISTANCE_M]] if len(laps) else None,
+    )
+    file = snap["file"]
+    file_hash = str(row[c.FILE_HASH])
+    record = prepare_activity(parsed, file_hash, 0)
+    record.summary.update({k: (None if _missing(v) else v) for k, v in row.items()})
+    # stored as naive UTC, like every start the importer writes
+    record.summary[c.START_TIME_UTC] = _utc(row[c.START_TIME_UTC]).tz_localize(None)
+    # which copy of a run counts is decided again against what is stored now
+    record.summary[c.DUPLICATE_OF] = None
+    if store.has_file(file_hash):
+        # the file still holds other activities, and the store never adds a stored file twice:
+        # this one comes back under a file record of its own (unique, so a second undo works too)
+        file_hash = hashlib.sha256(
+            f"{file_hash}:{row[c.ACTIVITY_ID]}:{time.time_ns()}".encode()
+        ).hexdigest()
+    store.add_file(
+        file_hash,
+        str(file.get(FILE_NAME) or row[c.SOURCE_NAME]),
+        str(file.get(c.FORMAT) or row[c.FORMAT]),
+        int(file.get(FILE_SIZE) or 0),
+        [record],
+    )
+    return str(row[c.ACTIVITY_ID])
+
+
+def _what(row: dict[str, Any]) -> str:
+    """The activity as a person names it: its name (or file) and its local start."""
+    name = row[c.SOURCE_NAME] if _missing(row.get(c.NAME)) else row[c.NAME]
+    return f"{_text(name)} of {row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M}"
+
+
+def undo_banner(src: ui.Source) -> None:
+    """The banner "Deleted … Undo", shown until the page is left.
+
+    Leaving is seen through Streamlit's own bookkeeping: a widget that a run does not draw loses
+    its state at the end of that run, so once the banner has been drawn, its button's key missing
+    from the session state means another page ran in between.
+    """
+    pending = st.session_state.get(UNDO)
+    if pending is None:
+        return
+    left = pending["shown"] and UNDO_BUTTON not in st.session_state
+    if left or pending["key"] != src.key:
+        del st.session_state[UNDO]
+        return
+    pending["shown"] = True
+    with st.container(border=True):
+        text, button = st.columns([4, 1], vertical_alignment="center")
+        text.markdown(f":material/delete: Deleted **{pending['what']}**.")
+        if button.button("Undo", key=UNDO_BUTTON, icon=":material/undo:"):
+            with ui.refused():
+                restored = _restore(src.store, pending["snapshot"])
+                del st.session_state[UNDO]
+                st.cache_data.clear()
+                st.session_state[PICK] = restored
+                st.toast("Activity restored")
+                st.rerun()
+
+
+def delete_section(src: ui.Source, row: dict[str, Any], picked: str) -> None:
+    """Delete in two steps: the button asks, a second button confirms; Undo follows."""
+    asked = st.session_state.get(ASKED) == picked
+    with st.expander("Delete this activity", expanded=asked):
+        may_delete = src.can("delete")
+        if src.is_demo:
+            st.caption("Demo activities cannot be deleted; upload your own to replace the demo.")
+        elif not may_delete:
+            st.caption("Only the athlete can delete their activities.")
+        else:
+            st.write("This removes the activity and its samples from your store.")
+        if st.button("Delete activity…", key="activity_delete", disabled=not may_delete):
+            with ui.refused():
+                # refused on this click already, so nobody confirms what they may not do; the
+                # store checks the role again when the delete itself comes
+                src.access.require("delete")
+                st.session_state[ASKED] = picked
+                asked = True
+        if not asked:
+            return
+        st.warning(
+            f"Delete **{_what(row)}** with its samples? You can undo it until you leave this page.",
+            icon=":material/warning:",
+        )
+        yes, no = st.columns(2)
+        if yes.button("Yes, delete", key="activity_delete_confirm", type="primary"):
+            st.session_state.pop(ASKED, None)
+            with ui.refused():
+                snapshot = _snapshot(src.store, picked)
+                if src.store.delete_activity(picked):
+                    st.session_state[UNDO] = {
+                        "key": src.key,
+                        "what": _what(row),
+                        "snapshot": snapshot,
+                        "shown": False,
+                    }
+                    # the click was at the foot of the page; the banner is at its top
+                    st.toast("Activity deleted: Undo is at the top of the page")
+                st.cache_data.clear()
+                st.rerun()
+        if no.button("Cancel", key="activity_delete_cancel"):
+            st.session_state.pop(ASKED, None)
+            st.rerun()
+
+
+def rpe_section(src: ui.Source, row: dict[str, Any], picked: str) -> None:
+    rpe_now = row[c.RPE]
+    unrated = _missing(rpe_now)
+    with st.expander(f"Session RPE: {'not rated' if unrated else f'{rpe_now:g} / 10'}"):
+        st.caption(
+            "How hard was the whole session, 0 (rest) to 10 (maximal), on Borg's CR-10 scale? "
+            "Session RPE × minutes is the session-RPE load (Foster et al. 2001)."
+        )
+        may_rate = src.can("rpe")
+        rating = st.slider(
+            "RPE (CR-10)", 0, 10, 5 if unrated else int(rpe_now), key="activity_rpe",
+            disabled=not may_rate,
+        )  # fmt: skip
+        if src.is_demo:
+            st.caption("Demo activities are read-only.")
+        elif not may_rate:
+            st.caption("Only the athlete rates their sessions.")
+        if st.button("Save RPE", key="activity_rpe_save", disabled=not may_rate):
+            with ui.refused():
+                src.store.set_rpe(picked, float(rating))
+                st.cache_data.clear()
+                st.rerun()
+
+
+# ---- the page -------------------------------------------------------------------------------------
+
+src, s, skey = ui.page_context()
+st.title("Activities")
+undo_banner(src)  # before any early stop: deleting the last activity must stay undoable
+acts = ui.activity_table(src.key, src.revision)
+if acts.empty:
+    ui.empty_state("activities")
+    st.stop()
+
+unit = s.units
+st.caption(f"{len(acts)} activities. Click a column header to sort; pace or speed sorts by speed.")
+table, config = activities_table(acts, unit)
+st.dataframe(table, hide_index=True, key="activities_table", column_config=config)
 
 st.subheader("One activity")
 labels = {
     row[c.ACTIVITY_ID]: f"{row[c.START_TIME_LOCAL]:%Y-%m-%d %H:%M} · {row[c.SPORT]} · "
-    f"{row[c.DISTANCE_KM] * f:.2f} {u} · {row[c.SOURCE_NAME]}"
+    f"{units.km_to(unit, row[c.DISTANCE_KM]):.2f} {units.distance_label(unit)} · {row[c.NAME]}"
     for _, row in acts.iterrows()
 }
-picked = st.selectbox("Activity", list(labels), format_func=labels.__getitem__, key="activity_pick")
-row = acts.set_index(c.ACTIVITY_ID).loc[picked]
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(f"Distance [{u}]", f"{row[c.DISTANCE_KM] * f:.2f}")
-m2.metric("Moving time", units.format_duration(row[c.MOVING_TIME_S]))
-m3.metric("Pace", units.format_pace(row[c.PACE_S_PER_KM], s.units))
-m4.metric("Time zone", row[c.TIMEZONE], help=f"from {row[c.TIMEZONE_SOURCE]}")
-if row["fixes"]:
-    st.caption(f"Corrections made while reading the file: {row['fixes']}")
+picked = st.selectbox("Activity", list(labels), format_func=labels.__getitem__, key=PICK)
+try:
+    detail = _detail(src.store, src.key, src.revision, skey, picked)
+except LookupError:
+    st.warning("This activity was deleted meanwhile: pick another one.")
+    st.stop()
+row, sport = detail["activity"], detail["sport"]
+headline(detail, s)
 
-rpe_now = row[c.RPE]
-with st.expander(
-    f"Session RPE: {'not rated' if rpe_now != rpe_now else f'{rpe_now:g} / 10'}"
-):  # NaN != NaN: unrated
-    st.caption(
-        "How hard was the whole session, 0 (rest) to 10 (maximal), on Borg's CR-10 scale? "
-        "Session RPE × minutes is the session-RPE load (Foster et al. 2001)."
+if detail["samples"].empty:
+    st.info(
+        "This activity is a summary row (from an activities CSV): no samples, so no traces, "
+        "splits, zones or route.",
+        icon=":material/table_rows:",
     )
-    may_rate = src.can("rpe")
-    rating = st.slider(
-        "RPE (CR-10)", 0, 10, 5 if rpe_now != rpe_now else int(rpe_now), key="activity_rpe",
-        disabled=not may_rate,
-    )  # fmt: skip
-    if src.is_demo:
-        st.caption("Demo activities are read-only.")
-    elif not may_rate:
-        st.caption("Only the athlete rates their sessions.")
-    if st.button("Save RPE", key="activity_rpe_save", disabled=not may_rate):
-        with ui.refused():
-            src.store.set_rpe(picked, float(rating))
-            st.cache_data.clear()
-            st.rerun()
-
-ui.comments(src, "activity", str(picked), "this activity")
-
-samples = ui.activity_samples(src.key, src.revision, picked)
-if samples.empty:
-    st.info("This activity is a summary row (from an activities CSV): no samples to draw.")
 else:
     ui.chart(
-        route_map_figure(samples),
+        run_traces_figure(detail["trace"], sport, unit),
+        "activity_traces",
+        "Each channel over moving time, on one shared axis: pauses and stops are cut out (the "
+        "line breaks there), and a spike is drawn at the axis edge rather than squash the rest.",
+    )
+    per = "mile" if unit == units.UNIT_MI else "km"
+    st.subheader(f"Splits per {per} and laps")
+    ui.chart(
+        splits_figure(detail["splits"], unit, sport),
+        "activity_splits",
+        f"Automatic splits every {per} along the recorded distance; the last one is partial "
+        "(grey). Hover for its times, heart rate and elevation change.",
+    )
+    if not detail["splits"].empty:
+        st.dataframe(
+            window_table(detail["splits"], "Split", unit, sport),
+            hide_index=True,
+            key="activity_splits_table",
+        )
+    if detail["laps"].empty:
+        st.caption("No laps recorded in this file.")
+    else:
+        st.markdown("**Laps as recorded**")
+        st.dataframe(
+            window_table(detail["laps"], "Lap", unit, sport),
+            hide_index=True,
+            key="activity_laps_table",
+        )
+    ui.chart(
+        zones_bar_figure(detail["zones"]),
+        "activity_zones",
+        f"Moving time in each heart-rate zone of the {s.zone_model} zone model (Settings).",
+    )
+    ui.chart(
+        route_map_figure(detail["samples"], unit=unit),
         "activity_map",
         "The route as recorded by GPS. Zoom and pan; hover for distance and time.",
     )
-    ui.chart(
-        activity_traces_figure(samples, s.units),
-        "activity_traces",
-        "Pace, heart rate, cadence and elevation over the activity, on one shared time axis.",
-    )
 
-with st.expander("Delete this activity"):
-    may_delete = src.can("delete")
-    if src.is_demo:
-        st.caption("Demo activities cannot be deleted; upload your own to replace the demo.")
-    elif not may_delete:
-        st.caption("Only the athlete can delete their activities.")
-    else:
-        st.write("This removes the activity and its samples from your store.")
-    if st.button("Delete activity", key="activity_delete", type="primary", disabled=not may_delete):
-        # the store checks the role again: a forged click is refused on the server
-        with ui.refused():
-            src.store.delete_activity(picked)
-            st.cache_data.clear()
-            st.toast("Activity deleted")
-            st.rerun()
+rpe_section(src, row, picked)
+ui.comments(src, "activity", str(picked), "this activity")
+delete_section(src, row, picked)
