@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from analysis import columns as c
 from analysis.config import ATHLETE_DB
 from analysis.prepare import prepare_activity
 from analysis.store import Store
+from analysis.views.period import day_text, preset_start
 from tests.conftest import REPO
 from tests.factories import run_activity
 
@@ -206,3 +208,197 @@ def test_file_names_are_shown_as_text_not_markdown() -> None:
     assert _md("run*1*_[x](javascript:alert(1)).fit") == (
         r"run\*1\*\_\[x\]\(javascript:alert\(1\)\)\.fit"
     )
+
+
+# ---- the period ---------------------------------------------------------------------------------
+
+PERIOD_PAGES = [  # the pages with a period control
+    "pages/overview.py",
+    "pages/mileage.py",
+    "pages/cadence.py",
+    "pages/intensity.py",
+    "pages/training_load.py",
+    "pages/fitness.py",
+    "pages/guidance.py",
+    "pages/recovery.py",
+    "pages/plan.py",
+]
+
+
+def _fill_days(data_dir: Path, days: list[dt.date]) -> None:
+    """One run at 06:00 UTC on each day, in the athlete's own store."""
+    with Store(data_dir / ATHLETE_DB) as store:
+        for i, day in enumerate(days):
+            start = pd.Timestamp(day).tz_localize("UTC") + pd.Timedelta(hours=6)
+            act = run_activity(
+                name=f"run{i}.fit", start=start.isoformat(), n=200, hr_bpm=140.0 + i % 20
+            )
+            digest = f"p{i:04d}".ljust(64, "0")
+            store.add_file(digest, act.source_name, "fit", 1, [prepare_activity(act, digest, 0)])
+
+
+def _every_other_day(last: dt.date, weeks: int = 6) -> list[dt.date]:
+    return [last - dt.timedelta(days=i) for i in range(weeks * 7 - 2, -1, -2)]
+
+
+def _texts(at: AppTest) -> str:
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "subheader")
+    return "\n".join(str(el.value) for kind in kinds for el in at.get(kind))
+
+
+def _bars(fig: dict) -> int:
+    """How many bars a figure draws, over all its bar traces (flagged weeks have their own)."""
+    return sum(len(trace["x"]) for trace in fig["data"] if trace.get("type") == "bar")
+
+
+def _period_caption(at: AppTest) -> str:
+    return next(el.value for el in at.caption if ":material/date_range:" in el.value)
+
+
+def test_a_store_ending_a_year_ago_opens_every_page_on_its_latest_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last = dt.date.today() - dt.timedelta(days=365)
+    _fill_days(tmp_path, _every_other_day(last, weeks=20))
+    at = _app(tmp_path, monkeypatch)
+    note = f"Your latest activity is on {day_text(last)}: showing the 12 weeks up to it."
+    for page in PERIOD_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert note in [el.value for el in at.info], (page, [el.value for el in at.info])
+        assert f"as of {last:%a} {day_text(last)}" in _period_caption(at), page
+        # nothing the page says claims today or this week for a day a year ago, and no week
+        # reads 0.0 (the figures' own titles and captions are checked with the figures)
+        texts = "\n".join(
+            str(el.value)
+            for kind in ("markdown", "info", "warning", "error", "success", "subheader")
+            for el in at.get(kind)
+        )
+        assert "Today" not in texts and "This week" not in texts, (page, texts)
+        labels = [el.label for el in at.metric]
+        assert not any("today" in label.lower() or "this week" in label.lower()
+                       for label in labels), (page, labels)  # fmt: skip
+        assert all(el.value not in ("0.0", "+0.0") for el in at.metric), (page, at.metric)
+        assert at.query_params["period"] == "12w" and "to" not in at.query_params
+    at.switch_page("pages/overview.py").run()
+    week = at.metric[0]
+    assert week.label.startswith("The week of ") and float(week.value) > 0, week
+    at.switch_page("pages/fitness.py").run()
+    assert float(at.metric[0].value) > 0  # fitness on the latest day, not decayed to today
+    at.switch_page("pages/mileage.py").run()
+    assert _bars(_figures(at)[0]) == 12  # the 12 weeks of the period, not the whole history
+
+
+def test_a_decision_on_no_known_signal_says_not_enough_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one run: no ratio, no monotony, no ramp, no wellness; a green push would rest on nothing
+    _fill_days(tmp_path, [dt.date.today() - dt.timedelta(days=400)])
+    at = _app(tmp_path, monkeypatch)
+    assert not at.success, [el.value for el in at.success]
+    assert any("not enough data" in el.value for el in at.info), [el.value for el in at.info]
+    at.switch_page("pages/recovery.py").run()
+    assert not at.exception, at.exception
+    assert any("Not enough data" in el.value for el in at.info), [el.value for el in at.info]
+
+
+def test_the_period_query_params_reproduce_a_view(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last = dt.date.today() - dt.timedelta(days=30)
+    _fill_days(tmp_path, _every_other_day(last, weeks=20))
+    monkeypatch.setenv("STRIDELOG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("STRIDELOG_NO_DEMO", "1")
+    as_of = last - dt.timedelta(days=20)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["period"] = "4w"
+    at.query_params["to"] = as_of.isoformat()
+    at.switch_page("pages/mileage.py").run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key="period_preset").value == "4w"
+    assert at.date_input(key="period_to").value == as_of
+    first = preset_start("4w", as_of)
+    assert _period_caption(at).endswith(
+        f"4 weeks: {day_text(first)} – {day_text(as_of)} · as of {as_of:%a} {day_text(as_of)}"
+    )
+    assert _bars(_figures(at)[0]) == 4
+    assert dict(at.query_params) == {"period": "4w", "to": as_of.isoformat()}
+
+    custom = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    custom.query_params.update(period="custom", **{"from": "2000-01-01", "to": as_of.isoformat()})
+    custom.switch_page("pages/mileage.py").run()
+    assert not custom.exception, custom.exception
+    start = _every_other_day(last, weeks=20)[0]
+    assert custom.date_input(key="period_from").value == start  # clipped to the first run
+    assert "Clipped to the days with data" in _texts(custom)
+    assert custom.query_params["from"] == start.isoformat()
+
+
+def test_switching_the_period_updates_the_url_and_survives_a_page_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last = dt.date.today() - dt.timedelta(days=3)
+    _fill_days(tmp_path, _every_other_day(last, weeks=30))
+    at = _app(tmp_path, monkeypatch)
+    assert at.query_params["period"] == "12w"
+    at.segmented_control(key="period_preset").set_value("6m").run()
+    assert not at.exception, at.exception
+    assert at.query_params["period"] == "6m"
+    assert _period_caption(at).startswith(":material/date_range: 6 months:")
+    # an as-of day: into the URL; "Latest" takes it out again
+    day = last - dt.timedelta(days=50)
+    at.date_input(key="period_to").set_value(day).run()
+    assert at.query_params["to"] == day.isoformat()
+    assert f"as of {day:%a} {day_text(day)}" in _period_caption(at)
+    # the sidebar drops query params when it switches pages: the page puts them back
+    at.query_params.clear()
+    at.switch_page("pages/fitness.py").run()
+    assert not at.exception, at.exception
+    assert dict(at.query_params) == {"period": "6m", "to": day.isoformat()}
+    at.button(key="period_latest").click().run()
+    assert dict(at.query_params) == {"period": "6m"}
+    # custom starts from the days on screen, and its dates move the URL
+    at.segmented_control(key="period_preset").set_value("custom").run()
+    first = preset_start("6m", dt.date.today())
+    assert at.query_params["from"] == first.isoformat()
+    assert at.query_params["to"] == last.isoformat()  # clipped to the latest run
+    at.date_input(key="period_from").set_value(last - dt.timedelta(days=10)).run()
+    assert not at.exception, at.exception
+    assert at.query_params["from"] == (last - dt.timedelta(days=10)).isoformat()
+    assert at.query_params["period"] == "custom"
+
+
+def test_a_link_that_cannot_be_read_shows_the_default_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill_days(tmp_path, _every_other_day(dt.date.today()))
+    monkeypatch.setenv("STRIDELOG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("STRIDELOG_NO_DEMO", "1")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["period"] = "fortnight"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("“fortnight” is not one of" in el.value for el in at.info)
+    assert at.query_params["period"] == "12w"
+
+
+@pytest.mark.parametrize("preset", ["12w", "1y", "all"])
+def test_a_two_year_gap_renders_every_page(
+    preset: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = dt.date.today()
+    before = _every_other_day(today - dt.timedelta(days=2 * 365 + 42))
+    _fill_days(tmp_path, [*before, *_every_other_day(today - dt.timedelta(days=1))])
+    monkeypatch.setenv("STRIDELOG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("STRIDELOG_NO_DEMO", "1")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["period"] = preset
+    at.run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, preset, at.exception)
+    # a year back from today lies inside the gap: its first weeks are empty, not an error
+    at.query_params["to"] = (today - dt.timedelta(days=365)).isoformat()
+    for page in PERIOD_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, preset, at.exception)
