@@ -13,9 +13,11 @@ import plotly.graph_objects as go
 import pytest
 
 from analysis import columns as c
-from analysis.figures import calendar, fitness, plan, recovery, style
+from analysis.figures import calendar, fitness, overview, plan, recovery, style
+from analysis.figures import load as load_figures
 from analysis.metrics.calendar import DAY_TYPES, calendar_weeks
 from analysis.metrics.guidance import long_run_share
+from analysis.metrics.load import acute_chronic
 from analysis.metrics.plan import ACTUAL_COLUMNS, compliance
 from analysis.metrics.pmc import monotony, pmc
 from analysis.metrics.recovery import baselines
@@ -81,8 +83,9 @@ def three_days() -> pd.DataFrame:
 def test_pmc_figure_lines_bars_and_axes() -> None:
     fig = fitness.pmc_figure(pmc(three_days()), KM_LABEL)
     named = traces(fig)
-    assert set(named) == {"Fitness (CTL)", "Fatigue (ATL)", "Form (TSB)"}
-    ctl, atl, tsb = named["Fitness (CTL)"], named["Fatigue (ATL)"], named["Form (TSB)"]
+    fresh, tired = fitness.FORM_FRESH, fitness.FORM_TIRED
+    assert set(named) == {"Fitness (CTL)", "Fatigue (ATL)", fresh, tired}
+    ctl, atl = named["Fitness (CTL)"], named["Fatigue (ATL)"]
     # TrainingPeaks recurrence from 0: CTL = 10/42, then × 41/42, then + (20 − CTL)/42
     ctl0 = 10 / 42
     ctl1 = ctl0 * 41 / 42
@@ -91,24 +94,67 @@ def test_pmc_figure_lines_bars_and_axes() -> None:
     atl1 = atl0 * 6 / 7
     assert floats(ctl["y"]) == pytest.approx([ctl0, ctl1, ctl2])
     assert floats(atl["y"])[:2] == pytest.approx([atl0, atl1])
-    # form is yesterday's CTL − ATL: 0, 10/42 − 10/7 = −1.1905, 0.2324 − 1.2245 = −0.9921
-    assert floats(tsb["y"]) == pytest.approx([0.0, ctl0 - atl0, ctl1 - atl1])
-    assert tsb["type"] == "bar" and ctl["type"] == atl["type"] == "scatter"
-    # lines on the primary axis, form bars on the secondary one
-    assert tsb["yaxis"] == "y2"
-    assert ctl["yaxis"] == atl["yaxis"] == "y"
-    assert tsb["marker"]["color"] == [style.GOOD, style.DANGER, style.DANGER]
-    assert axis_title(fig, "yaxis") == "Fitness, fatigue: distance [km] per day"
-    assert axis_title(fig, "yaxis2") == "Form (TSB): distance [km] per day"
+    # form is yesterday's CTL − ATL: 0, 10/42 − 10/7 = −1.1905, 0.2324 − 1.2245 = −0.9921;
+    # the 0 is fresh (≥ 0), the two negatives carry fatigue, each in its own trace
+    fresh_y, tired_y = floats(named[fresh]["y"]), floats(named[tired]["y"])
+    assert fresh_y[0] == 0.0 and math.isnan(fresh_y[1]) and math.isnan(fresh_y[2])
+    assert math.isnan(tired_y[0])
+    assert tired_y[1:] == pytest.approx([ctl0 - atl0, ctl1 - atl1])
+    assert named[fresh]["type"] == named[tired]["type"] == "bar"
+    assert ctl["type"] == atl["type"] == "scatter"
+    # the legend shows the colours drawn: one colour per trace, from the house palette
+    assert named[fresh]["marker"]["color"] == style.GOOD
+    assert named[tired]["marker"]["color"] == style.DANGER
+    assert ctl["line"]["color"] == style.BLUE and atl["line"]["color"] == style.REDDISH_PURPLE
+    # one axis for all (one unit), its zero drawn: form's bars stand on the visible zero
+    assert {t.get("yaxis", "y") for t in named.values()} == {"y"}
+    layout = spec(fig)["layout"]
+    assert layout["yaxis"]["zeroline"] is True
+    assert layout["yaxis"]["zerolinecolor"] == style.BLACK
+    assert layout["barmode"] == "overlay"
+    assert axis_title(fig, "yaxis") == "Fitness, fatigue, form: distance [km] per day"
     assert axis_title(fig, "xaxis") == "Date"
     assert all(" km per day" in t["hovertemplate"] for t in named.values())
-    zero = [s for s in shapes(fig) if s["yref"] == "y2"]
-    assert len(zero) == 1 and zero[0]["y0"] == zero[0]["y1"] == 0
+    # a distance load says that CTL is km per day, not TSS
+    assert fitness.DISTANCE_MODEL_SHORT in annotations(fig)
+    assert "TrainingPeaks" in fitness.DISTANCE_MODEL_NOTE
+
+
+def test_pmc_figure_note_follows_the_load_model() -> None:
+    hrss = fitness.pmc_figure(pmc(three_days()), "hrTSS-like score [1 h at LTHR = 100]")
+    assert fitness.DISTANCE_MODEL_SHORT not in annotations(hrss)
+    told = fitness.pmc_figure(pmc(three_days()), "load [a.u.]", load_model="distance")
+    assert fitness.DISTANCE_MODEL_SHORT in annotations(told)
+    miles = fitness.pmc_figure(pmc(three_days()), "distance [mi], running only")
+    assert fitness.DISTANCE_MODEL_SHORT in annotations(miles)
+
+
+def test_pmc_figure_breaks_its_lines_at_a_gap() -> None:
+    # 5 days at 10, 20 idle days (a break), 5 days at 10: 30 rows, the break NaN in every line
+    daily = pd.DataFrame(
+        {
+            c.DATE: pd.date_range("2024-01-01", periods=30),
+            c.LOAD: [10.0] * 5 + [0.0] * 20 + [10.0] * 5,
+        }
+    )
+    fig = fitness.pmc_figure(pmc(daily), KM_LABEL)
+    named = traces(fig)
+    for name in ("Fitness (CTL)", "Fatigue (ATL)"):
+        y = floats(named[name]["y"])
+        assert len(y) == 30
+        assert all(math.isnan(v) for v in y[5:25])
+        assert all(math.isfinite(v) for v in y[:5] + y[25:])
+        assert named[name]["connectgaps"] is False
+    band = [s for s in shapes(fig) if s.get("xref") == "x"]
+    assert len(band) == 1
+    assert pd.Timestamp(band[0]["x0"]) == pd.Timestamp("2024-01-06")
+    assert pd.Timestamp(band[0]["x1"]) == pd.Timestamp("2024-01-26")  # past the last idle day
+    assert "no training recorded: 20 days" in annotations(fig)
 
 
 def test_pmc_figure_unit_of_a_trimp_load() -> None:
     fig = fitness.pmc_figure(pmc(three_days()), "Banister TRIMP [a.u.], all sports with heart rate")
-    assert axis_title(fig, "yaxis") == "Fitness, fatigue: Banister TRIMP [a.u.] per day"
+    assert axis_title(fig, "yaxis") == "Fitness, fatigue, form: Banister TRIMP [a.u.] per day"
     assert all(" a.u. per day" in t["hovertemplate"] for t in spec(fig)["data"])
 
 
@@ -620,3 +666,89 @@ def test_long_run_share_without_distance() -> None:
 def test_label_unit_and_quantity(label: str, unit: str, quantity: str) -> None:
     assert style.label_unit(label) == unit
     assert style.label_quantity(label) == quantity
+
+
+# ---- gaps, caps and the gauge -------------------------------------------------------------------
+
+
+def two_year_gap_acr(after: int = 40) -> pd.DataFrame:
+    """60 days at 5, 730 days without a file, then ``after`` days at 8."""
+    loads = [5.0] * 60 + [0.0] * 730 + [8.0] * after
+    daily = pd.DataFrame({c.DATE: pd.date_range("2019-01-01", periods=len(loads)), c.LOAD: loads})
+    return acute_chronic(daily)
+
+
+def test_acwr_figure_breaks_at_a_gap_instead_of_a_ramp() -> None:
+    acr = two_year_gap_acr()
+    fig = load_figures.acwr_figure(acr)
+    (line,) = spec(fig)["data"]
+    y = floats(line["y"])
+    # from the first ratio (day 28, index 27) to the end: one row per day, NaN in the break
+    # and in the 27 days after the return, so nothing joins 1.0 in 2019 to 1.0 in 2021
+    assert len(y) == len(acr) - 27
+    assert y[:33] == pytest.approx([1.0] * 33)
+    assert all(math.isnan(v) for v in y[33 : 33 + 730 + 27])
+    assert y[-3:] == pytest.approx([1.0] * 3)
+    assert line["connectgaps"] is False
+    assert max(v for v in y if math.isfinite(v)) < 4.0  # the 28/7 artefact is gone
+    # the break is shaded from its first idle day to past its last, and labelled
+    band = [s for s in shapes(fig) if s.get("xref") == "x"]
+    assert [(pd.Timestamp(b["x0"]), pd.Timestamp(b["x1"])) for b in band] == [
+        (pd.Timestamp("2019-03-02"), pd.Timestamp("2021-03-01"))
+    ]
+    assert "no training recorded: 730 days" in annotations(fig)
+    # the load figure's acute and chronic lines break there too
+    lines = traces(load_figures.load_figure(acr, "distance [km]"))
+    assert lines["Chronic load"]["connectgaps"] is False
+    assert math.isnan(floats(lines["Chronic load"]["y"])[100])
+
+
+def test_acwr_above_the_cap_is_drawn_at_the_cap_and_marked() -> None:
+    acr = pd.DataFrame(
+        {
+            c.DATE: pd.date_range("2024-01-01", periods=3),
+            c.LOAD: [5.0, 5.0, 5.0],
+            c.ACWR: [1.0, 4.0, 2.0],
+        }
+    )
+    fig = load_figures.acwr_figure(acr)
+    named = traces(fig)
+    assert floats(named["ACWR"]["y"]) == [1.0, 3.0, 2.0]
+    assert "capped at 3, real value 4.00" in decoded(named["ACWR"]["customdata"])[1]
+    marker = named["ACWR above 3 (capped)"]
+    assert marker["mode"] == "markers"
+    assert floats(marker["y"]) == [3.0]
+    assert floats(marker["customdata"]) == [4.0]
+    assert "real value %{customdata:.2f}" in marker["hovertemplate"]
+    assert spec(fig)["layout"]["yaxis"]["range"] == pytest.approx([0, 3.15])
+    # below the cap there is no marker trace and the axis follows the data (1.7 · 1.1 < 2)
+    calm = load_figures.acwr_figure(acr.assign(**{c.ACWR: [1.0, 1.7, 1.2]}))
+    assert set(traces(calm)) == {"ACWR"}
+    assert spec(calm)["layout"]["yaxis"]["range"] == pytest.approx([0, 2.0])
+    with pytest.raises(ValueError, match="cap"):
+        load_figures.acwr_figure(acr, cap=1.4)
+
+
+def test_monotony_figure_leaves_the_break_blank() -> None:
+    loads = [2.0, 4.0] * 5 + [0.0] * 15 + [2.0, 4.0] * 5
+    daily = pd.DataFrame({c.DATE: pd.date_range("2024-01-01", periods=len(loads)), c.LOAD: loads})
+    fig = fitness.monotony_figure(monotony(daily), load_label=KM_LABEL)
+    mono = traces(fig)["Monotony"]
+    y = floats(mono["y"])
+    assert len(y) == 35 and mono["connectgaps"] is False
+    assert all(math.isnan(v) for v in y[10:31])  # the break and the first 6 days after it
+    assert math.isfinite(y[31])
+    assert "no training recorded: 15 days" in annotations(fig)
+
+
+def test_gauge_without_a_ratio_wraps_its_message_inside_the_figure() -> None:
+    fig = overview.acwr_gauge_figure(None, "not enough history")
+    (text,) = [t for t in annotations(fig) if "history" in t]
+    lines = text.split("<br>")
+    assert len(lines) > 1
+    assert all(len(line) <= overview.GAUGE_LINE_CHARS for line in lines)
+    assert " ".join(lines) == overview.GAUGE_NO_RATIO
+    (note,) = [a for a in spec(fig)["layout"]["annotations"] if "history" in a["text"]]
+    assert note["x"] == 0.5 and note["xanchor"] == "center" and note["align"] == "center"
+    told = overview.acwr_gauge_figure(None, "", reason="Back after 730 days without training")
+    assert any("Back after 730 days" in t.replace("<br>", " ") for t in annotations(told))

@@ -2,7 +2,9 @@
 with strain.
 
 Both builders take the output of :mod:`analysis.metrics.pmc` and never recompute it: the page
-states the smoothing convention in use, the figure shows what the metric returned.
+states the smoothing convention in use, the figure shows what the metric returned. Breaks in
+training (:func:`analysis.metrics.load.gaps`) are shaded and labelled, and the lines stop at them
+(the metric leaves those days NaN; the traces keep them and do not connect gaps).
 
 References
 ----------
@@ -22,13 +24,32 @@ from plotly.subplots import make_subplots
 
 from analysis import columns as c
 from analysis.figures import style
+from analysis.figures.load import add_gap_bands, gap_frame
 from analysis.metrics.pmc import MONOTONY_CRITICAL, MONOTONY_WARNING, monotony_level
 
 PMC_HEIGHT = 420
-"""The PMC carries three series on two axes: a little taller than a one-series chart [px]."""
+"""The PMC carries four series: a little taller than a one-series chart [px]."""
 
 FORM_OPACITY = 0.45
-"""Form bars sit on the secondary axis, drawn over the lines: see-through so the lines show."""
+"""Form and strain bars are drawn with the lines: see-through so the lines show."""
+
+FORM_FRESH = "Form (TSB) ≥ 0: fresh"
+FORM_TIRED = "Form (TSB) < 0: carrying fatigue"
+"""Names of the two form traces: one colour each, so the legend shows the colours drawn."""
+
+DISTANCE_MODEL_NOTE = (
+    "Load model: distance, so fitness, fatigue and form are kilometres per day, not TSS per "
+    "day, and are not comparable with TrainingPeaks' numbers. With heart rate recorded, the "
+    "hrTSS-like model (Settings) puts them on TrainingPeaks' scale (1 h at threshold = 100)."
+)
+"""The note the PMC carries when the load is distance; the page can show it as a caption."""
+
+DISTANCE_MODEL_SHORT = (
+    "distance load: km per day, not TSS; hrTSS-like load (Settings) is on TSS scale"
+)
+"""The same note, short enough to sit inside the chart."""
+
+DISTANCE_UNITS = frozenset({"km", "mi"})
 
 MONOTONY_AXIS_MIN_TOP = 2.5
 """The monotony axis shows at least 0-2.5 so both bands keep their place [ratio]."""
@@ -54,26 +75,48 @@ def _suffix(load_label: str, per: str = "") -> str:
     return f" {style.label_unit(load_label, 'a.u.')}{per}"
 
 
-def pmc_figure(pmc_frame: pd.DataFrame, load_label: str) -> go.Figure:
-    """Fitness (CTL) and fatigue (ATL) as lines, form (TSB) as bars on a secondary axis.
+def _is_distance(load_label: str, load_model: str | None) -> bool:
+    if load_model is not None:
+        return load_model == "distance"
+    return style.label_unit(load_label) in DISTANCE_UNITS
 
-    Form bars are green when positive (fresher than the fitness built) and vermillion when
-    negative (carrying fatigue); a dotted line marks form 0 on its own axis.
+
+def pmc_figure(
+    pmc_frame: pd.DataFrame,
+    load_label: str,
+    *,
+    load_model: str | None = None,
+    gaps: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Fitness (CTL) and fatigue (ATL) as lines, form (TSB) as bars around a drawn zero.
+
+    All three share one axis (they share a unit, the load per day), so form's zero is the
+    axis' zero, drawn as a solid line. Form bars are two traces, bluish green where form is
+    0 or above (fresher than the fitness built) and vermillion below 0 (carrying fatigue), so
+    each legend entry has the colour of its bars. Lines stop at breaks (NaN days, not
+    connected), which are shaded and labelled. With a distance load a note in the chart says
+    that CTL is km per day, not TrainingPeaks' TSS per day.
 
     Parameters
     ----------
     pmc_frame
         From :func:`analysis.metrics.pmc.pmc`: ``date`` (naive local day, one row per day),
-        ``ctl``, ``atl`` and ``tsb`` [unit of the load per day].
+        ``load``, ``ctl``, ``atl`` and ``tsb`` [unit of the load per day].
     load_label
         What the load is, with its unit in brackets, e.g. ``"distance [km], running only"`` or
         ``"Banister TRIMP [a.u.]"``: it titles the axes and gives the hover its unit.
+    load_model
+        The load model's key (``"distance"``, ``"hrss"`` ...); by default a label in km or mi
+        is taken for distance.
+    gaps
+        Breaks to shade (:func:`analysis.metrics.load.gaps`); by default those of the frame's
+        load under the default rule.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces "Fitness (CTL)", "Fatigue (ATL)" (primary y) and "Form (TSB)" (secondary y);
-        an annotated blank figure when there is nothing to show.
+        Traces :data:`FORM_FRESH`, :data:`FORM_TIRED` (bars), "Fitness (CTL)" and "Fatigue
+        (ATL)" (lines); an annotated blank figure when there is nothing to show.
     """
     title = "Fitness, fatigue and form"
     if not style.has_rows(pmc_frame, c.DATE, c.CTL):
@@ -81,21 +124,22 @@ def pmc_figure(pmc_frame: pd.DataFrame, load_label: str) -> go.Figure:
     frame = pmc_frame.dropna(subset=[c.DATE]).sort_values(c.DATE)
     quantity = style.label_quantity(load_label)
     per_day = _suffix(load_label, " per day")
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = go.Figure()
     if c.TSB in frame.columns:
         tsb = pd.to_numeric(frame[c.TSB], errors="coerce").to_numpy(dtype="float64")
-        colours = np.where(tsb < 0, style.DANGER, style.GOOD)
-        fig.add_trace(
-            go.Bar(
-                x=frame[c.DATE],
-                y=tsb,
-                name="Form (TSB)",
-                marker={"color": list(colours), "opacity": FORM_OPACITY},
-                hovertemplate=f"Form (TSB): %{{y:+.1f}}{per_day}<extra></extra>",
-            ),
-            secondary_y=True,
-        )
-        fig.add_hline(y=0, line={"color": style.MUTED, "width": 1, "dash": "dot"}, secondary_y=True)
+        for name, colour, keep in (
+            (FORM_FRESH, style.GOOD, tsb >= 0),
+            (FORM_TIRED, style.DANGER, tsb < 0),
+        ):
+            fig.add_trace(
+                go.Bar(
+                    x=frame[c.DATE],
+                    y=np.where(keep, tsb, np.nan),
+                    name=name,
+                    marker={"color": colour, "opacity": FORM_OPACITY},
+                    hovertemplate=f"Form (TSB): %{{y:+.1f}}{per_day}<extra></extra>",
+                )
+            )
     for column, name, colour, dash in (
         (c.CTL, "Fitness (CTL)", style.BLUE, "solid"),
         (c.ATL, "Fatigue (ATL)", style.REDDISH_PURPLE, "dash"),
@@ -109,24 +153,33 @@ def pmc_figure(pmc_frame: pd.DataFrame, load_label: str) -> go.Figure:
                 mode="lines",
                 name=name,
                 line={"color": colour, "width": 2.5, "dash": dash},
+                connectgaps=False,
                 hovertemplate=f"{name}: %{{y:.1f}}{per_day}<extra></extra>",
-            ),
-            secondary_y=False,
+            )
+        )
+    add_gap_bands(fig, gap_frame(frame, gaps))
+    if _is_distance(load_label, load_model):
+        fig.add_annotation(
+            text=DISTANCE_MODEL_SHORT,
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            xanchor="right",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 11, "color": style.MUTED},
+            bgcolor="rgba(255,255,255,0.8)",
         )
     style.base_layout(fig, title=title, x_title="Date", height=PMC_HEIGHT)
-    fig.update_layout(hovermode="x unified", bargap=0.1)
+    # bars from 0 up and down, overlaid on one date: one bar per day whichever its sign
+    fig.update_layout(hovermode="x unified", bargap=0.1, barmode="overlay")
     fig.update_xaxes(hoverformat="%a %d %b %Y")
     fig.update_yaxes(
-        title_text=f"Fitness, fatigue: {quantity} per day", rangemode="tozero", secondary_y=False
-    )
-    # the secondary axis keeps ticks of its own: synced to the primary grid they land on
-    # fractions such as -1.07
-    fig.update_yaxes(
-        title_text=f"Form (TSB): {quantity} per day",
-        tickmode="auto",
-        showgrid=False,
-        zeroline=False,
-        secondary_y=True,
+        title_text=f"Fitness, fatigue, form: {quantity} per day",
+        zeroline=True,
+        zerolinecolor=style.BLACK,
+        zerolinewidth=1.5,
     )
     return fig
 
@@ -137,6 +190,7 @@ def monotony_figure(
     critical: float = MONOTONY_CRITICAL,
     *,
     load_label: str = "load [a.u.]",
+    gaps: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Foster monotony over its warning and critical bands, strain as bars on a secondary axis.
 
@@ -154,6 +208,9 @@ def monotony_figure(
         Monotony thresholds [ratio]: 1.5 and 2.0 by default.
     load_label
         What the load is, with its unit in brackets (see :func:`pmc_figure`).
+    gaps
+        Breaks to shade (:func:`analysis.metrics.load.gaps`); by default those of the frame's
+        load under the default rule (a week reaching into a break has no monotony).
 
     Returns
     -------
@@ -239,6 +296,7 @@ def monotony_figure(
         label_position="inside left",
         secondary_y=False,
     )
+    add_gap_bands(fig, gap_frame(frame, gaps))
     style.base_layout(fig, title=title, x_title="Date")
     fig.update_layout(hovermode="x unified", bargap=0.1)
     fig.update_xaxes(hoverformat="%a %d %b %Y")

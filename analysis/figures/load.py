@@ -1,5 +1,9 @@
 """Training-load figures: daily load with acute and chronic load, and the ACWR over time.
 
+Breaks in training (:func:`analysis.metrics.load.gaps`) are shaded and labelled, and the lines
+stop at them: the metric leaves those days NaN and the traces keep them (``connectgaps=False``),
+so plotly never draws a straight ramp across months without data.
+
 References
 ----------
 Gabbett, T. J. (2016). The training-injury prevention paradox: should athletes be training smarter
@@ -17,9 +21,54 @@ import plotly.graph_objects as go
 
 from analysis import columns as c
 from analysis.figures import style
+from analysis.metrics import load as load_metrics
 
 ACWR_AXIS_MIN_TOP = 2.0
 """The ACWR axis shows at least 0-2 so the bands keep their place between figures [ratio]."""
+
+ACWR_AXIS_CAP = 3.0
+"""Ratios above this are drawn at it, marked as capped, their value in the hover [ratio]: twice
+the danger line already says all a ratio can, and a single 8.0 would squash the bands."""
+
+GAP_LABEL = "no training recorded: {days} days"
+"""Label of a shaded break; ``days`` is its length."""
+
+
+def gap_frame(frame: pd.DataFrame, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The breaks to shade: ``gaps`` when given, else those of the frame's own daily load.
+
+    Parameters
+    ----------
+    frame
+        A daily frame with ``date`` and ``load`` (the ACWR or PMC frame of the metrics).
+    gaps
+        From :func:`analysis.metrics.load.gaps` (``start``, ``end``, ``days``), when the caller
+        computed them under its own rule.
+    """
+    if gaps is not None:
+        return gaps
+    if not style.has_rows(frame, c.DATE, c.LOAD):
+        return pd.DataFrame(columns=[load_metrics.GAP_START, load_metrics.GAP_END])
+    return load_metrics.gaps(frame[[c.DATE, c.LOAD]].dropna(subset=[c.DATE]))
+
+
+def add_gap_bands(fig: go.Figure, gaps: pd.DataFrame) -> None:
+    """Shade every break grey from its first to past its last day, labelled with its length."""
+    for row in gaps.itertuples(index=False):
+        start = pd.Timestamp(getattr(row, load_metrics.GAP_START))
+        end = pd.Timestamp(getattr(row, load_metrics.GAP_END)) + pd.Timedelta(days=1)
+        days = int(getattr(row, load_metrics.GAP_DAYS))
+        fig.add_vrect(
+            x0=start,
+            x1=end,
+            fillcolor=style.MUTED,
+            opacity=2 * style.BAND_OPACITY,
+            line_width=0,
+            layer="below",
+            annotation_text=GAP_LABEL.format(days=days),
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": style.MUTED},
+        )
 
 
 def _label_unit(load_label: str) -> str:
@@ -42,8 +91,16 @@ def band_name(acwr: float) -> str:
     return "above 1.5: danger zone"
 
 
-def load_figure(acr: pd.DataFrame, load_label: str) -> go.Figure:
-    """Daily load as bars with the acute and chronic load as lines.
+def _ratio_words(value: float, cap: float) -> str:
+    """The band of a ratio in words, and its real value when the line draws it at the cap."""
+    words = band_name(value)
+    return f"{words}; capped at {cap:g}, real value {value:.2f}" if value > cap else words
+
+
+def load_figure(
+    acr: pd.DataFrame, load_label: str, *, gaps: pd.DataFrame | None = None
+) -> go.Figure:
+    """Daily load as bars with the acute and chronic load as lines, breaks shaded.
 
     Parameters
     ----------
@@ -54,6 +111,9 @@ def load_figure(acr: pd.DataFrame, load_label: str) -> go.Figure:
     load_label
         What the load is, with its unit in brackets, e.g. ``"distance [km]"`` or
         ``"Banister TRIMP [a.u.]"``; it titles the y axis and gives the hover its unit.
+    gaps
+        Breaks to shade (:func:`analysis.metrics.load.gaps`); by default those of the frame's
+        load under the default rule.
     """
     title = "Training load"
     if not style.has_rows(acr, c.DATE, c.LOAD):
@@ -84,11 +144,13 @@ def load_figure(acr: pd.DataFrame, load_label: str) -> go.Figure:
                 mode="lines",
                 name=name,
                 line={"color": colour, "width": 2.5, "dash": dash},
+                connectgaps=False,
                 hovertemplate=(
                     f"%{{x|%a %d %b %Y}}<br>{name}: %{{y:.1f}}{suffix} per day<extra></extra>"
                 ),
             )
         )
+    add_gap_bands(fig, gap_frame(frame, gaps))
     fig.update_layout(hovermode="x unified", bargap=0.1)
     fig.update_yaxes(rangemode="tozero")
     return style.base_layout(fig, title=title, x_title="Date", y_title=f"Load: {load_label}")
@@ -98,40 +160,88 @@ def acwr_figure(
     acr: pd.DataFrame,
     sweet_spot: tuple[float, float] = style.ACWR_SWEET_SPOT,
     danger: float = style.ACWR_DANGER,
+    *,
+    gaps: pd.DataFrame | None = None,
+    cap: float = ACWR_AXIS_CAP,
 ) -> go.Figure:
     """The acute:chronic workload ratio over time over its risk bands.
 
     Default bands: 0.8-1.3 green (sweet spot), 1.3-1.5 amber, above 1.5 red, below 0.8 grey
-    (Gabbett 2016); the athlete may set others.
+    (Gabbett 2016); the athlete may set others. The line starts on the first day with a ratio
+    and stops wherever the ratio is undefined (a break, the first weeks after one): every day
+    stays in the trace, NaN where there is no ratio, and gaps are not connected. Breaks are
+    shaded and labelled. A ratio above ``cap`` is drawn at the cap, with a triangle marker
+    and "capped, real value ..." in the hover.
 
     Parameters
     ----------
     acr
         ACWR frame (see :func:`load_figure`); ``acwr`` is missing (NaN) while the chronic window
-        is still filling, and those days are left out.
+        is still filling and across breaks.
+    sweet_spot, danger
+        Band edges [ratio].
+    gaps
+        Breaks to shade (:func:`analysis.metrics.load.gaps`); by default those of the frame's
+        load under the default rule.
+    cap
+        Top of the axis [ratio], 3 by default; at least ``danger``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace "ACWR" (line), plus "ACWR above {cap} (capped)" (markers at the cap) when a
+        value exceeds it; an annotated blank figure without any ratio.
     """
     title = "Acute:chronic workload ratio"
+    if not cap >= danger:
+        raise ValueError("the axis cap must be at least the danger line")
     if not style.has_rows(acr, c.DATE, c.ACWR):
         return style.empty_figure(
-            f"{style.EMPTY_MESSAGE}: the ratio needs about four weeks of training", title=title
+            f"{style.EMPTY_MESSAGE}: the ratio needs about four weeks of training without a break",
+            title=title,
         )
-    frame = acr.dropna(subset=[c.DATE, c.ACWR]).sort_values(c.DATE)
-    ratio = frame[c.ACWR].astype("float64")
+    everything = acr.dropna(subset=[c.DATE]).sort_values(c.DATE)
+    known = pd.to_numeric(everything[c.ACWR], errors="coerce").notna().to_numpy()
+    # from the first ratio on: the days before it have nothing to draw, the NaN days after it
+    # are kept so the line breaks there instead of joining across
+    frame = everything.iloc[int(np.argmax(known)) :]
+    ratio = pd.to_numeric(frame[c.ACWR], errors="coerce").astype("float64").to_numpy()
+    capped = ratio > cap
+    shown = np.where(capped, cap, ratio)
+    hover = [_ratio_words(v, cap) for v in ratio.tolist()]
     finite = ratio[np.isfinite(ratio)]
-    top = max(ACWR_AXIS_MIN_TOP, float(finite.max()) * 1.1 if len(finite) else 0.0)
-    top = max(top, danger * 1.2)
+    highest = min(float(finite.max()) * 1.1, cap) if len(finite) else 0.0
+    top = max(ACWR_AXIS_MIN_TOP, highest, danger * 1.2)
+    if capped.any():
+        top = max(top, cap * 1.05)  # room above the cap for its markers
     low, high = sweet_spot
     fig = go.Figure(
         go.Scatter(
             x=frame[c.DATE],
-            y=ratio,
-            customdata=np.array([band_name(v) for v in ratio], dtype=object),
+            y=shown,
+            customdata=hover,
             mode="lines",
             name="ACWR",
             line={"color": style.BLACK, "width": 2},
+            connectgaps=False,
             hovertemplate="%{x|%a %d %b %Y}<br>ACWR %{y:.2f} (%{customdata})<extra></extra>",
         )
     )
+    if capped.any():
+        fig.add_trace(
+            go.Scatter(
+                x=frame[c.DATE][capped],
+                y=shown[capped],
+                customdata=ratio[capped],
+                mode="markers",
+                name=f"ACWR above {cap:g} (capped)",
+                marker={"symbol": "triangle-up", "size": 9, "color": style.DANGER},
+                hovertemplate=(
+                    f"%{{x|%a %d %b %Y}}<br>capped at {cap:g}, real value %{{customdata:.2f}}"
+                    "<extra></extra>"
+                ),
+            )
+        )
     style.add_hband(fig, 0.0, low, style.MUTED, "under-training", label_position="inside left")
     style.add_hband(
         fig, low, high, style.GOOD, f"sweet spot {low:g}-{high:g}", label_position="inside left"
@@ -147,5 +257,6 @@ def acwr_figure(
     style.add_hband(
         fig, danger, top, style.DANGER, f"danger > {danger:g}", label_position="inside left"
     )
+    add_gap_bands(fig, gap_frame(everything, gaps))
     fig.update_yaxes(range=[0, top])
     return style.base_layout(fig, title=title, x_title="Date", y_title="ACWR [ratio]")

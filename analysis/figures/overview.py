@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +14,18 @@ from analysis.units import distance_factor, distance_label
 
 GAUGE_MAX = 2.0
 """Upper end of the ACWR gauge [ratio]; a larger value widens the dial to fit it."""
+
+GAUGE_HEIGHT = 280
+"""Height of the gauge [px]."""
+
+GAUGE_NO_RATIO = (
+    "Not enough history yet: the ratio needs about four weeks of training without a break"
+)
+"""What the gauge says without a ratio, unless the caller says why."""
+
+GAUGE_LINE_CHARS = 26
+"""The gauge sits in half a page, about 330 px on a phone: its message is wrapped at this many
+characters a line, centred, so no line runs past either edge."""
 
 
 def _number(value: Any) -> float | None:
@@ -89,7 +102,7 @@ def _gauge_max(value: float) -> float:
     return max(GAUGE_MAX, math.ceil(value * 1.1 * 10) / 10)
 
 
-def acwr_gauge_figure(acwr: float | None, band: str) -> go.Figure:
+def acwr_gauge_figure(acwr: float | None, band: str, *, reason: str | None = None) -> go.Figure:
     """A dial of today's acute:chronic workload ratio over the risk bands.
 
     Bands: below 0.8 grey (under-training), 0.8-1.3 green (sweet spot), 1.3-1.5 amber,
@@ -102,11 +115,14 @@ def acwr_gauge_figure(acwr: float | None, band: str) -> go.Figure:
     band
         The band's name as the metric reports it (for example ``"sweet spot"``), printed under the
         dial.
+    reason
+        Why there is no ratio, in words (for example a return after a break); by default
+        :data:`GAUGE_NO_RATIO`.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        A ``go.Indicator`` gauge, or a figure saying there is not enough history.
+        A ``go.Indicator`` gauge, or a figure saying, in short centred lines, why there is none.
 
     References
     ----------
@@ -116,11 +132,11 @@ def acwr_gauge_figure(acwr: float | None, band: str) -> go.Figure:
     title = "Acute:chronic workload ratio"
     value = _number(acwr)
     if value is None:
-        return style.empty_figure(
-            "Not enough history yet: the ratio needs about four weeks of training",
-            title=title,
-            height=280,
-        )
+        lines = textwrap.wrap(reason or GAUGE_NO_RATIO, GAUGE_LINE_CHARS)
+        fig = style.empty_figure("<br>".join(lines), title=title, height=GAUGE_HEIGHT)
+        # the message stays clear of both edges: centred and in a size that fits its lines
+        fig.update_annotations(align="center", xanchor="center", font={"size": 14})
+        return fig
     top = _gauge_max(value)
     low, high = style.ACWR_SWEET_SPOT
     fig = go.Figure(
@@ -141,6 +157,6 @@ def acwr_gauge_figure(acwr: float | None, band: str) -> go.Figure:
             },
         )
     )
-    style.base_layout(fig, title=None, height=280)
+    style.base_layout(fig, title=None, height=GAUGE_HEIGHT)
     fig.update_layout(margin={"l": 30, "r": 30, "t": 70, "b": 10})
     return fig
