@@ -21,6 +21,7 @@ PAGES = [
     ),
     st.Page("pages/fitness.py", title="Fitness & form", icon=":material/trending_up:"),
     st.Page("pages/guidance.py", title="Guidance", icon=":material/explore:"),
+    st.Page("pages/efforts.py", title="Best efforts", icon=":material/military_tech:"),
     st.Page("pages/recovery.py", title="Recovery", icon=":material/bedtime:"),
     st.Page("pages/plan.py", title="Plan", icon=":material/event_note:"),
     st.Page("pages/activities.py", title="Activities", icon=":material/list:"),
