@@ -18,6 +18,7 @@ from analysis.metrics.plan import (
     YELLOW,
     compliance,
     compliance_colour,
+    plan_week_actuals,
     weekly_actuals,
 )
 
@@ -197,11 +198,11 @@ def test_planned_week_without_runs_is_red_and_future_weeks_grey() -> None:
     assert future[c.COLOUR] == GREY
 
 
-def test_plan_weeks_snap_to_the_week_start_and_the_last_row_wins() -> None:
+def test_a_repeated_plan_date_keeps_its_last_row() -> None:
     actual = weekly_actuals(ACTIVITIES, LOADS)
     plan = _plan(
         [
-            ("2024-03-06", 20.0, np.nan, np.nan, np.nan),  # a Wednesday: the week of 4 March
+            ("2024-03-04", 20.0, np.nan, np.nan, np.nan),
             ("2024-03-04", 34.0, np.nan, np.nan, 0.0),
         ]
     )
@@ -210,6 +211,85 @@ def test_plan_weeks_snap_to_the_week_start_and_the_last_row_wins() -> None:
     assert (distance[c.PLANNED], distance[c.COMPLIANCE_PCT]) == (34.0, 100.0)
     # a planned load of 0 gives no percentage
     assert _row(table, "2024-03-04", c.LOAD)[c.COLOUR] == GREY
+
+
+# ---- a plan week keeps its own seven days ---------------------------------------------------
+
+MONDAY_PLAN = _plan([("2024-03-04", 40.0, 2.5, 20.0, 100.0)])
+
+
+def test_a_monday_plan_viewed_with_sunday_weeks_compares_its_own_days() -> None:
+    sunday_weeks = weekly_actuals(ACTIVITIES, LOADS, week_start="sunday")
+    table = compliance(
+        MONDAY_PLAN, sunday_weeks, week_start="sunday", activities=ACTIVITIES, loads=LOADS
+    )
+    # the plan week is Mon 4 – Sun 10 March, as under Monday weeks: 10 + 16 + 8 = 34 km of 40
+    # (85 %, green), 3 h of 2.5 (120 %), longest 16 of 20 km (80 %), load 180 of 100 (red).
+    # Re-bucketed into the Sunday week of 3–9 March it read 26 km, 65 %, yellow.
+    distance = _row(table, "2024-03-04", c.DISTANCE_KM)
+    assert (distance[c.PLANNED], distance[c.ACTUAL]) == (40.0, 34.0)
+    assert distance[c.COMPLIANCE_PCT] == pytest.approx(85.0)
+    assert distance[c.COLOUR] == GREEN
+    assert _row(table, "2024-03-04", c.DURATION_H)[c.COMPLIANCE_PCT] == pytest.approx(120.0)
+    assert _row(table, "2024-03-04", c.LONGEST_RUN_KM)[c.COMPLIANCE_PCT] == pytest.approx(80.0)
+    assert _row(table, "2024-03-04", c.LOAD)[c.COLOUR] == RED
+    # the Sunday weeks of 3 and 10 March share days with the plan week and are not reported
+    # apart; the Sunday week of 17 March (12 km on the 20th) shares none: grey, nothing planned
+    assert sorted(set(table[c.WEEK_START])) == list(pd.to_datetime(["2024-03-04", "2024-03-17"]))
+    later = _row(table, "2024-03-17", c.DISTANCE_KM)
+    assert (later[c.ACTUAL], later[c.COLOUR]) == (12.0, GREY)
+
+
+def test_the_same_plan_under_monday_weeks_gives_the_same_table() -> None:
+    monday_weeks = weekly_actuals(ACTIVITIES, LOADS)
+    with_activities = compliance(MONDAY_PLAN, monday_weeks, activities=ACTIVITIES, loads=LOADS)
+    from_weeks = compliance(MONDAY_PLAN, monday_weeks)
+    plan_week = pd.Timestamp("2024-03-04")
+    pd.testing.assert_frame_equal(
+        with_activities[with_activities[c.WEEK_START] == plan_week].reset_index(drop=True),
+        from_weeks[from_weeks[c.WEEK_START] == plan_week].reset_index(drop=True),
+    )
+
+
+def test_without_activities_plan_weeks_still_move_to_the_athlete_s_weeks() -> None:
+    # the former call, kept for callers: the plan week moves to the Sunday week of 3 March and
+    # is held against its 10 + 16 = 26 km (65 %), the re-bucketing the activities avoid
+    sunday_weeks = weekly_actuals(ACTIVITIES, LOADS, week_start="sunday")
+    table = compliance(MONDAY_PLAN, sunday_weeks, week_start="sunday")
+    distance = _row(table, "2024-03-03", c.DISTANCE_KM)
+    assert distance[c.COMPLIANCE_PCT] == pytest.approx(65.0)
+
+
+def test_a_wednesday_plan_row_snaps_only_without_activities() -> None:
+    plan = _plan([("2024-03-06", 20.0, np.nan, np.nan, np.nan)])
+    # without activities: the Monday week of 4 March, 34 km of 20
+    legacy = compliance(plan, weekly_actuals(ACTIVITIES))
+    assert _row(legacy, "2024-03-04", c.DISTANCE_KM)[c.ACTUAL] == 34.0
+    # with them: Wed 6 – Tue 12 March, 16 + 8 = 24 km of 20 = 120 %
+    own = compliance(plan, weekly_actuals(ACTIVITIES), activities=ACTIVITIES)
+    assert _row(own, "2024-03-06", c.DISTANCE_KM)[c.COMPLIANCE_PCT] == pytest.approx(120.0)
+
+
+def test_plan_week_actuals_count_from_the_plan_s_own_day() -> None:
+    plan = _plan(
+        [
+            ("2024-03-06", 20.0, np.nan, np.nan, np.nan),  # a Wednesday: Wed 6 – Tue 12 March
+            ("2024-03-25", 20.0, np.nan, np.nan, np.nan),  # after the last activity
+        ]
+    )
+    weeks = plan_week_actuals(ACTIVITIES, plan, LOADS)
+    assert list(weeks[c.WEEK_START]) == list(pd.to_datetime(["2024-03-06", "2024-03-25"]))
+    # 16 km (Wed, 5400 s elapsed) + 8 km (Sun, 2400 s): 24 km, 2.1667 h, longest 16, load 130
+    first = weeks.iloc[0]
+    assert first[c.DISTANCE_KM] == pytest.approx(24.0)
+    assert first[c.DURATION_H] == pytest.approx(7800.0 / 3600.0)
+    assert first[c.LONGEST_RUN_KM] == pytest.approx(16.0)
+    assert first[c.LOAD] == pytest.approx(130.0)
+    assert weeks.iloc[1][[c.DISTANCE_KM, c.LOAD]].tolist() == [0.0, 0.0]
+    assert plan_week_actuals(ACTIVITIES, plan)[c.LOAD].isna().all()
+    # compliance pairs the Wednesday plan with those days: 24 / 20 = 120 %, green
+    table = compliance(plan, weekly_actuals(ACTIVITIES), activities=ACTIVITIES, today="2024-04-01")
+    assert _row(table, "2024-03-06", c.DISTANCE_KM)[c.COMPLIANCE_PCT] == pytest.approx(120.0)
 
 
 def test_compliance_empty_inputs() -> None:
