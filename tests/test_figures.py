@@ -186,7 +186,7 @@ def test_weekly_distance_hides_legend_without_flags() -> None:
 
 def test_week_change_draws_limit_and_flags_red() -> None:
     fig = mileage.week_change_figure(weekly_frame(), 10.0)
-    assert fig.layout.yaxis.title.text == "Change vs previous week [%]"
+    assert fig.layout.yaxis.title.text == "Change [%]"
     over = trace(fig, "Over +10 % limit")
     ok = trace(fig, "Within ramp limit")
     assert over.marker.color == style.FLAGGED != ok.marker.color
@@ -295,7 +295,7 @@ def test_cadence_trend_rolling_mean_and_band() -> None:
     assert list(mean.y) == pytest.approx([160.0, 165.0, 175.0, 177.5])
     assert (170.0, 180.0) in hrect_spans(fig)
     assert "spm" in points.hovertemplate and "spm" in mean.hovertemplate
-    assert fig.layout.yaxis.title.text == "Cadence [steps/min, both feet]"
+    assert fig.layout.yaxis.title.text == "Cadence [spm]"
 
 
 def test_cadence_vs_pace_in_min_per_mile() -> None:
@@ -526,7 +526,8 @@ def test_default_height_titles_and_hover_everywhere() -> None:
         load.acwr_figure(acr_frame()),
     ]
     for fig in figures:
-        assert fig.layout.height == style.DEFAULT_HEIGHT
+        # the zones' legend takes a row per zone on a phone: that figure grows by those rows
+        assert fig.layout.height >= style.DEFAULT_HEIGHT
         assert fig.layout.title.text
         assert fig.layout.xaxis.title.text
         assert "[" in fig.layout.yaxis.title.text  # every y axis states its unit

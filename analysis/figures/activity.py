@@ -15,7 +15,15 @@ from plotly.subplots import make_subplots
 
 from analysis import columns as c
 from analysis.figures import style
-from analysis.units import UNIT_KM, distance_factor, distance_label, pace_factor, pace_label
+from analysis.units import (
+    UNIT_KM,
+    distance_factor,
+    distance_label,
+    elevation_factor,
+    elevation_label,
+    pace_factor,
+    pace_label,
+)
 
 MAX_POINTS = 5000
 """Most points drawn per trace: a long 1 Hz run has tens of thousands of samples, which the
@@ -28,8 +36,13 @@ by a minute per km from one second to the next."""
 MAP_HEIGHT = 420
 """Map height [px]: a little taller than a chart, so a loop shows its shape."""
 
-_ASSUMED_MAP_WIDTH_PX = 600
-"""The width the zoom is fitted to [px]; the page sets the real width, so err narrow."""
+MAP_TOP_PX = 90
+"""Figure height above the map [px]: title and up to two legend rows."""
+
+ASSUMED_MAP_WIDTH_PX = 340
+"""The width the zoom is fitted to [px]. A figure does not know the width it is drawn at: a page
+stretches it over its column, from about 358 px on a 390 px phone to 1400 px. Fitting the
+narrowest keeps the whole route in view everywhere; a wide screen shows more map around it."""
 _TILE_PX = 512
 """MapLibre renders the world at zoom 0 as one 512 px tile."""
 _MAX_ZOOM = 16.0
@@ -52,16 +65,24 @@ def _mercator_y(lat_deg: float) -> float:
 
 
 def map_view(
-    lat: np.ndarray, lon: np.ndarray, height_px: int = MAP_HEIGHT
+    lat: np.ndarray,
+    lon: np.ndarray,
+    height_px: int = MAP_HEIGHT,
+    width_px: int = ASSUMED_MAP_WIDTH_PX,
 ) -> tuple[dict[str, float], float]:
     """Centre and zoom that fit a track's bounds in the map, with a margin.
+
+    Plotly's ``fitbounds`` exists for geo maps only, not for the tile map, so the zoom is
+    computed here from the web-mercator extent of the track.
 
     Parameters
     ----------
     lat, lon
         Track coordinates [degrees, WGS84]; no NaN.
     height_px
-        Map height [px].
+        Height of the map area [px].
+    width_px
+        Width to fit [px]: the narrowest the map is drawn at.
 
     Returns
     -------
@@ -75,7 +96,7 @@ def map_view(
     lat_frac = (_mercator_y(lat_max) - _mercator_y(lat_min)) / (2 * math.pi)
     zooms = [_MAX_ZOOM + _ZOOM_MARGIN]
     if lon_frac > 0:
-        zooms.append(math.log2(_ASSUMED_MAP_WIDTH_PX / _TILE_PX / lon_frac))
+        zooms.append(math.log2(width_px / _TILE_PX / lon_frac))
     if lat_frac > 0:
         zooms.append(math.log2(height_px / _TILE_PX / lat_frac))
     zoom = min(zooms) - _ZOOM_MARGIN
@@ -144,11 +165,12 @@ def route_map_figure(samples: pd.DataFrame, *, unit: str = UNIT_KM) -> go.Figure
                 hovertemplate=f"{name}<br>{hover}",
             )
         )
-    centre, zoom = map_view(lat, lon)
+    # the title and the legend's row (or two, on a phone) take the top of the figure
+    centre, zoom = map_view(lat, lon, height_px=MAP_HEIGHT - MAP_TOP_PX)
     style.base_layout(fig, title=title, height=MAP_HEIGHT)
     fig.update_layout(
         map={"style": "open-street-map", "center": centre, "zoom": zoom},
-        margin={"l": 0, "r": 0, "t": 60, "b": 0},
+        margin={"l": 0, "r": 0, "b": 0},
     )
     return fig
 
@@ -178,9 +200,11 @@ def _pace_s_per_unit(frame: pd.DataFrame, unit: str) -> np.ndarray:
 
 
 def _channels(frame: pd.DataFrame, unit: str) -> list[_Channel]:
-    """The channels this activity recorded, in display order (pace first)."""
+    """The channels this activity recorded, in display order (pace first); elevation in the
+    unit that goes with ``unit`` (feet with miles)."""
     out: list[_Channel] = []
     plabel = pace_label(unit)
+    elabel = elevation_label(unit)
     if frame[c.SPEED_MPS].notna().any():
         pace = _pace_s_per_unit(frame, unit)
         if np.isfinite(pace).any():
@@ -194,16 +218,22 @@ def _channels(frame: pd.DataFrame, unit: str) -> list[_Channel]:
                     is_pace=True,
                 )
             )
-    for column, name, title, hover, colour in (
-        (c.HEART_RATE_BPM, "Heart rate", "HR [bpm]", "%{y:.0f} bpm", style.VERMILLION),
-        (c.CADENCE_SPM, "Cadence", "Cadence [spm]", "%{y:.0f} spm", style.BLUISH_GREEN),
-        (c.ALTITUDE_M, "Elevation", "Elevation [m]", "%{y:.0f} m", style.GREY),
-        (c.POWER_W, "Power", "Power [W]", "%{y:.0f} W", style.REDDISH_PURPLE),
+    for column, name, title, hover, colour, factor in (
+        (c.HEART_RATE_BPM, "Heart rate", "HR [bpm]", "%{y:.0f} bpm", style.VERMILLION, 1.0),
+        (c.CADENCE_SPM, "Cadence", "Cadence [spm]", "%{y:.0f} spm", style.BLUISH_GREEN, 1.0),
+        (
+            c.ALTITUDE_M,
+            "Elevation",
+            f"Elevation [{elabel}]",
+            f"%{{y:.0f}} {elabel}",
+            style.GREY,
+            elevation_factor(unit),
+        ),
+        (c.POWER_W, "Power", "Power [W]", "%{y:.0f} W", style.REDDISH_PURPLE, 1.0),
     ):
         if frame[column].notna().any():
-            out.append(
-                _Channel(name, frame[column].to_numpy(dtype="float64"), title, hover, colour)
-            )
+            values = frame[column].to_numpy(dtype="float64") * factor
+            out.append(_Channel(name, values, title, hover, colour))
     return out
 
 
@@ -225,7 +255,7 @@ def activity_traces_figure(samples: pd.DataFrame, unit: str, *, x_axis: str = "t
     plotly.graph_objects.Figure
         One row per recorded channel: pace (smoothed over :data:`PACE_SMOOTHING_S`, implausible
         paces left out, axis inverted so faster is up, ``m:ss`` ticks), heart rate [bpm],
-        cadence [spm], elevation [m], power [W].
+        cadence [spm], elevation [m, or ft with miles], power [W].
     """
     title = "Activity"
     if samples is None or samples.empty or c.ELAPSED_S not in samples.columns:
@@ -283,4 +313,4 @@ def activity_traces_figure(samples: pd.DataFrame, unit: str, *, x_axis: str = "t
     height = max(style.DEFAULT_HEIGHT, 140 * n + 110)
     style.base_layout(fig, title=title, height=height)
     fig.update_layout(hovermode="x unified", showlegend=n > 1)
-    return fig
+    return style.fit_axes(fig)

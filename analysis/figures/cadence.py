@@ -20,6 +20,10 @@ enough to follow a deliberate change within two weeks."""
 
 _BAND_LABEL = "170-180 spm"
 
+CADENCE_AXIS = "Cadence [spm]"
+"""Cadence as an upright axis title: short, because a rotated title longer than the plot is
+tall runs into the legend on a phone. The page's caption says it counts both feet."""
+
 
 def _add_cadence_band(fig: go.Figure, *, vertical: bool = False) -> None:
     low, high = style.CADENCE_BAND_SPM
@@ -90,9 +94,7 @@ def cadence_trend_figure(
         )
     )
     _add_cadence_band(fig)
-    return style.base_layout(
-        fig, title=title, x_title="Date", y_title="Cadence [steps/min, both feet]"
-    )
+    return style.base_layout(fig, title=title, x_title="Date", y_title=CADENCE_AXIS)
 
 
 def cadence_vs_pace_figure(per_run: pd.DataFrame, unit: str) -> go.Figure:
@@ -155,7 +157,7 @@ def cadence_vs_pace_figure(per_run: pd.DataFrame, unit: str) -> go.Figure:
         fig,
         title=title,
         x_title=f"Average pace [{plabel}] (faster →)",
-        y_title="Cadence [steps/min, both feet]",
+        y_title=CADENCE_AXIS,
     )
 
 

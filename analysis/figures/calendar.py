@@ -51,7 +51,23 @@ DAY_NAMES: dict[str, str] = {
 """Legend entry of each day type."""
 
 ROW_HEIGHT = 38
-"""Height of one week row [px]."""
+"""Height of one week row [px]: room for the two lines of its label."""
+
+COMPACT_ROW_HEIGHT = 30
+"""Height of one week row in the compact calendar [px]: one line of label, a thumb's height."""
+
+CALENDAR_FRAME_PX = 300
+"""Calendar height besides its rows [px]: title, legend and day axis."""
+
+_WEEKDAY_LETTERS = {
+    "mon": "M",
+    "tue": "T",
+    "wed": "W",
+    "thu": "T",
+    "fri": "F",
+    "sat": "S",
+    "sun": "S",
+}
 
 LONG_RUN_REFERENCE_PCT = LONG_RUN_SHARE_MAX * 100.0
 """The long-run share the figure marks [%]: 25 % of the week (Daniels).
@@ -91,7 +107,8 @@ def _day_details(days: pd.DataFrame | None, unit: str) -> dict[pd.Timestamp, tup
     return out
 
 
-def _week_label(row: pd.Series, unit: str) -> str:
+def _week_parts(row: pd.Series, unit: str) -> list[str]:
+    """A week's start, its type (when typed) and its distance, as the row label shows them."""
     start = pd.Timestamp(row[c.WEEK_START])
     parts = [f"{start:%d %b %Y}"]
     week_type = row.get(c.WEEK_TYPE)
@@ -100,7 +117,23 @@ def _week_label(row: pd.Series, unit: str) -> str:
     km = pd.to_numeric(pd.Series([row.get(c.DISTANCE_KM)]), errors="coerce").iloc[0]
     if pd.notna(km):
         parts.append(f"{float(km) * distance_factor(unit):.1f} {distance_label(unit)}")
-    return " · ".join(parts)
+    return parts
+
+
+def _week_label(row: pd.Series, unit: str) -> str:
+    return " · ".join(_week_parts(row, unit))
+
+
+def _week_tick(row: pd.Series, unit: str, *, compact: bool) -> str:
+    """The row label as drawn: two short lines, or the start date alone when compact.
+
+    One long line ("04 Mar 2024 · build · 55.0 km") took 230 px of a 358 px phone column and
+    left the seven days 15 px each; two lines take half that.
+    """
+    parts = _week_parts(row, unit)
+    if compact:
+        return f"{pd.Timestamp(row[c.WEEK_START]):%d %b}"
+    return parts[0] + ("<br>" + " · ".join(parts[1:]) if len(parts) > 1 else "")
 
 
 def calendar_figure(
@@ -108,6 +141,8 @@ def calendar_figure(
     days: pd.DataFrame | None = None,
     *,
     unit: str = UNIT_KM,
+    max_weeks: int | None = None,
+    compact: bool = False,
 ) -> go.Figure:
     """A grid of weeks (rows, oldest on top) by weekday (columns), each day coloured by its type.
 
@@ -127,6 +162,12 @@ def calendar_figure(
         ``distance_km`` [km], ``duration_s`` [s], ``rule``): the per-day detail of the hover.
     unit
         Display unit of distances, ``"km"`` or ``"mi"``.
+    max_weeks
+        Show only the latest this many weeks (all when None). A page on a narrow screen passes
+        fewer weeks rather than shrinking every row.
+    compact
+        Narrow-screen labels: rows labelled by their start date alone, days by one letter and the
+        day's distance in a smaller font; week type and distance stay in the hover.
 
     Returns
     -------
@@ -139,6 +180,8 @@ def calendar_figure(
     if not style.has_rows(calendar_weeks_frame, c.WEEK_START) or not weekday_columns:
         return style.empty_figure(title=title)
     frame = calendar_weeks_frame.dropna(subset=[c.WEEK_START]).sort_values(c.WEEK_START)
+    if max_weeks is not None and max_weeks > 0:
+        frame = frame.tail(int(max_weeks))
     details = _day_details(days, unit)
     codes = {day_type: i for i, day_type in enumerate(DAY_TYPES)}
     n = len(DAY_TYPES)
@@ -175,13 +218,16 @@ def calendar_figure(
     for i, day_type in enumerate(DAY_TYPES):
         scale += [[i / n, DAY_COLOURS[day_type]], [(i + 1) / n, DAY_COLOURS[day_type]]]
     labels = [_week_label(row, unit) for _, row in frame.iterrows()]
+    ticks = [_week_tick(row, unit, compact=compact) for _, row in frame.iterrows()]
+    days_x = [column.capitalize() for column in weekday_columns]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[column.capitalize() for column in weekday_columns],
+            x=days_x,
             y=labels,
             text=text,
             texttemplate="%{text}",
+            textfont={"size": 10 if compact else 11},
             customdata=custom,
             colorscale=scale,
             zmin=-0.5,
@@ -214,18 +260,32 @@ def calendar_figure(
                 hoverinfo="skip",
             )
         )
-    height = max(style.DEFAULT_HEIGHT - 100, ROW_HEIGHT * len(frame) + 150)
+    row_px = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
+    # room for the title, a legend of six types (one row on a laptop, a row each on a phone),
+    # and the day names and axis title below
+    height = row_px * len(frame) + CALENDAR_FRAME_PX
     style.base_layout(fig, title=title, height=height)
-    fig.update_xaxes(title_text=f"Day (cells: running distance [{distance_label(unit)}])")
-    fig.update_xaxes(side="bottom", showgrid=False, fixedrange=True)
+    fig.update_xaxes(
+        title_text=f"Cells: running distance [{distance_label(unit)}]",
+        side="bottom",
+        showgrid=False,
+        fixedrange=True,
+        tickvals=days_x,
+        ticktext=[_WEEKDAY_LETTERS.get(d, d[:1].upper()) for d in weekday_columns]
+        if compact
+        else days_x,
+    )
     fig.update_yaxes(
-        title_text="Week starting · type · distance",
+        title_text="Week starting",
         autorange="reversed",
         showgrid=False,
         fixedrange=True,
+        tickvals=labels,
+        ticktext=ticks,
+        tickfont={"size": 11},
     )
-    fig.update_layout(plot_bgcolor="white", margin={"l": 230})
-    return fig
+    fig.update_layout(plot_bgcolor="white")
+    return style.fit_axes(fig)
 
 
 def long_run_share_figure(

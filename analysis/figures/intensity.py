@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,9 @@ import plotly.graph_objects as go
 
 from analysis import columns as c
 from analysis.figures import style
+
+ZONE_LEGEND_ROW_PX = 16
+"""Extra figure height per zone [px], for the legend rows the zones take on a narrow screen."""
 
 
 def _finite(value: Any) -> float | None:
@@ -64,8 +67,13 @@ def _zone_order(weekly_tiz: pd.DataFrame, zones: pd.DataFrame | None) -> list[tu
     return [(z, _zone_name(z, rows.get(z))) for z in order]
 
 
-def weekly_zones_figure(weekly_tiz: pd.DataFrame, zones: pd.DataFrame | None) -> go.Figure:
-    """Stacked bars of hours per week in each heart-rate zone, coloured from cool to hot.
+def weekly_zones_figure(
+    weekly_tiz: pd.DataFrame,
+    zones: pd.DataFrame | None,
+    *,
+    easy: Sequence[str] | None = None,
+) -> go.Figure:
+    """Stacked bars of hours per week in each heart-rate zone, easy zones cool and hard ones warm.
 
     Parameters
     ----------
@@ -75,6 +83,11 @@ def weekly_zones_figure(weekly_tiz: pd.DataFrame, zones: pd.DataFrame | None) ->
     zones
         The zone table: ``zone``, ``zone_low_bpm``, ``zone_high_bpm`` [bpm], ``zone_label``.
         Its order (by lower bound) sets the stacking order and colours.
+    easy
+        The zones that count as easy (:func:`analysis.metrics.zones.easy_zones` of the model):
+        they take the cool colours and every harder zone a warm one, whatever the model's
+        number of zones. Without it the zones run from cool to hot by position only, which puts
+        a hard zone in a cool colour in the %HRR and Friel models.
     """
     title = "Weekly time in heart-rate zones"
     if not style.has_rows(weekly_tiz, c.WEEK_START, c.ZONE, c.TIME_S):
@@ -85,7 +98,12 @@ def weekly_zones_figure(weekly_tiz: pd.DataFrame, zones: pd.DataFrame | None) ->
     ).sort_index()
     week_total = table.sum(axis=1).astype("float64")
     order = _zone_order(frame, zones)
-    colours = style.zone_colors(len(order))
+    if easy is None:
+        colours = style.zone_colors(len(order))
+    else:
+        easy_set = {str(z) for z in easy}
+        n_easy = sum(1 for zone, _ in order if str(zone) in easy_set)
+        colours = style.zone_colors(len(order), easy=n_easy)
     fig = go.Figure()
     for (zone, name), colour in zip(order, colours, strict=True):
         if zone not in table.columns:
@@ -113,23 +131,18 @@ def weekly_zones_figure(weekly_tiz: pd.DataFrame, zones: pd.DataFrame | None) ->
                 ),
             )
         )
+    # each zone's legend entry is long (its bpm range): on a phone they take a row each, so
+    # the figure grows by a row per zone rather than squeezing the bars
+    height = style.DEFAULT_HEIGHT + ZONE_LEGEND_ROW_PX * len(order)
     style.base_layout(
-        fig, title=title, x_title="Week starting", y_title="Time in zone [h per week]"
+        fig,
+        title=title,
+        x_title="Week starting",
+        y_title="Time in zone [h per week]",
+        height=height,
     )
-    # hottest zone on top of the legend, as on top of the stack
-    fig.update_layout(
-        barmode="stack",
-        showlegend=True,
-        legend={
-            "orientation": "v",
-            "x": 1.02,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "traceorder": "reversed",
-        },
-    )
-    return fig
+    fig.update_layout(barmode="stack", showlegend=True, legend_traceorder="normal")
+    return style.fit_axes(fig)
 
 
 def easy_hard_figure(split: Mapping[str, Any] | None) -> go.Figure:

@@ -163,9 +163,7 @@ def week_change_figure(
     )
     fig.add_hline(y=0, line_color=style.MUTED, line_width=1)
     fig.update_layout(barmode="overlay", showlegend=bool(flags.any()))
-    return style.base_layout(
-        fig, title=title, x_title="Week starting", y_title="Change vs previous week [%]"
-    )
+    return style.base_layout(fig, title=title, x_title="Week starting", y_title="Change [%]")
 
 
 def longest_run_figure(weekly: pd.DataFrame, unit: str) -> go.Figure:

@@ -180,8 +180,8 @@ def recovery_trends_figure(
         rows=3,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.07,
-        subplot_titles=("Resting heart rate", "Heart-rate variability (rMSSD)", "Sleep"),
+        # the axis titles name the panels: titles above the panels would sit under the legend
+        vertical_spacing=0.05,
     )
     day = "%{x|%a %d %b %Y}<br>"
 
@@ -346,26 +346,25 @@ def recovery_trends_figure(
         _no_values(fig, 3, "No sleep logged")
 
     style.base_layout(fig, title=title, height=TRENDS_HEIGHT)
-    # two rows of legend above the panels: room for them under the title
-    fig.update_layout(
-        bargap=0.2,
-        hovermode="closest",
-        margin={"t": 150},
-        title={"y": 0.99, "yanchor": "top"},
-        legend={"y": 1.05},
-    )
+    # the legend (two rows on a laptop, up to nine on a phone) reserves its own room on top
+    fig.update_layout(bargap=0.2, hovermode="closest")
     fig.update_yaxes(title_text="Resting HR [bpm]", row=1, col=1)
     fig.update_yaxes(title_text="rMSSD [ms]", row=2, col=1)
     fig.update_yaxes(title_text="Sleep [h]", rangemode="tozero", row=3, col=1)
     fig.update_xaxes(title_text="Date", row=3, col=1)
-    return fig
+    return style.fit_axes(fig)
+
+
+SUBJECTIVE_HEIGHT = 480
+"""Two rating panels of about 150 px each, plus title, legend and date axis [px]."""
 
 
 def subjective_figure(wellness: pd.DataFrame) -> go.Figure:
-    """Soreness, fatigue and stress (higher is worse) and mood (higher is better) over time.
+    """Soreness, fatigue and stress (higher is worse) over mood (higher is better), over time.
 
-    Ratings run 1-5. The band from ``HIGH_RATING`` (4) up is shaded: soreness or fatigue there
-    asks the decision rules for a hold. Mood is dashed, as the one rating where high is good.
+    Ratings run 1-5. The two directions get a panel each, so mood, where high is good, is never
+    drawn inside the shaded band that marks high soreness or fatigue as a reason to hold (from
+    ``HIGH_RATING``, 4, up). Mood is dashed as well, for print in grey.
 
     Parameters
     ----------
@@ -376,7 +375,8 @@ def subjective_figure(wellness: pd.DataFrame) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        One line per rating logged; an annotated blank figure when none was.
+        One line per rating logged, in one panel per direction logged (the first, with the
+        band, on ``yaxis``); an annotated blank figure when none was.
     """
     title = "How the athlete feels"
     ratings = [r for r in RATINGS if style.has_rows(wellness, c.DATE, r[0])]
@@ -384,34 +384,60 @@ def subjective_figure(wellness: pd.DataFrame) -> go.Figure:
         return style.empty_figure(
             f"{style.EMPTY_MESSAGE}: log soreness, fatigue, stress or mood", title=title
         )
+    worse = [r for r in ratings if r[0] not in _HIGHER_IS_BETTER]
+    better = [r for r in ratings if r[0] in _HIGHER_IS_BETTER]
+    # the axis titles say which way is good: panel titles would sit under the legend
+    panels = [
+        (group, axis_title)
+        for group, axis_title in ((worse, "Rating [1-5]"), (better, "Mood [1-5], high = good"))
+        if group
+    ]
     frame = wellness.dropna(subset=[c.DATE]).sort_values(c.DATE)
     dates = pd.to_datetime(frame[c.DATE])
-    fig = go.Figure()
-    for column, name, colour, dash in ratings:
-        scale = "5 = very good" if column in _HIGHER_IS_BETTER else "5 = very high"
-        label = f"{name} ({scale})"
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=_values(frame, column),
-                mode="lines+markers",
-                name=label,
-                line={"color": colour, "dash": dash, "width": 2},
-                marker={"size": 6},
-                connectgaps=False,
-                hovertemplate=f"{name}: %{{y:.0f}} of 5 ({scale})<extra></extra>",
-            )
-        )
-    style.add_hband(
-        fig,
-        HIGH_RATING,
-        RATING_RANGE[1],
-        style.CAUTION,
-        f"soreness or fatigue ≥ {HIGH_RATING:g}: hold",
-        label_position="inside top left",
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
     )
-    style.base_layout(fig, title=title, x_title="Date", y_title="Rating [1-5]")
+    for row, (group, axis_title) in enumerate(panels, start=1):
+        for column, name, colour, dash in group:
+            scale = "5 = very good" if column in _HIGHER_IS_BETTER else "5 = very high"
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=_values(frame, column),
+                    mode="lines+markers",
+                    name=f"{name} ({scale})",
+                    line={"color": colour, "dash": dash, "width": 2},
+                    marker={"size": 6},
+                    connectgaps=False,
+                    hovertemplate=f"{name}: %{{y:.0f}} of 5 ({scale})<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        fig.update_yaxes(
+            title_text=axis_title,
+            range=list(RATING_RANGE),
+            tickvals=[1, 2, 3, 4, 5],
+            row=row,
+            col=1,
+        )
+        if group is worse:
+            style.add_hband(
+                fig,
+                HIGH_RATING,
+                RATING_RANGE[1],
+                style.CAUTION,
+                f"soreness or fatigue ≥ {HIGH_RATING:g}: hold",
+                label_position="inside top left",
+                row=row,
+                col=1,
+            )
+    height = SUBJECTIVE_HEIGHT if len(panels) > 1 else style.DEFAULT_HEIGHT
+    style.base_layout(fig, title=title, height=height)
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(hoverformat="%a %d %b %Y")
-    fig.update_yaxes(range=list(RATING_RANGE), tickvals=[1, 2, 3, 4, 5])
-    return fig
+    fig.update_xaxes(title_text="Date", row=len(panels), col=1)
+    return style.fit_axes(fig)

@@ -45,8 +45,26 @@ CAUTION = ORANGE
 DANGER = VERMILLION
 MUTED = GREY
 
+DARK_RED = "#8C1C00"
+"""Vermillion darkened: the hottest zone of a model with many hard zones. Told apart from
+vermillion by lightness, which survives every form of colour-vision deficiency."""
+
 ZONE_ANCHORS: tuple[str, ...] = (BLUE, SKY_BLUE, BLUISH_GREEN, ORANGE, VERMILLION)
 """Heart-rate zones from cool (easy) to hot (hard)."""
+
+EASY_ZONE_ANCHORS: tuple[str, ...] = (BLUE, SKY_BLUE, BLUISH_GREEN)
+"""Cool colours the easy zones are drawn from, easiest first."""
+
+HARD_ZONE_COLOURS: dict[int, tuple[str, ...]] = {
+    1: (VERMILLION,),
+    2: (ORANGE, VERMILLION),
+    3: (YELLOW, ORANGE, VERMILLION),
+}
+"""Warm colours of the hard zones, by how many there are; more are sampled from
+:data:`HARD_ZONE_ANCHORS`."""
+
+HARD_ZONE_ANCHORS: tuple[str, ...] = (YELLOW, ORANGE, VERMILLION, DARK_RED)
+"""Warm colours the hard zones are drawn from when there are more than three (Friel's Z3-Z5c)."""
 
 BAND_OPACITY = 0.15
 """Opacity of shaded reference bands: visible behind the data, never hiding it."""
@@ -94,6 +112,15 @@ endurance athletes? *International Journal of Sports Physiology and Performance*
 """
 
 
+TITLE_BAND_PX = 36
+"""Height of the title's row at the top of a figure [px]; the legend starts below it."""
+
+NO_TITLE_BAND_PX = 6
+"""Space above a legend when the figure has no title [px]."""
+
+LEGEND_FONT_SIZE = 12
+
+
 def base_layout(
     fig: go.Figure,
     *,
@@ -102,21 +129,68 @@ def base_layout(
     y_title: str | None = None,
     height: int = DEFAULT_HEIGHT,
 ) -> go.Figure:
-    """Apply the house layout: white template, titled axes, legend on top, fixed height."""
+    """Apply the house layout: white template, title row, legend under it, fixed height.
+
+    The figure does not know how wide it will be drawn (a page stretches it from a 390 px phone
+    to a 1400 px screen), so nothing is placed by a guessed width: the title sits in its own row
+    at the top of the figure, the horizontal legend starts under that row and wraps into as many
+    rows as the width needs, and both reserve their room in the top margin (plotly's automargin),
+    so the plot moves down instead of the legend growing into the title. Titled axes reserve room
+    for their tick labels and titles in the same way (:func:`fit_axes`), so no axis title is
+    clipped on a phone.
+
+    ``height`` must be the figure's final height: the legend's row is placed in pixels from the
+    top, expressed as a fraction of it.
+    """
+    top = TITLE_BAND_PX if title else NO_TITLE_BAND_PX
     fig.update_layout(
         template="plotly_white",
         height=height,
         font={"family": FONT_FAMILY, "size": 13},
-        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        margin={"l": 40, "r": 10, "t": top + 10, "b": 40, "autoexpand": True},
+        legend={
+            "orientation": "h",
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1.0 - top / height,
+            "yanchor": "top",
+            "font": {"size": LEGEND_FONT_SIZE},
+        },
         hoverlabel={"namelength": -1},
     )
     if title:
-        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}})
+        fig.update_layout(
+            title={
+                "text": title,
+                "xref": "container",
+                "x": 0,
+                "xanchor": "left",
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 10, "l": 8},
+                "automargin": True,
+                "font": {"size": 16},
+            }
+        )
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    return fit_axes(fig)
+
+
+def fit_axes(fig: go.Figure) -> go.Figure:
+    """Let every titled axis push the margins out until its tick labels and title fit.
+
+    Builders that title axes after :func:`base_layout` (subplots, the calendar) call this again
+    at the end. Untitled axes keep the fixed margins, which leave room for tick labels.
+    """
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        if axis.title.text:
+            axis.automargin = True
     return fig
 
 
@@ -189,17 +263,43 @@ def add_vband(fig: go.Figure, x0: float, x1: float, color: str, label: str | Non
     )
 
 
-def zone_colors(n: int) -> list[str]:
-    """``n`` hex colours from cool to hot (exactly :data:`ZONE_ANCHORS` when ``n`` is 5)."""
+def _sample(anchors: tuple[str, ...], n: int) -> list[str]:
+    """``n`` hex colours spread evenly over ``anchors`` (the anchors themselves when they fit)."""
     if n <= 0:
         return []
     if n == 1:
-        return [ZONE_ANCHORS[0]]
-    scale = [[i / (len(ZONE_ANCHORS) - 1), col] for i, col in enumerate(ZONE_ANCHORS)]
+        return [anchors[0]]
+    if n == len(anchors):
+        return list(anchors)
+    scale = [[i / (len(anchors) - 1), col] for i, col in enumerate(anchors)]
     sampled = sample_colorscale(scale, list(np.linspace(0.0, 1.0, n)), colortype="tuple")
     return [
         "#" + "".join(f"{round(channel * 255):02X}" for channel in colour) for colour in sampled
     ]
+
+
+def zone_colors(n: int, *, easy: int | None = None) -> list[str]:
+    """``n`` hex colours for zones from easiest to hardest.
+
+    Parameters
+    ----------
+    n
+        Number of zones.
+    easy
+        How many of them, from the first, count as easy. Those take cool colours
+        (:data:`EASY_ZONE_ANCHORS`) and the rest warm ones (:data:`HARD_ZONE_COLOURS`), so a zone
+        that counts as hard is never drawn blue or green, in any zone model. Without it the
+        colours run from cool to hot by position (exactly :data:`ZONE_ANCHORS` when ``n`` is 5).
+    """
+    if n <= 0:
+        return []
+    if easy is None:
+        return _sample(ZONE_ANCHORS, n)
+    n_easy = min(max(int(easy), 0), n)
+    n_hard = n - n_easy
+    cool = _sample(EASY_ZONE_ANCHORS, n_easy)
+    warm = list(HARD_ZONE_COLOURS.get(n_hard, ())) or _sample(HARD_ZONE_ANCHORS, n_hard)
+    return cool + warm
 
 
 format_mss = format_duration
