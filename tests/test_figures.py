@@ -548,3 +548,100 @@ def test_pace_ticks_read_as_minutes_and_seconds() -> None:
     assert values[0] == 285.0 and values[-1] == 375.0
     assert labels[:3] == ["4:45", "5:00", "5:15"]
     assert style.format_mss(3725.0) == "1:02:05"
+
+
+def _is_warm(hex_colour: str) -> bool:
+    """Red above blue: orange, vermillion, yellow and dark red are warm; blues and greens not."""
+    red, blue = int(hex_colour[1:3], 16), int(hex_colour[5:7], 16)
+    return red > blue
+
+
+@pytest.mark.parametrize(("model", "n"), [("hrmax", 5), ("hrr", 5), ("lthr", 7)])
+def test_easy_zones_cool_hard_zones_warm_in_every_model(model: str, n: int) -> None:
+    from analysis.metrics.zones import easy_zones, hr_zones
+
+    zones = hr_zones(model, 190.0, 50.0, 170.0)
+    assert len(zones) == n
+    easy = easy_zones(model)
+    weekly = pd.DataFrame(
+        {
+            c.WEEK_START: pd.to_datetime(["2024-01-01"] * n),
+            c.ZONE: list(zones[c.ZONE]),
+            c.TIME_S: [600.0] * n,
+        }
+    )
+    fig = intensity.weekly_zones_figure(weekly, zones, easy=easy)
+    for zone, trace in zip(zones[c.ZONE], fig.data, strict=True):
+        assert trace.name.startswith(str(zone))
+        assert _is_warm(trace.marker.color) == (zone not in easy), (model, zone)
+    colours = [t.marker.color for t in fig.data]
+    assert len(set(colours)) == n  # no two zones alike
+
+
+def test_zone_colours_split_at_the_easy_zones() -> None:
+    assert style.zone_colors(5, easy=3) == style.zone_colors(5)  # %HRmax: as before
+    friel = style.zone_colors(7, easy=2)
+    assert [_is_warm(x) for x in friel] == [False, False, True, True, True, True, True]
+    assert friel[-1] == style.DARK_RED
+
+
+def test_mood_is_not_drawn_inside_the_hold_band() -> None:
+    from analysis.figures import recovery
+
+    log = pd.DataFrame(
+        {
+            c.DATE: pd.date_range("2024-02-01", periods=3),
+            c.SORENESS: [2.0, 4.0, 5.0],
+            c.MOOD: [4.0, 5.0, 4.0],
+        }
+    )
+    fig = recovery.subjective_figure(log)
+    mood = next(t for t in fig.data if t.name.startswith("Mood"))
+    soreness = next(t for t in fig.data if t.name.startswith("Soreness"))
+    band = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(band) == 1 and band[0].y0 == 4.0
+    # the band lies on the soreness panel's axis; mood has an axis of its own
+    assert band[0].yref.startswith(soreness.yaxis or "y")
+    assert (mood.yaxis or "y") != (soreness.yaxis or "y")
+    assert not band[0].yref.startswith(mood.yaxis)
+
+
+def test_calendar_keeps_the_latest_weeks_and_a_compact_form() -> None:
+    from analysis.figures import calendar
+    from analysis.metrics.calendar import calendar_weeks
+    from tests.test_figures_science import two_weeks_of_days, typed_weeks
+
+    days = two_weeks_of_days()
+    grid = calendar_weeks(days, typed_weeks())
+    full = calendar.calendar_figure(grid, days)
+    # two short lines per week rather than one long one, so the days keep their width
+    assert list(full.layout.yaxis.ticktext) == [
+        "04 Mar 2024<br>build · 55.0 km",
+        "11 Mar 2024<br>cutback · 24.0 km",
+    ]
+    last = calendar.calendar_figure(grid, days, max_weeks=1, compact=True)
+    assert list(last.data[0].y) == ["11 Mar 2024 · cutback · 24.0 km"]
+    assert list(last.layout.yaxis.ticktext) == ["11 Mar"]
+    assert list(last.layout.xaxis.ticktext) == ["M", "T", "W", "T", "F", "S", "S"]
+    assert last.layout.height < full.layout.height
+
+
+def test_route_map_fits_a_phone_column() -> None:
+    """A 5 km east-west track fits a 340 px wide map: at the chosen zoom it spans less."""
+    lon = np.linspace(4.0, 4.0 + 5.0 / (111.32 * math.cos(math.radians(52.0))), 50)
+    lat = np.full(50, 52.0)
+    _, zoom = activity.map_view(lat, lon, height_px=330)
+    # web-mercator: 512 px per 360 degrees at zoom 0
+    span_px = (lon[-1] - lon[0]) / 360.0 * 512 * 2**zoom
+    assert span_px <= activity.ASSUMED_MAP_WIDTH_PX
+    assert span_px > 0.6 * activity.ASSUMED_MAP_WIDTH_PX  # fitted, not lost in the map
+
+
+def test_layout_puts_the_legend_under_the_title() -> None:
+    fig = mileage.weekly_distance_figure(weekly_frame(), "km")
+    title, legend = fig.layout.title, fig.layout.legend
+    assert (title.yref, title.y, title.yanchor, title.automargin) == ("container", 1, "top", True)
+    assert (legend.yref, legend.yanchor, legend.orientation) == ("container", "top", "h")
+    below_title_px = (1 - legend.y) * fig.layout.height
+    assert below_title_px >= style.TITLE_BAND_PX - 1e-6
+    assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin
