@@ -369,3 +369,44 @@ def test_time_in_pace_zones_of_a_tidy_run() -> None:
     still = time_in_pace_zones(samples.assign(**{c.SPEED_MPS: 0.0}), pace_zones(THRESHOLD_PACE))
     assert still[c.TIME_S].sum() == 0.0
     assert still[c.SHARE_PCT].isna().all()
+
+
+# ---- the long-run share needs the whole week --------------------------------------------------
+
+# Mon 4 March 8 km (45 min), Tue 5 March 5 km (30 min): no heart rate, no threshold pace, so
+# only the long rule can type them
+PARTIAL = activities(
+    [("mon", "2024-03-04", RUN, 8.0, 2700.0), ("tue", "2024-03-05", RUN, 5.0, 1800.0)]
+)
+
+
+def _monday(acts: pd.DataFrame, end: str) -> pd.Series:
+    days = classify_days(acts, None, ZONES, EASY, start="2024-03-04", end=end)
+    return days.iloc[0]
+
+
+def test_a_week_in_progress_is_not_judged_by_its_share() -> None:
+    # today Tuesday: 8 of 13 km so far is 62 %, but the week is not over: Monday stays easy
+    assert _monday(PARTIAL, "2024-03-05")[c.DAY_TYPE] == "easy"
+    # the same runs once the week has ended (Sunday 10 March): 62 % >= 25 %, the long run
+    whole = _monday(PARTIAL, "2024-03-10")
+    assert whole[c.DAY_TYPE] == "long"
+    assert whole[c.RULE] == (
+        "long: the week's longest run, 8.0 km = 62 % of the week's 13.0 km (≥ 25 %)"
+    )
+    # a past period ending on that Tuesday, with later runs known: the week is whole
+    later = pd.concat([PARTIAL, activities([("next", "2024-03-12", RUN, 5.0, 1800.0)])])
+    assert _monday(later.reset_index(drop=True), "2024-03-05")[c.DAY_TYPE] == "long"
+
+
+def test_the_calendar_s_long_share_is_the_long_run_rule() -> None:
+    # one rule: the calendar's default share is the budget's and the figure's 25 % (Daniels)
+    assert "at least 25 % of a whole week" in CALENDAR_RULES
+    # 10 of 10 + 4 x 7.5 = 40 km (exactly 25 %) is long; 9.9 of 39.9 km (24.8 %) is not
+    at_rule = activities(
+        [("a", "2024-03-04", RUN, 10.0, 3000.0), ("b", "2024-03-06", RUN, 7.5, 2400.0)]
+        + [(f"c{i}", f"2024-03-0{7 + i}", RUN, 7.5, 2400.0) for i in range(3)]
+    )
+    assert _monday(at_rule, "2024-03-10")[c.DAY_TYPE] == "long"
+    below = at_rule.assign(**{c.DISTANCE_M: [9900.0, 7500.0, 7500.0, 7500.0, 7500.0]})
+    assert _monday(below, "2024-03-10")[c.DAY_TYPE] == "easy"

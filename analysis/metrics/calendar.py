@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import columns as c
+from analysis.metrics.guidance import LONG_RUN_SHARE_MAX
 from analysis.metrics.mileage import DayLike, to_day, week_start_of
 from analysis.metrics.zones import pace_zones
 from analysis.units import distance_label, format_duration, format_pace, km_to
@@ -37,6 +38,7 @@ _HR_S = "hr_s"
 _WEEK_KM = "week_km"
 _WEEK_MAX_KM = "week_max_km"
 _WEEK_RUNS = "week_runs"
+_WEEK_WHOLE = "week_whole"
 _WEEKDAY = "weekday"
 
 
@@ -54,7 +56,7 @@ class SessionSplit(TypedDict):
 def calendar_rules(
     hard_threshold_min: float = 10.0,
     long_run_min: float = 90.0,
-    long_run_share: float = 0.25,
+    long_run_share: float = LONG_RUN_SHARE_MAX,
     moderate_threshold_min: float = 2.0,
 ) -> str:
     """The calendar's rules as text for the page, with the thresholds in use."""
@@ -63,8 +65,9 @@ def calendar_rules(
             "Each run is typed on its own; a day takes the first type any of its activities "
             "earns, in this order: long > hard > moderate > easy > cross-training > rest.",
             f"- long: a run of at least {long_run_min:g} min (moving time), or the week's "
-            f"longest run when it is at least {long_run_share * 100:g} % of a week with two "
-            "or more runs.",
+            f"longest run when it is at least {long_run_share * 100:g} % of a whole week with "
+            "two or more runs (the long-run rule's share; a week still in progress is not "
+            "judged by its share).",
             f"- hard: at least {hard_threshold_min:g} min above the easy ceiling (heart rate "
             "above the easy zones); without heart rate, an average pace at or faster than "
             "threshold pace (when one is set).",
@@ -152,7 +155,7 @@ def classify_days(
     end: DayLike,
     hard_threshold_min: float = 10.0,
     long_run_min: float = 90.0,
-    long_run_share: float = 0.25,
+    long_run_share: float = LONG_RUN_SHARE_MAX,
     moderate_threshold_min: float = 2.0,
     threshold_pace_s_per_km: float | None = None,
     week_start: str = "monday",
@@ -165,7 +168,10 @@ def classify_days(
 
     - long: a run of at least ``long_run_min`` minutes of moving time, or the week's longest
       run when it is at least ``long_run_share`` of the week's running distance in a week of
-      two or more runs (a lone run is trivially 100 % of its week);
+      two or more runs (a lone run is trivially 100 % of its week). The share needs the whole
+      week: in a week still in progress (its last day after ``end``, with no activity given
+      after ``end``) Monday's 8 km would be 62 % of a 13 km week so far, so there a run is
+      long only by its duration;
     - hard: at least ``hard_threshold_min`` minutes above the easy ceiling, from the HR
       histogram; a run without heart rate: an average pace at or faster than
       ``threshold_pace_s_per_km`` (when given);
@@ -192,7 +198,10 @@ def classify_days(
     hard_threshold_min, long_run_min, moderate_threshold_min
         Thresholds [min].
     long_run_share
-        Share of the week's running distance that makes the week's longest run long [0–1].
+        Share of the week's running distance that makes the week's longest run long [0–1];
+        by default the long-run rule's share,
+        :data:`analysis.metrics.guidance.LONG_RUN_SHARE_MAX` (a run at the rule's limit is
+        the week's long run).
     threshold_pace_s_per_km
         Threshold pace [s/km] for runs without heart rate; ``None`` to leave them easy.
     week_start
@@ -220,6 +229,10 @@ def classify_days(
     runs[_WEEK_KM] = week.transform("sum")
     runs[_WEEK_MAX_KM] = week.transform("max")
     runs[_WEEK_RUNS] = week.transform("size")
+    # a week is whole when its last day is within the data: up to `end`, or later when the
+    # caller gave activities after `end` (a past period), never today's unfinished week
+    known_until = max(last, acts[c.DATE].max()) if acts[c.DATE].notna().any() else last
+    runs[_WEEK_WHOLE] = runs[c.WEEK_START] + pd.Timedelta(days=6) <= known_until
     above = time_above_easy(hr_hist, zones, easy_zones)
     easy_pace_ceiling: float | None = None
     if threshold_pace_s_per_km is not None:
@@ -300,7 +313,8 @@ def _classify_run(run: pd.Series, above_s: float | None, t: _Thresholds) -> tupl
         )
     share = km / week_km if week_km > 0 else 0.0
     is_longest = km > 0 and km >= float(run[_WEEK_MAX_KM])
-    if is_longest and int(run[_WEEK_RUNS]) >= 2 and share >= t["long_share"]:
+    whole = bool(run[_WEEK_WHOLE])
+    if whole and is_longest and int(run[_WEEK_RUNS]) >= 2 and share >= t["long_share"]:
         return DAY_LONG, (
             f"long: the week's longest run, {km_to(unit, km):.1f} {distance_label(unit)} = "
             f"{share * 100:.0f} % of the week's {km_to(unit, week_km):.1f} "
