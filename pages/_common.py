@@ -296,7 +296,7 @@ def as_of(src: Source) -> dt.date:
 
 def _preset_chosen() -> None:
     new = st.session_state.get("period_preset")
-    if new is None:  # the segmented control lets the active option be clicked off: keep it
+    if new is None:  # nothing chosen (a cleared box): the period stays as it is
         return
     before = st.session_state.get(PERIOD_KEY, {})
     params = {periods.QUERY_PRESET: new}
@@ -341,7 +341,7 @@ def _latest_chosen() -> None:
 def period_control(src: Source, s: AthleteSettings) -> Period:
     """The period control at the top of a page, and the period it shows.
 
-    One row: the presets as a segmented control, then the "as of" day (a preset's last day) or,
+    One row: the presets as a selectbox, then the "as of" day (a preset's last day) or,
     for custom, the first and last day; under it the period in words, and a note when the period
     is not the one asked for (the data ended earlier, a link could not be read). Widgets follow
     the URL: their keys (``period_preset``, ``period_from``, ``period_to``) are set from the
@@ -355,18 +355,18 @@ def period_control(src: Source, s: AthleteSettings) -> Period:
     st.session_state["period_preset"] = got.preset
     st.session_state["period_from"] = got.first
     st.session_state["period_to"] = got.last
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.segmented_control(
+    # a selectbox, not a row of buttons: six presets do not fit a 390 px phone in one row,
+    # and Streamlit's segmented control and pills scroll out of sight instead of wrapping
+    a, b, d = st.columns(3, vertical_alignment="bottom")
+    a.selectbox(
         "Period",
         periods.PRESETS,
         format_func=periods.PRESET_LABELS.__getitem__,
         key="period_preset",
         on_change=_preset_chosen,
-        label_visibility="collapsed",
     )
     if got.preset == "custom":
-        a, b = right.columns(2)
-        for col, label, key in ((a, "From", "period_from"), (b, "To", "period_to")):
+        for col, label, key in ((b, "From", "period_from"), (d, "To", "period_to")):
             col.date_input(
                 label,
                 key=key,
@@ -376,8 +376,7 @@ def period_control(src: Source, s: AthleteSettings) -> Period:
                 on_change=_dates_chosen,
             )
     else:
-        a, b = right.columns([3, 1], vertical_alignment="bottom")
-        a.date_input(
+        b.date_input(
             "As of",
             key="period_to",
             min_value=earliest,
@@ -387,7 +386,7 @@ def period_control(src: Source, s: AthleteSettings) -> Period:
             help="The period's last day: its week is the page's current week.",
         )
         if got.pinned:
-            b.button("Latest", key="period_latest", on_click=_latest_chosen,
+            d.button("Latest", key="period_latest", on_click=_latest_chosen,
                      help="Back to the latest day with data")  # fmt: skip
     st.caption(
         f":material/date_range: {got.describe()} · as of {got.as_of:%a} {periods.day_text(got.as_of)}"

@@ -315,7 +315,7 @@ def test_the_period_query_params_reproduce_a_view(
     at.query_params["to"] = as_of.isoformat()
     at.switch_page("pages/mileage.py").run()
     assert not at.exception, at.exception
-    assert at.segmented_control(key="period_preset").value == "4w"
+    assert at.selectbox(key="period_preset").value == "4w"
     assert at.date_input(key="period_to").value == as_of
     first = preset_start("4w", as_of)
     assert _period_caption(at).endswith(
@@ -341,7 +341,7 @@ def test_switching_the_period_updates_the_url_and_survives_a_page_switch(
     _fill_days(tmp_path, _every_other_day(last, weeks=30))
     at = _app(tmp_path, monkeypatch)
     assert at.query_params["period"] == "12w"
-    at.segmented_control(key="period_preset").set_value("6m").run()
+    at.selectbox(key="period_preset").set_value("6m").run()
     assert not at.exception, at.exception
     assert at.query_params["period"] == "6m"
     assert _period_caption(at).startswith(":material/date_range: 6 months:")
@@ -358,7 +358,7 @@ def test_switching_the_period_updates_the_url_and_survives_a_page_switch(
     at.button(key="period_latest").click().run()
     assert dict(at.query_params) == {"period": "6m"}
     # custom starts from the days on screen, and its dates move the URL
-    at.segmented_control(key="period_preset").set_value("custom").run()
+    at.selectbox(key="period_preset").set_value("custom").run()
     first = preset_start("6m", dt.date.today())
     assert at.query_params["from"] == first.isoformat()
     assert at.query_params["to"] == last.isoformat()  # clipped to the latest run
