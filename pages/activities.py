@@ -28,8 +28,9 @@ ASKED = "activity_delete_asked"  # the activity whose delete waits for its confi
 UNDO = "activity_undo_pending"  # what the last delete removed, kept for its undo
 UNDO_BUTTON = "activity_undo"
 DASH = "—"
+# cadence per sport: crank turns on a bike, strokes in the pool, steps of both feet otherwise
+# (a bare string here would be drawn on the page: Streamlit's magic writes module-level literals)
 CADENCE_UNITS = {c.SPORT_CYCLING: "rpm", c.SPORT_SWIMMING: "strokes/min"}
-"""Cadence per sport: crank turns on a bike, strokes in the pool, steps of both feet otherwise."""
 FILE_NAME, FILE_SIZE = "file_name", "size_bytes"  # the files table's own columns
 
 
@@ -216,19 +217,18 @@ def headline(detail: dict[str, Any], s: AthleteSettings) -> None:
         f"{distance * d_factor:.0f}" if d_label in ("m", "yd") else f"{distance * d_factor:.2f}"
     )  # fmt: skip
     gain, loss = head[c.ELEVATION_GAIN_M], head["elevation_loss_m"]
-    climb = DASH if gain is None else f"+{gain * e_factor:,.0f}"
-    if gain is not None and loss is not None:
-        climb += f" / −{loss * e_factor:,.0f}"
     cadence = head[c.AVG_CADENCE_SPM]
     climb_hint = (
-        "Gain / loss; a climb or descent counts once it passes "
-        f"{run.ELEVATION_HYSTERESIS_M * e_factor:.0f} {e_label} (altimeter noise stays out)."
+        "A climb or descent counts once it passes "
+        f"{run.ELEVATION_HYSTERESIS_M * e_factor:.0f} {e_label}, so altimeter noise stays out."
     )
     easy, hard = head["easy_pct"], head["hard_pct"]
     zones_hint = (
-        f"Share of the heart-rate time in the easy and the hard zones of the {s.zone_model} "
+        f"Share of the heart-rate time in the easy and in the hard zones of the {s.zone_model} "
         "zone model (Settings), moving time only."
     )
+    rpe = head[c.RPE]
+    # four tiles a row, each value a few characters: a tile cuts what does not fit its width
     _tiles(
         [
             (f"Distance [{d_label}]", dist_text, None),
@@ -242,18 +242,17 @@ def headline(detail: dict[str, Any], s: AthleteSettings) -> None:
             ("Avg HR [bpm]", _fmt("{:.0f}")(head[c.AVG_HEART_RATE_BPM]), None),
             ("Max HR [bpm]", _fmt("{:.0f}")(head[c.MAX_HEART_RATE_BPM]), None),
             (f"Avg cadence [{CADENCE_UNITS.get(sport, 'spm')}]", _fmt("{:.0f}")(cadence), None),
-            (f"Elevation [{e_label}]", climb, climb_hint),
-        ]
-    )
-    rpe = head[c.RPE]
-    _tiles(
-        [
-            _load_tile(head, unit),
-            ("Easy zones", DASH if _missing(easy) else f"{easy:.0f} %", zones_hint),
-            ("Hard zones", DASH if _missing(hard) else f"{hard:.0f} %", zones_hint),
             ("Session RPE", DASH if rpe is None else f"{rpe:g} / 10", "Borg CR-10, rated below."),
         ]
-    )
+    )  # fmt: skip
+    _tiles(
+        [
+            (f"Elevation gain [{e_label}]", DASH if gain is None else f"{gain * e_factor:,.0f}", climb_hint),
+            (f"Elevation loss [{e_label}]", DASH if loss is None else f"{loss * e_factor:,.0f}", climb_hint),
+            _load_tile(head, unit),
+            ("Easy / hard zones", DASH if _missing(easy) else f"{easy:.0f} / {hard:.0f} %", zones_hint),
+        ]
+    )  # fmt: skip
     notes = [
         f"{row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M} local time",
         f"time zone {_text(row[c.TIMEZONE])} (from {row[c.TIMEZONE_SOURCE]})",
@@ -381,8 +380,28 @@ def _what(row: dict[str, Any]) -> str:
     return f"{_text(name)} of {row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M}"
 
 
+def _undo(src: ui.Source) -> None:
+    # a callback, so it runs before the page and may still choose the activity shown
+    pending = st.session_state.get(UNDO)
+    if pending is None:
+        return
+    with ui.refused():
+        restored = _restore(src.store, pending["snapshot"])
+        del st.session_state[UNDO]
+        st.cache_data.clear()
+        st.session_state[PICK] = restored
+        st.toast("Activity restored")
+
+
+def _undo_box(src: ui.Source, pending: dict[str, Any], key: str) -> None:
+    with st.container(border=True):
+        text, button = st.columns([4, 1], vertical_alignment="center")
+        text.markdown(f":material/delete: Deleted **{pending['what']}**.")
+        button.button("Undo", key=key, icon=":material/undo:", on_click=_undo, args=(src,))
+
+
 def undo_banner(src: ui.Source) -> None:
-    """The banner "Deleted … Undo", shown until the page is left.
+    """The banner "Deleted … Undo" at the top of the page, shown until the page is left.
 
     Leaving is seen through Streamlit's own bookkeeping: a widget that a run does not draw loses
     its state at the end of that run, so once the banner has been drawn, its button's key missing
@@ -396,17 +415,7 @@ def undo_banner(src: ui.Source) -> None:
         del st.session_state[UNDO]
         return
     pending["shown"] = True
-    with st.container(border=True):
-        text, button = st.columns([4, 1], vertical_alignment="center")
-        text.markdown(f":material/delete: Deleted **{pending['what']}**.")
-        if button.button("Undo", key=UNDO_BUTTON, icon=":material/undo:"):
-            with ui.refused():
-                restored = _restore(src.store, pending["snapshot"])
-                del st.session_state[UNDO]
-                st.cache_data.clear()
-                st.session_state[PICK] = restored
-                st.toast("Activity restored")
-                st.rerun()
+    _undo_box(src, pending, UNDO_BUTTON)
 
 
 def delete_section(src: ui.Source, row: dict[str, Any], picked: str) -> None:
@@ -445,8 +454,6 @@ def delete_section(src: ui.Source, row: dict[str, Any], picked: str) -> None:
                         "snapshot": snapshot,
                         "shown": False,
                     }
-                    # the click was at the foot of the page; the banner is at its top
-                    st.toast("Activity deleted: Undo is at the top of the page")
                 st.cache_data.clear()
                 st.rerun()
         if no.button("Cancel", key="activity_delete_cancel"):
@@ -515,23 +522,30 @@ if detail["samples"].empty:
         icon=":material/table_rows:",
     )
 else:
-    ui.chart(
-        run_traces_figure(detail["trace"], sport, unit),
-        "activity_traces",
-        "Each channel over moving time, on one shared axis: pauses and stops are cut out (the "
-        "line breaks there), and a spike is drawn at the axis edge rather than squash the rest.",
-    )
+    trace, splits, zones = detail["trace"], detail["splits"], detail["zones"]
+    # a figure with nothing to draw would be a large empty frame: one line says so instead
+    if trace.ranges:
+        ui.chart(
+            run_traces_figure(trace, sport, unit),
+            "activity_traces",
+            "Each channel over moving time, on one shared axis: pauses and stops are cut out (the "
+            "line breaks there), and a spike is drawn at the axis edge rather than squash the rest.",
+        )
+    else:
+        st.caption("No pace, heart rate, cadence, elevation or power while moving: no traces.")
     per = "mile" if unit == units.UNIT_MI else "km"
     st.subheader(f"Splits per {per} and laps")
-    ui.chart(
-        splits_figure(detail["splits"], unit, sport),
-        "activity_splits",
-        f"Automatic splits every {per} along the recorded distance; the last one is partial "
-        "(grey). Hover for its times, heart rate and elevation change.",
-    )
-    if not detail["splits"].empty:
+    if splits.empty:
+        st.caption("No distance recorded: no splits.")
+    else:
+        ui.chart(
+            splits_figure(splits, unit, sport),
+            "activity_splits",
+            f"Automatic splits every {per} along the recorded distance; the last one is partial "
+            "(grey). Hover for its times, heart rate and elevation change.",
+        )
         st.dataframe(
-            window_table(detail["splits"], "Split", unit, sport),
+            window_table(splits, "Split", unit, sport),
             hide_index=True,
             key="activity_splits_table",
         )
@@ -544,17 +558,27 @@ else:
             hide_index=True,
             key="activity_laps_table",
         )
-    ui.chart(
-        zones_bar_figure(detail["zones"]),
-        "activity_zones",
-        f"Moving time in each heart-rate zone of the {s.zone_model} zone model (Settings).",
-    )
-    ui.chart(
-        route_map_figure(detail["samples"], unit=unit),
-        "activity_map",
-        "The route as recorded by GPS. Zoom and pan; hover for distance and time.",
-    )
+    if zones[c.TIME_S].sum() > 0:
+        ui.chart(
+            zones_bar_figure(zones),
+            "activity_zones",
+            f"Moving time in each heart-rate zone of the {s.zone_model} zone model (Settings).",
+        )
+    else:
+        st.caption("No heart rate while moving: no time in zones.")
+    if detail["samples"][[c.LATITUDE_DEG, c.LONGITUDE_DEG]].notna().all(axis=1).any():
+        ui.chart(
+            route_map_figure(detail["samples"], unit=unit),
+            "activity_map",
+            "The route as recorded by GPS. Zoom and pan; hover for distance and time.",
+        )
+    else:
+        st.caption("No GPS position recorded: no route map.")
 
 rpe_section(src, row, picked)
 ui.comments(src, "activity", str(picked), "this activity")
+pending = st.session_state.get(UNDO)
+if pending is not None:
+    # the delete was clicked down here: its undo is offered here too, not only at the top
+    _undo_box(src, pending, "activity_undo_here")
 delete_section(src, row, picked)
