@@ -120,7 +120,7 @@ READS = frozenset(
         "key", "close", "revision", "get_meta", "has_file", "activity_count", "activities",
         "activity", "samples", "hr_histogram", "cadence_histogram", "files", "laps",
         "load_settings", "wellness", "plan", "comments", "best_efforts", "effort_curves",
-        "activities_without_efforts",
+        "activities_without_efforts", "samples_of",
     }
 )  # fmt: skip
 

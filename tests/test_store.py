@@ -98,6 +98,24 @@ def test_any_tidy_frame_round_trips(
         pd.testing.assert_frame_equal(store.samples(rec.activity_id), samples)
 
 
+def test_samples_of_several_activities_in_one_read(open_store: OpenStore) -> None:
+    a = prepare_activity(run_activity(), H1, 0)
+    b = prepare_activity(run_activity(start="2026-03-04T07:00:00Z", n=30), H2, 0)
+    with open_store() as store:
+        store.add_file(H1, "a.fit", "fit", 1, [a])
+        store.add_file(H2, "b.fit", "fit", 1, [b])
+        got = store.samples_of([b.activity_id, "missing", a.activity_id])
+        assert set(got) == {a.activity_id, b.activity_id}
+        for rec in (a, b):
+            pd.testing.assert_frame_equal(got[rec.activity_id], store.samples(rec.activity_id))
+        # columns as asked, in the nomenclature's order; unknown names never reach the SQL
+        some = store.samples_of([b.activity_id], (c.DISTANCE_M, c.ELAPSED_S, "x; DROP TABLE"))
+        pd.testing.assert_frame_equal(
+            some[b.activity_id], store.samples(b.activity_id)[[c.ELAPSED_S, c.DISTANCE_M]]
+        )
+        assert store.samples_of([]) == {}
+
+
 def test_reimport_is_a_noop(open_store: OpenStore) -> None:
     rec = prepare_activity(run_activity(), H1, 0)
     with open_store() as store:

@@ -1000,6 +1000,27 @@ class PostgresStore:
         frame[c.TIMESTAMP] = frame[c.TIMESTAMP].dt.tz_localize("UTC")
         return frame
 
+    def samples_of(
+        self, activity_ids: Sequence[str], columns: Sequence[str] = c.SAMPLE_COLUMNS
+    ) -> dict[str, pd.DataFrame]:
+        """Several activities' samples in one read (see the contract)."""
+        kinds = [(col, kind) for col, kind in _SAMPLE_KINDS if col in columns]
+        quoted = ", ".join(f'"{col}"' for col, _ in kinds)  # known names only reach SQL
+        frame = _frame(
+            self._rows(
+                f"SELECT activity_id, {quoted} FROM samples WHERE athlete_id = %s "
+                'AND activity_id = ANY(%s) ORDER BY activity_id, "timestamp"',
+                [self.athlete_id, list(activity_ids)],
+            ),
+            [(c.ACTIVITY_ID, _TEXT), *kinds],
+        )
+        if c.TIMESTAMP in frame:
+            frame[c.TIMESTAMP] = frame[c.TIMESTAMP].dt.tz_localize("UTC")
+        return {
+            str(aid): rows.drop(columns=c.ACTIVITY_ID).reset_index(drop=True)
+            for aid, rows in frame.groupby(c.ACTIVITY_ID, sort=False)
+        }
+
     def _histogram(self, table: str, value_col: str, sport: str | None) -> pd.DataFrame:
         where = "h.athlete_id = %s AND a.duplicate_of IS NULL"
         params: list[Any] = [self.athlete_id]

@@ -46,6 +46,10 @@ BACKFILL_BATCH = 50
 """Runs measured per transaction by :func:`backfill_efforts`: an interrupted backfill keeps
 what it finished, and the progress bar moves about twice a second."""
 
+TRACK_COLUMNS = (c.ELAPSED_S, c.DISTANCE_M)
+"""All of a run's samples its best efforts and curve are computed from."""
+_NO_TRACK = pd.DataFrame({col: pd.Series(dtype="float64") for col in TRACK_COLUMNS})
+
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: runs measured so far, out of how many."""
 
@@ -55,9 +59,10 @@ def backfill_efforts(
 ) -> int:
     """Compute and store the best efforts of activities imported before efforts were stored.
 
-    Reads each such activity's samples once (the slow part: about 6 ms a run on DuckDB), writes
-    :data:`BACKFILL_BATCH` runs per transaction, and marks the store measured after the last, so
-    later calls cost one meta read. Activities without a distance stream get no rows; the mark
+    Reads the time and distance of :data:`BACKFILL_BATCH` runs at a time in one query (one
+    query per run scanned the samples table each time: 60 ms a run on five years), writes them
+    in one transaction per batch, and marks the store measured after the last, so later calls
+    cost one meta read. Activities without a distance stream get no rows; the mark
     keeps them from being read again.
 
     Parameters
@@ -83,7 +88,8 @@ def backfill_efforts(
         return 0
     for start in range(0, total, max(batch, 1)):
         chunk = missing[start : start + max(batch, 1)]
-        found = [(aid, *run_efforts(store.samples(aid))) for aid in chunk]
+        tracks = store.samples_of(chunk, TRACK_COLUMNS)
+        found = [(aid, *run_efforts(tracks.get(aid, _NO_TRACK))) for aid in chunk]
         done = start + len(chunk)
         store.store_efforts(found, complete=done >= total)
         if progress is not None:
@@ -154,8 +160,11 @@ def _measured_now(
     days = dict(zip(runs[c.ACTIVITY_ID].astype(str), runs[c.LOCAL_DATE], strict=True))
     todo = [aid for aid in unmeasured if aid in days]
     found: dict[str, list[pd.DataFrame]] = {"efforts": [], "curves": []}
+    tracks: dict[str, pd.DataFrame] = {}
+    for start in range(0, len(todo), BACKFILL_BATCH):
+        tracks |= store.samples_of(todo[start : start + BACKFILL_BATCH], TRACK_COLUMNS)
     for aid in todo:
-        for key, frame in zip(found, run_efforts(store.samples(aid)), strict=True):
+        for key, frame in zip(found, run_efforts(tracks.get(aid, _NO_TRACK)), strict=True):
             if len(frame):
                 found[key].append(frame.assign(**{c.ACTIVITY_ID: aid, c.LOCAL_DATE: days[aid]}))
     out = []
