@@ -3,8 +3,8 @@
 Each run's best efforts and mean-max speed curve are computed once, when it is imported
 (:func:`analysis.metrics.efforts.run_efforts` in :mod:`analysis.prepare`), and stored beside it
 (:meth:`AthleteStore.best_efforts`, :meth:`AthleteStore.effort_curves`). This module combines the
-stored rows of a period: on five years of running that takes tens of milliseconds, where reading
-every run's samples took seconds.
+stored rows of a period: on five years of running (1,500 runs) 0.1–0.25 s, where reading every
+run's samples took 60–80 s on the same (busy, two-core) machine.
 
 A store that holds runs imported before efforts were stored gets theirs from
 :func:`backfill_efforts`, once, run by the page for whoever may upload (with a progress bar).
