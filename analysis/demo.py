@@ -23,8 +23,11 @@ def demo_files(source: Path) -> list[Path]:
 
 
 def fingerprint(files: list[Path]) -> str:
-    """Changes whenever a demo file is added, removed or changed."""
-    digest = hashlib.sha256()
+    """Changes whenever a demo file is added, removed or changed, or the store's schema changes
+    (a demo built by an older schema lacks what newer imports store, such as best efforts)."""
+    from analysis.store.duckdb_store import SCHEMA_VERSION
+
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
     for path in files:
         digest.update(path.name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
