@@ -616,8 +616,8 @@ def test_calendar_keeps_the_latest_weeks_and_a_compact_form() -> None:
     full = calendar.calendar_figure(grid, days)
     # two short lines per week rather than one long one, so the days keep their width
     assert list(full.layout.yaxis.ticktext) == [
-        "04 Mar 2024<br>build · 55.0 km",
-        "11 Mar 2024<br>cutback · 24.0 km",
+        "04 Mar 2024<br>build · 55.0",
+        "11 Mar 2024<br>cutback · 24.0",
     ]
     last = calendar.calendar_figure(grid, days, max_weeks=1, compact=True)
     assert list(last.data[0].y) == ["11 Mar 2024 · cutback · 24.0 km"]

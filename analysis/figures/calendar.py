@@ -130,10 +130,15 @@ def _week_tick(row: pd.Series, unit: str, *, compact: bool) -> str:
     One long line ("04 Mar 2024 · build · 55.0 km") took 230 px of a 358 px phone column and
     left the seven days 15 px each; two lines take half that.
     """
-    parts = _week_parts(row, unit)
+    start = pd.Timestamp(row[c.WEEK_START])
     if compact:
-        return f"{pd.Timestamp(row[c.WEEK_START]):%d %b}"
-    return parts[0] + ("<br>" + " · ".join(parts[1:]) if len(parts) > 1 else "")
+        return f"{start:%d %b}"
+    # the distance's unit is in the axis title; the label stays narrow without it
+    parts = [
+        p.rsplit(" ", 1)[0] if p.endswith(f" {distance_label(unit)}") else p
+        for p in _week_parts(row, unit)[1:]
+    ]
+    return f"{start:%d %b %Y}" + ("<br>" + " · ".join(parts) if parts else "")
 
 
 def calendar_figure(
@@ -227,7 +232,7 @@ def calendar_figure(
             y=labels,
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 10 if compact else 11},
+            textfont={"size": 10},
             customdata=custom,
             colorscale=scale,
             zmin=-0.5,
@@ -282,7 +287,7 @@ def calendar_figure(
         fixedrange=True,
         tickvals=labels,
         ticktext=ticks,
-        tickfont={"size": 11},
+        tickfont={"size": 10 if compact else 11},
     )
     fig.update_layout(plot_bgcolor="white")
     return style.fit_axes(fig)

@@ -118,6 +118,9 @@ TITLE_BAND_PX = 36
 NO_TITLE_BAND_PX = 6
 """Space above a legend when the figure has no title [px]."""
 
+TITLE_LINE_PX = 18
+"""Height of each further line of a title (a ``<br><sup>`` subtitle) [px]."""
+
 LEGEND_FONT_SIZE = 12
 
 
@@ -142,7 +145,10 @@ def base_layout(
     ``height`` must be the figure's final height: the legend's row is placed in pixels from the
     top, expressed as a fraction of it.
     """
-    top = TITLE_BAND_PX if title else NO_TITLE_BAND_PX
+    # plotly anchors a title of several lines by its last line, so each further line lifts the
+    # first one out of the figure unless the title is padded down by as much
+    extra = TITLE_LINE_PX * title.count("<br>") if title else 0
+    top = TITLE_BAND_PX + extra if title else NO_TITLE_BAND_PX
     fig.update_layout(
         template="plotly_white",
         height=height,
@@ -170,7 +176,7 @@ def base_layout(
                 "yref": "container",
                 "y": 1,
                 "yanchor": "top",
-                "pad": {"t": 10, "l": 8},
+                "pad": {"t": 10 + extra, "l": 8},
                 "automargin": True,
                 "font": {"size": 16},
             }
