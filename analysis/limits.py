@@ -60,12 +60,21 @@ class ImportLimits:
         (one track point, one lap's totals, one waypoint take a few hundred bytes). A file that
         nests more than this inside one element is refused before the tree it builds (up to 30
         times the text, for elements as short as ``<a/>``) can fill memory.
+    max_fit_messages
+        1 000 000. Data messages in one FIT file, every chained part together, counted while
+        decoding, before any column is built (the file is refused a few thousand messages
+        past it at most). A week recorded every second holds about 610 000 records; a message
+        can be a single byte, though, and costs about 240 bytes read in bulk (a record), so
+        without the count a 4 MB file could pass 1 GB. A summary or ``hr`` message, decoded
+        into Python values, counts one more per 32 bytes it holds (an ``hr`` array of 200
+        values costs about 2.6 kB): see :func:`analysis.parsers.fit_fast.message_units`.
     """
 
     memory_budget_bytes: int = 1 * GiB
     max_file_bytes: int = 256 * MiB
     max_points: int = 1_000_000
     max_element_bytes: int = 4 * MiB
+    max_fit_messages: int = 1_000_000
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -107,6 +116,7 @@ ENVIRONMENT: dict[str, tuple[str, int]] = {
     "max_file_bytes": ("STRIDELOG_MAX_FILE_MB", MiB),
     "max_points": ("STRIDELOG_MAX_POINTS", 1),
     "max_element_bytes": ("STRIDELOG_MAX_XML_ELEMENT_MB", MiB),
+    "max_fit_messages": ("STRIDELOG_MAX_FIT_MESSAGES", 1),
 }
 """Limit name to (environment variable, multiplier): sizes are given in MiB."""
 

@@ -721,3 +721,130 @@ def test_multisport_corpus_file_is_cut_into_legs(corpus_dir: Path) -> None:
     for before, after in itertools.pairwise(legs):
         assert before.samples[c.TIMESTAMP].iloc[-1] < after.start_time_utc
         assert after.samples[c.TIMESTAMP].iloc[0] >= after.start_time_utc
+
+
+# ---- the message limit: a file of tiny messages is refused before it fills memory ------------------
+
+
+def tiny_messages(count: int, mesg_num: int = 20, body: bytes = b"", fields: bytes = b"") -> bytes:
+    """A FIT activity of ``count`` data messages of ``mesg_num`` after its file id.
+
+    ``fields`` are the definition's field entries (three bytes each) and ``body`` each message's
+    bytes after its header; with neither, every message is its header byte alone.
+    """
+    import struct
+
+    from sample_data.fit_encoder import FILE_ACTIVITY, FILE_ID, MANUFACTURER_DEVELOPMENT, FitWriter
+    from sample_data.regressions import START
+
+    writer = FitWriter()
+    writer.write(
+        FILE_ID,
+        {"type": FILE_ACTIVITY, "manufacturer": MANUFACTURER_DEVELOPMENT, "time_created": START},
+    )
+    definition = bytes([0x41, 0, 0]) + struct.pack("<HB", mesg_num, len(fields) // 3) + fields
+    writer.write_raw(definition + (b"\x01" + body) * count)
+    return writer.to_bytes()
+
+
+HR_ARRAY_FIELDS = bytes([6, 200, 2])  # hr.filtered_bpm, 200 uint8 values
+"""An ``hr`` message holding an array: the costliest message per byte to decode."""
+
+_TINY_CHILD = r"""
+import json, sys
+from analysis.errors import ParseError
+from analysis.parsers.fit import read_fit
+from tests.test_parser_fit import tiny_messages
+
+def status(key):
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+    raise KeyError(key)
+
+data = tiny_messages(int(sys.argv[1]))
+with open("/proc/self/clear_refs", "w") as handle:
+    handle.write("5")  # the peak from here on is the reader's
+before = status("VmRSS")
+try:
+    read_fit(data, "tiny.fit")
+    reason = None
+except ParseError as err:
+    reason = err.reason
+print(json.dumps({"reason": reason, "grown": status("VmHWM") - before, "peak": status("VmHWM")}))
+"""
+
+
+def test_a_fit_of_four_million_one_byte_messages_is_refused_within_the_budget() -> None:
+    import json
+    import subprocess
+    import sys
+
+    from analysis.limits import ImportLimits
+
+    if not Path("/proc/self/clear_refs").exists():
+        pytest.skip("peak RSS is read from /proc (Linux)")
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", _TINY_CHILD, str(4_000_000)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["reason"] == (
+        "FIT file has more than 1000000 messages (limit: max_fit_messages); a week recorded"
+        " every second holds about 610 000, and reading more would overrun the memory budget"
+    )
+    # a 4 MB file: read whole, its records cost about 240 bytes each (about 1 GB); refused
+    # after about a million of them, before any column is built
+    assert result["peak"] < ImportLimits().memory_budget_bytes, result
+    assert result["grown"] < 100 * 2**20, result
+
+
+def test_the_message_limit_counts_every_part_and_both_decoders_alike() -> None:
+    from analysis.parsers import fit_fast
+    from sample_data.regressions import seed_activity
+
+    data = seed_activity(300)
+    ((part,), _) = decode_parts(data)
+    ((reference,), _) = decode_parts(data, fast=False)
+    assert part.units == reference.units > 300
+    assert decode_parts(data, max_messages=part.units)[0][0].record_count == 300
+    for fast in (True, False):
+        with pytest.raises(fit_fast.TooManyMessages):
+            decode_parts(data, fast, max_messages=part.units - 1)
+        # two chained copies hold twice the messages: the limit is the whole file's
+        assert len(decode_parts(data * 2, fast, max_messages=2 * part.units)[0]) == 2
+        with pytest.raises(fit_fast.TooManyMessages) as caught:
+            decode_parts(data * 2, fast, max_messages=2 * part.units - 1)
+        assert caught.value.limit == 2 * part.units - 1
+
+
+def test_messages_decoded_one_by_one_count_by_their_size() -> None:
+    # 200 bytes of body: one unit, and six more for its 32-byte steps
+    data = tiny_messages(100, mesg_num=132, body=bytes(200), fields=HR_ARRAY_FIELDS)
+    ((fast,), _) = decode_parts(data)
+    ((reference,), _) = decode_parts(data, fast=False)
+    assert fast.units == reference.units == 1 + 100 * 7  # the file id counts one
+    assert len(fast.hr) == len(reference.hr) == 100
+
+
+def test_the_message_limit_is_named_and_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from analysis.limits import ImportLimits
+    from analysis.parsers import parse_bytes
+    from sample_data.regressions import seed_activity
+
+    data = seed_activity(300)
+    assert len(read_fit(data, "run.fit", ImportLimits(max_fit_messages=400))[0].samples) == 300
+    with pytest.raises(ParseError, match=r"more than 299 messages \(limit: max_fit_messages\)"):
+        read_fit(data, "run.fit", ImportLimits(max_fit_messages=299))
+    monkeypatch.setenv("STRIDELOG_MAX_FIT_MESSAGES", "250")
+    with pytest.raises(ParseError, match=r"more than 250 messages \(limit: max_fit_messages\)"):
+        parse_bytes(data, "run.fit")

@@ -77,6 +77,7 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 
 from analysis import columns as c
 from analysis.errors import ParseError, SchemaError
+from analysis.limits import ImportLimits, current_limits
 from analysis.parsers import fit_fast
 from analysis.parsers.base import ParsedActivity
 from analysis.schema import build_samples
@@ -255,6 +256,7 @@ class FitPart:
     sports: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     hr: list[dict[str, Any]] = field(default_factory=list)
+    units: int = 0  # counted against the message limit (fit_fast.message_units)
 
     @property
     def record_count(self) -> int:
@@ -310,19 +312,43 @@ def _record_block(rows: list[list[Any]]) -> dict[str, np.ndarray]:
     return {name: _floats(table[slot]) for name, slot in _SLOT.items()}
 
 
-def _decode_part(part: bytes) -> FitPart:
-    """Decode one FIT part with fitparse, the reference decoder."""
+def _decode_part(part: bytes, max_messages: int | None = None) -> FitPart:
+    """Decode one FIT part with fitparse, the reference decoder.
+
+    Raises :class:`fit_fast.TooManyMessages` at the first message past ``max_messages`` units
+    (counted as the fast decoder counts them, :func:`fit_fast.message_units`).
+    """
     out = FitPart()
     rows: list[list[Any]] = []
-    out.stop = _decode_messages(part, out, rows)
+    out.stop = _decode_messages(part, out, rows, max_messages)
     out.records.append(_record_block(rows))
     return out
 
 
-def _decode_messages(part: bytes, out: FitPart, rows: list[list[Any]]) -> str | None:
-    """Fill ``out`` (and the record ``rows``) from fitparse's messages; returns the stop reason."""
+def _units(message: Any, sizes: dict[int, int]) -> int:
+    """What a message fitparse read counts against the message limit (``sizes``: a cache)."""
+    definition = message.def_mesg
+    if definition.mesg_num not in MESSAGE_FIELDS and definition.mesg_num != _HR:
+        return 1
+    size = sizes.get(id(definition))
+    if size is None:
+        fields = [*definition.field_defs, *(definition.dev_field_defs or ())]
+        size = sizes[id(definition)] = sum(int(fd.size) for fd in fields)
+    return fit_fast.message_units(size, one_by_one=True)
+
+
+def _decode_messages(
+    part: bytes, out: FitPart, rows: list[list[Any]], max_messages: int | None = None
+) -> str | None:
+    """Fill ``out`` (and the record ``rows``) from fitparse's messages; returns the stop reason.
+
+    Every message is counted as it arrives (fitparse keeps none of them itself), so a file of
+    tiny messages is refused at the first one past ``max_messages`` units, not once read.
+    """
     slot_by_field = _SLOT_BY_FIELD
     width = len(_SLOTS)
+    sizes: dict[int, int] = {}
+    limit = math.inf if max_messages is None else max_messages
     try:
         with warnings.catch_warnings():
             # fitparse warns about misaligned fields and cut files; both are handled here
@@ -331,6 +357,9 @@ def _decode_messages(part: bytes, out: FitPart, rows: list[list[Any]]) -> str | 
             # (fitparse's data processors would build a datetime per field and halve the speed)
             fit = fitparse.FitFileDecoder(io.BytesIO(part), check_developer_data=False)
             for message in fit.get_messages():
+                out.units += _units(message, sizes)
+                if out.units > limit:
+                    raise fit_fast.TooManyMessages(int(limit))
                 num = message.def_mesg.mesg_num
                 if num == _RECORD:
                     row: list[Any] = [None] * width
@@ -351,6 +380,8 @@ def _decode_messages(part: bytes, out: FitPart, rows: list[list[Any]]) -> str | 
                     out.has_file_id = True
                 elif num in MESSAGE_FIELDS:
                     _messages_of(out, num).append(_values(message, MESSAGE_FIELDS[num]))
+    except fit_fast.TooManyMessages:
+        raise
     except FitEOFError:
         return _REASON_TRUNCATED
     except FitCRCError:
@@ -387,10 +418,12 @@ _FAST_STOPS = {
 }
 
 
-def _decode_part_fast(part: bytes) -> FitPart:
-    """Decode one FIT part with the vectorized decoder; :class:`fit_fast.Declined` passes."""
-    fast = fit_fast.decode(part, _SLOTS, MESSAGE_FIELDS, {_HR: HR_FIELDS})
+def _decode_part_fast(part: bytes, max_messages: int | None = None) -> FitPart:
+    """Decode one FIT part with the vectorized decoder; :class:`fit_fast.Declined` and
+    :class:`fit_fast.TooManyMessages` pass."""
+    fast = fit_fast.decode(part, _SLOTS, MESSAGE_FIELDS, {_HR: HR_FIELDS}, max_messages)
     out = FitPart(None if fast.stop is None else _FAST_STOPS[fast.stop], records=[fast.records])
+    out.units = fast.units
     for num, messages in fast.messages.items():
         if num == _FILE_ID:
             out.file_type = messages[0].get("type")
@@ -400,7 +433,9 @@ def _decode_part_fast(part: bytes) -> FitPart:
     return out
 
 
-def decode_parts(data: bytes, fast: bool = True) -> tuple[list[FitPart], int]:
+def decode_parts(
+    data: bytes, fast: bool = True, max_messages: int | None = None
+) -> tuple[list[FitPart], int]:
     """Decode every chained part of a FIT file: the decoding stage of :func:`read_fit`.
 
     Parameters
@@ -411,36 +446,51 @@ def decode_parts(data: bytes, fast: bool = True) -> tuple[list[FitPart], int]:
         Read parts with the vectorized decoder (:mod:`analysis.parsers.fit_fast`), fitparse
         where it declines (or fails); False reads every part with fitparse, the reference
         decoder.
+    max_messages
+        The most message units (:func:`fit_fast.message_units`) the whole file may hold, every
+        part together; None: no limit.
 
     Returns
     -------
     tuple
         The decoded parts in file order, and how many bytes after the last part do not start
         a FIT part. Damage is reported in each part's ``stop``, never raised.
+
+    Raises
+    ------
+    fit_fast.TooManyMessages
+        Past ``max_messages``, whichever decoder counted it (naming the whole file's limit).
     """
     raw_parts, junk = split_chained(data)
-    out = []
-    for raw in raw_parts:
-        if not fast:
-            out.append(_decode_part(raw))
-            continue
-        try:
-            out.append(_decode_part_fast(raw))
-            continue
-        except fit_fast.Declined as why:
-            # the fast decoder's own word that it cannot promise fitparse's result
-            reason = why.reason
-        except Exception as err:
-            # a bug, never a way of declining: the user still gets the file (read by fitparse,
-            # with a note saying so), the log gets the traceback, and the fuzzing suite fails
-            log.warning(
-                "the fast FIT decoder failed; reading the part with fitparse", exc_info=True
-            )
-            reason = FAST_PATH_FAILED.format(error=type(err).__name__)
-        part = _decode_part(raw)
-        part.declined = reason
-        out.append(part)
+    out: list[FitPart] = []
+    try:
+        for raw in raw_parts:
+            left = None if max_messages is None else max_messages - sum(p.units for p in out)
+            out.append(_decode_one(raw, fast, left))
+    except fit_fast.TooManyMessages:
+        raise fit_fast.TooManyMessages(max_messages or 0) from None
     return out, junk
+
+
+def _decode_one(raw: bytes, fast: bool, max_messages: int | None) -> FitPart:
+    """One part, by the fast decoder or fitparse (see :func:`decode_parts`)."""
+    if not fast:
+        return _decode_part(raw, max_messages)
+    try:
+        return _decode_part_fast(raw, max_messages)
+    except fit_fast.TooManyMessages:
+        raise  # fitparse would spend more on the same messages: the file is refused
+    except fit_fast.Declined as why:
+        # the fast decoder's own word that it cannot promise fitparse's result
+        reason = why.reason
+    except Exception as err:
+        # a bug, never a way of declining: the user still gets the file (read by fitparse,
+        # with a note saying so), the log gets the traceback, and the fuzzing suite fails
+        log.warning("the fast FIT decoder failed; reading the part with fitparse", exc_info=True)
+        reason = FAST_PATH_FAILED.format(error=type(err).__name__)
+    part = _decode_part(raw, max_messages)
+    part.declined = reason
+    return part
 
 
 def split_chained(data: bytes) -> tuple[list[bytes], int]:
@@ -929,7 +979,7 @@ def _type_name(file_type: Any) -> str:
     return file_type if isinstance(file_type, str) else f"unknown ({file_type})"
 
 
-def read_fit(data: bytes, name: str) -> list[ParsedActivity]:
+def read_fit(data: bytes, name: str, limits: ImportLimits | None = None) -> list[ParsedActivity]:
     """Read a FIT file: one activity per session, chained parts included.
 
     Parameters
@@ -938,6 +988,10 @@ def read_fit(data: bytes, name: str) -> list[ParsedActivity]:
         The file's bytes.
     name
         The file name, for messages and ``source_name``.
+    limits
+        :class:`~analysis.limits.ImportLimits`; those in force when None. Its
+        ``max_fit_messages`` bounds the messages of the file (every part together), counted
+        while decoding, before the record columns are built.
 
     Returns
     -------
@@ -949,12 +1003,13 @@ def read_fit(data: bytes, name: str) -> list[ParsedActivity]:
     ------
     ParseError
         Empty, not FIT, truncated before any record, CRC mismatch, undefined message type,
-        not an activity; the reason in plain words. No other exception leaves this function.
+        not an activity, more messages than ``max_fit_messages``; the reason in plain words.
+        No other exception leaves this function.
     """
     if not data:
         raise ParseError(name, _REASON_EMPTY)
     try:
-        return _read(data, name)
+        return _read(data, name, limits=limits or current_limits())
     except ParseError:
         raise
     except Exception as err:
@@ -962,12 +1017,24 @@ def read_fit(data: bytes, name: str) -> list[ParsedActivity]:
         raise ParseError(name, f"FIT file could not be read ({type(err).__name__})") from err
 
 
-def _read(data: bytes, name: str, fast: bool = True) -> list[ParsedActivity]:
+def _read(
+    data: bytes, name: str, fast: bool = True, limits: ImportLimits | None = None
+) -> list[ParsedActivity]:
     """:func:`read_fit` without its last guard; ``fast=False`` reads every part with fitparse.
 
-    The reference result the fast path is tested against is ``_read(data, name, fast=False)``.
+    The reference result the fast path is tested against is ``_read(data, name, fast=False)``;
+    without ``limits`` the messages are not counted.
     """
-    parts, junk = decode_parts(data, fast)
+    limit = None if limits is None else limits.max_fit_messages
+    try:
+        parts, junk = decode_parts(data, fast, limit)
+    except fit_fast.TooManyMessages as err:
+        raise ParseError(
+            name,
+            f"FIT file has more than {err.limit} messages (limit: max_fit_messages); a week"
+            " recorded every second holds about 610 000, and reading more would overrun the"
+            " memory budget",
+        ) from None
     return _activities(parts, junk, name)
 
 

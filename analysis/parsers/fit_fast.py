@@ -66,6 +66,13 @@ decline is the only way out besides a result; an exception of any other kind is 
 :mod:`analysis.parsers.fit` survives by reading the part with fitparse and saying so, and which
 ``tests/test_fuzz.py`` hunts for. ``tests/test_fit_fast_linear.py`` checks the memory.
 
+Linear is not yet bounded: a message can be a single byte (a header whose definition has no
+fields), and each costs about 240 bytes in the bulk reads (a record) or up to about 2.6 kB
+decoded one by one (an ``hr`` message holding an array), so a 4 MB file could pass 1 GB. The
+walk therefore counts messages (:func:`message_units`) against ``max_messages`` every
+:data:`COUNT_WINDOW_BYTES` of the file and raises :class:`TooManyMessages` before any array is
+built or more than a window's worth of messages is decoded.
+
 References
 ----------
 Garmin, *FIT Protocol* (FIT SDK 21.x), https://developer.garmin.com/fit/protocol/ : file
@@ -145,6 +152,40 @@ class Declined(Exception):
         self.reason = reason
 
 
+class TooManyMessages(Exception):
+    """The part holds more message units (:func:`message_units`) than it may; never a decline.
+
+    Not left to fitparse, which would spend more memory per message still: the file is refused.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} messages")
+        self.limit = limit
+
+
+SUMMARY_UNIT_BYTES = 32
+"""A message decoded one by one (a lap, an event, an ``hr`` message) counts one unit plus one
+per this many bytes of its body: its decoded values cost up to about 13 bytes per byte (an array
+becomes a tuple of Python ints), against about 240 bytes for a whole record."""
+
+COUNT_WINDOW_BYTES = 64 * 1024
+"""Bytes walked between two counts of the messages [bytes]: at one byte per message, the limit is
+overshot by at most this many messages (about 16 MB of offsets and reads)."""
+
+
+def message_units(body_bytes: int, one_by_one: bool) -> int:
+    """What one data message counts against the message limit.
+
+    Parameters
+    ----------
+    body_bytes
+        The message's size without its header byte [bytes].
+    one_by_one
+        Whether it is decoded into Python values (summary and ``hr`` messages), not read in bulk.
+    """
+    return 1 + body_bytes // SUMMARY_UNIT_BYTES if one_by_one else 1
+
+
 class Stop(enum.Enum):
     """Why decoding stopped before the end, where the reference decoder stops too."""
 
@@ -159,12 +200,14 @@ class FastPart:
 
     ``records`` has one float64 column per requested ``record`` field (NaN where fitparse gives
     None), in file order; ``messages`` maps a global message number to one dict per message
-    with the requested fields that have a value.
+    with the requested fields that have a value. ``units`` is what its data messages count
+    against the message limit (:func:`message_units`).
     """
 
     records: dict[str, np.ndarray]
     messages: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     stop: Stop | None = None
+    units: int = 0
 
 
 # ---- CRC ---------------------------------------------------------------------------------------
@@ -749,6 +792,7 @@ def decode(
     record_fields: Sequence[str],
     value_fields: Mapping[int, Collection[str]],
     raw_fields: Mapping[int, Collection[str]],
+    max_messages: int | None = None,
 ) -> FastPart:
     """Decode one FIT part (a whole file, or one file of a chained file).
 
@@ -763,6 +807,8 @@ def decode(
         and offset applied; a sub-field also under its parent's name).
     raw_fields
         Per global message number, the fields wanted as stored (``hr``).
+    max_messages
+        The most message units (:func:`message_units`) the part may hold; None: no limit.
 
     Returns
     -------
@@ -773,6 +819,8 @@ def decode(
     ------
     Declined
         Where the result could differ from fitparse's; the reason is in plain words.
+    TooManyMessages
+        Past ``max_messages``, counted while walking, before any array is built.
     """
     if len(part) < HEADER_MIN or part[8:12] != b".FIT":
         raise Declined("not a FIT header")
@@ -789,13 +837,14 @@ def decode(
     if len(part) < header_size:
         return FastPart(nothing, {}, Stop.TRUNCATED)
     (data_size,) = struct.unpack_from("<I", part, 4)
-    walk = _Walk(part, header_size + data_size, value_fields, raw_fields)
+    walk = _Walk(part, header_size + data_size, value_fields, raw_fields, max_messages)
     stop = walk.run(header_size)
+    walk.count()
     if stop is None:
         (stored,) = struct.unpack_from("<H", part, walk.end)
         if stored != crc16(part[: walk.end]):
             stop = Stop.CRC  # found after reading everything, as fitparse finds it
-    return FastPart(walk.records(record_fields), walk.messages, stop)
+    return FastPart(walk.records(record_fields), walk.messages, stop, walk.units)
 
 
 class _Walk:
@@ -807,8 +856,11 @@ class _Walk:
         end: int,
         value_fields: Mapping[int, Collection[str]],
         raw_fields: Mapping[int, Collection[str]],
+        max_messages: int | None = None,
     ) -> None:
         self.buf = part
+        self.max_messages = max_messages
+        self.extra = 0  # units beyond one per message, of the messages decoded one by one
         self.end = end  # the declared end of the data [bytes]
         self.value_fields = value_fields
         self.raw_fields = raw_fields
@@ -823,45 +875,65 @@ class _Walk:
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self.pending: list[tuple[int, dict[str, Any]]] = []  # waiting for a compressed time
 
+    @property
+    def units(self) -> int:
+        """Message units walked so far (:func:`message_units`)."""
+        return len(self.starts) + self.extra
+
+    def count(self) -> None:
+        """Raise :class:`TooManyMessages` once the walk is past the message limit."""
+        if self.max_messages is not None and self.units > self.max_messages:
+            raise TooManyMessages(self.max_messages)
+
     def run(self, pos: int) -> Stop | None:
-        """Walk the messages; returns why the walk stopped early (None at the declared end)."""
+        """Walk the messages; returns why the walk stopped early (None at the declared end).
+
+        The messages are counted against the limit once per :data:`COUNT_WINDOW_BYTES` walked,
+        outside the loop that steps over them (a count per message would slow it down).
+        """
         buf = self.buf
         limit = min(self.end, len(buf))
         step = [0] * 256  # message length by header byte: > 0 bulk, < 0 one by one, 0 undefined
         current = [-1] * 256  # definition by header byte
         starts = self.starts
         append = starts.append
-        while pos < limit:
-            h = buf[pos]
-            n = step[h]
-            if n > 0:
-                append(pos)
-                pos += n
-                continue
-            if n < 0:
-                if pos - n > limit:
-                    break
-                append(pos)
-                self._one(current[h], pos)
-                pos -= n
-                continue
-            if h & 0xC0 != 0x40:
-                return Stop.UNDEFINED
-            length = _definition_length(buf, pos, len(buf))
-            if length is None:
-                return self._cut_definition(pos)
-            index = self._define(pos, length)
-            if pos + length > limit:
-                return self._past_end(pos + length)
-            local = h & 0x0F
-            self.changes.setdefault(local, []).append((len(starts), index))
-            self.defined.append((len(starts), index))
-            size = 1 + self.definitions[index].size
-            signed = -size if self.one_by_one[index] else size
-            for byte in _header_bytes(local):
-                step[byte] = signed
-                current[byte] = index
-            pos += length
+        cut = False
+        while pos < limit and not cut:
+            window = min(limit, pos + COUNT_WINDOW_BYTES)
+            while pos < window:
+                h = buf[pos]
+                n = step[h]
+                if n > 0:
+                    append(pos)
+                    pos += n
+                    continue
+                if n < 0:
+                    if pos - n > limit:
+                        cut = True
+                        break
+                    append(pos)
+                    self._one(current[h], pos)
+                    self.extra += (-n - 1) // SUMMARY_UNIT_BYTES
+                    pos -= n
+                    continue
+                if h & 0xC0 != 0x40:
+                    return Stop.UNDEFINED
+                length = _definition_length(buf, pos, len(buf))
+                if length is None:
+                    return self._cut_definition(pos)
+                index = self._define(pos, length)
+                if pos + length > limit:
+                    return self._past_end(pos + length)
+                local = h & 0x0F
+                self.changes.setdefault(local, []).append((len(starts), index))
+                self.defined.append((len(starts), index))
+                size = 1 + self.definitions[index].size
+                signed = -size if self.one_by_one[index] else size
+                for byte in _header_bytes(local):
+                    step[byte] = signed
+                    current[byte] = index
+                pos += length
+            self.count()
         if pos > limit:
             pos = starts.pop()  # the last bulk message runs past the end
         if pos < limit:
