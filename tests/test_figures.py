@@ -381,7 +381,7 @@ def test_load_figure_bars_and_lines() -> None:
     fig = load.load_figure(acr_frame(), "distance [km]")
     assert [t.name for t in fig.data] == ["Daily load", "Acute load", "Chronic load"]
     assert list(fig.data[0].y) == [10.0, 0.0, 5.0, 8.0]
-    assert fig.layout.yaxis.title.text == "Load: distance [km]"
+    assert fig.layout.yaxis.title.text == "Load [km]"
     assert all(" km" in t.hovertemplate for t in fig.data)
     trimp = load.load_figure(acr_frame(), "Banister TRIMP [a.u.]")
     assert "a.u." in trimp.data[0].hovertemplate

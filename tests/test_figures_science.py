@@ -112,7 +112,7 @@ def test_pmc_figure_lines_bars_and_axes() -> None:
     assert layout["yaxis"]["zeroline"] is True
     assert layout["yaxis"]["zerolinecolor"] == style.BLACK
     assert layout["barmode"] == "overlay"
-    assert axis_title(fig, "yaxis") == "Fitness, fatigue, form: distance [km] per day"
+    assert axis_title(fig, "yaxis") == "Load per day [km]"
     assert axis_title(fig, "xaxis") == "Date"
     assert all(" km per day" in t["hovertemplate"] for t in named.values())
     # a distance load says that CTL is km per day, not TSS
@@ -154,7 +154,7 @@ def test_pmc_figure_breaks_its_lines_at_a_gap() -> None:
 
 def test_pmc_figure_unit_of_a_trimp_load() -> None:
     fig = fitness.pmc_figure(pmc(three_days()), "Banister TRIMP [a.u.], all sports with heart rate")
-    assert axis_title(fig, "yaxis") == "Fitness, fatigue, form: Banister TRIMP [a.u.] per day"
+    assert axis_title(fig, "yaxis") == "Load per day [a.u.]"
     assert all(" a.u. per day" in t["hovertemplate"] for t in spec(fig)["data"])
 
 

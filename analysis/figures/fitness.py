@@ -122,7 +122,6 @@ def pmc_figure(
     if not style.has_rows(pmc_frame, c.DATE, c.CTL):
         return style.empty_figure(title=title, height=PMC_HEIGHT)
     frame = pmc_frame.dropna(subset=[c.DATE]).sort_values(c.DATE)
-    quantity = style.label_quantity(load_label)
     per_day = _suffix(load_label, " per day")
     fig = go.Figure()
     if c.TSB in frame.columns:
@@ -176,7 +175,8 @@ def pmc_figure(
     fig.update_layout(hovermode="x unified", bargap=0.1, barmode="overlay")
     fig.update_xaxes(hoverformat="%a %d %b %Y")
     fig.update_yaxes(
-        title_text=f"Fitness, fatigue, form: {quantity} per day",
+        # short: a rotated title taller than the plot runs into the legend on a phone
+        title_text=f"Load per day [{style.label_unit(load_label, 'a.u.')}]",
         zeroline=True,
         zerolinecolor=style.BLACK,
         zerolinewidth=1.5,

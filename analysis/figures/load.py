@@ -153,7 +153,9 @@ def load_figure(
     add_gap_bands(fig, gap_frame(frame, gaps))
     fig.update_layout(hovermode="x unified", bargap=0.1)
     fig.update_yaxes(rangemode="tozero")
-    return style.base_layout(fig, title=title, x_title="Date", y_title=f"Load: {load_label}")
+    # the axis title holds the unit only: a rotated full label is taller than a phone's plot
+    unit = style.label_unit(load_label, "a.u.")
+    return style.base_layout(fig, title=title, x_title="Date", y_title=f"Load [{unit}]")
 
 
 def acwr_figure(

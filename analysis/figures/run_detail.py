@@ -283,10 +283,9 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
     fig.update_xaxes(**x_format)
     fig.update_xaxes(title_text=x_title, row=n, col=1)
     height = max(style.DEFAULT_HEIGHT, 140 * n + 110)
-    style.base_layout(fig, title=title, height=height)
     note = trace_note(trace, sport, unit)
-    if note:
-        fig.update_layout(title={"text": f"{title}<br><sup>{note}</sup>"})
+    # a two-line title goes through base_layout, which pads it so its first line stays inside
+    style.base_layout(fig, title=f"{title}<br><sup>{note}</sup>" if note else title, height=height)
     fig.update_layout(hovermode="x unified", showlegend=n > 1)
     return fig
 
