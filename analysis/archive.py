@@ -67,11 +67,11 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from analysis.limits import DEFAULT_IMPORT_LIMITS
+from analysis.limits import DEFAULT_IMPORT_LIMITS, current_limits
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -156,6 +156,17 @@ class ArchiveLimits:
 
 
 DEFAULT_LIMITS = ArchiveLimits()
+"""The built-in limits; :func:`current_archive_limits` adds the environment's."""
+
+
+def current_archive_limits() -> ArchiveLimits:
+    """The archive limits in force now: the defaults, with ``max_file_bytes`` from
+    :func:`analysis.limits.current_limits` (``STRIDELOG_MAX_FILE_MB``), read at each call.
+
+    Read per call, not when the module loads, so an activity file inside an archive meets the
+    same size limit as one read on its own, whenever the variable was set.
+    """
+    return replace(DEFAULT_LIMITS, max_file_bytes=current_limits().max_file_bytes)
 
 
 @dataclass(frozen=True)
@@ -959,7 +970,7 @@ def _salvage_zip(
             yield from _unwrap(path, data, depth, run)
 
 
-def iter_members(data: bytes, name: str, limits: ArchiveLimits = DEFAULT_LIMITS) -> Iterator[Item]:
+def iter_members(data: bytes, name: str, limits: ArchiveLimits | None = None) -> Iterator[Item]:
     """Every file in an upload: a zip (nested zips too), a gzip file, or a plain file.
 
     Parameters
@@ -969,7 +980,8 @@ def iter_members(data: bytes, name: str, limits: ArchiveLimits = DEFAULT_LIMITS)
     name
         The upload's file name (``export_12345.zip``, ``run.fit.gz``, ``run.fit``).
     limits
-        What the upload may cost (:class:`ArchiveLimits`).
+        What the upload may cost (:class:`ArchiveLimits`); :func:`current_archive_limits` when
+        None.
 
     Yields
     ------
@@ -978,6 +990,7 @@ def iter_members(data: bytes, name: str, limits: ArchiveLimits = DEFAULT_LIMITS)
         skipped or refused, with the reason. A refusal never stops the rest, except when a limit
         on the whole upload is reached: that refusal is the last item.
     """
+    limits = limits or current_archive_limits()
     run = _Run(limits, name)
     if len(data) > limits.max_upload_bytes:
         yield run.refusal(
@@ -997,7 +1010,7 @@ def iter_members(data: bytes, name: str, limits: ArchiveLimits = DEFAULT_LIMITS)
 
 
 def iter_paths(
-    paths: Iterable[str | os.PathLike[str]], limits: ArchiveLimits = DEFAULT_LIMITS
+    paths: Iterable[str | os.PathLike[str]], limits: ArchiveLimits | None = None
 ) -> Iterator[Item]:
     """Every file in files and folders on disk (folders recursively, in name order).
 
@@ -1005,14 +1018,15 @@ def iter_paths(
     larger than memory can be read; it is never unpacked. Files in a folder are named by their
     path inside it, and a Strava export unpacked into a folder is recognised as in a zip.
     ``source`` is the path as given. ``max_upload_bytes`` applies to each file; the number of
-    members and the total inflated bytes to the whole call.
+    members and the total inflated bytes to the whole call. ``limits``: as
+    :func:`iter_members`.
 
     Yields
     ------
     Member | Refusal
         As :func:`iter_members`.
     """
-    run = _Run(limits, "")
+    run = _Run(limits or current_archive_limits(), "")
     try:
         for given in paths:
             path = Path(given)
@@ -1110,22 +1124,24 @@ def _count_zip(fp: BinaryIO, limits: ArchiveLimits) -> int:
     return count
 
 
-def count_hint(data: bytes, name: str, limits: ArchiveLimits = DEFAULT_LIMITS) -> int:
+def count_hint(data: bytes, name: str, limits: ArchiveLimits | None = None) -> int:
     """About how many activity files an upload holds, from its listing alone (for progress bars).
 
     For a zip without nested archives this is the number of files :func:`iter_members` yields or
     refuses for their content (not those skipped or refused by name). A nested zip counts as its
     compressed size over :data:`TYPICAL_ZIPPED_ACTIVITY_BYTES`; a damaged zip counts 0.
     """
+    limits = limits or current_archive_limits()
     if _is_zip(name, data):
         return _count_zip(io.BytesIO(data), limits)
     return 0 if _type_reason(name, limits) else 1
 
 
 def count_paths_hint(
-    paths: Iterable[str | os.PathLike[str]], limits: ArchiveLimits = DEFAULT_LIMITS
+    paths: Iterable[str | os.PathLike[str]], limits: ArchiveLimits | None = None
 ) -> int:
     """:func:`count_hint` over files and folders on disk (a zip is read for its listing only)."""
+    limits = limits or current_archive_limits()
     count = 0
     for given in paths:
         path = Path(given)

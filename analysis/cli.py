@@ -262,8 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from analysis.errors import StoreError
+    from analysis.limits import environment_problem
 
     args = build_parser().parse_args(argv)
+    problem = environment_problem()
+    if problem is not None:
+        # said once, up front: the readers would otherwise refuse every file with it
+        print(f"stridelog: {terminal_safe(problem)}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args))
     except StoreError as err:  # a fault of the store file: its sentence, not a traceback

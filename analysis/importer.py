@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from analysis.archive import (
-    DEFAULT_LIMITS,
     ArchiveLimits,
     Member,
     Refusal,
     count_hint,
     count_paths_hint,
+    current_archive_limits,
     iter_members,
     iter_paths,
 )
@@ -233,8 +233,9 @@ def import_paths(
     missing = [FileOutcome(p.name, FAILED, "cannot read the file (no such file)") for p in paths
                if not p.exists()]  # fmt: skip
     present = [p for p in paths if p.exists()]
-    total = max(count_paths_hint(present), 1)
-    return missing + import_items(store, iter_paths(present), total, progress, cancel)
+    limits = current_archive_limits()  # the environment's limits as they are now, not at load
+    total = max(count_paths_hint(present, limits), 1)
+    return missing + import_items(store, iter_paths(present, limits), total, progress, cancel)
 
 
 WORKER_DIED = (
@@ -284,15 +285,18 @@ def import_upload(
     data: bytes,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
-    limits: ArchiveLimits = DEFAULT_LIMITS,
+    limits: ArchiveLimits | None = None,
     workers: int | None = None,
 ) -> list[FileOutcome]:
     """Import one upload: a plain file, a ``.gz``, or a whole export archive (zip, nested zips).
 
     Archives are read as streams in memory (:mod:`analysis.archive`); see :func:`import_items`
     (and its ``workers``: a Streamlit server must pass 0, because it runs pages as ``__main__``
-    and a spawned worker would run the page again).
+    and a spawned worker would run the page again). ``limits``: the archive limits in force at
+    this call (:func:`analysis.archive.current_archive_limits`, the environment's size limit
+    included) when None.
     """
+    limits = limits or current_archive_limits()
     total = max(count_hint(data, name, limits), 1)
     members = iter_members(data, name, limits)
     return import_items(store, members, total, progress, cancel, name, workers)

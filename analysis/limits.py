@@ -97,16 +97,22 @@ class ImportLimits:
         """
         env = os.environ if environ is None else environ
         changes: dict[str, int] = {}
+        defaults = cls()
         for name, (variable, unit) in ENVIRONMENT.items():
             text = env.get(variable, "").strip()
             if not text:
                 continue
+            default = getattr(defaults, name) // unit
+            what = " of MB" if unit == MiB else ""
+            hint = f"; unset it for the default, {default}{' MB' if unit == MiB else ''}"
             try:
                 value = int(text)
             except ValueError:
-                raise ValueError(f"{variable} must be a whole number, not {text!r}") from None
+                raise ValueError(
+                    f"{variable} must be a whole number{what}, not {text!r}{hint}"
+                ) from None
             if value <= 0:
-                raise ValueError(f"{variable} must be positive, not {value}")
+                raise ValueError(f"{variable} must be positive, not {value}{hint}")
             changes[name] = value * unit
         return replace(cls(), **changes)
 
@@ -130,6 +136,19 @@ def current_limits() -> ImportLimits:
     that sets one both see it, and no module-level state is shared between users.
     """
     return ImportLimits.from_env()
+
+
+def environment_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """What is wrong with the limit variables of the environment, or None when nothing is.
+
+    Checked once when a program starts (``stridelog``, the dashboard's ``app.py``): otherwise a
+    bad value is only found by the readers, which would refuse every file with it.
+    """
+    try:
+        ImportLimits.from_env(environ)
+    except ValueError as err:
+        return str(err)
+    return None
 
 
 def size_words(n: float) -> str:

@@ -290,3 +290,77 @@ def test_libxml2_running_out_of_memory_is_not_unknown_error(
         read_gpx(gpx_document(trackpoints(5)), "run.gpx")
     assert "not enough memory to read run.gpx" in caught.value.reason
     assert "unknown error" not in caught.value.reason
+
+
+# ---- limits from the environment, read when used ---------------------------------------------------
+
+
+def _zip_of(name: str, data: bytes) -> bytes:
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return packed.getvalue()
+
+
+def test_archives_take_the_file_limit_from_the_environment_when_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from analysis.importer import FAILED, import_paths, import_upload
+    from analysis.store import Store
+
+    data = gpx_document(trackpoints(8_000))  # about 1.6 MB
+    upload = _zip_of("long.gpx", data)
+    assert [type(i) for i in iter_members(upload, "export.zip")] == [Member]
+    # set once every module is loaded, as for a server started before the variable changed
+    monkeypatch.setenv("STRIDELOG_MAX_FILE_MB", "1")
+    expected = (
+        "file expands beyond 1 MB, the most one activity file may hold (limit: max_file_bytes)"
+    )
+    (item,) = iter_members(upload, "export.zip")
+    assert isinstance(item, Refusal) and item.reason == expected
+    (tmp_path / "export.zip").write_bytes(upload)
+    with Store(tmp_path / "store.duckdb") as store:
+        for outcomes in (
+            import_upload(store, "export.zip", upload, workers=0),
+            import_paths(store, [tmp_path / "export.zip"]),
+        ):
+            # refused by the archive reader as it inflated, before the parser held the file
+            assert [(o.file, o.status, o.message) for o in outcomes] == [
+                ("long.gpx", FAILED, expected)
+            ]
+
+
+def test_a_bad_limit_variable_stops_the_command_line_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from analysis.cli import main
+
+    path = tmp_path / "run.gpx"
+    path.write_bytes(gpx_document(trackpoints(30)))
+    monkeypatch.setenv("STRIDELOG_MAX_POINTS", "1e6")
+    assert main(["parse", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "stridelog: STRIDELOG_MAX_POINTS must be a whole number, not '1e6'; unset it for the"
+        " default, 1000000\n"
+    )
+    monkeypatch.setenv("STRIDELOG_MAX_POINTS", "100")
+    assert main(["parse", str(path)]) == 0
+    assert '"samples": 30' in capsys.readouterr().out
+
+
+def test_environment_problem_names_the_variable_and_its_default() -> None:
+    from analysis.limits import environment_problem
+
+    assert environment_problem({}) is None
+    assert environment_problem({"STRIDELOG_MAX_FILE_MB": "64"}) is None
+    assert environment_problem({"STRIDELOG_MAX_FILE_MB": "lots"}) == (
+        "STRIDELOG_MAX_FILE_MB must be a whole number of MB, not 'lots'; unset it for the"
+        " default, 256 MB"
+    )
+    assert environment_problem({"STRIDELOG_MAX_FIT_MESSAGES": "-1"}) == (
+        "STRIDELOG_MAX_FIT_MESSAGES must be positive, not -1; unset it for the default, 1000000"
+    )
