@@ -26,6 +26,7 @@ PAGES = [
     "pages/training_load.py",
     "pages/fitness.py",
     "pages/guidance.py",
+    "pages/efforts.py",
     "pages/recovery.py",
     "pages/plan.py",
     "pages/activities.py",
@@ -40,6 +41,7 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/training_load.py": 2,
     "pages/fitness.py": 2,
     "pages/guidance.py": 2,
+    "pages/efforts.py": 2,
     "pages/recovery.py": 0,  # no wellness log in the hand-built data: an empty state
     "pages/plan.py": 0,  # no plan either
     "pages/activities.py": 2,
@@ -142,6 +144,9 @@ def test_an_activity_can_be_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     at.switch_page("pages/activities.py").run()
     picked = at.selectbox(key="activity_pick").value
     at.button(key="activity_delete").click().run()
+    with Store(tmp_path / ATHLETE_DB) as store:
+        assert len(store.activities()) == 3, "the first click only asks"
+    at.button(key="activity_delete_confirm").click().run()
     assert not at.exception, at.exception
     with Store(tmp_path / ATHLETE_DB) as store:
         left = set(store.activities()[c.ACTIVITY_ID])
