@@ -1,4 +1,4 @@
-"""Export archives read safely, as streams, in memory.
+"""Export archives read safely, as streams, never extracted.
 
 A runner's history arrives as a Strava bulk export (a zip of ``activities.csv`` and
 ``activities/*.fit.gz``, ``*.gpx`` ...), a Garmin "export all data" zip (JSON, plus the uploaded
@@ -9,9 +9,19 @@ any of them into a flat stream of :class:`Member` (a file's bytes, ready for the
 
 Decisions
 ---------
-- **Nothing touches the disk.** Members are inflated into memory, one at a time; nothing is ever
-  extracted, so a member's name is only ever a label. A zip on disk (:func:`iter_paths`) is read
+- **Nothing is extracted, nothing is written by name.** Members are inflated into memory, one at
+  a time, so a member's name is only ever a label. A zip on disk (:func:`iter_paths`) is read
   through one file handle, never unpacked.
+- **A nested archive is never held whole in memory** (a Garmin ``UploadedFiles_*.zip`` part
+  reaches 1 GB, the whole memory budget). A zip needs random access, so a *stored* nested zip is
+  read in place through a bounded window on the outer file (its bytes counted and its CRC
+  checked in a pass that keeps nothing), and a *compressed* one larger than
+  :data:`NESTED_IN_MEMORY_BYTES` is inflated into an anonymous temporary file
+  (``tempfile.TemporaryFile``). That file has no name (``O_TMPFILE`` on Linux; elsewhere it is
+  unlinked as it is made): no member name becomes a path, no other process can open it by one,
+  and it vanishes when closed or when the process ends, however it ends. It costs free space in
+  the temporary folder (``$TMPDIR``) up to ``max_member_bytes``; where that folder is a RAM disk
+  (tmpfs), point ``TMPDIR`` at a disk for big exports.
 - **Sizes are counted while inflating, never trusted.** Every zip member (stored, deflate, bzip2,
   LZMA) and every gzip stream is decompressed here, from the raw bytes, in steps of at most
   :data:`CHUNK_BYTES` of output; :mod:`zipfile` only lists the members (its own reader trusts the
@@ -19,8 +29,7 @@ Decisions
   per-member limit, the compression ratio and the total before it is kept, so a bomb is stopped
   at most one step past its limit whatever its header declares. Declared sizes are used once, the
   other way round: a member whose header already states a size or a ratio beyond the limits is
-  refused before a byte is decompressed. A nested zip is held in memory to be read (a zip needs
-  random access); the per-member limit bounds it.
+  refused before a byte is decompressed.
 - **Zip overlaps are refused.** Members whose data overlap (the trick behind zip bombs that need
   no nesting) are refused; Python 3.11 before 3.11.8 does not check this itself.
 - **Unsafe names are refused** (``..`` components, absolute paths, drive letters, NUL bytes,
@@ -49,9 +58,9 @@ Decisions
 Both readers are generators: the consumer holds one member at a time. Memory is bounded by
 design (:mod:`analysis.limits`): an activity file may expand to ``max_file_bytes`` (256 MiB by
 default) and is refused at that size as it is inflated, or from its size on disk before a byte is
-read; a nested archive, which must be held to be read (random access), may expand to
-``max_member_bytes``. So an import holds at most one activity file, its compressed form, and the
-nested archives around it.
+read; a nested archive is read in place or from its temporary file, and holds at most
+:data:`NESTED_IN_MEMORY_BYTES` of memory. So an import holds at most one activity file, its
+compressed form, and the listings of the archives around it.
 """
 
 from __future__ import annotations
@@ -64,12 +73,13 @@ import os
 import re
 import stat
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, cast
 
 from analysis.limits import DEFAULT_IMPORT_LIMITS, current_limits
 
@@ -78,6 +88,10 @@ GiB = 1024 * MiB
 
 CHUNK_BYTES = 64 * 1024
 """Inflated bytes produced per step [bytes]: the most a limit can be overshot by."""
+
+NESTED_IN_MEMORY_BYTES = 16 * MiB
+"""A compressed nested archive is inflated into memory up to this size [bytes]; a larger one goes
+on into an anonymous temporary file (see the module notes), so memory never holds it whole."""
 
 ACTIVITY_SUFFIXES: tuple[str, ...] = (
     ".fit",
@@ -108,8 +122,8 @@ class ArchiveLimits:
       (a nested archive, then its members). Inflating that much takes about a minute; skipped
       members are never inflated.
     - ``max_member_bytes`` [bytes], 1 GiB: a nested archive. The largest legitimate member is a
-      Garmin ``UploadedFiles_*.zip`` part, which must be held to be read (see
-      ``max_archive_in_memory_bytes``).
+      Garmin ``UploadedFiles_*.zip`` part; it is read in place or from an anonymous temporary
+      file (see the module notes), so this bounds temporary disk space, not memory.
     - ``max_file_bytes`` [bytes], 256 MiB (:class:`~analysis.limits.ImportLimits`): any member
       that is not a zip archive (judged by its first bytes), and any plain file on disk. An
       activity file stays below 100 MB even for a multi-day ultra recorded every second; a
@@ -376,7 +390,8 @@ class _Sink:
         self.fed_before = 0
         self._head = b""
         self.archive: bool | None = None  # undecided until four bytes have arrived
-        self._buffer = io.BytesIO()
+        self._buffer: BinaryIO = io.BytesIO()
+        self._spooled = False
 
     def _decide(self, chunk: bytes) -> None:
         self._head += chunk[: 4 - len(self._head)]
@@ -413,11 +428,98 @@ class _Sink:
                 fatal=True,
             )
         self.crc = zlib.crc32(chunk, self.crc)
-        if self.keep:
+        if not self.keep:
+            return
+        try:
+            if self.archive and not self._spooled and self.size > NESTED_IN_MEMORY_BYTES:
+                self._spool()
             self._buffer.write(chunk)
+        except OSError as err:
+            self.close()
+            raise _Refused(
+                "cannot hold the nested archive in a temporary file"
+                f" ({err.strerror or err}); free space in the temporary folder ({_temp_dir()})"
+            ) from err
 
-    def value(self) -> bytes:
-        return self._buffer.getvalue()  # shares BytesIO's buffer: no second copy of the member
+    def _spool(self) -> None:
+        """Move what was inflated into an anonymous temporary file, and write on there."""
+        # no context manager: the file outlives this call, and _unwrap closes it once read
+        spool = tempfile.TemporaryFile()  # noqa: SIM115
+        memory = self._buffer
+        assert isinstance(memory, io.BytesIO)
+        with memory.getbuffer() as view:
+            spool.write(view)
+        self._buffer, self._spooled = cast(BinaryIO, spool), True
+
+    def close(self) -> None:
+        """Let go of what was kept (a temporary file vanishes as it is closed)."""
+        self._buffer.close()
+
+    def value(self) -> bytes | BinaryIO:
+        """The member's bytes, or the temporary file holding a large nested archive (rewound)."""
+        if self._spooled:
+            self._buffer.seek(0)
+            return self._buffer
+        buffer = self._buffer
+        assert isinstance(buffer, io.BytesIO)
+        return buffer.getvalue()  # shares BytesIO's buffer: no second copy of the member
+
+
+def _temp_dir() -> str:
+    return tempfile.gettempdir()
+
+
+Data = bytes | BinaryIO
+"""A member's bytes, or (a nested archive) a seekable file holding them."""
+
+
+class _Window:
+    """A read-only, seekable view of ``length`` bytes of ``fp`` from ``start``.
+
+    A stored (uncompressed) nested archive is read through it in place, from the outer file,
+    never copied. It moves ``fp``'s position: the outer reader seeks before each member anyway.
+    """
+
+    def __init__(self, fp: BinaryIO, start: int, length: int) -> None:
+        self._fp = fp
+        self._start = start
+        self._length = length
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._at
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._at, os.SEEK_END: self._length}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._at = base + offset
+        return self._at
+
+    def read(self, size: int | None = -1) -> bytes:
+        left = max(0, self._length - self._at)
+        size = left if size is None or size < 0 else min(size, left)
+        if not size:
+            return b""
+        self._fp.seek(self._start + self._at)
+        chunk = self._fp.read(size)
+        self._at += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        """Nothing to release: the outer file stays open for the members after this one."""
+
+    def __enter__(self) -> _Window:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # ---- decompression in bounded steps -------------------------------------------------------------
@@ -523,7 +625,7 @@ def _lzma_decompressor(read: Reader, largest: int) -> tuple[lzma.LZMADecompresso
     return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[lzma1]), 4 + props_len
 
 
-def _gunzip(data: bytes, run: _Run) -> bytes:
+def _gunzip(data: bytes, run: _Run) -> Data:
     """Every member of a gzip stream, concatenated; trailing garbage is ignored, as by gzip(1).
 
     The ratio is judged on the compressed bytes read so far, not the file's size: a 10 MB gzip of
@@ -540,7 +642,11 @@ def _gunzip(data: bytes, run: _Run) -> bytes:
             if data[start : start + 2] != b"\x1f\x8b":
                 return sink.value()
     except zlib.error as err:
+        sink.close()
         raise _Refused(f"corrupt gzip file ({err})") from err
+    except _Refused:
+        sink.close()
+        raise
 
 
 # ---- zip structure ------------------------------------------------------------------------------
@@ -684,11 +790,11 @@ def _refusal_by_header(entry: _Entry, limits: ArchiveLimits) -> str | None:
     return None
 
 
-def _read_data(fp: BinaryIO, entry: _Entry, run: _Run, *, keep: bool = True) -> tuple[bytes, int]:
+def _read_data(fp: BinaryIO, entry: _Entry, run: _Run, *, keep: bool = True) -> tuple[Data, int]:
     """Decompress the entry whose data start at ``fp``'s position.
 
-    Returns the data (empty unless ``keep``) and their CRC-32; ``fp`` is left at the end of the
-    entry's data.
+    Returns the data (empty unless ``keep``; a temporary file for a large nested archive) and
+    their CRC-32; ``fp`` is left at the end of the entry's data.
     """
     sink = _Sink(run, entry.compress_size, "zip bomb", keep)
     start = fp.tell()
@@ -706,7 +812,11 @@ def _read_data(fp: BinaryIO, entry: _Entry, run: _Run, *, keep: bool = True) -> 
             decompressor, header = _lzma_decompressor(fp.read, run.limits.max_member_bytes)
             used = _decompress(fp.read, decompressor, header, size, sink, "member")
     except (zlib.error, lzma.LZMAError, OSError, EOFError, ValueError) as err:
+        sink.close()
         raise _Refused(f"corrupt member ({err})") from err
+    except _Refused:
+        sink.close()
+        raise
     fp.seek(start + used)
     return sink.value(), sink.crc
 
@@ -742,8 +852,8 @@ def _stored_length(fp: BinaryIO, limit: int) -> int:
     raise _Refused("corrupt member (truncated)")
 
 
-def _read_entry(fp: BinaryIO, entry: _Entry, run: _Run) -> bytes:
-    """One member's bytes, through every check and limit (central-directory path)."""
+def _data_start(fp: BinaryIO, entry: _Entry) -> int:
+    """Where an entry's data start, once its local header is checked; ``fp`` is left there."""
     fp.seek(entry.header_offset)
     raw = fp.read(_LOCAL_HEADER.size)
     if len(raw) < _LOCAL_HEADER.size or raw[:4] != _LOCAL_SIG:
@@ -756,11 +866,39 @@ def _read_entry(fp: BinaryIO, entry: _Entry, run: _Run) -> bytes:
     encoding = "utf-8" if entry.flags & _FLAG_UTF8 else "cp437"
     if local_name.decode(encoding, errors="replace") != entry.name:
         raise _Refused("corrupt member (its local header names another file)")
-    fp.seek(extra_len, os.SEEK_CUR)
+    return fp.seek(extra_len, os.SEEK_CUR)
+
+
+def _read_entry(fp: BinaryIO, entry: _Entry, run: _Run) -> Data:
+    """One member's bytes, through every check and limit (central-directory path)."""
+    _data_start(fp, entry)
     data, crc = _read_data(fp, entry, run)
     if crc != entry.crc:
+        if not isinstance(data, bytes):
+            data.close()
         raise _Refused("corrupt member (CRC-32 mismatch)")
     return data
+
+
+def _stored_archive(fp: BinaryIO, entry: _Entry, run: _Run) -> BinaryIO | None:
+    """A stored (uncompressed) nested zip as a window on ``fp``, or None for any other entry.
+
+    Its bytes are counted against every limit and its CRC-32 checked in one pass that keeps
+    nothing; the archive is then read in place, as the outer one is.
+    """
+    size = entry.compress_size
+    if entry.method != zipfile.ZIP_STORED or size is None or size != entry.file_size:
+        return None
+    start = _data_start(fp, entry)
+    if fp.read(4) not in (_LOCAL_SIG, _END_SIG):
+        return None
+    window = _Window(fp, start, size)
+    sink = _Sink(run, size, "zip bomb", keep=False)
+    _copy(window.read, size, sink, "member")
+    if sink.crc != entry.crc:
+        raise _Refused("corrupt member (CRC-32 mismatch)")
+    window.seek(0)
+    return cast(BinaryIO, window)
 
 
 # ---- readers ------------------------------------------------------------------------------------
@@ -770,9 +908,16 @@ def _is_zip(path: str, data: bytes) -> bool:
     return data[:4] in (_LOCAL_SIG, _END_SIG) or path.lower().endswith(".zip")
 
 
-def _unwrap(path: str, data: bytes, depth: int, run: _Run) -> Iterator[Item]:
-    """Yield ``data`` (sitting ``depth`` containers deep) as a member, or read what it holds."""
+def _unwrap(path: str, data: Data, depth: int, run: _Run) -> Iterator[Item]:
+    """Yield ``data`` (sitting ``depth`` containers deep) as a member, or read what it holds.
+
+    ``data`` held in a file (a large nested archive) is a zip; the file is closed once read.
+    """
     limits = run.limits
+    if not isinstance(data, bytes):
+        with data:
+            yield from _nested_zip(path, data, depth, run)
+        return
     is_zip = _is_zip(path, data)
     if (is_zip or data[:2] == b"\x1f\x8b") and depth + 1 > limits.max_depth:
         yield run.refusal(
@@ -791,6 +936,16 @@ def _unwrap(path: str, data: bytes, depth: int, run: _Run) -> Iterator[Item]:
         yield from _unwrap(path, inner, depth + 1, run)
     else:
         yield Member(path, data, run.source)
+
+
+def _nested_zip(path: str, fp: BinaryIO, depth: int, run: _Run) -> Iterator[Item]:
+    """The members of a nested zip held in ``fp`` (which sits ``depth`` containers deep)."""
+    if depth + 1 > run.limits.max_depth:
+        yield run.refusal(
+            path, f"nested too deep (more than {run.limits.max_depth} archives inside each other)"
+        )
+    else:
+        yield from _iter_zip(fp, path + "/", depth + 1, path, run)
 
 
 def _iter_zip(fp: BinaryIO, prefix: str, depth: int, label: str, run: _Run) -> Iterator[Item]:
@@ -841,7 +996,9 @@ def _iter_zip(fp: BinaryIO, prefix: str, depth: int, label: str, run: _Run) -> I
             yield run.refusal(path, reason)
             continue
         try:
-            data = _read_entry(fp, entry, run)
+            data: Data | None = _stored_archive(fp, entry, run)
+            if data is None:
+                data = _read_entry(fp, entry, run)
         except _Refused as err:
             yield run.refusal(path, err.reason)
             if err.fatal:
@@ -936,7 +1093,7 @@ def _salvage_zip(
             reason, skipped = skip, True
         else:
             reason = _refusal_by_header(entry, run.limits)
-        data = b""
+        data: Data = b""
         try:
             if entry.compress_size is not None and (reason or entry.is_dir):
                 fp.seek(entry.compress_size, os.SEEK_CUR)
@@ -965,6 +1122,8 @@ def _salvage_zip(
                 return found, ""
             continue
         if reason:
+            if not isinstance(data, bytes):
+                data.close()
             yield run.refusal(path, reason, skipped=skipped)
         elif not entry.is_dir:
             yield from _unwrap(path, data, depth, run)

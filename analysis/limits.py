@@ -14,10 +14,12 @@ of the largest file the limits accept (measured by ``python -m benchmarks.memory
   while parsing, and 230 MB more while the importer summarises and stores them.
 
 A million-point GPX (220 MB of XML) peaks at about 900 MB; the worst accepted case (a 256 MiB
-file of a million points) at about 950 MB. Nested archives (a Garmin export's
-``UploadedFiles_*.zip`` parts) must be held to be read, up to
-:class:`analysis.archive.ArchiveLimits` ``max_member_bytes``: the one part these limits do not
-keep within the budget.
+file of a million points) at about 950 MB. A FIT file is bounded by its messages
+(:attr:`ImportLimits.max_fit_messages`): the costliest file of tiny messages the limit lets
+through peaks near 650 MB. Nested archives (a Garmin export's ``UploadedFiles_*.zip`` parts, up
+to :class:`analysis.archive.ArchiveLimits` ``max_member_bytes``) are read in place or from an
+anonymous temporary file, never held whole: a 600 MB part is imported at about 180 MB, as much
+as importing nothing (it was 780 MB when held in memory).
 
 Each limit can be set from the environment (for the CLI and the dashboard server alike) with the
 variable named in :data:`ENVIRONMENT`; sizes there are in MiB. A refusal names the limit it hit

@@ -583,25 +583,43 @@ def test_count_hint(strava: Archive, garmin: Archive, tmp_path: Path) -> None:
     assert count_paths_hint([tmp_path / "export.zip", tmp_path / "more"]) == 8
 
 
-# ---- nothing touches the disk ---------------------------------------------------------------------
+# ---- nothing is written to disk but anonymous spools ----------------------------------------------
 
 
 class _NoWrites:
-    """Records every attempt to open a file for writing or to make a directory or temp file."""
+    """Records every attempt to write a file by name, make a directory or a named temporary file.
+
+    ``tempfile.TemporaryFile`` alone is let through (and counted in :attr:`spools`): the file it
+    makes has no name (``O_TMPFILE`` on Linux; elsewhere it is unlinked as it is made), so nothing
+    can be found by a path, nothing outlives its closing or the process, and no member name ever
+    becomes a path. What it opens on the way is not recorded.
+    """
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.attempts: list[str] = []
+        self.spools = 0
+        self._anonymous = False
         real_open, real_os_open = builtins.open, os.open
+        real_temporary = tempfile.TemporaryFile
 
         def guarded_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-            if any(flag in mode for flag in "wax+"):
+            if any(flag in mode for flag in "wax+") and not self._anonymous:
                 self.attempts.append(f"open({file!r}, {mode!r})")
             return real_open(file, mode, *args, **kwargs)
 
         def guarded_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-            if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND):
+            writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND)
+            if writing and not self._anonymous:
                 self.attempts.append(f"os.open({path!r})")
             return real_os_open(path, flags, *args, **kwargs)
+
+        def anonymous(*args: Any, **kwargs: Any) -> Any:
+            self.spools += 1
+            self._anonymous = True
+            try:
+                return real_temporary(*args, **kwargs)
+            finally:
+                self._anonymous = False
 
         def refuse(name: str) -> Any:
             def record(*args: Any, **kwargs: Any) -> Any:
@@ -615,9 +633,9 @@ class _NoWrites:
         monkeypatch.setattr(os, "open", guarded_os_open)
         for name in ("mkdir", "makedirs", "symlink", "link", "rename", "replace"):
             monkeypatch.setattr(os, name, refuse(f"os.{name}"))
-        for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile"):
+        for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "SpooledTemporaryFile"):
             monkeypatch.setattr(tempfile, name, refuse(f"tempfile.{name}"))
-        monkeypatch.setattr(tempfile, "SpooledTemporaryFile", refuse("SpooledTemporaryFile"))
+        monkeypatch.setattr(tempfile, "TemporaryFile", anonymous)
 
 
 def _tree(root: Path) -> list[str]:
@@ -631,6 +649,17 @@ def test_nothing_is_written_to_disk(
     garmin: Archive,
     hostile: list[Archive],
 ) -> None:
+    """Nothing is extracted and no file is left anywhere: what matters, not how it is kept.
+
+    A nested archive larger than :data:`analysis.archive.NESTED_IN_MEMORY_BYTES` is inflated
+    into an anonymous temporary file rather than memory (a Garmin part of 1 GB would otherwise
+    break the memory budget). That is acceptable where extraction is not: the file has no name,
+    so no member name ever becomes a path (``../../evil.fit`` lands nowhere), no other process
+    can open it by a path, and it vanishes when closed or when the process dies; it holds the
+    nested archive's own bytes, bounded by ``max_member_bytes``, never an extracted file. Here
+    every nested part is spooled (the threshold is set to nothing), into a temporary folder of
+    the test's own, which must be as empty after reading as before.
+    """
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     (inputs / "export.zip").write_bytes(strava.data)
@@ -638,7 +667,11 @@ def test_nothing_is_written_to_disk(
     (inputs / "traversal.zip").write_bytes(samples.path_traversal_zip().data)
     workdir = tmp_path / "work" / "deeper"  # where "../../evil.fit" would land if extracted
     workdir.mkdir(parents=True)
+    spool_dir = tmp_path / "temporary"
+    spool_dir.mkdir()
     before = _tree(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_dir))
+    monkeypatch.setattr(archive, "NESTED_IN_MEMORY_BYTES", 0)
     monkeypatch.chdir(workdir)
     guard = _NoWrites(monkeypatch)
 
@@ -648,16 +681,116 @@ def test_nothing_is_written_to_disk(
         yield from iter_paths([inputs])
 
     items = list(everything())
-    assert any(isinstance(i, Member) for i in items)
+    assert sum(isinstance(i, Member) for i in items) >= 2 * len(garmin.members)
     assert guard.attempts == []
+    assert guard.spools >= 4  # both Garmin parts, read from bytes and from disk
     monkeypatch.undo()
-    assert _tree(tmp_path) == before
+    assert _tree(tmp_path) == before  # the temporary folder too: no file left in it
+    assert list(spool_dir.iterdir()) == []
 
 
-def test_the_module_has_no_write_calls() -> None:
+def test_the_module_writes_nothing_by_name() -> None:
     source = Path(archive.__file__).read_text(encoding="utf-8")
-    for call in ('"wb"', "'wb'", "write_bytes", "extract(", "extractall", "tempfile", "mkdir"):
+    for call in ('"wb"', "'wb'", "write_bytes", "extract(", "extractall", "mkdir"):
         assert call not in source, call
+    # the one temporary file is nameless; no other way of making one is used
+    uses = [line.strip() for line in source.splitlines() if "tempfile." in line]
+    assert all("tempfile.TemporaryFile()" in u or "tempfile.gettempdir()" in u for u in uses)
+    assert any("tempfile.TemporaryFile()" in u for u in uses)
+
+
+# ---- nested archives are never held whole in memory --------------------------------------------
+
+
+def _garmin_like(part_method: int, members: int = 8) -> tuple[bytes, list[bytes]]:
+    """An export whose nested part holds ``members`` files of 1 MiB that do not compress."""
+    import random
+
+    rng = random.Random(7)
+    files = [rng.randbytes(MiB) for _ in range(members)]
+    part = io.BytesIO()
+    with zipfile.ZipFile(part, "w", zipfile.ZIP_STORED) as zf:
+        for i, data in enumerate(files):
+            zf.writestr(f"{i}.fit", data)
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", part_method) as zf:
+        zf.writestr("DI_CONNECT/UploadedFiles_0-_Part1.zip", part.getvalue())
+    return outer.getvalue(), files
+
+
+def _peak_while_reading(data: bytes, name: str) -> tuple[list[bytes], int]:
+    """Each member's bytes and the peak of memory allocated while reading them [bytes]."""
+    got = []
+    tracemalloc.start()
+    try:
+        for item in iter_members(data, name):
+            assert isinstance(item, Member), item
+            got.append(zlib.crc32(item.data).to_bytes(4, "big"))
+            del item
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return got, peak
+
+
+@pytest.mark.parametrize(
+    "method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED], ids=["stored", "deflated"]
+)
+def test_a_nested_archive_is_read_without_holding_it_in_memory(
+    method: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, files = _garmin_like(method)
+    monkeypatch.setattr(archive, "NESTED_IN_MEMORY_BYTES", MiB)
+    got, peak = _peak_while_reading(data, "export.zip")
+    assert got == [zlib.crc32(f).to_bytes(4, "big") for f in files]
+    # the part is 8 MiB: read in place (stored) or spooled (deflated), memory holds one member
+    assert peak < 3 * MiB, f"{peak / MiB:.1f} MiB"
+
+
+def test_a_small_nested_archive_stays_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = []
+    real = tempfile.TemporaryFile
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", counted)
+    data, files = _garmin_like(zipfile.ZIP_DEFLATED, members=2)
+    items = list(iter_members(data, "export.zip"))
+    assert [i.data for i in items if isinstance(i, Member)] == files
+    assert made == []  # 2 MiB: below NESTED_IN_MEMORY_BYTES, no temporary file
+    monkeypatch.setattr(archive, "NESTED_IN_MEMORY_BYTES", MiB)
+    items = list(iter_members(data, "export.zip"))
+    assert [i.data for i in items if isinstance(i, Member)] == files
+    assert made == [1]
+
+
+def test_a_stored_nested_archive_with_a_wrong_crc_is_refused() -> None:
+    data, _ = _garmin_like(zipfile.ZIP_STORED, members=2)
+    broken = bytearray(data)
+    at = broken.index(b"0.fit") + 5 + 200  # a byte inside the first nested member's data
+    broken[at] ^= 0xFF
+    items = list(iter_members(bytes(broken), "export.zip"))
+    assert [(type(i).__name__, i.name) for i in items] == [
+        ("Refusal", "DI_CONNECT/UploadedFiles_0-_Part1.zip")
+    ]
+    assert isinstance(items[0], Refusal)
+    assert items[0].reason == "corrupt member (CRC-32 mismatch)"
+
+
+def test_a_nested_archive_too_deep_is_refused_whether_in_place_or_spooled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(archive, "NESTED_IN_MEMORY_BYTES", 0)
+    for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        data, _ = _garmin_like(method, members=1)
+        limits = ArchiveLimits(max_depth=1)
+        items = list(iter_members(data, "export.zip", limits))
+        assert [(type(i).__name__, i.name) for i in items] == [
+            ("Refusal", "DI_CONNECT/UploadedFiles_0-_Part1.zip")
+        ]
+        assert isinstance(items[0], Refusal) and items[0].reason.startswith("nested too deep")
 
 
 # ---- whatever the bytes, the reader only yields -----------------------------------------------------
