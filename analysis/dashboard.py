@@ -118,7 +118,7 @@ def week_of(day: date, week_start: str) -> date:
     ).date()
 
 
-NOT_ENOUGH_DATA = "not enough data"
+NOT_ENOUGH_DATA = recovery.NOT_ENOUGH_DATA
 """The verdict shown instead of push when the decision knew none of its signals."""
 
 

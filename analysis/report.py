@@ -212,7 +212,7 @@ def _overview(
     ]
     decision = data["today"]
     reasons = "; ".join(decision.reasons) if decision.reasons else "nothing in the rules holds back"
-    section.facts.append((f"Decision for {as_of:{DAY_FORMAT}}", decision.verdict))
+    section.facts.append((f"Decision for {as_of:{DAY_FORMAT}}", data["verdict"]))
     section.paragraphs.append(_sentence(reasons))
     ld = data["load"]
     section.charts += [

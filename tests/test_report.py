@@ -248,3 +248,11 @@ def test_pages_say_what_the_report_says(
     shown = [el.value for el in at.caption]
     for caption in expected:
         assert caption in shown, (page, caption)
+
+
+def test_a_decision_on_nothing_known_is_not_a_push(tmp_path: Path) -> None:
+    # one run on the report's last day: no ratio (under 28 days), no monotony (under 7 days),
+    # no complete week for a ramp, no wellness: push would be a green light on nothing
+    _fill(tmp_path / ATHLETE_DB, first=pd.Timestamp("2026-11-20T06:00:00Z"), days=2)
+    document = _report(tmp_path / ATHLETE_DB)
+    assert "<dt>Decision for Fri 20 Nov 2026</dt><dd>not enough data</dd>" in document

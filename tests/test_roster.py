@@ -123,7 +123,8 @@ def test_an_athlete_without_data_gives_a_clean_row(tmp_path: Path) -> None:
         assert math.isnan(row[key]), key
     assert row[r.COMPLIANCE_COLOUR] == "grey"
     assert row[r.ACWR_BAND] == "not enough history"
-    assert row[c.VERDICT] == "push" and row[r.FIRST_REASON] == ""
+    # no ratio, no monotony, no complete week, no wellness: not a green push on nothing
+    assert row[c.VERDICT] == "not enough data" and row[r.FIRST_REASON] == ""
     assert row[r.LAST_ACTIVITY_DATE] is None and row[r.LAST_WELLNESS_DATE] is None
     assert row[r.FLAGS] == []
 
@@ -209,10 +210,12 @@ def test_roster_table_puts_the_most_urgent_athletes_first() -> None:
         _row("Hold low", "hold", 1.2),
         _row("Push high", "push", 1.1),
         _row("Hold high", "hold", 1.4, [r.FLAG_RAMP, r.FLAG_NO_CUTBACK]),
+        _row("Nothing known", "not enough data", math.nan),
     ]
     table = r.roster_table(rows, "km")
     assert table[c.NAME].tolist() == [
-        "Back off", "Hold high", "Hold low", "Push high", "Push low", "Push no ratio", "Unknown",
+        "Back off", "Hold high", "Hold low", "Push high", "Push low", "Push no ratio",
+        "Nothing known", "Unknown",
     ]  # fmt: skip
     assert table[r.FLAGS].iloc[1] == "ramp over the limit; 3+ build weeks without a cutback"
     assert table[r.FLAGS].iloc[0] == ""
@@ -236,7 +239,9 @@ def test_an_unreadable_store_gives_its_own_row_and_spares_the_others(tmp_path: P
     assert bad[c.VERDICT] is None and bad[r.FLAGS] == [] and bad[r.ACWR_BAND] is None
     assert math.isnan(bad[r.WEEK_DISTANCE_KM]) and math.isnan(bad[c.ACWR])
     assert bad[c.NAME] == "Broken" and set(bad) == set(r.ROW_KEYS)
-    assert fine[r.WEEK_DISTANCE_KM] == pytest.approx(10.0) and fine[c.VERDICT] == "push"
+    # one run two days ago: no ratio, monotony or complete week yet, so nothing is known
+    assert fine[r.WEEK_DISTANCE_KM] == pytest.approx(10.0)
+    assert fine[c.VERDICT] == "not enough data"
     table = r.roster_table(rows, "km")
     assert table[c.NAME].tolist() == ["Good", "Broken"]
     assert pd.isna(table[r.LAST_ACTIVITY_DATE].iloc[1])

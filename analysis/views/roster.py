@@ -56,8 +56,9 @@ FLAG_SEPARATOR = "; "
 UNREADABLE = "could not be read: {reason}"
 """``first_reason`` of an athlete whose store raised."""
 
-URGENCY = (recovery.BACK_OFF, recovery.HOLD, recovery.PUSH)
-"""The default order of the roster: the athletes who most need a look first."""
+URGENCY = (recovery.BACK_OFF, recovery.HOLD, recovery.PUSH, recovery.NOT_ENOUGH_DATA)
+"""The default order of the roster: the athletes who most need a look first. An athlete with
+nothing known comes after push: there is no call to make on them, only data to ask for."""
 
 ROW_KEYS = (
     ATHLETE_ID, c.NAME, ROLE, WEEK_DISTANCE_KM, c.PLAN_DISTANCE_KM, c.COMPLIANCE_PCT,
@@ -118,8 +119,9 @@ def roster_row(entry: RosterEntry, as_of: dt.date) -> dict[str, Any]:
           load model, ACWR variant and bands (:func:`analysis.dashboard.load_data`); NaN and
           ``"not enough history"`` when it is not defined yet.
         - ``verdict`` and ``first_reason``: today's push / hold / back-off under the athlete's
-          decision rules (:func:`analysis.dashboard.recovery_data`) and the reason of its worst
-          fired rule (``""`` when no rule fired).
+          decision rules (:func:`analysis.dashboard.recovery_data`), or "not enough data" when
+          not one signal the rules read is known (no green push on nothing), and the reason of
+          its worst fired rule (``""`` when no rule fired).
         - ``monotony``: Foster's monotony of the 7 days ending today on the athlete's daily
           load (the latest value :func:`analysis.dashboard.fitness_data` charts); NaN when
           undefined (less than a week of history, or seven identical days).
@@ -195,7 +197,7 @@ def _row(entry: RosterEntry, as_of: dt.date) -> dict[str, Any]:
         COMPLIANCE_COLOUR: colour,
         c.ACWR: math.nan if ld.current_acwr is None else ld.current_acwr,
         ACWR_BAND: ld.current_band,
-        c.VERDICT: decision.verdict,
+        c.VERDICT: rec["today_verdict"],  # the status the athlete's own page shows
         FIRST_REASON: decision.reasons[0] if decision.reasons else "",
         c.MONOTONY: math.nan if mono is None else float(mono),
         LAST_ACTIVITY_DATE: _last_day(everything[c.LOCAL_DATE], day),
@@ -271,8 +273,8 @@ def roster_table(rows: list[dict[str, Any]], units: str) -> pd.DataFrame:
         [%], ``compliance_colour``, ``acwr``, ``acwr_band``, ``verdict``, ``first_reason``,
         ``monotony``, ``flags`` (the flags joined by ``"; "``, ``""`` when none),
         ``last_activity_date`` and ``last_wellness_date`` (datetime64, NaT when none).
-        Sorted by urgency: back-off, then hold, then push, then rows without a verdict (stores
-        that could not be read); within each, ACWR from highest to lowest (undefined last),
+        Sorted by urgency: back-off, then hold, then push, then "not enough data", then rows
+        without a verdict (stores that could not be read); within each, ACWR from highest to lowest (undefined last),
         then by name.
     """
     if units not in WEEK_DISTANCE:
