@@ -29,8 +29,12 @@ PMC_LABELS = {
     "runalyze": "k = 2/(N+1) (Runalyze)",
 }
 
+SAVED_FLASH = "_settings_saved"
+
 src, current, _ = ui.page_context()
 st.title("Settings")
+if st.session_state.pop(SAVED_FLASH, False):
+    st.success("Saved.")
 may_change = ui.may("settings")
 if may_change:
     st.caption("Saved in your own store, so they survive a restart. Every page uses them.")
@@ -64,9 +68,12 @@ with st.form("settings_form"):
         "Heart-rate zone model", ZONE_MODELS, key="set_zone_model",
         index=ZONE_MODELS.index(current.zone_model), format_func=ZONE_LABELS.__getitem__,
     )  # fmt: skip
-    pace_min = st.number_input(
-        f"Threshold pace [min/km, decimal] — about your 1-hour race pace ({units.format_pace(current.threshold_pace_s_per_km, 'km')} now)",
-        2.0, 15.0, round(current.threshold_pace_s_per_km / 60.0, 2), step=0.05, key="set_pace",
+    pace_shown = units.format_pace(current.threshold_pace_s_per_km, current.units, with_unit=False)
+    pace_text = st.text_input(
+        f"Threshold pace [m:ss per {units.distance_label(current.units)}] — about your 1-hour "
+        "race pace",
+        pace_shown, key="set_pace", max_chars=8,
+        help="Minutes and seconds, such as 4:30, per the distance unit chosen above.",
     )  # fmt: skip
 
     st.subheader("Training load")
@@ -111,6 +118,17 @@ with st.form("settings_form"):
         "Save settings", type="primary", key="settings_save", disabled=not may_change
     )
 
+
+def _threshold_pace(text: str, unit: str) -> float:
+    """The typed threshold pace [s/km]; ``text`` is m:ss per ``unit``.
+
+    Unchanged text after a switch of units keeps the stored pace: it was shown in the old unit.
+    """
+    if unit != current.units and text.strip() == pace_shown:
+        return current.threshold_pace_s_per_km
+    return units.pace_to_s_per_km(units.parse_pace(text), unit)
+
+
 if saved:
     try:
         new = AthleteSettings(
@@ -120,7 +138,7 @@ if saved:
             acwr_sweet_low=float(sweet_low), acwr_sweet_high=float(sweet_high),
             acwr_danger=float(danger), pmc_convention=pmc_convention,
             cutback_threshold_pct=float(cutback), hard_session_min=float(hard_min),
-            threshold_pace_s_per_km=float(pace_min) * 60.0,
+            threshold_pace_s_per_km=_threshold_pace(pace_text, unit),
         )  # fmt: skip
     except ValueError as err:
         st.error(f"Not saved: {err}")
@@ -128,4 +146,7 @@ if saved:
         # the store checks the role again: a forged submit is refused on the server
         with ui.refused():
             ui.save_settings(new)
-            st.success("Saved.")
+            # drawn afresh from what was saved: the pace box shows it in the saved unit
+            st.session_state.pop("set_pace", None)
+            st.session_state[SAVED_FLASH] = True
+            st.rerun()

@@ -1,0 +1,109 @@
+"""Readable inputs, exports and the import report on the pages (AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import columns as c
+from analysis.config import ATHLETE_DB
+from analysis.settings import AthleteSettings
+from analysis.store import Store
+from analysis.units import KM_PER_MILE
+from tests.test_pages import _app, _fill
+
+
+def _save_pace(at: AppTest, text: str, unit: str = "km") -> AppTest:
+    at.switch_page("pages/settings.py").run()
+    at.radio(key="set_units").set_value(unit)
+    at.text_input(key="set_pace").set_value(text)
+    at.button(key="settings_save").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _stored(data_dir: Path) -> AthleteSettings:
+    with Store(data_dir / ATHLETE_DB) as store:
+        return store.load_settings()
+
+
+def test_threshold_pace_is_typed_as_minutes_and_seconds_per_km(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _save_pace(_app(tmp_path, monkeypatch), "4:05")
+    assert any(el.value == "Saved." for el in at.success)
+    assert _stored(tmp_path).threshold_pace_s_per_km == pytest.approx(245.0)
+    at.switch_page("pages/settings.py").run()
+    assert at.text_input(key="set_pace").value == "4:05"
+
+
+def test_threshold_pace_typed_per_mile_is_stored_per_km(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _save_pace(_app(tmp_path, monkeypatch), "7:15", unit="mi")
+    got = _stored(tmp_path)
+    assert got.units == "mi"
+    assert got.threshold_pace_s_per_km == pytest.approx(435.0 / KM_PER_MILE)
+
+
+def test_a_decimal_threshold_pace_is_refused_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _save_pace(_app(tmp_path, monkeypatch), "4.30")
+    assert any(el.value.startswith("Not saved:") for el in at.error), [e.value for e in at.error]
+    assert _stored(tmp_path).threshold_pace_s_per_km == AthleteSettings().threshold_pace_s_per_km
+
+
+def test_switching_units_alone_keeps_the_threshold_pace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/settings.py").run()
+    at.radio(key="set_units").set_value("mi")
+    at.button(key="settings_save").click().run()
+    assert _stored(tmp_path).threshold_pace_s_per_km == AthleteSettings().threshold_pace_s_per_km
+    at.switch_page("pages/settings.py").run()
+    assert at.text_input(key="set_pace").value == "7:15"  # 270 s/km in min/mi
+
+
+def test_plan_targets_are_shown_in_miles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(tmp_path)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        store.save_settings(AthleteSettings(units="mi"))
+        store.upsert_plan(
+            pd.DataFrame(
+                {
+                    c.WEEK_START: [dt.date(2026, 9, 28)],
+                    c.PLAN_DISTANCE_KM: [32.18688],  # 20 mi
+                    c.PLAN_DURATION_H: [3.0],
+                    c.PLAN_LONG_RUN_KM: [16.09344],  # 10 mi
+                    c.PLAN_LOAD: [300.0],
+                }
+            )
+        )
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/plan.py").run()
+    assert not at.exception, at.exception
+    captions = " ".join(el.value for el in at.caption)
+    assert "distance [mi]" in captions and "[km]" not in captions
+    target = at.selectbox(key="plan_target")
+    assert target.format_func(c.DISTANCE_KM) == "Distance [mi]"
+    table = _plan_table(at)
+    assert isinstance(table[c.WEEK_START].iloc[0], dt.date)
+    assert _planned(table) == pytest.approx(20.0)
+    editor = next(d.value for d in at.dataframe if c.PLAN_DISTANCE_KM in d.value.columns)
+    assert editor[c.PLAN_DISTANCE_KM].iloc[0] == pytest.approx(20.0)
+    target.set_value(c.LONGEST_RUN_KM).run()
+    assert _planned(_plan_table(at)) == pytest.approx(10.0)
+
+
+def _planned(table: pd.DataFrame) -> float:
+    return float(table.loc[table[c.WEEK_START] == dt.date(2026, 9, 28), c.PLANNED].iloc[0])
+
+
+def _plan_table(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if c.PLANNED in d.value.columns)
