@@ -655,7 +655,15 @@ def plan_data(
         return {"plan": plan_frame, "compliance": pd.DataFrame()}
     loads = load.activity_loads(acts, "distance") if not acts.empty else None
     actual = plan.weekly_actuals(acts, loads, settings.week_start)
-    table = plan.compliance(plan_frame, actual, week_start=settings.week_start, today=as_of)
+    # each plan week is counted over its own seven days, whatever the athlete's week start
+    table = plan.compliance(
+        plan_frame,
+        actual,
+        week_start=settings.week_start,
+        today=as_of,
+        activities=acts,
+        loads=loads,
+    )
     if first is not None:
         later = in_days(acts, c.LOCAL_DATE, as_of + timedelta(days=1), None)
         last = week_of(as_of, settings.week_start) if len(later) else None

@@ -107,9 +107,12 @@ def roster_row(entry: RosterEntry, as_of: dt.date) -> dict[str, Any]:
         - ``week_distance_km`` [km]: running distance of this week so far, from the first day
           of the week (the athlete's ``week_start``) through ``as_of``
           (:func:`analysis.metrics.mileage.week_comparison`, as on the Overview page).
-        - ``plan_distance_km`` [km]: the distance planned for this week (NaN when none).
-        - ``compliance_pct`` [%] and ``compliance_colour``: this week's distance against the
-          plan (:func:`analysis.metrics.plan.compliance`, as on the Plan page). The week is
+        - ``plan_distance_km`` [km]: the distance planned for the plan week holding ``as_of``
+          (NaN when none).
+        - ``compliance_pct`` [%] and ``compliance_colour``: that plan week's distance so far
+          against its plan (:func:`analysis.metrics.plan.compliance`, as on the Plan page),
+          counted over the plan week's own seven days, which may differ from the athlete's
+          week of ``week_distance_km`` (a Monday plan under Sunday weeks). The week is
           unfinished, and it is compared as it stands: distance done so far against the whole
           week's plan, not against a share pro-rated by days. A Tuesday therefore usually reads
           red or yellow; the colour is what the Plan page shows for the same week, and a
@@ -209,19 +212,27 @@ def _row(entry: RosterEntry, as_of: dt.date) -> dict[str, Any]:
 def _distance_compliance(
     plan_frame: pd.DataFrame, runs: pd.DataFrame, settings: AthleteSettings, as_of: dt.date
 ) -> tuple[float, float, str]:
-    """This week's planned distance [km], compliance [%] and colour, as the Plan page has them."""
-    week0 = mileage.week_start_of(pd.Series([pd.Timestamp(as_of)]), settings.week_start).iloc[0]
-    # only this week matters: the plan rows that fall in it (by the week start compliance itself
-    # applies) and this week's actuals, instead of a year of weeks compared one by one
-    planned_week = mileage.week_start_of(
-        pd.to_datetime(plan_frame[c.WEEK_START]), settings.week_start
-    )
-    this_plan = plan_frame[planned_week == week0]
-    if this_plan.empty:
+    """The plan week holding ``as_of``: planned distance [km], compliance [%] and colour.
+
+    The plan week is the plan row whose own seven days contain ``as_of``, whatever the
+    athlete's week start (a Monday plan viewed with Sunday weeks still runs Monday to Sunday),
+    and it is counted over those days up to ``as_of``, as the Plan page counts it.
+    """
+    day = pd.Timestamp(as_of)
+    starts = pd.to_datetime(plan_frame[c.WEEK_START], errors="coerce").dt.normalize()
+    holding = starts[(starts <= day) & (day < starts + pd.Timedelta(days=7))]
+    if holding.empty:
         return math.nan, math.nan, plan.compliance_colour(None)
-    actual = plan.weekly_actuals(runs, None, settings.week_start, start=as_of, end=as_of)
-    table = plan.compliance(this_plan, actual, week_start=settings.week_start, today=as_of)
-    mine = table[(table[c.WEEK_START] == week0) & (table[c.TARGET] == c.DISTANCE_KM)]
+    # of two overlapping plan weeks (one written Monday, one Sunday), the later one is current
+    start = holding.max()
+    this_plan = plan_frame[starts == start]
+    # only this week matters: its plan row and the runs up to today, not a year of weeks
+    done = runs[mileage.local_days(runs) <= day] if not runs.empty else runs
+    actual = plan.weekly_actuals(done, None, settings.week_start, start=as_of, end=as_of)
+    table = plan.compliance(
+        this_plan, actual, week_start=settings.week_start, today=as_of, activities=done
+    )
+    mine = table[(table[c.WEEK_START] == start) & (table[c.TARGET] == c.DISTANCE_KM)]
     if mine.empty:
         return math.nan, math.nan, plan.compliance_colour(None)
     row = mine.iloc[-1]
