@@ -30,7 +30,7 @@ st.caption(
     + ("" if math.isnan(share) else f"**{share:.0f} %** of your running time was at 170–180 spm.")
 )
 ui.chart(
-    cadence_trend_figure(data["per_run"]),
+    cadence_trend_figure(data["per_run"], unit=s.units),
     "cadence_trend",
     "Average cadence of each run, with a rolling mean. The shaded band is the 170–180 spm range "
     "most coaching advice aims for; a slow drift upward is the usual way to get there.",

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analysis import columns as c
 from analysis.figures import captions
-from analysis.figures.fitness import monotony_figure, pmc_figure
+from analysis.figures.fitness import DISTANCE_MODEL_NOTE, monotony_figure, pmc_figure
 from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_TEXT, monotony_level
 from pages import _common as ui
 
@@ -27,10 +27,12 @@ st.caption(
     "Form is yesterday's fitness minus yesterday's fatigue. Change the convention in Settings."
 )
 ui.chart(
-    pmc_figure(fit, data["label"]),
+    pmc_figure(fit, data["label"], load_model=s.load_model),
     "fitness_pmc",
     captions.FITNESS_PMC,
 )
+if s.load_model == "distance":
+    st.caption(DISTANCE_MODEL_NOTE)
 level = monotony_level(float(mono[c.MONOTONY].iloc[-1]))
 if level in ("warning", "critical"):
     st.warning(

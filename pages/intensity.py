@@ -45,7 +45,7 @@ ui.chart(
     "about 80 % easy; time is weighted by how long each sample lasted.",
 )
 ui.chart(
-    weekly_zones_figure(data["weekly"], zones),
+    weekly_zones_figure(data["weekly"], zones, easy=data["easy"]),
     "intensity_weekly",
     "Hours per week in each heart-rate zone, weighted by time. Cool colours are easy running; "
     "a week turning red is a hard week.",

@@ -37,7 +37,7 @@ ui.chart(
     captions.MILEAGE_WEEKLY.format(unit=u),
 )
 ui.chart(
-    week_change_figure(weekly, s.ramp_limit_pct),
+    week_change_figure(weekly, s.ramp_limit_pct, unit=s.units),
     "mileage_change",
     captions.MILEAGE_CHANGE,
 )

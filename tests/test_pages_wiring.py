@@ -1,0 +1,63 @@
+"""The pages pass what the figures and metrics now take: units, the load model, the period's
+words and a return after a break."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis.config import ATHLETE_DB
+from analysis.figures.fitness import DISTANCE_MODEL_NOTE
+from analysis.store import Store
+from tests.test_pages import _app, _every_other_day, _figures, _fill_days
+
+
+def _settings(data_dir: Path, **changes: object) -> None:
+    with Store(data_dir / ATHLETE_DB) as store:
+        store.save_settings(dataclasses.replace(store.load_settings(), **changes))
+
+
+def _axis_titles(fig: dict) -> list[str]:
+    layout = fig.get("layout", {})
+    return [
+        str(axis.get("title", {}).get("text") or "")
+        for name, axis in layout.items()
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict)
+    ]
+
+
+@pytest.mark.parametrize("page", ["pages/mileage.py", "pages/cadence.py"])
+def test_miles_reach_the_figures(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill_days(tmp_path, _every_other_day(dt.date.today() - dt.timedelta(days=1)))
+    _settings(tmp_path, units="mi")
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    figures = _figures(at)
+    assert figures
+    assert any("mi" in t for fig in figures for t in _axis_titles(fig)), page
+    text = json.dumps(figures)
+    assert "[km]" not in text and " km<" not in text and ' km"' not in text, page
+    assert "/km" not in text, page
+
+
+def test_fitness_with_the_distance_model_says_what_its_numbers_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill_days(tmp_path, _every_other_day(dt.date.today() - dt.timedelta(days=1)))
+    _settings(tmp_path, load_model="distance")
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/fitness.py").run()
+    assert not at.exception, at.exception
+    assert DISTANCE_MODEL_NOTE in [el.value for el in at.caption]
+    _settings(tmp_path, load_model="trimp")
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/fitness.py").run()
+    assert not at.exception, at.exception
+    assert not any(DISTANCE_MODEL_NOTE in el.value for el in at.caption)
