@@ -37,6 +37,7 @@ bench: venv
 	$(BIN)/python -m benchmarks.fit_decode
 	$(BIN)/python -m benchmarks.archive
 	$(BIN)/python -m benchmarks.roster
+	$(BIN)/python -m benchmarks.pages
 
 demo: venv
 	$(BIN)/python -m sample_data.generate

@@ -1,0 +1,405 @@
+"""Every page on the five-year archive, in a real browser and on the server: prints figures,
+asserts nothing.
+
+Usage: ``python -m benchmarks.pages [--years Y] [--runs N] [--repeat R] [--cache-dir DIR]``
+
+The target (issue 8, item 11): on the five-year archive, every page is ready in the browser within
+1.5 s of navigation, and its data preparation takes under 300 ms on the server.
+
+1. **Archive**: the Strava-style export of :mod:`sample_data.five_years`, built or reused from the
+   cache exactly as :mod:`benchmarks.archive` does (``--years 5`` is its 1,500 runs; ``--runs``
+   names the count directly, e.g. ``--runs 300`` for a quick run of about a year).
+2. **Import**: ``stridelog import`` of that zip into a temporary data directory.
+3. **Server**: each page's data preparation (the same :mod:`analysis.dashboard` and
+   :mod:`analysis.views` calls the pages make, for the period a page opens on), in a fresh child
+   process so the first call is as cold as a new server's: the first call and the median of
+   ``--repeat`` more [ms].
+4. **Browser**: ``streamlit run app.py`` on a free loopback port with ``STRIDELOG_DATA_DIR`` set to
+   that directory, driven by Playwright on Debian's Chromium. A page is *ready* when its heading
+   is shown, the script run is over, every ``stPlotlyChart`` holds its ``.main-svg`` and none of
+   that has changed for 300 ms; the time counted is from the navigation to the last change. Each
+   page by URL (``/mileage``): the first visit (the server's caches cold) and the median of
+   ``--repeat`` revisits; and by clicking its sidebar link from the page before: the median of
+   ``--repeat`` rounds.
+5. **Baseline, same run**: steps 3 and 4 on the demo athlete (``stridelog demo``, a short history
+   with the same pages and charts), and the ratio archive / demo of each median.
+
+Progress goes to stderr; figures to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from analysis.config import ATHLETE_DB, DEMO_DB, repo_root
+from benchmarks.archive import CHILD_RESULT, generate
+from sample_data import five_years
+
+BROWSER_TARGET_S = 1.5
+SERVER_TARGET_S = 0.3
+STABLE_MS = 300
+"""A page is ready once nothing it shows has changed for this long."""
+NAV_TIMEOUT_MS = 60_000
+
+PAGES = [  # (URL path, title in the sidebar and as the page's heading), in app.py's order
+    ("", "Overview"),
+    ("mileage", "Mileage"),
+    ("cadence", "Cadence"),
+    ("intensity", "Intensity"),
+    ("training_load", "Training load (ACWR)"),
+    ("fitness", "Fitness & form"),
+    ("guidance", "Guidance"),
+    ("efforts", "Best efforts"),
+    ("recovery", "Recovery"),
+    ("plan", "Plan"),
+    ("activities", "Activities"),
+    ("share", "Report & sharing"),
+    ("settings", "Settings"),
+]
+
+# Polled in the page: the state of what it shows, and the moment that state last changed
+READY_JS = """
+(title) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute('data-test-script-state') : 'none';
+  const busy = state !== 'notRunning'
+    || !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+    || !!document.querySelector('[data-testid="stSpinner"]');
+  const headed = [...document.querySelectorAll('[data-testid="stMain"] h1')]
+    .some((h) => h.textContent.trim().startsWith(title));
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const drawn = charts.filter((c) => c.querySelector('.main-svg')).length;
+  const stale = document.querySelectorAll('[data-stale="true"]').length;
+  const sig = [state, busy, headed, charts.length, drawn, stale].join('|');
+  const now = Date.now();
+  if (window.__benchSig !== sig) { window.__benchSig = sig; window.__benchChanged = now; }
+  if (headed && !busy && drawn === charts.length && stale === 0
+      && now - window.__benchChanged >= STABLE_MS) {
+    return {changed: window.__benchChanged, charts: charts.length};
+  }
+  return false;
+}
+""".replace("STABLE_MS", str(STABLE_MS))
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ---- server: each page's data preparation, in a child process ------------------------------------
+
+
+def server_steps(store: Any) -> dict[str, Callable[[], object]]:
+    """Each page's data preparation, called as the page calls it for the period it opens on."""
+    from datetime import date
+
+    from analysis import dashboard
+    from analysis.views import efforts, period
+    from analysis.views.run_detail import run_detail_data
+
+    s = store.load_settings()
+    span = dashboard.data_span(store)
+    first_day, last_day = span if span is not None else (None, None)
+    got = period.resolve_period(
+        None, None, None, None, last_day, date.today(), s.week_start, first_data_day=first_day
+    )
+    first, day = got.first, got.as_of
+    acts = store.activities()
+    newest = str(acts.iloc[0]["activity_id"]) if len(acts) else None
+    return {
+        "": lambda: dashboard.overview_data(store, s, day, first=first),
+        "mileage": lambda: dashboard.mileage_data(store, s, day, first=first),
+        "cadence": lambda: dashboard.cadence_data(store, first=first, as_of=day),
+        "intensity": lambda: dashboard.intensity_data(store, s, first=first, as_of=day),
+        "training_load": lambda: dashboard.load_data(store, s, day, first=first),
+        "fitness": lambda: dashboard.fitness_data(store, s, day, first=first),
+        "guidance": lambda: dashboard.guidance_data(store, s, day, first=first),
+        "efforts": lambda: efforts.efforts_data(store, s, first, got.last),
+        "recovery": lambda: dashboard.recovery_data(store, s, day, first=first),
+        "plan": lambda: dashboard.plan_data(store, s, day, first=first),
+        "activities": lambda: (
+            dashboard.activity_table(store),
+            newest and run_detail_data(store, s, newest),
+        ),
+    }
+
+
+def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
+    """First call and median of ``repeat`` more of each page's preparation [s]."""
+    from analysis.store import Store
+
+    out: dict[str, Any] = {}
+    with Store(store_path) as store:
+        out["activities"] = store.activity_count()
+        for path, step in server_steps(store).items():
+            _say(f"  server: /{path}")
+            try:
+                started = time.perf_counter()
+                step()
+                first = time.perf_counter() - started
+                again = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    step()
+                    again.append(time.perf_counter() - started)
+            except Exception as err:  # a page that fails is a figure too
+                out[path] = {"error": f"{type(err).__name__}: {err}"}
+                continue
+            out[path] = {"first_s": first, "median_s": statistics.median(again)}
+    return out
+
+
+# ---- browser --------------------------------------------------------------------------------------
+
+
+def _ready(page: Any, title: str, started_ms: float) -> tuple[float, int]:
+    """Wait for the page to be ready; (seconds from ``started_ms`` to it, charts drawn)."""
+    got = page.wait_for_function(READY_JS, arg=title, polling=25, timeout=NAV_TIMEOUT_MS)
+    value = got.json_value()
+    return (value["changed"] - started_ms) / 1000.0, int(value["charts"])
+
+
+def _visit_url(page: Any, base: str, path: str, title: str) -> tuple[float, int]:
+    started = time.time() * 1000.0
+    page.goto(f"{base}/{path}", wait_until="commit", timeout=NAV_TIMEOUT_MS)
+    return _ready(page, title, started)
+
+
+def _visit_click(page: Any, title: str) -> tuple[float, int]:
+    page.evaluate("() => { delete window.__benchSig; delete window.__benchChanged; }")
+    # the link's text also holds its icon's ligature ("home"): match the label alone
+    link = page.locator('[data-testid="stSidebarNavLink"]').filter(
+        has=page.get_by_text(title, exact=True)
+    )
+    started = time.time() * 1000.0
+    link.first.click(timeout=NAV_TIMEOUT_MS)
+    return _ready(page, title, started)
+
+
+def browse(data_dir: Path, repeat: int, env: dict[str, str]) -> dict[str, Any]:
+    """Every page by URL (first visit, revisits) and by sidebar click, on one server."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM_ARGS, find_chromium, streamlit_server
+
+    chromium = find_chromium()
+    if chromium is None:
+        return {"error": "no Chromium found (install Debian's `chromium`)"}
+    out: dict[str, dict[str, Any]] = {path: {"url": [], "click": []} for path, _ in PAGES}
+    with sync_playwright() as pw, streamlit_server(data_dir, env) as base:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for round_ in range(repeat + 1):
+                for path, title in PAGES:
+                    _say(f"  browser: /{path} by URL, round {round_ + 1}")
+                    try:
+                        took, charts = _visit_url(page, base, path, title)
+                    except Exception as err:
+                        out[path]["error"] = f"{type(err).__name__}: {err}".splitlines()[0]
+                        continue
+                    out[path]["url"].append(took)
+                    out[path]["charts"] = charts
+            for round_ in range(repeat):
+                for path, title in PAGES:
+                    _say(f"  browser: /{path} by its sidebar link, round {round_ + 1}")
+                    try:
+                        took, _ = _visit_click(page, title)
+                    except Exception as err:
+                        out[path]["error"] = f"{type(err).__name__}: {err}".splitlines()[0]
+                        continue
+                    out[path]["click"].append(took)
+        finally:
+            browser.close()
+    return out
+
+
+# ---- report ---------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds * 1000:,.0f}"
+
+
+def _median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "—" if a is None or not b else f"{a / b:.1f}x"
+
+
+def summarise(server: dict[str, Any], browser: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for path, _ in PAGES:
+        b = browser.get(path, {})
+        s = server.get(path)
+        url = b.get("url", [])
+        rows[path] = {
+            "charts": b.get("charts"),
+            "url_first": url[0] if url else None,
+            "url_median": _median(url[1:]),
+            "click_median": _median(b.get("click", [])),
+            "server_first": s.get("first_s") if isinstance(s, dict) else None,
+            "server_median": s.get("median_s") if isinstance(s, dict) else None,
+            "error": (s or {}).get("error") if isinstance(s, dict) else None,
+            "browser_error": b.get("error"),
+        }
+    return rows
+
+
+def print_table(label: str, rows: dict[str, dict[str, Any]], repeat: int) -> None:
+    print(f"\n== {label} ==")
+    print(f"{'page':<22} {'charts':>6} | {'browser [ms]: URL first':>23} {'URL med':>8} "
+          f"{'click med':>9} | {'server [ms]: first':>18} {'median':>7} | verdict")  # fmt: skip
+    for path, title in PAGES:
+        r = rows[path]
+        worst_browser = max((r[k] or 0.0) for k in ("url_first", "url_median", "click_median"))
+        verdicts = []
+        if r["url_first"] is not None:
+            verdicts.append("browser ok" if worst_browser <= BROWSER_TARGET_S else "BROWSER SLOW")
+        if r["server_first"] is not None:
+            slow = r["server_first"] > SERVER_TARGET_S
+            verdicts.append("server SLOW" if slow else "server ok")
+        charts = "—" if r["charts"] is None else str(r["charts"])
+        print(f"{title:<22} {charts:>6} | {_ms(r['url_first']):>23} {_ms(r['url_median']):>8} "
+              f"{_ms(r['click_median']):>9} | {_ms(r['server_first']):>18} "
+              f"{_ms(r['server_median']):>7} | {', '.join(verdicts)}")  # fmt: skip
+        for key in ("error", "browser_error"):
+            if r[key]:
+                print(f"{'':<22}   {key.replace('_', ' ')}: {r[key][:160]}")
+    print(f"(median of {repeat}; browser target {BROWSER_TARGET_S * 1000:.0f} ms from navigation "
+          f"to the last chart drawn, server target {SERVER_TARGET_S * 1000:.0f} ms per page)")  # fmt: skip
+
+
+def measure(data_dir: Path, store_path: Path, repeat: int, env: dict[str, str]) -> dict[str, Any]:
+    _say(f"server data preparation on {store_path.name} (child process) ...")
+    server = _run_child_pages(store_path, repeat)
+    _say("browser (streamlit run + Chromium) ...")
+    try:
+        browser = browse(data_dir, repeat, env)
+    except Exception as err:
+        browser = {"error": f"{type(err).__name__}: {err}".splitlines()[0]}
+    return {"server": server, "browser": browser}
+
+
+def _run_child_pages(store_path: Path, repeat: int) -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.pages", "--child", str(store_path), str(repeat)]
+    done = subprocess.run(command, cwd=repo_root(), stdout=subprocess.PIPE, text=True, check=False)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(CHILD_RESULT):
+            result: dict[str, Any] = json.loads(line[len(CHILD_RESULT) :])
+            return result
+    return {"error": f"the child process exited with {done.returncode} and no figures"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--years", type=float, default=5.0,
+                        help="years of the archive (5 = its 1,500 runs)")  # fmt: skip
+    parser.add_argument(
+        "--runs", type=int, default=None, help="runs of the archive (overrides --years)"
+    )
+    parser.add_argument("--seed", type=int, default=five_years.SEED)
+    parser.add_argument("--cache-dir", type=Path, default=repo_root() / "build")
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--repeat", type=int, default=3, help="revisits and repeated calls")
+    parser.add_argument("--no-baseline", action="store_true", help="leave out the demo athlete")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        result = child_server(Path(args.child[0]), int(args.child[1]))
+        print(CHILD_RESULT + json.dumps(result), flush=True)
+        return
+
+    runs = args.runs or round(five_years.RUNS * args.years / 5.0)
+    print(f"== pages on the five-year archive: {runs} runs, seed {args.seed} ==")
+    _say("generation ...")
+    archive, reused, gen_s = generate(args.cache_dir, runs, args.seed, args.workers)
+    print(f"archive: {archive} ({'reused' if reused else f'built in {gen_s:.1f} s'})")
+
+    cli = [sys.executable, "-m", "analysis.cli"]
+    env = {"STRIDELOG_NO_DEMO": "1"}
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="stridelog-pages-") as scratch:
+        archive_dir = Path(scratch) / "archive"
+        archive_dir.mkdir()
+        _say("stridelog import ...")
+        started = time.perf_counter()
+        done = subprocess.run([*cli, "import", "--quiet", "--data-dir", str(archive_dir),
+                               str(archive)], cwd=repo_root(), capture_output=True, text=True,
+                              check=False)  # fmt: skip
+        print(f"import: stridelog import took {time.perf_counter() - started:.1f} s "
+              f"(exit {done.returncode})")  # fmt: skip
+        if done.returncode != 0:
+            print(f"import failed: {(done.stderr or done.stdout).strip()[-400:]}")
+        results["archive"] = measure(archive_dir, archive_dir / ATHLETE_DB, args.repeat, env)
+
+        if not args.no_baseline:
+            demo_dir = Path(scratch) / "demo"
+            demo_dir.mkdir()
+            _say("stridelog demo (the baseline) ...")
+            subprocess.run([*cli, "demo", "--data-dir", str(demo_dir)], cwd=repo_root(),
+                           capture_output=True, check=False)  # fmt: skip
+            results["demo"] = measure(demo_dir, demo_dir / DEMO_DB, args.repeat, {})
+
+    tables: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, got in results.items():
+        server, browser = got["server"], got["browser"]
+        if "error" in server:
+            print(f"\n{name}: server figures missing: {server['error']}")
+        if "error" in browser:
+            print(f"\n{name}: browser figures missing: {browser['error']}")
+            browser = {}
+        tables[name] = summarise(server, browser)
+        what = (f"the archive ({server.get('activities', '?')} activities)" if name == "archive"
+                else f"baseline: the demo athlete ({server.get('activities', '?')} activities)")  # fmt: skip
+        print_table(what, tables[name], args.repeat)
+
+    if "demo" in tables:
+        print("\n== ratio archive / demo athlete (medians) ==")
+        print(f"{'page':<22} {'URL revisit':>11} {'click':>7} {'server':>7}")
+        for path, title in PAGES:
+            a, d = tables["archive"][path], tables["demo"][path]
+            print(f"{title:<22} {_ratio(a['url_median'], d['url_median']):>11} "
+                  f"{_ratio(a['click_median'], d['click_median']):>7} "
+                  f"{_ratio(a['server_median'], d['server_median']):>7}")  # fmt: skip
+
+    rows = tables["archive"]
+    print("\n== verdicts on the archive (issue 8, item 11; printed, not asserted) ==")
+    browser_worst = [
+        (max(v for v in (r["url_first"], r["url_median"], r["click_median"]) if v is not None), t)
+        for (path, t), r in ((p, rows[p[0]]) for p in PAGES)
+        if r["url_first"] is not None
+    ]
+    server_worst = [(r["server_first"], t) for (path, t) in PAGES
+                    if (r := rows[path])["server_first"] is not None]  # fmt: skip
+    if browser_worst:
+        worst, title = max(browser_worst)
+        over = [t for v, t in browser_worst if v > BROWSER_TARGET_S]
+        print(f"browser <= 1.5 s: slowest {title}, {worst * 1000:,.0f} ms; "
+              f"{'met' if not over else 'NOT met on ' + ', '.join(over)}")  # fmt: skip
+    else:
+        print("browser <= 1.5 s: not measured")
+    if server_worst:
+        worst, title = max(server_worst)
+        over = [t for v, t in server_worst if v > SERVER_TARGET_S]
+        print(f"server <= 300 ms: slowest {title}, {worst * 1000:,.0f} ms (first call); "
+              f"{'met' if not over else 'NOT met on ' + ', '.join(over)}")  # fmt: skip
+    else:
+        print("server <= 300 ms: not measured")
+
+
+if __name__ == "__main__":
+    main()
