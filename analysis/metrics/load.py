@@ -264,9 +264,12 @@ def hr_tss(
     ``hrTSS = 100 · TRIMP / TRIMP_LTHR-hour`` where ``TRIMP`` is :func:`banister_trimp` of the
     activity and ``TRIMP_LTHR-hour = 60 · HRr_LT · a · e^(b · HRr_LT)`` is the TRIMP of 60
     minutes at the lactate-threshold heart rate, ``HRr_LT = (LTHR − HRrest) / (HRmax − HRrest)``.
-    This is GoldenCheetah's "TRIMP(100) Points" and Elevate's HRSS; it puts heart-rate load on
-    the scale of TrainingPeaks' TSS (one hour at threshold = 100), so an hour above LTHR scores
-    more than 100.
+    This is Elevate's HRSS (TRIMP summed sample by sample). GoldenCheetah's "TRIMP(100)
+    Points" uses the same normalisation, but takes TRIMP once from the activity's average heart
+    rate and moving time. A steady run scores the same under both; a run of changing intensity
+    scores higher here, because the exponential weighting makes the mean of per-sample terms at
+    least the term of the mean heart rate. It puts heart-rate load on the scale of TrainingPeaks'
+    TSS (one hour at threshold = 100), so an hour above LTHR scores more than 100.
 
     Parameters
     ----------
