@@ -229,10 +229,14 @@ def test_budget_limited_by_the_acwr_and_checked_against_the_rolling_ratio() -> N
 def test_acwr_cap_hits_the_ceiling_of_the_rolling_ratio(prior: list[float], ceiling: float) -> None:
     cap = acwr_distance_cap(sum(prior), ceiling)
     days = [*prior, *[cap / 7.0] * 7]
-    # the coupled 7:28 ratio on the last day, from its definition (the coverage rule of
-    # acute_chronic, which hides ratios after long runs of zeros, is not what is tested here)
+    # the coupled 7:28 ratio on the last day, from its definition
     acute, chronic = sum(days[-7:]) / 7.0, sum(days) / 28.0
     assert acute / chronic == pytest.approx(ceiling)
+    # and as the Training load page computes it; max_gap_days=None because the prior days
+    # may hold 15 or more zeros, which the break rule would blank (not what is tested here)
+    series = pd.DataFrame({c.DATE: pd.date_range("2024-01-01", periods=28), c.LOAD: days})
+    ratio = acute_chronic(series, max_gap_days=None)[c.ACWR].iloc[-1]
+    assert ratio == pytest.approx(ceiling)
 
 
 def test_budget_without_21_days_of_history_uses_the_ramp_only() -> None:
