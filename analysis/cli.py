@@ -190,8 +190,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if args.as_of is None and last is not None and last < first:
             # a report of empty weeks helps nobody: end it where the data ends
             print(
-                f"stridelog report: no activity in the last {args.weeks} weeks; the report "
-                f"ends on the last day with data, {last:%Y-%m-%d}",
+                f"stridelog report: no activity or wellness entry in the last {args.weeks} "
+                f"weeks; the report ends on the last day with data, {last:%Y-%m-%d}",
                 file=sys.stderr,
             )
             as_of = last

@@ -204,7 +204,10 @@ def test_cli_report_ends_where_old_data_ends(
     out = tmp_path / "old.html"
     assert main(["report", "-o", str(out), "--data-dir", str(tmp_path)]) == 0
     last = (first + pd.Timedelta(days=26)).date()
-    assert f"{last:%Y-%m-%d}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # the last day with data counts wellness entries too, and the message says so
+    assert "no activity or wellness entry in the last 12 weeks" in err
+    assert f"{last:%Y-%m-%d}" in err
     assert f"– {last:%a %d %b %Y} (12 weeks)" in out.read_text(encoding="utf-8")
 
 
