@@ -38,6 +38,7 @@ bench: venv
 	$(BIN)/python -m benchmarks.archive
 	$(BIN)/python -m benchmarks.roster
 	$(BIN)/python -m benchmarks.pages
+	$(BIN)/python -m benchmarks.memory
 
 demo: venv
 	$(BIN)/python -m sample_data.generate

@@ -1,10 +1,13 @@
 """Peak memory of importing one big or hostile file, next to the budget: prints, asserts nothing.
 
-Usage: ``python -m benchmarks.memory [--points N] [--source DIR] [--keep DIR]``
+Usage: ``python -m benchmarks.memory [--points N] [--nested-mb N] [--source DIR] [--keep DIR]``
 
 Each case is one ``stridelog import`` (the command-line path: file on disk, archive reader,
 parser, store) in a child process of its own, so its peak resident memory (``VmHWM`` of
-``/proc/self/status``) is the import's alone:
+``/proc/self/status``) is the import's alone; the rows marked *dashboard* take the dashboard's
+path instead (the upload's bytes in memory through :func:`analysis.importer.import_upload`
+with ``workers=0``, Streamlit's modules loaded), against the dashboard's budget of 1.5 times the
+import budget:
 
 - **baseline**: the same child loading the same modules and opening the store, importing
   nothing; the other rows give their ratio to it;
@@ -15,7 +18,14 @@ parser, store) in a child process of its own, so its peak resident memory (``VmH
 - **2 GB gzip bomb**: 2 GiB of zeros as a ``.gpx.gz`` (about 2 MB), refused while inflating;
 - **10 MB gzip of zeros**: ten gzip members of 1 GiB of zeros each;
 - **largest corpus FIT**: the biggest ``.fit`` of the shared corpus (``../shared/corpus`` beside
-  the repository, or ``$STRIDELOG_CORPUS``); skipped with a note when it is absent.
+  the repository, or ``$STRIDELOG_CORPUS``); skipped with a note when it is absent;
+- **FIT of one-byte messages**: four million data messages of a definition without fields
+  (4 MB), refused by the message limit (``max_fit_messages``);
+- **nested part of N MB**: a Garmin-style export whose ``UploadedFiles_0-_Part1.zip`` holds N MB
+  of members (600 by default; random bytes, so each fails as "not an activity"), once stored in
+  the outer zip (read in place) and once deflated (inflated into a nameless temporary file);
+  ``--nested-mb 0`` skips them (they need twice N MB of disk);
+- **dashboard: GPX, N points**: the same ``.gpx.gz`` uploaded to the dashboard.
 
 Figures per case: the outcome (imported, or the refusal's words), wall time [s], peak RSS [MB],
 its share of the budget (:attr:`analysis.limits.ImportLimits.memory_budget_bytes`) and its ratio
@@ -33,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -42,11 +53,22 @@ REPO = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 
+DASHBOARD_BUDGET_FACTOR = 1.5
+"""The dashboard server's budget over the import budget (1.5 GB against 1 GB by default)."""
+
+_DASHBOARD = "dashboard: "
+
 _CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 from analysis.cli import main  # the same modules for every case, the baseline too
 import analysis.importer, analysis.parsers.gpx, analysis.parsers.tcx, analysis.parsers.fit
+dashboard = os.environ.get("STRIDELOG_BENCH_PATH") == "dashboard"
+if dashboard:
+    try:
+        import streamlit  # the server holds its modules too
+    except ImportError:
+        pass
 
 def peak_mb():
     for line in open("/proc/self/status"):
@@ -58,7 +80,19 @@ def peak_mb():
 data_dir, paths = sys.argv[2], sys.argv[3:]
 report = data_dir + "/report.csv"
 start = time.perf_counter()
-if paths:
+if paths and dashboard:
+    from analysis.importer import import_upload
+    from analysis.store import Store
+    with open(paths[0], "rb") as handle:
+        upload = handle.read()  # what Streamlit hands the page
+    with Store(data_dir + "/stridelog.duckdb") as store:
+        rows = [o.as_row() for o in import_upload(store, os.path.basename(paths[0]), upload, workers=0)]
+    import csv
+    with open(report, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+elif paths:
     main(["import", *paths, "--data-dir", data_dir, "--quiet", "--report", report])
 else:
     from analysis.store import Store
@@ -132,14 +166,48 @@ def corpus_fit() -> Path | None:
     return files[-1] if files else None
 
 
-def run_case(source: Path, paths: list[Path]) -> dict[str, object]:
-    """One import in a child process; its peak RSS [MB], wall time [s] and outcome."""
+def write_tiny_fit(path: Path, messages: int) -> None:
+    """A FIT activity of ``messages`` one-byte records (a definition without fields)."""
+    from sample_data.fit_encoder import FILE_ACTIVITY, FILE_ID, MANUFACTURER_DEVELOPMENT, FitWriter
+    from sample_data.regressions import START
+
+    writer = FitWriter()
+    writer.write(
+        FILE_ID,
+        {"type": FILE_ACTIVITY, "manufacturer": MANUFACTURER_DEVELOPMENT, "time_created": START},
+    )
+    writer.write_raw(bytes([0x41, 0, 0, 20, 0, 0]) + b"\x01" * messages)  # record, no fields
+    path.write_bytes(writer.to_bytes())
+
+
+def write_nested_export(path: Path, part_mb: int, method: int) -> None:
+    """A Garmin-style export: one nested part of ``part_mb`` MB of 1 MB members, packed by
+    ``method`` in the outer zip. The part is built in a file beside ``path``, then removed."""
+    part = path.with_suffix(".part.zip")
+    with zipfile.ZipFile(part, "w", zipfile.ZIP_STORED) as inner:
+        for i in range(part_mb):
+            inner.writestr(f"{1000 + i}.fit", os.urandom(MiB))
+    try:
+        with zipfile.ZipFile(path, "w", method, compresslevel=1) as outer:
+            outer.write(part, "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip")
+    finally:
+        part.unlink()
+
+
+def run_case(source: Path, paths: list[Path], dashboard: bool = False) -> dict[str, object]:
+    """One import in a child process; its peak RSS [MB], wall time [s] and outcome.
+
+    ``dashboard``: the upload's path (:func:`analysis.importer.import_upload`, ``workers=0``)
+    instead of ``stridelog import``.
+    """
+    env = {**os.environ, "STRIDELOG_BENCH_PATH": "dashboard" if dashboard else "cli"}
     with tempfile.TemporaryDirectory(prefix="stridelog-memory-") as data_dir:
         done = subprocess.run(
             [sys.executable, "-c", _CHILD, str(source), data_dir, *map(str, paths)],
             capture_output=True,
             text=True,
             check=False,
+            env=env,
         )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
@@ -152,6 +220,9 @@ def run_case(source: Path, paths: list[Path]) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000, help="GPX points (1 000 000)")
+    parser.add_argument(
+        "--nested-mb", type=int, default=600, help="size of the nested part [MB] (600; 0: skip)"
+    )
     parser.add_argument("--source", type=Path, default=REPO, help="code the children import")
     parser.add_argument("--keep", type=Path, help="folder for the generated inputs (kept)")
     args = parser.parse_args(argv)
@@ -171,6 +242,19 @@ def main(argv: list[str] | None = None) -> int:
         zeros = folder / "ten-megabytes-of-zeros.gpx.gz"
         write_zero_gzip(zeros, 10, 1 * GiB)
         fit = corpus_fit()
+        tiny = folder / "one-byte-messages.fit"
+        write_tiny_fit(tiny, 4_000_000)
+        nested: list[tuple[str, list[Path] | None]] = []
+        for method, how in ((zipfile.ZIP_STORED, "stored"), (zipfile.ZIP_DEFLATED, "deflated")):
+            export = folder / f"nested-{args.nested_mb}-{how}.zip"
+            label = f"nested part of {args.nested_mb} MB, {how} in the export"
+            if args.nested_mb <= 0:
+                nested.append((label, None))
+                continue
+            if not export.exists():
+                print(f"generating {export.name} ...", file=sys.stderr)
+                write_nested_export(export, args.nested_mb, method)
+            nested.append((label, [export]))
 
         cases: list[tuple[str, list[Path] | None]] = [
             ("baseline (modules and store only)", []),
@@ -184,22 +268,31 @@ def main(argv: list[str] | None = None) -> int:
                 else "largest corpus FIT",
                 [fit] if fit else None,
             ),
+            (f"FIT of one-byte messages ({tiny.stat().st_size / MiB:.1f} MB)", [tiny]),
+            *nested,
+            (f"{_DASHBOARD}GPX, {args.points:,} points (.gpx.gz upload)", [gpx]),
         ]
-        print(f"code: {args.source}    budget: {budget_mb:.0f} MB (memory_budget_bytes)")
+        print(
+            f"code: {args.source}    budget: {budget_mb:.0f} MB (memory_budget_bytes; dashboard"
+            f" rows: {budget_mb * DASHBOARD_BUDGET_FACTOR:.0f} MB)"
+        )
         print(f"{'case':<52} {'peak MB':>8} {'budget':>7} {'x base':>7} {'wall s':>7}  outcome")
         baseline = float("nan")
         for label, paths in cases:
             if paths is None:
-                print(f"{label:<52} {'':>8} {'':>7} {'':>7} {'':>7}  skipped: corpus absent")
+                print(f"{label:<52} {'':>8} {'':>7} {'':>7} {'':>7}  skipped")
                 continue
             print(f"running {label} ...", file=sys.stderr)
-            result = run_case(args.source, paths)
+            dashboard = label.startswith(_DASHBOARD)
+            result = run_case(args.source, paths, dashboard)
             peak = float(str(result["peak_mb"]))
             if not paths:
                 baseline = peak
             outcome = str(result["outcome"]) or "-"
+            # the dashboard server's budget is half as much again as a command-line import's
+            budget = budget_mb * (DASHBOARD_BUDGET_FACTOR if dashboard else 1)
             print(
-                f"{label:<52} {peak:>8.0f} {peak / budget_mb:>7.0%} {peak / baseline:>7.2f}"
+                f"{label:<52} {peak:>8.0f} {peak / budget:>7.0%} {peak / baseline:>7.2f}"
                 f" {float(str(result['wall_s'])):>7.2f}  {outcome[:160]}",
                 flush=True,
             )
