@@ -127,6 +127,79 @@ def to_safe_csv(frame: pd.DataFrame, *, encoding: str | None = None, **kwargs: A
     return text if encoding is None else text.encode(encoding)
 
 
+def to_safe_csv_with_header(frame: pd.DataFrame, header: list[str]) -> bytes:
+    """``frame`` as UTF-8 CSV bytes after ``# ``-prefixed header lines, as ``stridelog export``.
+
+    Parameters
+    ----------
+    frame
+        The table; text cells pass :func:`safe_cell`.
+    header
+        Lines that say how the numbers were computed; each is written after ``# `` (a cell
+        starting with ``#`` is not a formula), line breaks inside a line become spaces.
+
+    Returns
+    -------
+    bytes
+        The CSV document, dates as ``YYYY-MM-DD`` and numbers to six significant digits.
+    """
+    lines = "".join(f"# {' '.join(line.splitlines())}\n" for line in header)
+    body = safe_frame(frame).to_csv(None, index=False, float_format="%.6g", date_format="%Y-%m-%d")
+    return (lines + body).encode("utf-8")
+
+
+def to_safe_parquet(frame: pd.DataFrame, header: list[str] | None = None) -> bytes:
+    """``frame`` as Parquet bytes, text cells neutralised as for a CSV.
+
+    Excel (Power Query), LibreOffice and Google Sheets import Parquet into a sheet, where a text
+    cell starting with ``=`` is as live as in a CSV: the cells pass :func:`safe_cell` too.
+    A column of mixed kinds (a number among names), which Parquet cannot type, is written as text.
+
+    Parameters
+    ----------
+    frame
+        The table; the index is not written.
+    header
+        Lines kept in the file's key-value metadata under ``stridelog_header``.
+
+    Returns
+    -------
+    bytes
+        A Parquet file (pyarrow, default compression).
+
+    References
+    ----------
+    OWASP Foundation, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection.
+    """
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    safe = safe_frame(frame).reset_index(drop=True)
+    for column in safe.columns:
+        series = safe[column]
+        if pd.api.types.is_object_dtype(series):
+            kinds = {type(v) for v in series.dropna()}
+            if len(kinds) > 1 and not kinds <= {bytes, bytearray}:
+                safe[column] = series.map(lambda v: v if _missing(v) else safe_cell(str(v)))
+    table = pa.Table.from_pandas(safe, preserve_index=False)
+    if header:
+        meta = dict(table.schema.metadata or {})
+        meta[b"stridelog_header"] = "\n".join(header).encode("utf-8")
+        table = table.replace_schema_metadata(meta)
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array cell is a value
+        return False
+
+
 def terminal_safe(text: str) -> str:
     """``text`` with every control character shown as a visible escape (``\\x1b``, ``\\u202e``).
 

@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.access import ROLE_LABELS, Role
+from analysis.csvsafe import to_safe_csv, to_safe_csv_with_header, to_safe_parquet
+from analysis.dashboard import activity_table, daily_export
 from analysis.report import build_report
 from analysis.settings import AthleteSettings
 from pages import _access as gate
@@ -47,6 +49,50 @@ if st.session_state.get("report_ready") == (src.key, weeks) and src.store.activi
         key="report_download",
         type="primary",
     )
+
+
+@st.cache_data(show_spinner="Preparing the exports…", max_entries=4)
+def _exports(key: str, revision: int, skey: Any) -> dict[str, bytes]:
+    """The four export files of one store revision; the settings are in the key for the load."""
+    store = ui.open_store(key)
+    daily, header = daily_export(store)
+    activities = activity_table(store)
+    return {
+        "daily_csv": to_safe_csv_with_header(daily, header),
+        "daily_parquet": to_safe_parquet(daily, header),
+        "activities_csv": to_safe_csv(
+            activities, index=False, encoding="utf-8", date_format="%Y-%m-%dT%H:%M:%S%z"
+        ),
+        "activities_parquet": to_safe_parquet(activities),
+    }
+
+
+st.subheader("Export your data")
+st.caption(
+    "The daily table (distance, time, load, ACWR, fitness and form, monotony, wellness; one row "
+    "per day) and the activities table (one row per activity, duplicates included and marked), "
+    "as CSV or Parquet. Text that a spreadsheet would run as a formula (a cell starting with "
+    "=, +, −, @) starts with a ' instead, in the Parquet files too: Excel and Google Sheets "
+    "import those as well (OWASP's CSV-injection rule)."
+)
+if src.store.activity_count(include_duplicates=True) == 0 and src.store.wellness().empty:
+    ui.empty_state("data to export")
+elif st.button("Prepare exports", key="export_prepare", icon=":material/download:"):
+    st.session_state["exports_ready"] = src.key
+if st.session_state.get("exports_ready") == src.key:
+    files = _exports(src.key, src.revision, skey)
+    stem = f"stridelog-{dt.date.today():%Y-%m-%d}"
+    a, b = st.columns(2)
+    for col, what, label in ((a, "daily", "daily table"), (b, "activities", "activities")):
+        col.download_button(
+            f"The {label} (CSV)", files[f"{what}_csv"], file_name=f"{stem}-{what}.csv",
+            mime="text/csv", key=f"export_{what}_csv",
+        )  # fmt: skip
+        col.download_button(
+            f"The {label} (Parquet)", files[f"{what}_parquet"],
+            file_name=f"{stem}-{what}.parquet", mime="application/vnd.apache.parquet",
+            key=f"export_{what}_parquet",
+        )  # fmt: skip
 
 url = gate.hosted_url()
 me = gate.current()

