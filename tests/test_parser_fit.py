@@ -848,3 +848,22 @@ def test_the_message_limit_is_named_and_read_from_the_environment(
     monkeypatch.setenv("STRIDELOG_MAX_FIT_MESSAGES", "250")
     with pytest.raises(ParseError, match=r"more than 250 messages \(limit: max_fit_messages\)"):
         parse_bytes(data, "run.fit")
+
+
+def test_a_file_of_hundreds_of_sessions_is_refused_before_its_legs_are_built() -> None:
+    import struct
+
+    from analysis.parsers.fit import MAX_SESSIONS
+
+    # session: sport (enum), start_time (date_time), total_elapsed_time (uint32, ms)
+    fields = bytes([5, 1, 0, 2, 4, 0x86, 7, 4, 0x86])
+    body = bytes([1]) + struct.pack("<II", 1_083_000_000, 60_000)
+    many = tiny_messages(MAX_SESSIONS + 1, mesg_num=18, body=body, fields=fields)
+    with pytest.raises(ParseError) as caught:
+        read_fit(many, "sessions.fit")
+    assert caught.value.reason == (
+        f"FIT file has {MAX_SESSIONS + 1} sessions; no activity file has more than"
+        f" {MAX_SESSIONS} (a triathlon has five)"
+    )
+    legs = read_fit(tiny_messages(MAX_SESSIONS, mesg_num=18, body=body, fields=fields), "s.fit")
+    assert len(legs) == MAX_SESSIONS

@@ -146,6 +146,11 @@ OFFSET_STEP_S = 900
 MAX_OFFSET_S = (-12 * 3600, 14 * 3600)
 """The offsets zones in use span; a ``local_timestamp`` outside this range is a placeholder."""
 
+MAX_SESSIONS = 100
+"""Sessions (legs) one activity file may hold: a triathlon has five, a multisport day a dozen.
+Each becomes an activity, and a leg's work grows with the whole file's records and laps, so a
+file of tiny session messages (25 bytes each) would otherwise take minutes and gigabytes."""
+
 HR_STEP_S = 0.25
 """``hr`` readings are repeated at this interval over the gap to the next one [s] ..."""
 
@@ -838,8 +843,14 @@ class _Activity:
         raise ParseError(self.name, "not an activity file (its records carry no time)")
 
     def build(self, first_leg: int) -> list[ParsedActivity]:
-        times, values = self.columns()
         legs = self.session_legs()
+        if len(legs) > MAX_SESSIONS:
+            raise ParseError(
+                self.name,
+                f"FIT file has {len(legs)} sessions; no activity file has more than"
+                f" {MAX_SESSIONS} (a triathlon has five)",
+            )
+        times, values = self.columns()
         if not legs:
             self.check_timed(times)
             # no usable session (cut before the summary was written): one activity
