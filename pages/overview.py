@@ -6,6 +6,7 @@ from analysis import columns as c
 from analysis import units
 from analysis.figures import captions
 from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
+from analysis.metrics import load
 from pages import _common as ui
 
 src, s, skey = ui.page_context()
@@ -28,6 +29,15 @@ elif verdict == "push":
 else:  # not enough data: a push on nothing known would be a green light on nothing
     why = f"None of its signals is known ({', '.join(decision.not_known)})."
 box(f"**{ui.as_of_label(day)}: {verdict}.** {why} Details and the rules on the Recovery page.")
+
+ld = data["load"]
+# a return after a break is named as such: a ratio against the faded load before it would mislead
+if "return_after_break" in data:
+    back = data["return_after_break"]
+else:
+    back = load.return_after_break(ld.daily, day, min_chronic_days=ld.min_chronic_days)
+if back is not None:
+    st.info(captions.return_after_break(back), icon=":material/restart_alt:")
 
 cmp = data["comparison"]
 u = units.distance_label(s.units)
@@ -66,9 +76,13 @@ with left:
         captions.OVERVIEW_WEEKS,
     )
 with right:
-    ld = data["load"]
+    reason = (
+        None
+        if back is None
+        else captions.RETURN_GAUGE_REASON.format(days=back["break_days"], floor=ld.min_chronic_days)
+    )
     ui.chart(
-        acwr_gauge_figure(ld.current_acwr, ld.current_band),
+        acwr_gauge_figure(None if back else ld.current_acwr, ld.current_band, reason=reason),
         "overview_acwr",
         captions.OVERVIEW_ACWR.format(label=ld.label)
         + ("" if ld.enough_history else captions.OVERVIEW_ACWR_SHORT_HISTORY),

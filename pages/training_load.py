@@ -4,7 +4,12 @@ import streamlit as st
 
 from analysis.figures import captions
 from analysis.figures.load import acwr_figure, load_figure
-from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZZERI_2020_URL
+from analysis.metrics.load import (
+    ACWR_VARIANT_TEXT,
+    IMPELLIZZERI_2020,
+    IMPELLIZZERI_2020_URL,
+    return_after_break,
+)
 from pages import _common as ui
 
 src, s, skey = ui.page_context()
@@ -27,7 +32,11 @@ if ld.unrated:
         f"{ld.unrated} activities have no RPE yet and count as 0 load: rate them on the "
         "Activities page (session RPE = CR-10 rating × minutes, Foster et al. 2001)."
     )
-if not ld.enough_history:
+# a return after a break is named as such: a ratio against the faded load before it would mislead
+back = return_after_break(ld.daily, period.as_of, min_chronic_days=ld.min_chronic_days)
+if back is not None:
+    st.info(captions.return_after_break(back), icon=":material/restart_alt:")
+elif not ld.enough_history:
     st.warning(
         f"**Not enough history yet**: the ratio needs {ld.min_chronic_days} days of data "
         f"behind it, you have {ld.history_days}. A ratio over a short history swings wildly, so "

@@ -12,6 +12,7 @@ import pytest
 
 from analysis.config import ATHLETE_DB
 from analysis.figures.fitness import DISTANCE_MODEL_NOTE
+from analysis.metrics.load import RETURN_GUIDANCE_REFERENCES
 from analysis.store import Store
 from tests.test_pages import _app, _every_other_day, _figures, _fill_days
 
@@ -61,3 +62,38 @@ def test_fitness_with_the_distance_model_says_what_its_numbers_are(
     at.switch_page("pages/fitness.py").run()
     assert not at.exception, at.exception
     assert not any(DISTANCE_MODEL_NOTE in el.value for el in at.caption)
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/training_load.py"])
+def test_a_return_after_a_two_year_gap_is_named_not_measured(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = dt.date.today()
+    before = _every_other_day(today - dt.timedelta(days=2 * 365 + 10))
+    back = [today - dt.timedelta(days=4), today - dt.timedelta(days=1)]
+    _fill_days(tmp_path, [*before, *back])
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    infos = [el.value for el in at.info]
+    break_days = (back[0] - before[-1]).days - 1
+    named = f"Back after a {break_days}-day break on {back[0].day} {back[0]:%b %Y}"
+    note = next((i for i in infos if named in i), None)
+    assert note is not None, infos
+    assert RETURN_GUIDANCE_REFERENCES[0] in note and "Build back gradually" in note
+    assert not any("Not enough history" in el.value for el in at.warning)
+    assert not any(el.label.startswith("ACWR") for el in at.metric)
+    if page == "pages/overview.py":
+        gauge = json.dumps(_figures(at)[1]).replace("<br>", " ")
+        assert f"Back after a {break_days}-day break" in gauge
+
+
+def test_no_return_is_named_without_a_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill_days(tmp_path, _every_other_day(dt.date.today() - dt.timedelta(days=1)))
+    at = _app(tmp_path, monkeypatch)
+    for page in ("pages/overview.py", "pages/training_load.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert not any("-day break" in el.value for el in at.info), page

@@ -8,6 +8,11 @@ in their docstring.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from analysis.metrics.load import RETURN_GUIDANCE_REFERENCES
+
 # ---- Overview -----------------------------------------------------------------------------------
 OVERVIEW_WEEKS = (
     "This week so far next to last week and the 4-week average. A week far above the average "
@@ -23,6 +28,33 @@ OVERVIEW_ACWR = (
 
 OVERVIEW_ACWR_SHORT_HISTORY = " Needs 28 days of history first."
 """Appended to :data:`OVERVIEW_ACWR` while the ratio lacks the history it needs."""
+
+RETURN_GAUGE_REASON = "Back after a {days}-day break: no ratio until {floor} days of training"
+"""What the ACWR gauge says in place of a ratio during a return after a break; ``days`` is the
+break's length, ``floor`` the ratio's coverage floor [days]."""
+
+
+def return_after_break(back: Mapping[str, Any]) -> str:
+    """The note a page shows during a return after a break, with its guidance and sources.
+
+    Parameters
+    ----------
+    back
+        From :func:`analysis.metrics.load.return_after_break` (not None).
+
+    Returns
+    -------
+    str
+        Markdown: "Back after a 730-day break on 3 Mar 2021: " and the metric's guidance, then
+        :data:`analysis.metrics.load.RETURN_GUIDANCE_REFERENCES` as a list.
+    """
+    sources = "\n".join(f"- {ref}" for ref in RETURN_GUIDANCE_REFERENCES)
+    day = back["return_day"]
+    return (
+        f"**Back after a {back['break_days']}-day break on {day.day} {day:%b %Y}:** "
+        f"{back['guidance']}\n\n{sources}"
+    )
+
 
 # ---- Mileage ------------------------------------------------------------------------------------
 MILEAGE_WEEKLY = (
