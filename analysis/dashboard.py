@@ -316,7 +316,13 @@ def mileage_data(
     if acts.empty:
         return {"weekly": pd.DataFrame(), "monthly": pd.DataFrame(), "runs": 0, "period_runs": 0}
     end = pd.Timestamp(as_of) if as_of is not None else None
-    weekly = mileage.weekly_distance(acts, settings.week_start, settings.ramp_limit_pct, end=end)
+    weekly = mileage.weekly_distance(
+        acts,
+        settings.week_start,
+        settings.ramp_limit_pct,
+        end=end,
+        cutback_threshold_pct=settings.cutback_threshold_pct,
+    )
     upto = in_days(acts, c.LOCAL_DATE, None, as_of)
     monthly = mileage.monthly_distance(upto)
     if first is not None:
@@ -494,7 +500,13 @@ def guidance_data(
     if acts.empty:
         return out
     end = pd.Timestamp(as_of)
-    weekly = mileage.weekly_distance(acts, settings.week_start, settings.ramp_limit_pct, end=end)
+    weekly = mileage.weekly_distance(
+        acts,
+        settings.week_start,
+        settings.ramp_limit_pct,
+        end=end,
+        cutback_threshold_pct=settings.cutback_threshold_pct,
+    )
     complete = _complete_weeks(weekly, as_of)
     typed = guidance.cutback_weeks(
         guidance.long_run_share(complete), threshold_pct=settings.cutback_threshold_pct
@@ -613,7 +625,11 @@ def recovery_data(
         load_signals[c.MONOTONY] = None if math.isnan(value) else value
     if not acts.empty:
         weekly = mileage.weekly_distance(
-            acts, settings.week_start, settings.ramp_limit_pct, end=day
+            acts,
+            settings.week_start,
+            settings.ramp_limit_pct,
+            end=day,
+            cutback_threshold_pct=settings.cutback_threshold_pct,
         )
         done = _complete_weeks(weekly, as_of)
         if len(done):

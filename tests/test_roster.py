@@ -117,6 +117,23 @@ def test_three_build_weeks_without_a_cutback_are_flagged(tmp_path: Path) -> None
     assert rested[r.FLAGS] == []
 
 
+def test_the_ramp_is_measured_against_the_last_build_week_by_the_athletes_threshold(
+    tmp_path: Path,
+) -> None:
+    with _store(tmp_path, "a") as store:
+        # 20, 17, 20 km. At the default 20 % threshold 17 > 20 × 0.8 = 16 is a build week, so
+        # the last week is +17.6 % over it (flag) and makes three builds in a row (flag). At a
+        # 10 % threshold 17 <= (20) × 0.9 = 18 is a cutback: the last week is compared with the
+        # 20 km before it, 0 %, and the streak of builds is broken
+        _weekly_runs(store, {"2026-02-16": 20, "2026-02-23": 17, "2026-03-02": 20})
+        default = r.roster_row(_entry(store), AS_OF)
+        strict = r.roster_row(_entry(store, AthleteSettings(cutback_threshold_pct=10.0)), AS_OF)
+    assert default[r.FLAGS] == [r.FLAG_RAMP, r.FLAG_NO_CUTBACK]
+    assert strict[r.FLAGS] == []
+    # the decision's ramp signal reads the same weeks (dashboard.recovery_data)
+    assert default[c.VERDICT] == "hold" and strict[c.VERDICT] == "push"
+
+
 def test_an_athlete_without_data_gives_a_clean_row(tmp_path: Path) -> None:
     with _store(tmp_path, "a") as store:
         row = r.roster_row(_entry(store), AS_OF)

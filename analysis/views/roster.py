@@ -243,8 +243,13 @@ def _flags(runs: pd.DataFrame, settings: AthleteSettings, as_of: dt.date) -> lis
     """The ramp and cutback flags of the last complete week (a week in progress looks light)."""
     if runs.empty:
         return []
+    # the ramp is measured against the last build week, typed by the athlete's own threshold
     weekly = mileage.weekly_distance(
-        runs, settings.week_start, settings.ramp_limit_pct, end=pd.Timestamp(as_of)
+        runs,
+        settings.week_start,
+        settings.ramp_limit_pct,
+        end=pd.Timestamp(as_of),
+        cutback_threshold_pct=settings.cutback_threshold_pct,
     )
     # the same notion of a complete week as the Guidance page and the decision's ramp signal
     complete = dashboard._complete_weeks(weekly, as_of)
