@@ -140,7 +140,7 @@ def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     with Store(store_path) as store:
-        out["activities"] = store.activity_count()
+        out["activity_count"] = store.activity_count()
         for path, step in server_steps(store).items():
             _say(f"  server: /{path}")
             try:
@@ -363,8 +363,8 @@ def main() -> None:
             print(f"\n{name}: browser figures missing: {browser['error']}")
             browser = {}
         tables[name] = summarise(server, browser)
-        what = (f"the archive ({server.get('activities', '?')} activities)" if name == "archive"
-                else f"baseline: the demo athlete ({server.get('activities', '?')} activities)")  # fmt: skip
+        what = (f"the archive ({server.get('activity_count', '?')} activities)" if name == "archive"
+                else f"baseline: the demo athlete ({server.get('activity_count', '?')} activities)")  # fmt: skip
         print_table(what, tables[name], args.repeat)
 
     if "demo" in tables:
