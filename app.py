@@ -6,10 +6,15 @@ athlete; on a hosted server a logged-in person or a share link, or else the logi
 
 import streamlit as st
 
+from analysis.limits import environment_problem
 from pages import _access as gate
 from pages import _common as ui
 
 st.set_page_config(page_title="Stridelog", page_icon=":material/directions_run:", layout="wide")
+
+if problem := environment_problem():  # a bad STRIDELOG_* limit: say so, don't fail every file
+    st.error(problem)
+    st.stop()
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),

@@ -407,3 +407,12 @@ def test_a_two_year_gap_renders_every_page(
     for page in PERIOD_PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, preset, at.exception)
+
+
+def test_a_bad_limit_variable_is_said_once_not_failing_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRIDELOG_MAX_POINTS", "1e6")
+    at = _app(tmp_path, monkeypatch)
+    assert any("STRIDELOG_MAX_POINTS" in el.value for el in at.error), [e.value for e in at.error]
+    assert not at.get("plotly_chart")
