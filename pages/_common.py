@@ -8,11 +8,12 @@ and on the period's days, never on a DataFrame.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import runpy
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,11 @@ file whose name does not match by itself, with a small "<MIME type> files are no
 the widget (an empty MIME type for a ``.fit``), and the server never hears of it. Without one,
 every file reaches the importer, which names each refused file with its reason on the page.
 """
-PLOT_CONFIG = {"displaylogo": False}
+PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
+"""Plotly's modebar sits over the top right of a chart, where a phone's narrow chart keeps its
+title and legend, and a tap (a phone's hover) brings it up over them. Without it a chart still
+zooms by dragging or pinching and resets on a double tap; Streamlit's own toolbar keeps full
+screen, and the data is in the tables and exports."""
 STORE_LOCK_WAIT_S = 3.0
 """How long a page waits for a command-line export or import to release the store [s]: a short
 one ends within it; for a long one the page says who holds the file rather than hang."""
@@ -557,6 +562,19 @@ def empty_state(what: str) -> None:
     )
 
 
+def activity_count_text(src: Source) -> str:
+    """How many activities the store holds, said the same way on every page.
+
+    Counted are the activities every total uses; a file holding a run already stored from a
+    richer copy (the same run from the watch and from a Strava export) is kept as its duplicate,
+    listed but not counted: "171 activities (2 more stored as duplicates of a counted run)".
+    """
+    counted = src.store.activity_count()
+    extra = src.store.activity_count(include_duplicates=True) - counted
+    text = f"{counted} {'activity' if counted == 1 else 'activities'}"
+    return text + (f" ({extra} more stored as duplicates of a counted run)" if extra else "")
+
+
 # ---- sidebar: upload ----------------------------------------------------------------------------
 
 
@@ -567,9 +585,9 @@ def sidebar() -> None:
         if src.is_demo:
             st.caption(":material/science: Showing the **demo athlete**")
         elif src.access.is_own:
-            st.caption(f"Showing **your data** ({src.store.activity_count()} activities)")
+            st.caption(f"Showing **your data** ({activity_count_text(src)})")
         else:
-            st.caption(f"{src.store.activity_count()} activities")
+            st.caption(activity_count_text(src))
         if not may("upload"):
             # a coach or a share link never uploads; the store refuses it too
             return
@@ -695,6 +713,7 @@ def _import_progress() -> None:
             )
         st.session_state["last_import"] = rows
         st.session_state["last_import_names"] = job.names
+        _keep_import_report(rows, job.names)
         del st.session_state["import_job"]
         st.cache_data.clear()
         st.rerun(scope="app")
@@ -713,16 +732,47 @@ def _import_progress() -> None:
         job.cancel.set()
 
 
-def _md(text: object) -> str:
+def md_text(text: object) -> str:
     """A file name or message shown as text inside markdown, whatever characters it holds."""
     special = "\\`*_{}[]()#+-.!|<>~$"
     return "".join("\\" + ch if ch in special else ch for ch in str(text))
 
 
+_md = md_text  # the older private name, still imported by a page test
+
+
+LAST_IMPORT_META = "last_import_report"
+"""Store meta key of the last import's report (JSON), so a reload or another session shows it."""
+
+
+def _keep_import_report(rows: list[dict[str, object]], names: list[str]) -> None:
+    """Save the report in the athlete's store; the session's copy is shown all the same."""
+    # only an owner imports; a full disk loses this copy only, not the import
+    with suppress(AccessDenied, StoreError):
+        own_store().set_meta(
+            LAST_IMPORT_META, json.dumps({"rows": rows, "names": names}, default=str)
+        )
+
+
+def _stored_import_report() -> tuple[list[dict[str, Any]], list[str]]:
+    """The last import's report as saved in the store; empty when there is none or it is unreadable."""
+    try:
+        text = own_store().get_meta(LAST_IMPORT_META)
+        got = json.loads(text) if text else {}
+        return list(got.get("rows", [])), list(got.get("names", []))
+    except (StoreError, ValueError, AttributeError, TypeError):
+        return [], []
+
+
 def _show_last_import() -> None:
     rows = st.session_state.get("last_import")
     if not rows:
-        return
+        # a reload or a new session: the report the last import saved in the store
+        rows, names = _stored_import_report()
+        if not rows:
+            return
+        st.session_state["last_import"] = rows
+        st.session_state["last_import_names"] = names
     count = {status: sum(r["status"] == status for r in rows) for status in
              (IMPORTED, ALREADY, DUPLICATE, SKIPPED, FAILED)}  # fmt: skip
     n = sum(int(r["activities"]) for r in rows if r["status"] == IMPORTED)
@@ -735,11 +785,11 @@ def _show_last_import() -> None:
     uploaded = set(st.session_state.get("last_import_names", ()))
     for r in rows:
         if r["status"] == FAILED:
-            st.error(f"**{_md(r['file'])}**: {_md(r['message'])}")
+            st.error(f"**{md_text(r['file'])}**: {md_text(r['message'])}")
         elif r["status"] == SKIPPED and r["file"] in uploaded:
             # a file the runner chose that was not used at all: say so, not only in the report
             # (an archive's skipped members, its photos and the like, stay in the report)
-            st.warning(f"**{_md(r['file'])}**: {_md(r['message'])}")
+            st.warning(f"**{md_text(r['file'])}**: {md_text(r['message'])}")
     with st.expander(f"Import report ({len(rows)} files, {count[SKIPPED]} skipped)"):
         report = pd.DataFrame(rows)
         st.dataframe(report, hide_index=True, key="import_report")

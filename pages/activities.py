@@ -71,11 +71,6 @@ def _speed_title(display: run.SpeedDisplay) -> str:
     return f"{'Pace' if display.kind == 'pace' else 'Speed'} [{display.label}]"
 
 
-def _text(value: Any) -> str:
-    """A name from a file, shown as text inside markdown whatever characters it holds."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(value))
-
-
 def _styled(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]]) -> Any:
     """The frame with readable cell texts; sorting a column still sorts its numbers."""
     return frame.style.format({k: f for k, f in formats.items() if k in frame.columns})
@@ -255,9 +250,9 @@ def headline(detail: dict[str, Any], s: AthleteSettings) -> None:
     )  # fmt: skip
     notes = [
         f"{row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M} local time",
-        f"time zone {_text(row[c.TIMEZONE])} (from {row[c.TIMEZONE_SOURCE]})",
-        _text(sport.capitalize()),
-        f"file {_text(row[c.SOURCE_NAME])}",
+        f"time zone {ui.md_text(row[c.TIMEZONE])} (from {row[c.TIMEZONE_SOURCE]})",
+        ui.md_text(sport.capitalize()),
+        f"file {ui.md_text(row[c.SOURCE_NAME])}",
     ]
     st.caption(" · ".join(notes))
     if head["pauses"]:
@@ -270,7 +265,7 @@ def headline(detail: dict[str, Any], s: AthleteSettings) -> None:
     if head["load_note"]:
         st.caption(f"Load: {head['load_note']}.")
     if row.get("fixes"):
-        st.caption(f"Corrections made while reading the file: {_text(row['fixes'])}")
+        st.caption(f"Corrections made while reading the file: {ui.md_text(row['fixes'])}")
 
 
 def window_table(frame: pd.DataFrame, first: str, unit: str, sport: str) -> Any:
@@ -377,7 +372,7 @@ def _restore(store: Any, snap: dict[str, Any]) -> str:
 def _what(row: dict[str, Any]) -> str:
     """The activity as a person names it: its name (or file) and its local start."""
     name = row[c.SOURCE_NAME] if _missing(row.get(c.NAME)) else row[c.NAME]
-    return f"{_text(name)} of {row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M}"
+    return f"{ui.md_text(name)} of {row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M}"
 
 
 def _undo(src: ui.Source) -> None:
@@ -495,8 +490,22 @@ if acts.empty:
     ui.empty_state("activities")
     st.stop()
 
+period = ui.period_control(src, s)
 unit = s.units
-st.caption(f"{len(acts)} activities. Click a column header to sort; pace or speed sorts by speed.")
+every = ui.activity_count_text(src)
+days = acts[c.START_TIME_LOCAL].dt.date
+acts = acts[(days >= period.first) & (days <= period.last)]
+in_period = int(acts[c.DUPLICATE_OF].isna().sum())
+shown = f"{in_period} counted in this period" + (
+    f" and {len(acts) - in_period} duplicates" if len(acts) > in_period else ""
+)
+st.caption(f"{every} in all; {shown}. Click a column header to sort; pace or speed sorts by speed.")
+if acts.empty:
+    st.info(
+        "No activities in this period: choose a longer period or an earlier day above.",
+        icon=":material/date_range:",
+    )
+    st.stop()
 table, config = activities_table(acts, unit)
 st.dataframe(table, hide_index=True, key="activities_table", column_config=config)
 
@@ -506,6 +515,8 @@ labels = {
     f"{units.km_to(unit, row[c.DISTANCE_KM]):.2f} {units.distance_label(unit)} · {row[c.NAME]}"
     for _, row in acts.iterrows()
 }
+if st.session_state.get(PICK) not in labels:
+    st.session_state.pop(PICK, None)  # picked in another period: the period's latest instead
 picked = st.selectbox("Activity", list(labels), format_func=labels.__getitem__, key=PICK)
 try:
     detail = _detail(src.store, src.key, src.revision, skey, picked)

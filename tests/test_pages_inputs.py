@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,6 +19,8 @@ from analysis.csvsafe import to_safe_parquet
 from analysis.settings import AthleteSettings
 from analysis.store import Store
 from analysis.units import KM_PER_MILE
+from tests.conftest import REPO
+from tests.gpx_builder import gpx_bytes
 from tests.test_pages import _app, _fill
 
 
@@ -184,3 +187,51 @@ def test_parquet_cells_are_neutralised_and_mixed_columns_become_text() -> None:
     assert back["note"].dropna().tolist() == ["'=1+2", "-3"]
     assert back["mixed"].dropna().tolist() == ["1", "'@x"]
     assert back["n"].tolist() == [1.0, -2.0, 3.0]
+
+
+def _import(at: AppTest, files: list[tuple[str, bytes, str]]) -> AppTest:
+    """Upload ``files`` in the sidebar and run the app until the background import is done."""
+    at.sidebar.get("file_uploader")[0].set_value(files).run()
+    for _ in range(100):
+        if "import_job" not in at.session_state:
+            break
+        time.sleep(0.1)
+        at.run()
+    assert "import_job" not in at.session_state, "the import did not finish"
+    assert not at.exception, at.exception
+    return at
+
+
+def _sidebar_text(at: AppTest) -> str:
+    return " ".join(el.value for el in at.sidebar.get("caption")) + " ".join(
+        el.value for kind in ("success", "info", "expander") for el in at.sidebar.get(kind)
+        if hasattr(el, "value")
+    )  # fmt: skip
+
+
+def test_the_import_report_survives_a_new_session_and_counts_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = "2026-09-20T06:00:00Z"
+    files = [
+        ("watch.gpx", gpx_bytes(start=start), "application/gpx+xml"),
+        ("copy.gpx", gpx_bytes(start=start, hr=150), "application/gpx+xml"),  # the same run
+        ("later.gpx", gpx_bytes(start="2026-09-22T06:00:00Z"), "application/gpx+xml"),
+    ]
+    at = _import(_app(tmp_path, monkeypatch), files)
+    first = _sidebar_text(at)
+    assert "Imported" in first
+    fresh = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    again = _sidebar_text(fresh)
+    assert "Imported 2 activities" in again, again
+    assert any("Import report (3 files" in e.proto.label for e in fresh.sidebar.get("expander"))
+    with Store(tmp_path / ATHLETE_DB) as store:
+        counted, stored = store.activity_count(), store.activity_count(include_duplicates=True)
+    assert (counted, stored) == (2, 3)
+    said = "2 activities (1 more stored as duplicates of a counted run)"
+    assert said in again
+    fresh.switch_page("pages/activities.py").run()
+    assert not fresh.exception, fresh.exception
+    assert any(said in el.value for el in fresh.caption), [el.value for el in fresh.caption]
