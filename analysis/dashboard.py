@@ -142,14 +142,23 @@ class LoadData:
     model: str
     label: str
     variant: str
-    enough_history: bool
-    history_days: int
+    enough_history: bool  # the series spans the floor: a ratio can be charted somewhere
+    history_days: int  # calendar days since the first load, breaks included
     min_chronic_days: int
     current_acwr: float | None
     current_band: str
     without_hr: int  # activities that count 0 under an HR model for lack of heart rate
     unrated: int  # activities that count 0 under session RPE for lack of a rating
     daily: pd.DataFrame  # DATE, LOAD: every calendar day, rest days zero
+    # days of training in the stretch holding as_of (0 inside a break): the "you have N days"
+    # that the floor is compared with (load.recorded_days)
+    recorded_days: int = 0
+    # whether as_of itself has a ratio: recorded_days reach the floor (a day inside a break, or
+    # in the first weeks after one, has not enough history even when years came before it)
+    enough_history_today: bool = False
+    # the break the runner is coming back from on as_of while it still blanks the ratio
+    # (load.return_after_break), None otherwise: the page names a return instead of a ratio
+    return_after_break: dict[str, Any] | None = None
 
 
 def acwr_band(value: float | None, settings: AthleteSettings) -> str:
@@ -218,8 +227,11 @@ def load_data(
         return LoadData(
             empty, model, label, settings.acwr_variant, False, 0, floor, None, band, 0, 0, daily
         )
-    acr = load.acute_chronic(daily, variant=settings.acwr_variant, min_chronic_days=floor)
+    acr = load.acute_chronic(
+        daily, variant=settings.acwr_variant, min_chronic_days=floor, max_gap_days=load.MAX_GAP_DAYS
+    )
     last = acr.iloc[-1]
+    day = as_of if as_of is not None else pd.Timestamp(daily[c.DATE].max()).date()
     shown = in_days(acr, c.DATE, first, None)
     current = None if pd.isna(last[c.ACWR]) else float(last[c.ACWR])
     without_hr = int(acts[c.AVG_HEART_RATE_BPM].isna().sum()) if model in HR_MODELS else 0
@@ -237,6 +249,14 @@ def load_data(
         without_hr,
         unrated,
         daily,
+        recorded_days=load.recorded_days(daily, load.MAX_GAP_DAYS),
+        # the rule acute_chronic applies on as_of, not whether the series holds a ratio anywhere
+        enough_history_today=load.enough_history(
+            daily, min_chronic_days=floor, max_gap_days=load.MAX_GAP_DAYS
+        ),
+        return_after_break=load.return_after_break(
+            daily, day, max_gap_days=load.MAX_GAP_DAYS, min_chronic_days=floor
+        ),
     )
 
 
@@ -277,9 +297,11 @@ def overview_data(
         ``comparison`` (:func:`analysis.metrics.mileage.week_comparison` on ``as_of``),
         ``week_runs`` (runs in the week of ``as_of`` up to it: 0 means there is nothing to
         compare, not a week of 0 km), ``load``, ``today`` (the decision on ``as_of``) and
-        ``verdict`` (its verdict, or "not enough data"), ``latest`` (the period's newest
-        activities, at most :data:`LATEST_ACTIVITIES`), ``activities`` (counted activities of
-        every sport and day) and ``runs``.
+        ``verdict`` (its verdict, or "not enough data"), ``return_after_break`` (the break
+        the runner is coming back from on ``as_of`` while the ratio is still blank, see
+        :func:`analysis.metrics.load.return_after_break`; None otherwise), ``latest`` (the
+        period's newest activities, at most :data:`LATEST_ACTIVITIES`), ``activities``
+        (counted activities of every sport and day) and ``runs``.
     """
     acts = running(store)
     comparison = mileage.week_comparison(acts, as_of, settings.week_start)
@@ -294,6 +316,7 @@ def overview_data(
         "load": rec["load"],
         "today": rec["today"],
         "verdict": rec["today_verdict"],
+        "return_after_break": rec["load"].return_after_break,
         "latest": latest.reset_index(drop=True),
         "activities": len(every),
         "runs": len(acts),
@@ -411,8 +434,12 @@ def daily_export(store: AthleteStore) -> tuple[pd.DataFrame, list[str]]:
         "Stridelog daily export; days are local calendar days of each activity's start",
         f"load model: {settings.load_model} ({ld.label})",
         f"acwr variant: {settings.acwr_variant} ({load.ACWR_VARIANT_TEXT[settings.acwr_variant]})",
-        f"ctl/atl/tsb: 42/7-day, {settings.pmc_convention} convention; tsb from yesterday's values",
+        f"ctl/atl/tsb: 42/7-day, {settings.pmc_convention} convention; "
+        + pmc.TSB_CONVENTION_TEXT[settings.pmc_convention],
         "monotony: Foster 1998, 7-day mean / population SD; strain = 7-day load x monotony",
+        f"breaks: more than {load.MAX_GAP_DAYS} days without load are not data; acwr, ctl, atl, "
+        "tsb, monotony and strain are exported as empty values across them (and acwr until the "
+        "stretch after a break reaches the chronic floor)",
     ]
     cols = [
         c.DATE, c.DISTANCE_M, c.DURATION_S, c.LOAD, c.ACUTE_LOAD, c.CHRONIC_LOAD, c.ACWR,

@@ -42,8 +42,14 @@ from analysis.figures.mileage import (
 )
 from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
 from analysis.metrics import mileage
-from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZZERI_2020_URL
-from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_TEXT, monotony_level
+from analysis.metrics.load import (
+    ACWR_VARIANT_TEXT,
+    IMPELLIZZERI_2020,
+    IMPELLIZZERI_2020_URL,
+    MAX_GAP_DAYS,
+    RETURN_GUIDANCE_REFERENCES,
+)
+from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_CONVENTION_TEXT, monotony_level
 from analysis.settings import AthleteSettings
 from analysis.store.contract import AthleteStore
 
@@ -316,13 +322,19 @@ def _training_load(
         section.paragraphs.append("No activities that carry load yet.")
         return section
     acr = in_period(ld.acr, c.DATE, first, as_of)
-    if ld.enough_history:
+    if ld.enough_history_today:
         value = "—" if ld.current_acwr is None else f"{ld.current_acwr:.2f}"
         section.facts.append((f"ACWR on {as_of:{DAY_FORMAT}}", f"{value} ({ld.current_band})"))
+    elif ld.return_after_break is not None:
+        # a return is named as one, with how to build back, instead of a missing ratio
+        section.warnings.append(ld.return_after_break["guidance"])
+        section.notes.append("Sources: " + " ".join(RETURN_GUIDANCE_REFERENCES))
     else:
         section.warnings.append(
             f"Not enough history yet: the ratio needs {ld.min_chronic_days} days of data behind "
-            f"it, there are {ld.history_days}. Until then only the loads are shown."
+            f"it, there are {ld.recorded_days} since training began or last resumed after a "
+            f"break (more than {MAX_GAP_DAYS} days without training). Until then only the "
+            "loads are shown."
         )
     section.paragraphs.append(
         f"Daily load: {ld.label}. Rest days count as zero load. Ratio: "
@@ -370,7 +382,8 @@ def _fitness(
     ]
     section.paragraphs.append(
         f"On {pd.Timestamp(last[c.DATE]):{DAY_FORMAT}}. Load: {data['label']}. Time constants 42 "
-        f"and 7 days; {PMC_CONVENTION_TEXT[settings.pmc_convention]} {TSB_TEXT}"
+        f"and 7 days; {PMC_CONVENTION_TEXT[settings.pmc_convention]} "
+        f"{TSB_CONVENTION_TEXT[settings.pmc_convention]}"
     )
     if not mono.empty:
         latest = float(mono[c.MONOTONY].iloc[-1])

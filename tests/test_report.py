@@ -259,3 +259,44 @@ def test_a_decision_on_nothing_known_is_not_a_push(tmp_path: Path) -> None:
     _fill(tmp_path / ATHLETE_DB, first=pd.Timestamp("2026-11-20T06:00:00Z"), days=2)
     document = _report(tmp_path / ATHLETE_DB)
     assert "<dt>Decision for Fri 20 Nov 2026</dt><dd>not enough data</dd>" in document
+
+
+def _runs_on(path: Path, days: list[pd.Timestamp]) -> None:
+    """One run at 06:00 UTC on each day, each from its own file."""
+    with Store(path) as store:
+        for day in days:
+            act = run_activity(name=f"{day:%Y%m%d}.fit", start=day.isoformat(), n=200)
+            digest = f"{day:%Y%m%d}".ljust(64, "1")
+            store.add_file(digest, act.source_name, "fit", 1, [prepare_activity(act, digest, 0)])
+
+
+def test_a_return_after_a_break_is_named_instead_of_a_ratio(tmp_path: Path) -> None:
+    path = tmp_path / ATHLETE_DB
+    # every other day from Wed 1 Jul to Sat 8 Aug 2026, then nothing until Sat 14 Nov, then
+    # every other day to Fri 20 Nov. The break runs 9 Aug–13 Nov: 23 + 30 + 31 + 13 = 97 days;
+    # on 20 Nov the stretch after it holds 14..20 Nov = 7 recorded days, under the floor of 28
+    before = pd.date_range("2026-07-01T06:00:00Z", "2026-08-08T06:00:00Z", freq="2D")
+    after = pd.date_range("2026-11-14T06:00:00Z", "2026-11-20T06:00:00Z", freq="2D")
+    _runs_on(path, [*before, *after])
+    with Store(path, read_only=True) as store:
+        ld = dashboard.load_data(store, AthleteSettings(), AS_OF)
+        overview = dashboard.overview_data(store, AthleteSettings(), AS_OF)
+    # the series holds ratios (it spans 143 days, so the chart stays) but 20 Nov has none
+    assert ld.history_days == 143 and ld.enough_history
+    assert ld.recorded_days == 7 and not ld.enough_history_today and ld.current_acwr is None
+    back = ld.return_after_break
+    assert back is not None and overview["return_after_break"] == back
+    assert back["break_days"] == 97 and back["days_since_return"] == 7
+    assert back["return_day"] == pd.Timestamp("2026-11-14")
+    document = _report(path)
+    assert "Back after 97 days without recorded training" in document
+    assert "Not enough history yet: the ratio needs 28 days" not in document  # the warning
+
+
+def test_the_daily_export_says_how_form_and_breaks_are_read(tmp_path: Path) -> None:
+    with Store(tmp_path / ATHLETE_DB) as store:
+        store.save_settings(AthleteSettings(pmc_convention="runalyze"))
+        _, header = dashboard.daily_export(store)
+    tsb = next(line for line in header if line.startswith("ctl/atl/tsb"))
+    assert "today's fitness minus today's fatigue" in tsb and "yesterday" not in tsb
+    assert any("more than 14 days without load" in line and "empty" in line for line in header)
