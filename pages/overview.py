@@ -50,12 +50,13 @@ def _delta(pct: float | None) -> str | None:
 
 c1, c2, c3 = st.columns(3)
 week_runs = data["week_runs"]
+week = ui.week_label(cmp[c.WEEK_START], day)  # "This week" only when the as-of day is today
 c1.metric(
-    f"{ui.week_label(cmp[c.WEEK_START], day)} so far ({u})",
+    f"{week} so far ({u})",
     f"{cmp['this_week_km'] * f:.1f}" if week_runs else "No runs",
     _delta(cmp["change_vs_last_pct"]) if week_runs else None,
     help=f"Running distance from {cmp[c.WEEK_START]:%a %d %b} to {day:%a %d %b}; the delta "
-    "compares it with the week before."
+    "compares it with the same days of last week."
     if week_runs
     else f"No run from {cmp[c.WEEK_START]:%a %d %b} to {day:%a %d %b}: nothing to compare yet.",
 )
@@ -65,15 +66,16 @@ c3.metric(
     f"{cmp['avg_4wk_km'] * f:.1f}",
     _delta(cmp["change_vs_avg_pct"]),
     delta_color="off",
-    help="Mean of the four complete weeks before this one; the delta is this week against it.",
+    help="Mean of the four complete weeks before this one; the delta is this week so far against "
+    "the mean of the same days of those four weeks.",
 )
 
 left, right = st.columns(2)
 with left:
     ui.chart(
-        week_comparison_figure(cmp, s.units),
+        week_comparison_figure(cmp, s.units, week=week),
         "overview_weeks",
-        captions.OVERVIEW_WEEKS,
+        captions.overview_weeks(week),
     )
 with right:
     reason = (
@@ -84,7 +86,7 @@ with right:
     ui.chart(
         acwr_gauge_figure(None if back else ld.current_acwr, ld.current_band, reason=reason),
         "overview_acwr",
-        captions.OVERVIEW_ACWR.format(label=ld.label)
+        captions.overview_acwr(ld.label, ui.day_words(day))
         + ("" if ld.enough_history else captions.OVERVIEW_ACWR_SHORT_HISTORY),
     )
 

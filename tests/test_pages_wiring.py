@@ -9,11 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from analysis.config import ATHLETE_DB
 from analysis.figures.fitness import DISTANCE_MODEL_NOTE
 from analysis.metrics.load import RETURN_GUIDANCE_REFERENCES
 from analysis.store import Store
+from tests.conftest import REPO
 from tests.test_pages import _app, _every_other_day, _figures, _fill_days
 
 
@@ -97,3 +99,30 @@ def test_no_return_is_named_without_a_break(
         at.switch_page(page).run()
         assert not at.exception, at.exception
         assert not any("-day break" in el.value for el in at.info), page
+
+
+def test_a_past_as_of_claims_no_this_week_in_the_overview_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last = dt.date.today() - dt.timedelta(days=30)
+    _fill_days(tmp_path, _every_other_day(last, weeks=12))
+    monkeypatch.setenv("STRIDELOG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("STRIDELOG_NO_DEMO", "1")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["period"] = "12w"
+    at.query_params["to"] = (last - dt.timedelta(days=3)).isoformat()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    text = json.dumps(_figures(at))
+    assert "This week" not in text and "this week" not in text
+    assert "The week of" in text
+    captions = " ".join(el.value for el in at.caption)
+    assert "This week" not in captions and " today" not in captions
+    helps = " ".join(str(el.proto.help) for el in at.metric)
+    assert "same days of last week" in helps
+    # as of today they do say it
+    today = tmp_path / "today"
+    today.mkdir()
+    _fill_days(today, _every_other_day(dt.date.today()))
+    now = _app(today, monkeypatch)
+    assert "This week" in json.dumps(_figures(now))

@@ -11,20 +11,41 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from analysis.metrics.guidance import LONG_RUN_SHARE_MAX
 from analysis.metrics.load import RETURN_GUIDANCE_REFERENCES
 
 # ---- Overview -----------------------------------------------------------------------------------
-OVERVIEW_WEEKS = (
-    "This week so far next to last week and the 4-week average. A week far above the average "
-    "is a ramp; the running guidance is at most 5–10 % more per week."
+_OVERVIEW_WEEKS = (
+    "{week} so far next to last week and the 4-week average; its changes compare it with the "
+    "same days of those weeks. A week far above the average is a ramp; the running guidance is "
+    "at most 5–10 % more per week."
 )
-"""Under :func:`analysis.figures.overview.week_comparison_figure`."""
 
-OVERVIEW_ACWR = (
-    "Acute:chronic workload ratio today ({label}): the last 7 days' mean daily load over "
+
+def overview_weeks(week: str = "This week") -> str:
+    """:data:`OVERVIEW_WEEKS` for the week of the page's as-of day, named by ``week`` (for
+    example "The week of 8 Mar 2021"), so a past day is not called this week."""
+    return _OVERVIEW_WEEKS.format(week=week)
+
+
+OVERVIEW_WEEKS = overview_weeks()
+"""Under :func:`analysis.figures.overview.week_comparison_figure`, as of today."""
+
+_OVERVIEW_ACWR = (
+    "Acute:chronic workload ratio {day} ({label}): the last 7 days' mean daily load over "
     "the last 28 days'. 0.8–1.3 is the sweet spot; above 1.5 injury risk rises."
 )
-"""Under :func:`analysis.figures.overview.acwr_gauge_figure`; ``label`` is the load model's."""
+
+
+def overview_acwr(label: str, day: str = "today") -> str:
+    """:data:`OVERVIEW_ACWR` filled in: ``label`` is the load model's, ``day`` the as-of day in
+    words ("today", "on Fri 12 Mar 2021")."""
+    return _OVERVIEW_ACWR.format(day=day, label=label)
+
+
+OVERVIEW_ACWR = overview_acwr("{label}")
+"""Under :func:`analysis.figures.overview.acwr_gauge_figure`, as of today; ``label`` is the load
+model's."""
 
 OVERVIEW_ACWR_SHORT_HISTORY = " Needs 28 days of history first."
 """Appended to :data:`OVERVIEW_ACWR` while the ratio lacks the history it needs."""
@@ -65,8 +86,9 @@ MILEAGE_WEEKLY = (
 """Under :func:`analysis.figures.mileage.weekly_distance_figure`; ``unit`` is ``km`` or ``mi``."""
 
 MILEAGE_CHANGE = (
-    "Change against the previous week in percent. Bars above the dashed line broke the ramp limit; "
-    "negative bars are lighter weeks."
+    "Change against the last build week (the week before, unless that was a cutback week) in "
+    "percent. Bars above the dashed line broke the ramp limit; negative bars are lighter weeks; "
+    "the week in progress has no bar."
 )
 """Under :func:`analysis.figures.mileage.week_change_figure`."""
 
@@ -74,8 +96,9 @@ MILEAGE_MONTHLY = "Running distance per calendar month in {unit}: the long view 
 """Under :func:`analysis.figures.mileage.monthly_distance_figure`; ``unit`` as above."""
 
 MILEAGE_LONGEST = (
-    "The longest single run of each week. Hover for its share of the week: long runs above "
-    "about a third of the weekly distance carry more risk."
+    "The longest single run of each week. Hover for its share of the week: the long-run rule "
+    f"keeps it at or below {LONG_RUN_SHARE_MAX * 100:.0f} % of the week's distance (Daniels), "
+    "the same limit the Guidance budget uses."
 )
 """Under :func:`analysis.figures.mileage.longest_run_figure`."""
 

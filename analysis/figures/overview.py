@@ -37,7 +37,9 @@ def _number(value: Any) -> float | None:
     return out if math.isfinite(out) else None
 
 
-def week_comparison_figure(cmp: Mapping[str, Any] | None, unit: str) -> go.Figure:
+def week_comparison_figure(
+    cmp: Mapping[str, Any] | None, unit: str, *, week: str = "This week"
+) -> go.Figure:
     """Three bars: this week so far, last week, and the average of the four weeks before.
 
     Parameters
@@ -48,13 +50,16 @@ def week_comparison_figure(cmp: Mapping[str, Any] | None, unit: str) -> go.Figur
         ``days_into_week`` (1 on the first day of the week .. 7).
     unit
         Display unit, ``"km"`` or ``"mi"``.
+    week
+        The week of the as-of day in words, as a label: "This week" only when that day is today,
+        else for example "The week of 8 Mar 2021", so a past day is not called this week.
 
     Returns
     -------
     plotly.graph_objects.Figure
         A bar chart; the changes against last week and the average are in the hover and title.
     """
-    title = "This week so far"
+    title = f"{week} so far"
     if not cmp:
         return style.empty_figure(title=title)
     values_km = [_number(cmp.get(key)) for key in ("this_week_km", "last_week_km", "avg_4wk_km")]
@@ -63,13 +68,14 @@ def week_comparison_figure(cmp: Mapping[str, Any] | None, unit: str) -> go.Figur
     factor = distance_factor(unit)
     label = distance_label(unit)
     days = _number(cmp.get("days_into_week"))
-    this_label = f"This week<br>(day {int(days)} of 7)" if days is not None else "This week"
+    this_label = f"{week}<br>(day {int(days)} of 7)" if days is not None else week
     names = [this_label, "Last week", "4-week average"]
     shown = [v * factor if v is not None else 0.0 for v in values_km]
     change_last = style.format_pct(_number(cmp.get("change_vs_last_pct")))
     change_avg = style.format_pct(_number(cmp.get("change_vs_avg_pct")))
     notes = [
-        f"{change_last} vs last week<br>{change_avg} vs 4-week average",
+        f"{change_last} vs the same days of last week<br>{change_avg} vs the same days of the "
+        "4 weeks before",
         "the full previous week",
         "average of the last four weeks",
     ]
