@@ -235,3 +235,22 @@ def test_the_import_report_survives_a_new_session_and_counts_agree(
     fresh.switch_page("pages/activities.py").run()
     assert not fresh.exception, fresh.exception
     assert any(said in el.value for el in fresh.caption), [el.value for el in fresh.caption]
+
+
+def test_the_activities_page_shows_the_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path)  # 21 runs, every other day from Tue 1 Sep 2026 to Sun 11 Oct 2026
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/activities.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="period_preset").set_value("4w").run()
+    assert not at.exception, at.exception
+    first = at.date_input(key="period_to").value - dt.timedelta(days=27)
+    picker = at.selectbox(key="activity_pick")
+    expected = sum(first <= dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(0, 42, 2))
+    assert 0 < len(picker.options) == expected < 21
+    assert picker.index == 0 and picker.options[0].startswith("2026-10-11")
+    assert any(f"{expected} counted in this period" in el.value for el in at.caption)
+    at.selectbox(key="period_preset").set_value("all").run()
+    assert len(at.selectbox(key="activity_pick").options) == 21
