@@ -6,7 +6,6 @@ from analysis import columns as c
 from analysis import units
 from analysis.figures import captions
 from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
-from analysis.metrics import load
 from pages import _common as ui
 
 src, s, skey = ui.page_context()
@@ -32,10 +31,7 @@ box(f"**{ui.as_of_label(day)}: {verdict}.** {why} Details and the rules on the R
 
 ld = data["load"]
 # a return after a break is named as such: a ratio against the faded load before it would mislead
-if "return_after_break" in data:
-    back = data["return_after_break"]
-else:
-    back = load.return_after_break(ld.daily, day, min_chronic_days=ld.min_chronic_days)
+back = data["return_after_break"]
 if back is not None:
     st.info(captions.return_after_break(back), icon=":material/restart_alt:")
 

@@ -4,12 +4,7 @@ import streamlit as st
 
 from analysis.figures import captions
 from analysis.figures.load import acwr_figure, load_figure
-from analysis.metrics.load import (
-    ACWR_VARIANT_TEXT,
-    IMPELLIZZERI_2020,
-    IMPELLIZZERI_2020_URL,
-    return_after_break,
-)
+from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZZERI_2020_URL
 from pages import _common as ui
 
 src, s, skey = ui.page_context()
@@ -33,7 +28,7 @@ if ld.unrated:
         "Activities page (session RPE = CR-10 rating × minutes, Foster et al. 2001)."
     )
 # a return after a break is named as such: a ratio against the faded load before it would mislead
-back = return_after_break(ld.daily, period.as_of, min_chronic_days=ld.min_chronic_days)
+back = ld.return_after_break
 if back is not None:
     st.info(captions.return_after_break(back), icon=":material/restart_alt:")
 elif not ld.enough_history:
