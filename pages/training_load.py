@@ -4,7 +4,12 @@ import streamlit as st
 
 from analysis.figures import captions
 from analysis.figures.load import acwr_figure, load_figure
-from analysis.metrics.load import ACWR_VARIANT_TEXT, IMPELLIZZERI_2020, IMPELLIZZERI_2020_URL
+from analysis.metrics.load import (
+    ACWR_VARIANT_TEXT,
+    IMPELLIZZERI_2020,
+    IMPELLIZZERI_2020_URL,
+    MAX_GAP_DAYS,
+)
 from pages import _common as ui
 
 src, s, skey = ui.page_context()
@@ -31,11 +36,13 @@ if ld.unrated:
 back = ld.return_after_break
 if back is not None:
     st.info(captions.return_after_break(back), icon=":material/restart_alt:")
-elif not ld.enough_history:
+elif not ld.enough_history_today:
+    # the days counted are those since training began or last resumed, as the ratio counts them
     st.warning(
         f"**Not enough history yet**: the ratio needs {ld.min_chronic_days} days of data "
-        f"behind it, you have {ld.history_days}. A ratio over a short history swings wildly, so "
-        "until then only the loads are shown."
+        f"behind it, you have {ld.recorded_days} since training began or last resumed after a "
+        f"break (more than {MAX_GAP_DAYS} days without training). A ratio over a short history "
+        f"swings wildly, so there is none {ui.day_words(period.as_of)}."
     )
 else:
     value = "—" if ld.current_acwr is None else f"{ld.current_acwr:.2f}"

@@ -126,3 +126,16 @@ def test_a_past_as_of_claims_no_this_week_in_the_overview_figures(
     _fill_days(today, _every_other_day(dt.date.today()))
     now = _app(today, monkeypatch)
     assert "This week" in json.dumps(_figures(now))
+
+
+def test_a_short_stretch_says_how_many_days_the_ratio_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = dt.date.today()
+    _fill_days(tmp_path, [today - dt.timedelta(days=d) for d in (9, 6, 3)])
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/training_load.py").run()
+    assert not at.exception, at.exception
+    warning = next(el.value for el in at.warning if "Not enough history" in el.value)
+    assert "you have 10 since training began or last resumed" in warning, warning
+    assert not any(el.label.startswith("ACWR") for el in at.metric)
