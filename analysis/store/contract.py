@@ -199,3 +199,25 @@ def check_comment(scope: str, target: str, body: str) -> str:
     if len(text) > 4000:
         raise ValueError("a comment holds at most 4,000 characters")
     return text
+
+
+def upsert_rows(
+    frame: pd.DataFrame, columns: tuple[str, ...], key: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows an upsert writes and the columns it may overwrite, the same on every engine.
+
+    A parser lists what its file actually held in ``frame.attrs["present"]``, so importing an
+    HRV-only export never blanks the soreness or notes entered by hand for the same days: only
+    those columns are overwritten for a key already stored.
+    """
+    from analysis import columns as c
+
+    rows = pd.DataFrame({col: frame[col] if col in frame.columns else None for col in columns})
+    rows[key] = pd.to_datetime(rows[key]).dt.date
+    rows = rows.drop_duplicates(key, keep="last")
+    for col in columns:
+        if col not in (key, c.NOTES):
+            rows[col] = pd.to_numeric(rows[col], errors="coerce").astype("float64")
+    present = frame.attrs.get("present") or [col for col in columns if col in frame.columns]
+    update = [col for col in columns if col in present and col != key]
+    return rows, update

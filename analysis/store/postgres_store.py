@@ -44,6 +44,7 @@ from analysis.store.contract import (
     check_comment,
     effort_frame,
     effort_rows,
+    upsert_rows,
 )
 from analysis.store.duckdb_store import (
     _ACTIVITY_COLUMNS,
@@ -847,14 +848,7 @@ class PostgresStore:
         A parser lists what its file actually held in ``frame.attrs["present"]``, so importing an
         HRV-only export never blanks the soreness or notes entered by hand for the same days.
         """
-        rows = pd.DataFrame({col: frame[col] if col in frame.columns else None for col in columns})
-        rows[key] = pd.to_datetime(rows[key]).dt.date
-        rows = rows.drop_duplicates(key, keep="last")
-        for col in columns:
-            if col not in (key, c.NOTES):
-                rows[col] = pd.to_numeric(rows[col], errors="coerce").astype("float64")
-        present = frame.attrs.get("present") or [col for col in columns if col in frame.columns]
-        update = [col for col in columns if col in present and col != key]
+        rows, update = upsert_rows(frame, columns, key)
         on_conflict = (
             "DO UPDATE SET " + ", ".join(f"{col} = excluded.{col}" for col in update)
             if update
