@@ -284,7 +284,8 @@ def period(src: Source, s: AthleteSettings) -> Period:
         req.last,
         None if req.preset == "custom" else req.last,
         last_day,
-        dt.date.today(),
+        # the demo athlete is a finished history: its weeks stay filled up to its last day
+        last_day if src.is_demo and last_day is not None else dt.date.today(),
         s.week_start,
         first_data_day=first_day,
         note=req.note,

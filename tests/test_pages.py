@@ -416,3 +416,16 @@ def test_a_bad_limit_variable_is_said_once_not_failing_every_file(
     at = _app(tmp_path, monkeypatch)
     assert any("STRIDELOG_MAX_POINTS" in el.value for el in at.error), [e.value for e in at.error]
     assert not at.get("plotly_chart")
+
+
+def test_the_demo_opens_on_its_own_last_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo is a finished history: its pages open as of its last day, weeks filled."""
+    at = _app(tmp_path, monkeypatch, demo=True)
+    week = at.metric[0]
+    assert week.value != "No runs", [m.value for m in at.metric]
+    assert float(week.value) > 0
+    boxes = [el.value for kind in (at.success, at.warning, at.error, at.info) for el in kind]
+    assert any("Today" in b or "As of" in b for b in boxes), boxes
+    assert not any("not enough data" in b for b in boxes), boxes
