@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import columns as c
+from analysis import units
 from analysis.metrics import (
     cadence,
     calendar,
@@ -177,6 +178,13 @@ def load_activities(store: AthleteStore, settings: AthleteSettings) -> pd.DataFr
     return store.activities().sort_values(c.START_TIME_UTC).reset_index(drop=True)
 
 
+def load_label(settings: AthleteSettings) -> str:
+    """The chosen load model's label, in the athlete's distance unit for the distance model."""
+    if settings.load_model == "distance":
+        return f"distance [{units.distance_label(settings.units)}], running only"
+    return LOAD_LABELS[settings.load_model]
+
+
 def daily_loads(
     store: AthleteStore, settings: AthleteSettings, as_of: date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -200,6 +208,9 @@ def daily_loads(
         sex=settings.sex,
         lthr_bpm=settings.lthr_bpm,
     )
+    if settings.load_model == "distance":
+        # the distance model counts in the athlete's unit: miles with miles (ratios are unit-free)
+        loads = loads * units.distance_factor(settings.units)
     end = pd.Timestamp(as_of) if as_of is not None else None
     return acts, load.daily_load(acts, loads, end=end)
 
@@ -218,7 +229,7 @@ def load_data(
     monotony behind the decision reads the week before ``as_of`` whatever the period.
     """
     model = settings.load_model
-    label = LOAD_LABELS[model]
+    label = load_label(settings)
     acts, daily = daily_loads(store, settings, as_of)
     floor = settings.acwr_min_chronic_days
     if acts.empty:
@@ -277,12 +288,12 @@ def fitness_data(
         return {
             "pmc": pd.DataFrame(),
             "monotony": pd.DataFrame(),
-            "label": LOAD_LABELS[settings.load_model],
+            "label": load_label(settings),
         }
     return {
         "pmc": in_days(pmc.pmc(daily, convention=settings.pmc_convention), c.DATE, first, None),
         "monotony": in_days(pmc.monotony(daily), c.DATE, first, None),
-        "label": LOAD_LABELS[settings.load_model],
+        "label": load_label(settings),
     }
 
 

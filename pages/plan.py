@@ -18,8 +18,8 @@ may_plan = src.can("plan")
 
 unit = units.distance_label(s.units)
 per_unit = units.distance_factor(s.units)
+# plan columns kept in kilometres by the store, typed and shown in the athlete's unit
 DISTANCE_PLAN = (c.PLAN_DISTANCE_KM, c.PLAN_LONG_RUN_KM)
-"""Plan columns kept in kilometres by the store, typed and shown in the athlete's unit."""
 st.caption(
     f"Weekly targets: distance [{unit}], time [h], longest run [{unit}] and load. Green is within "
     "±20 % of plan, yellow 50–79 % or 121–150 %, red further off (TrainingPeaks' compliance "

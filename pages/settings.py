@@ -1,9 +1,11 @@
 """Settings: the athlete sets these once; the store remembers them."""
 
+import dataclasses
+
 import streamlit as st
 
 from analysis import units
-from analysis.dashboard import LOAD_LABELS
+from analysis.dashboard import load_label
 from analysis.settings import (
     ACWR_VARIANTS,
     LOAD_MODELS,
@@ -80,7 +82,8 @@ with st.form("settings_form"):
     a, b = st.columns(2)
     load_model = a.selectbox(
         "Daily training load", LOAD_MODELS, key="set_load_model",
-        index=LOAD_MODELS.index(current.load_model), format_func=LOAD_LABELS.__getitem__,
+        index=LOAD_MODELS.index(current.load_model),
+        format_func=lambda m: load_label(dataclasses.replace(current, load_model=m)),
     )  # fmt: skip
     variant = b.selectbox(
         "ACWR model", ACWR_VARIANTS, key="set_acwr_variant",

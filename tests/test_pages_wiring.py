@@ -139,3 +139,31 @@ def test_a_short_stretch_says_how_many_days_the_ratio_counts(
     warning = next(el.value for el in at.warning if "Not enough history" in el.value)
     assert "you have 10 since training began or last resumed" in warning, warning
     assert not any(el.label.startswith("ACWR") for el in at.metric)
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["pages/overview.py", "pages/training_load.py", "pages/fitness.py", "pages/plan.py"],
+)
+def test_the_distance_load_counts_in_miles_with_miles(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load in the unit of its model: with miles the distance load is miles per day."""
+    import re
+
+    _fill_days(tmp_path, _every_other_day(dt.date.today() - dt.timedelta(days=1)))
+    _settings(tmp_path, units="mi", week_start="sunday")
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    shown = [
+        str(el.value)
+        for kind in ("markdown", "caption", "info", "warning", "error", "success")
+        for el in at.get(kind)
+        if "CSV" not in str(el.value)  # a file layout is stated in its own units, kilometres
+    ]
+    metric_units = re.compile(r"(?<![A-Za-z_])(km|kilomet\w*|min/km|/km|km/h)(?![A-Za-z])")
+    text = json.dumps(_figures(at)) + "\n".join(shown)
+    assert not metric_units.findall(text), [t for t in shown if metric_units.search(t)]
+    if page in ("pages/training_load.py", "pages/fitness.py"):
+        assert "[mi]" in text, page

@@ -38,15 +38,13 @@ FORM_TIRED = "Form (TSB) < 0: carrying fatigue"
 """Names of the two form traces: one colour each, so the legend shows the colours drawn."""
 
 DISTANCE_MODEL_NOTE = (
-    "Load model: distance, so fitness, fatigue and form are kilometres per day, not TSS per "
+    "Load model: distance, so fitness, fatigue and form are distance per day, not TSS per "
     "day, and are not comparable with TrainingPeaks' numbers. With heart rate recorded, the "
     "hrTSS-like model (Settings) puts them on TrainingPeaks' scale (1 h at threshold = 100)."
 )
 """The note the PMC carries when the load is distance; the page can show it as a caption."""
 
-DISTANCE_MODEL_SHORT = (
-    "distance load: km per day, not TSS; hrTSS-like load (Settings) is on TSS scale"
-)
+DISTANCE_MODEL_SHORT = "distance load per day, not TSS; hrTSS-like load (Settings) is on TSS scale"
 """The same note, short enough to sit inside the chart."""
 
 DISTANCE_UNITS = frozenset({"km", "mi"})
