@@ -154,6 +154,10 @@ def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+_STORED_EFFORT_COLUMNS = (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S)
+_STORED_CURVE_COLUMNS = (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S)
+
+
 def effort_rows(
     found: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -162,29 +166,24 @@ def effort_rows(
 
     Only the measured values are stored; labels, paces and speeds follow from them on reading.
     """
-    parts: dict[str, list[pd.DataFrame]] = {"efforts": [], "curves": []}
-    for activity_id, efforts, curve in found:
-        for key, frame, cols in (
-            ("efforts", efforts, (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S)),
-            ("curves", curve, (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S)),
-        ):
-            if len(frame):
-                rows = frame.loc[:, list(cols)].astype("float64").reset_index(drop=True)
-                rows.insert(0, c.ACTIVITY_ID, np.array([activity_id] * len(rows), dtype=object))
-                parts[key].append(rows)
-    empty = {
-        "efforts": (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S),
-        "curves": (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S),
-    }
-    out = []
-    for key, cols in empty.items():
-        if parts[key]:
-            out.append(pd.concat(parts[key], ignore_index=True))
-        else:
-            frame = pd.DataFrame({col: pd.Series(dtype="float64") for col in cols})
-            frame.insert(0, c.ACTIVITY_ID, pd.Series(dtype=object))
-            out.append(frame)
-    return out[0], out[1]
+    efforts = _stored_rows([(aid, frame) for aid, frame, _ in found], _STORED_EFFORT_COLUMNS)
+    curves = _stored_rows([(aid, frame) for aid, _, frame in found], _STORED_CURVE_COLUMNS)
+    return efforts, curves
+
+
+def _stored_rows(found: Sequence[tuple[str, pd.DataFrame]], cols: tuple[str, ...]) -> pd.DataFrame:
+    """``activity_id`` then ``cols`` (float64) of every non-empty frame, one after another."""
+    parts = []
+    for activity_id, frame in found:
+        if len(frame):
+            rows = frame.loc[:, list(cols)].astype("float64").reset_index(drop=True)
+            rows.insert(0, c.ACTIVITY_ID, np.array([activity_id] * len(rows), dtype=object))
+            parts.append(rows)
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    empty = pd.DataFrame({col: pd.Series(dtype="float64") for col in cols})
+    empty.insert(0, c.ACTIVITY_ID, pd.Series(dtype=object))
+    return empty
 
 
 def check_comment(scope: str, target: str, body: str) -> str:
@@ -210,8 +209,6 @@ def upsert_rows(
     HRV-only export never blanks the soreness or notes entered by hand for the same days: only
     those columns are overwritten for a key already stored.
     """
-    from analysis import columns as c
-
     rows = pd.DataFrame({col: frame[col] if col in frame.columns else None for col in columns})
     rows[key] = pd.to_datetime(rows[key]).dt.date
     rows = rows.drop_duplicates(key, keep="last")
@@ -221,3 +218,11 @@ def upsert_rows(
     present = frame.attrs.get("present") or [col for col in columns if col in frame.columns]
     update = [col for col in columns if col in present and col != key]
     return rows, update
+
+
+def on_conflict_action(update: Sequence[str]) -> str:
+    """What an upsert does for a key already stored (the same SQL on both engines): overwrite
+    ``update`` (as :func:`upsert_rows` returns it) from the incoming row, or nothing."""
+    if not update:
+        return "DO NOTHING"
+    return "DO UPDATE SET " + ", ".join(f"{col} = excluded.{col}" for col in update)

@@ -55,6 +55,7 @@ from analysis.store.contract import (
     check_comment,
     effort_frame,
     effort_rows,
+    on_conflict_action,
     upsert_rows,
 )
 
@@ -734,11 +735,7 @@ class Store:
         """
         rows, update = upsert_rows(frame, columns, key)
         cols = ", ".join(columns)
-        on_conflict = (
-            "DO UPDATE SET " + ", ".join(f"{col} = excluded.{col}" for col in update)
-            if update
-            else "DO NOTHING"
-        )
+        on_conflict = on_conflict_action(update)
         with self._transaction() as cur:
             cur.register("rows_to_upsert", rows)
             cur.execute(

@@ -44,6 +44,7 @@ from analysis.store.contract import (
     check_comment,
     effort_frame,
     effort_rows,
+    on_conflict_action,
     upsert_rows,
 )
 from analysis.store.duckdb_store import (
@@ -849,11 +850,7 @@ class PostgresStore:
         HRV-only export never blanks the soreness or notes entered by hand for the same days.
         """
         rows, update = upsert_rows(frame, columns, key)
-        on_conflict = (
-            "DO UPDATE SET " + ", ".join(f"{col} = excluded.{col}" for col in update)
-            if update
-            else "DO NOTHING"
-        )
+        on_conflict = on_conflict_action(update)
         types = [
             "date" if col == key else "text" if col == c.NOTES else "float8" for col in columns
         ]
