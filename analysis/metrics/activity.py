@@ -30,7 +30,13 @@ from analysis.metrics import intensity, zones
 from analysis.metrics.intensity import FloatArray
 from analysis.schema import MOVING_SPEED_MPS, PAUSE_GAP_S
 from analysis.settings import AthleteSettings
-from analysis.units import METRES_PER_MILE, UNIT_MI
+from analysis.units import (
+    METRES_PER_MILE,
+    UNIT_MI,
+    elevation_factor,
+    elevation_label,
+    format_pace_value,
+)
 
 # ---- column names this module adds to the nomenclature -----------------------------------------
 SPLIT = "split"  # 1-based number of an automatic split
@@ -69,7 +75,6 @@ PLAUSIBLE_SPEED_OTHER_MPS = 40.0
 FOOT_SPORTS = (c.SPORT_RUNNING, c.SPORT_WALKING, c.SPORT_HIKING)
 
 METRES_PER_YARD = 0.9144
-FEET_PER_METRE = 1.0 / 0.3048
 
 
 # ---- the one sport → display rule ----------------------------------------------------------------
@@ -145,8 +150,7 @@ def format_speed(speed_mps: float | None, display: SpeedDisplay) -> str:
         return "—"
     value = float(display_speed(speed_mps, display))
     if display.kind == "pace":
-        total = round(value)
-        return f"{total // 60}:{total % 60:02d} {display.label}"
+        return f"{format_pace_value(value)} {display.label}"
     return f"{value:.1f} {display.label}"
 
 
@@ -161,7 +165,7 @@ def distance_display(sport: str, unit: str) -> tuple[float, str]:
 
 def elevation_display(unit: str) -> tuple[float, str]:
     """``(display units per metre, label)`` of heights: feet with miles, metres with km."""
-    return (FEET_PER_METRE, "ft") if unit == UNIT_MI else (1.0, "m")
+    return elevation_factor(unit), elevation_label(unit)
 
 
 # ---- samples as arrays ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import pandas as pd
 from analysis import columns as c
 from analysis.metrics.intensity import timed_values
 from analysis.schema import MOVING_SPEED_MPS
+from analysis.units import format_pace_value
 
 ZONE_MODELS = ("hrmax", "hrr", "lthr")
 """%HRmax (Edwards), %HR reserve (Karvonen) and %LTHR (Friel)."""
@@ -192,12 +193,6 @@ open band: Z1 is "slower than 129 %", so it starts at 129 % and Z2 is [114, 129)
 opens Z5a in his heart-rate zones, and Z4 is the sub-threshold band 101–105 %."""
 
 
-def _mss(seconds: float) -> str:
-    """m:ss of a pace [s/km], rounded to the whole second."""
-    total = round(seconds)
-    return f"{total // 60}:{total % 60:02d}"
-
-
 def pace_zones(threshold_pace_s_per_km: float) -> pd.DataFrame:
     """Friel's seven running pace zones from the athlete's threshold pace.
 
@@ -236,11 +231,11 @@ def pace_zones(threshold_pace_s_per_km: float) -> pd.DataFrame:
         low = 0.0 if fast_pct is None else threshold_pace_s_per_km * fast_pct / 100.0
         high = math.inf if slow_pct is None else threshold_pace_s_per_km * slow_pct / 100.0
         if fast_pct is None:
-            paces = f"faster than {_mss(high)} min/km"
+            paces = f"faster than {format_pace_value(high)} min/km"
         elif slow_pct is None:
-            paces = f"{_mss(low)} min/km and slower"
+            paces = f"{format_pace_value(low)} min/km and slower"
         else:
-            paces = f"{_mss(low)}–{_mss(high)} min/km"
+            paces = f"{format_pace_value(low)}–{format_pace_value(high)} min/km"
         names.append(name)
         lows.append(low)
         highs.append(high)

@@ -22,6 +22,15 @@ to 65 strides/min against 90 to 130 steps/min, hence 80. Other sports (cycling: 
 are never doubled. Every parser that has to guess uses this one table.
 """
 
+SUPPORTED_YEARS = (1678, 2261)
+"""First and last whole calendar years a date may fall in: times are stored as nanosecond time
+stamps, which run from 1677-09-21 to 2262-04-11. Every parser uses this one span: a per-sample
+row, point or summary row dated outside is skipped with a note (a file with nothing left inside is
+refused, naming the date); wellness and plan files refuse such a date outright (see
+:mod:`analysis.parsers.wellness`)."""
+
+SUPPORTED_RANGE_TEXT = f"the supported range ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[1]})"
+
 
 @dataclass
 class ParsedActivity:

@@ -35,7 +35,12 @@ import pyarrow as pa
 
 from analysis import columns as c
 from analysis.errors import ParseError, SchemaError
-from analysis.parsers.base import STEPS_PER_MINUTE_FLOOR, ParsedActivity
+from analysis.parsers.base import (
+    STEPS_PER_MINUTE_FLOOR,
+    SUPPORTED_RANGE_TEXT,
+    SUPPORTED_YEARS,
+    ParsedActivity,
+)
 from analysis.schema import MOVING_SPEED_MPS, PLAUSIBLE, build_samples, empty_samples
 from analysis.units import METRES_PER_MILE
 
@@ -61,14 +66,6 @@ ten times the file (a 1M-row, 44 MB file peaked above 1 GB read that way)."""
 
 DECIMAL_SAMPLE_ROWS = 2_000
 """Rows of a per-sample file whose cells decide the decimal mark [rows]."""
-
-SUPPORTED_YEARS = (1678, 2261)
-"""First and last whole calendar years a date may fall in: times are stored as nanosecond time
-stamps, which run from 1677-09-21 to 2262-04-11. A per-sample row or a summary row dated outside
-is skipped with a note (a file with no row inside is refused, naming the date); wellness and plan
-files refuse such a date outright (see :mod:`analysis.parsers.wellness`)."""
-
-SUPPORTED_RANGE_TEXT = f"the supported range ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[1]})"
 
 MAX_MAGNITUDE = 1e13
 """Larger numbers are garbage: the largest real value in these files is an epoch in ms (~2e12)."""

@@ -41,9 +41,8 @@ from lxml import etree
 from analysis import columns as c
 from analysis.errors import ParseError, SchemaError
 from analysis.limits import ImportLimits, current_limits, out_of_memory
-from analysis.parsers.base import ParsedActivity
+from analysis.parsers.base import SUPPORTED_YEARS, ParsedActivity
 from analysis.parsers.xmlsafe import (
-    SUPPORTED_YEARS,
     Columns,
     Times,
     XmlStream,

@@ -58,9 +58,8 @@ import pandas as pd
 
 from analysis import columns as c
 from analysis.errors import ParseError
+from analysis.parsers.base import SUPPORTED_RANGE_TEXT, SUPPORTED_YEARS
 from analysis.parsers.csv import (
-    SUPPORTED_RANGE_TEXT,
-    SUPPORTED_YEARS,
     _clean_header,
     _decimal_mark,
     _decode,
@@ -415,7 +414,7 @@ def _days(cells: Sequence[str], name: str) -> list[pd.Timestamp | None]:
 
 
 def _check_years(days: Sequence[pd.Timestamp | None], cells: Sequence[str], name: str) -> None:
-    """Refuse a date the store cannot hold (outside :data:`~analysis.parsers.csv.SUPPORTED_YEARS`).
+    """Refuse a date the store cannot hold (outside :data:`~analysis.parsers.base.SUPPORTED_YEARS`).
 
     Left in, it raises an overflow from pandas far from the file, with no line to fix.
     """

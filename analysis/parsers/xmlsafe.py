@@ -42,33 +42,13 @@ from lxml import etree
 from analysis import columns as c
 from analysis.errors import ParseError
 from analysis.limits import ImportLimits, current_limits, out_of_memory, size_words
-from analysis.parsers.base import STEPS_PER_MINUTE_FLOOR
+from analysis.parsers.base import STEPS_PER_MINUTE_FLOOR, SUPPORTED_RANGE_TEXT, SUPPORTED_YEARS
 
 T = TypeVar("T")
-
-KNOWN_NAMESPACES: dict[str, str] = {
-    "gpxdata": "http://www.cluetrust.com/XML/GPXDATA/1/0",
-    "gpxtpx": "http://www.garmin.com/xmlschemas/TrackPointExtension/v1",
-    "gpxx": "http://www.garmin.com/xmlschemas/GpxExtensions/v3",
-}
-"""Where an exporter forgot to declare one of these well-known prefixes, this is what it meant."""
-
-UNKNOWN_NAMESPACE = "urn:undeclared-prefix:"
-"""Namespace given to an undeclared prefix we do not know; parsers match local names only."""
-
 
 EARLIEST_TIME = pd.Timestamp("1980-01-06", tz="UTC")
 """The GPS epoch. Earlier times are placeholders for "no time" (GPSBabel writes 1901-12-13,
 the most negative 32-bit Unix time), never a recording."""
-
-SUPPORTED_YEARS = (1678, 2261)
-"""First and last whole calendar years a point's time may fall in: times are kept as nanosecond
-time stamps, which run from 1677-09-21 to 2262-04-11. The span of
-:data:`analysis.parsers.csv.SUPPORTED_YEARS` (a test holds the two equal; not imported from
-there, so reading a GPX file does not load the CSV reader and Arrow). A point dated outside is
-skipped with a note; a file with no usable point left is refused, naming the date."""
-
-SUPPORTED_RANGE_TEXT = f"the supported range ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[1]})"
 
 DISTANCE_DROP_TOLERANCE_M = 1.0
 """A cumulative distance may wobble by rounding; a larger drop means it is not cumulative."""
