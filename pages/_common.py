@@ -200,14 +200,27 @@ class Source:
         return self.access.allows(action)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _activity_counts(key: str, revision: int) -> tuple[int, int]:
+    """(counted, stored) activities: every rerun asks, the store answers once per revision."""
+    store = _open_store(key)
+    return store.activity_count(), store.activity_count(include_duplicates=True)
+
+
+def activity_counts(src: Source) -> tuple[int, int]:
+    """(counted, stored) activities of the source's store at its revision, cached."""
+    return _activity_counts(src.key, src.revision)
+
+
 def source() -> Source:
     """The athlete's own data once there is any; the demo athlete until then (local only)."""
     access = gate.current()
     key = _own_key()
     own = _opened(key)
+    revision = own.revision()
     hosted = access.person.kind != "local"
-    if hosted or own.activity_count(include_duplicates=True) > 0 or not demo_enabled():
-        return Source(key, own.revision(), False, access)
+    if hosted or _activity_counts(key, revision)[1] > 0 or not demo_enabled():
+        return Source(key, revision, False, access)
     try:
         demo_path = _demo_store_path()
     except StoreError as err:  # the demo is built in the data directory: it may be read-only
@@ -293,11 +306,6 @@ def period(src: Source, s: AthleteSettings) -> Period:
     _set_period_params(periods.to_query(got))
     st.session_state[PERIOD_SPAN_KEY] = (got.first, got.last)
     return got
-
-
-def as_of(src: Source) -> dt.date:
-    """The day the page's "today" claims refer to: the period's last day."""
-    return period(src, settings()).as_of
 
 
 def _preset_chosen() -> None:
@@ -570,8 +578,8 @@ def activity_count_text(src: Source) -> str:
     richer copy (the same run from the watch and from a Strava export) is kept as its duplicate,
     listed but not counted: "171 activities (2 more stored as duplicates of a counted run)".
     """
-    counted = src.store.activity_count()
-    extra = src.store.activity_count(include_duplicates=True) - counted
+    counted, stored = _activity_counts(src.key, src.revision)
+    extra = stored - counted
     text = f"{counted} {'activity' if counted == 1 else 'activities'}"
     return text + (f" ({extra} more stored as duplicates of a counted run)" if extra else "")
 

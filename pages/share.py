@@ -35,11 +35,12 @@ weeks = st.slider("Weeks", 4, 52, 12, key="report_weeks")
 day = ui.period(src, s).as_of  # the period chosen on the other pages ends the report too
 st.caption(f"The report's weeks end on {day:%a %d %b %Y}, the as-of day of the pages' period.")
 name = "" if src.access.person.kind == "local" else src.access.athlete_name
-if src.store.activity_count() == 0:
+counted, stored = ui.activity_counts(src)
+if counted == 0:
     ui.empty_state("activities to report")
 elif st.button("Prepare the report", key="report_prepare", icon=":material/description:"):
     st.session_state["report_ready"] = (src.key, weeks)
-if st.session_state.get("report_ready") == (src.key, weeks) and src.store.activity_count():
+if st.session_state.get("report_ready") == (src.key, weeks) and counted:
     html = _report(src.key, src.revision, skey, day, weeks, name)
     st.download_button(
         "Download the report (HTML)",
@@ -75,7 +76,7 @@ st.caption(
     "=, +, −, @) starts with a ' instead, in the Parquet files too: Excel and Google Sheets "
     "import those as well (OWASP's CSV-injection rule)."
 )
-if src.store.activity_count(include_duplicates=True) == 0 and src.store.wellness().empty:
+if stored == 0 and src.store.wellness().empty:
     ui.empty_state("data to export")
 elif st.button("Prepare exports", key="export_prepare", icon=":material/download:"):
     st.session_state["exports_ready"] = src.key
