@@ -314,13 +314,13 @@ def overview_data(
         period's newest activities, at most :data:`LATEST_ACTIVITIES`), ``activities``
         (counted activities of every sport and day) and ``runs``.
     """
-    acts = running(store)
+    rec = recovery_data(store, settings, as_of)  # the decision, the load and the runs behind it
+    acts = rec["running"]
     comparison = mileage.week_comparison(acts, as_of, settings.week_start)
     week = in_days(acts, c.LOCAL_DATE, week_of(as_of, settings.week_start), as_of)
     every = store.activities()
     latest = in_days(every, c.LOCAL_DATE, first, as_of)
     latest = latest.sort_values(c.START_TIME_UTC, ascending=False).head(LATEST_ACTIVITIES)
-    rec = recovery_data(store, settings, as_of)  # the decision and the load behind it
     return {
         "comparison": comparison,
         "week_runs": len(week),
@@ -512,7 +512,7 @@ CALENDAR_WEEKS = 12
 """The most weeks the training calendar shows: the period's last ones (all of the default 12)."""
 
 
-def _complete_weeks(weekly: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
+def complete_weeks(weekly: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
     """Weeks that have ended by ``as_of`` (a week in progress looks light: not a cutback)."""
     if weekly.empty or as_of is None:
         return weekly
@@ -545,7 +545,7 @@ def guidance_data(
         end=end,
         cutback_threshold_pct=settings.cutback_threshold_pct,
     )
-    complete = _complete_weeks(weekly, as_of)
+    complete = complete_weeks(weekly, as_of)
     typed = guidance.cutback_weeks(
         guidance.long_run_share(complete), threshold_pct=settings.cutback_threshold_pct
     )
@@ -646,6 +646,9 @@ def recovery_data(
     Baselines are computed on the whole log (each morning against the 28 days before it); the
     ``wellness`` and ``baselines`` shown keep the period's days. ``today_verdict`` and
     ``week_verdict`` are the verdicts to show: "not enough data" where no signal was known.
+    ``running`` (:func:`running`) and ``complete_weeks`` (:func:`complete_weeks` of their weekly
+    distance up to ``as_of``, behind the ramp signal) are handed on, so the Overview and the
+    roster reuse them instead of reading and computing them again.
     """
     log = store.wellness()
     base = recovery.baselines(log) if not log.empty else log
@@ -661,6 +664,7 @@ def recovery_data(
         last = mono[pd.to_datetime(mono[c.DATE]) <= day].tail(1)
         value = float(last[c.MONOTONY].iloc[0]) if len(last) else float("nan")
         load_signals[c.MONOTONY] = None if math.isnan(value) else value
+    done = pd.DataFrame()
     if not acts.empty:
         weekly = mileage.weekly_distance(
             acts,
@@ -669,7 +673,7 @@ def recovery_data(
             end=day,
             cutback_threshold_pct=settings.cutback_threshold_pct,
         )
-        done = _complete_weeks(weekly, as_of)
+        done = complete_weeks(weekly, as_of)
         if len(done):
             change = done[c.CHANGE_PCT].iloc[-1]
             load_signals[c.CHANGE_PCT] = None if pd.isna(change) else float(change)
@@ -691,6 +695,8 @@ def recovery_data(
         "week_start": week0.date(),
         "signals": today_signals,
         "load": ld,
+        "running": acts,
+        "complete_weeks": done,
     }
 
 

@@ -41,7 +41,6 @@ from analysis.figures.mileage import (
     weekly_distance_figure,
 )
 from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
-from analysis.metrics import mileage
 from analysis.metrics.load import (
     ACWR_VARIANT_TEXT,
     IMPELLIZZERI_2020,
@@ -94,9 +93,7 @@ def period_start(as_of: dt.date, weeks: int, week_start: str = "monday") -> dt.d
     """
     if weeks < 1:
         raise ValueError(f"a report covers at least one week, not {weeks}")
-    this_week = mileage.week_start_of(pd.Series([pd.Timestamp(as_of)]), week_start).iloc[0]
-    first: dt.date = pd.Timestamp(this_week - pd.Timedelta(weeks=weeks - 1)).date()
-    return first
+    return dashboard.week_of(as_of, week_start) - dt.timedelta(weeks=weeks - 1)
 
 
 def in_period(frame: pd.DataFrame, column: str, first: dt.date, last: dt.date) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import columns as c
+from analysis.dashboard import in_days
 from analysis.metrics import efforts
 from analysis.metrics.efforts import run_efforts
 from analysis.settings import AthleteSettings
@@ -101,20 +102,8 @@ def runs_in_period(
     store: AthleteStore, first: date | None = None, last: date | None = None
 ) -> pd.DataFrame:
     """Counted running activities whose local day lies in ``first``..``last``, oldest first."""
-    acts = store.activities(sport=c.SPORT_RUNNING)
-    keep = _in_period(acts[c.LOCAL_DATE], first, last)
-    return acts[keep].sort_values(c.START_TIME_UTC, kind="stable").reset_index(drop=True)
-
-
-def _in_period(days: pd.Series, first: date | None, last: date | None) -> pd.Series:
-    """Which of ``days`` lie in ``first``..``last`` (calendar days, inclusive; None: open)."""
-    day = pd.to_datetime(days).dt.normalize()
-    keep = pd.Series(True, index=days.index)
-    if first is not None:
-        keep &= day >= pd.Timestamp(first)
-    if last is not None:
-        keep &= day <= pd.Timestamp(last)
-    return keep
+    acts = in_days(store.activities(sport=c.SPORT_RUNNING), c.LOCAL_DATE, first, last)
+    return acts.sort_values(c.START_TIME_UTC, kind="stable").reset_index(drop=True)
 
 
 def best_table(best: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -217,10 +206,8 @@ def efforts_data(
         ``best``), and ``best_table`` / ``estimates_table`` for display.
     """
     acts = runs_in_period(store, first, last)
-    stored = store.best_efforts(c.SPORT_RUNNING)
-    effort_rows = stored[_in_period(stored[c.LOCAL_DATE], first, last)]
-    stored_curves = store.effort_curves(c.SPORT_RUNNING)
-    curves = stored_curves[_in_period(stored_curves[c.LOCAL_DATE], first, last)]
+    effort_rows = in_days(store.best_efforts(c.SPORT_RUNNING), c.LOCAL_DATE, first, last)
+    curves = in_days(store.effort_curves(c.SPORT_RUNNING), c.LOCAL_DATE, first, last)
     unmeasured = store.activities_without_efforts()
     now = 0
     if unmeasured:

@@ -186,7 +186,7 @@ def _row(entry: RosterEntry, as_of: dt.date) -> dict[str, Any]:
     # recovery_data put the latest monotony on or before today among the signals (None when
     # undefined): the same pmc.monotony value fitness_data charts for today, not recomputed
     mono = rec["signals"].get(c.MONOTONY)
-    runs = dashboard.running(store)
+    runs = rec["running"]
     this_week = mileage.week_comparison(runs, as_of, settings.week_start)
     plan_km, pct, colour = _distance_compliance(store.plan(), runs, settings, as_of)
     everything = store.activities()
@@ -205,7 +205,7 @@ def _row(entry: RosterEntry, as_of: dt.date) -> dict[str, Any]:
         c.MONOTONY: math.nan if mono is None else float(mono),
         LAST_ACTIVITY_DATE: _last_day(everything[c.LOCAL_DATE], day),
         LAST_WELLNESS_DATE: _last_day(rec["wellness"][c.DATE], day),
-        FLAGS: _flags(runs, settings, as_of),
+        FLAGS: _flags(rec["complete_weeks"], settings),
     }
 
 
@@ -239,20 +239,14 @@ def _distance_compliance(
     return float(row[c.PLANNED]), float(row[c.COMPLIANCE_PCT]), str(row[c.COLOUR])
 
 
-def _flags(runs: pd.DataFrame, settings: AthleteSettings, as_of: dt.date) -> list[str]:
-    """The ramp and cutback flags of the last complete week (a week in progress looks light)."""
-    if runs.empty:
-        return []
-    # the ramp is measured against the last build week, typed by the athlete's own threshold
-    weekly = mileage.weekly_distance(
-        runs,
-        settings.week_start,
-        settings.ramp_limit_pct,
-        end=pd.Timestamp(as_of),
-        cutback_threshold_pct=settings.cutback_threshold_pct,
-    )
-    # the same notion of a complete week as the Guidance page and the decision's ramp signal
-    complete = dashboard._complete_weeks(weekly, as_of)
+def _flags(complete: pd.DataFrame, settings: AthleteSettings) -> list[str]:
+    """The ramp and cutback flags of the last complete week (a week in progress looks light).
+
+    ``complete`` is the decision's own weekly distance of complete weeks (``complete_weeks`` of
+    :func:`analysis.dashboard.recovery_data`): the ramp is measured against the last build week,
+    typed by the athlete's own threshold, with the same notion of a complete week as the
+    Guidance page and the decision's ramp signal.
+    """
     if complete.empty:
         return []
     flags: list[str] = []
