@@ -22,7 +22,7 @@ decision = data["today"]
 verdict = data["verdict"]
 box = {"push": st.success, "hold": st.warning, "back-off": st.error}.get(verdict, st.info)
 if decision.reasons:
-    why = "; ".join(decision.reasons)
+    why = "; ".join(decision.reasons) + "."  # the reasons are phrases; the sentence ends here
 elif verdict == "push":
     why = "Nothing in the rules holds you back."
 else:  # not enough data: a push on nothing known would be a green light on nothing

@@ -167,3 +167,15 @@ def test_the_distance_load_counts_in_miles_with_miles(
     assert not metric_units.findall(text), [t for t in shown if metric_units.search(t)]
     if page in ("pages/training_load.py", "pages/fitness.py"):
         assert "[mi]" in text, page
+
+
+def test_the_decision_reasons_end_their_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill_days(tmp_path, _every_other_day(dt.date.today() - dt.timedelta(days=1)))
+    at = _app(tmp_path, monkeypatch)
+    boxes = [el.value for kind in (at.success, at.warning, at.error, at.info) for el in kind]
+    decision = [b for b in boxes if "Details and the rules" in b]
+    assert decision, boxes
+    # whatever the verdict, the text before "Details" is a finished sentence
+    assert decision[0].split(" Details and the rules")[0][-1] in ".!", decision
