@@ -8,9 +8,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis import units
 from analysis.access import ROLE_LABELS, Role
 from analysis.csvsafe import to_safe_csv, to_safe_csv_with_header, to_safe_parquet
 from analysis.dashboard import activity_table, daily_export
+from analysis.export import load_unit, readable_activities, readable_daily
 from analysis.report import build_report
 from analysis.settings import AthleteSettings
 from pages import _access as gate
@@ -56,14 +58,18 @@ if st.session_state.get("report_ready") == (src.key, weeks) and counted:
 def _exports(key: str, revision: int, skey: Any) -> dict[str, bytes]:
     """The four export files of one store revision; the settings are in the key for the load."""
     store = ui.open_store(key)
+    settings = store.load_settings()
     daily, header = daily_export(store)
-    activities = activity_table(store)
+    daily = readable_daily(daily, settings.units, load_unit(settings.load_model, settings.units))
+    header.append(
+        f"units: distances in {units.distance_label(settings.units)}, elevation in "
+        f"{units.elevation_label(settings.units)}, times as h:mm:ss (the settings' choice)"
+    )
+    activities = readable_activities(activity_table(store), settings.units)
     return {
         "daily_csv": to_safe_csv_with_header(daily, header),
         "daily_parquet": to_safe_parquet(daily, header),
-        "activities_csv": to_safe_csv(
-            activities, index=False, encoding="utf-8", date_format="%Y-%m-%dT%H:%M:%S%z"
-        ),
+        "activities_csv": to_safe_csv(activities, index=False, encoding="utf-8"),
         "activities_parquet": to_safe_parquet(activities),
     }
 
@@ -72,7 +78,8 @@ st.subheader("Export your data")
 st.caption(
     "The daily table (distance, time, load, ACWR, fitness and form, monotony, wellness; one row "
     "per day) and the activities table (one row per activity, duplicates included and marked), "
-    "as CSV or Parquet. Text that a spreadsheet would run as a formula (a cell starting with "
+    "as CSV or Parquet, with the names and units the pages show (your distance unit, times as "
+    "h:mm:ss, each sport's pace or speed). Text that a spreadsheet would run as a formula (a cell starting with "
     "=, +, −, @) starts with a ' instead, in the Parquet files too: Excel and Google Sheets "
     "import those as well (OWASP's CSV-injection rule)."
 )

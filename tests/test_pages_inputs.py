@@ -170,13 +170,42 @@ def test_exports_are_made_on_click_and_neutralise_formulas(
     daily = files["export_daily_csv"].decode("utf-8")
     assert daily.startswith("# Stridelog daily export")
     frame = pd.read_csv(io.StringIO(daily), comment="#")
-    notes = frame[c.NOTES].dropna().tolist()
+    notes = frame["Notes"].dropna().tolist()
     assert notes == ["'" + HOSTILE]
     parquet = pd.read_parquet(io.BytesIO(files["export_daily_parquet"]))
-    assert parquet[c.NOTES].dropna().tolist() == ["'" + HOSTILE]
+    assert parquet["Notes"].dropna().tolist() == ["'" + HOSTILE]
     activities = pd.read_csv(io.BytesIO(files["export_activities_csv"]))
     assert len(activities) == 21
     assert len(pd.read_parquet(io.BytesIO(files["export_activities_parquet"]))) == 21
+
+
+def test_exports_speak_the_athletes_units_with_display_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeptMedia)
+    _fill(tmp_path)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        store.save_settings(AthleteSettings(units="mi"))
+        metres = store.activities()[c.DISTANCE_M].sum()
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/share.py").run()
+    at.button(key="export_prepare").click().run()
+    assert not at.exception, at.exception
+    files = _downloads(at)
+    daily = pd.read_csv(io.BytesIO(files["export_daily_csv"]), comment="#")
+    acts = pd.read_parquet(io.BytesIO(files["export_activities_parquet"]))
+    for table in (daily, acts):
+        names = " ".join(table.columns)
+        # no nomenclature name (metres, seconds, snake case) reaches a person's spreadsheet
+        assert not [n for n in table.columns if "_" in n], names
+        assert "[km]" not in names and "[m]" not in names and "min/km" not in names
+    assert "Distance [mi]" in daily.columns and "Time [h:mm:ss]" in daily.columns
+    assert daily["Distance [mi]"].sum() == pytest.approx(metres / 1609.344, abs=0.01)
+    assert pd.to_datetime(daily["Date"]).notna().all()
+    assert set(acts["Distance unit"]) == {"mi"}
+    assert acts["Pace"].str.endswith(" min/mi").all()
+    assert acts["Moving time [h:mm:ss]"].str.fullmatch(r"(\d+:)?\d{1,2}:\d{2}").all()
+    assert "Elevation gain [ft]" in acts.columns
 
 
 def test_parquet_cells_are_neutralised_and_mixed_columns_become_text() -> None:
