@@ -195,22 +195,36 @@ def _figure_json(fig: go.Figure) -> str:
 # ---- the sections ---------------------------------------------------------------------------------
 
 
+def week_name(as_of: dt.date, week_start: str, today: dt.date) -> str:
+    """The week of ``as_of`` as a label: "This week" only when ``as_of`` is ``today``, else "The
+    week of Mon 09 Nov 2026", so a report that ends in the past never speaks of this week."""
+    if as_of == today:
+        return "This week"
+    return f"The week of {dashboard.week_of(as_of, week_start):{DAY_FORMAT}}"
+
+
 def _overview(
-    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+    store: AthleteStore,
+    settings: AthleteSettings,
+    as_of: dt.date,
+    first: dt.date,
+    today: dt.date,
 ) -> Section:
     data = dashboard.overview_data(store, settings, as_of)
     section = Section("Overview")
     cmp = data["comparison"]
+    week = week_name(as_of, settings.week_start, today)
     section.facts += [
         (
-            "This week so far",
+            f"{week} so far" if as_of == today else f"{week}, to {as_of:{DAY_FORMAT}}",
             f"{_distance(cmp['this_week_km'], settings)} ({_pct(cmp['change_vs_last_pct'])} "
-            "vs last week)",
+            "vs the same days last week)",
         ),
         ("Last week", _distance(cmp["last_week_km"], settings)),
         (
             "4-week average",
-            f"{_distance(cmp['avg_4wk_km'], settings)} (this week {_pct(cmp['change_vs_avg_pct'])})",
+            f"{_distance(cmp['avg_4wk_km'], settings)} "
+            f"({'this' if as_of == today else 'that'} week {_pct(cmp['change_vs_avg_pct'])})",
         ),
     ]
     decision = data["today"]
@@ -220,7 +234,9 @@ def _overview(
     ld = data["load"]
     section.charts += [
         Chart(
-            "overview_weeks", week_comparison_figure(cmp, settings.units), captions.OVERVIEW_WEEKS
+            "overview_weeks",
+            week_comparison_figure(cmp, settings.units, week=week),
+            captions.overview_weeks(week),
         ),
         Chart(
             "overview_acwr",
@@ -553,6 +569,7 @@ def build_report(
     as_of: dt.date,
     weeks: int = DEFAULT_WEEKS,
     athlete_name: str = "",
+    today: dt.date | None = None,
 ) -> str:
     """One HTML document of the last ``weeks`` weeks up to ``as_of``, viewable offline.
 
@@ -569,6 +586,9 @@ def build_report(
         The numbers behind them use the whole history up to ``as_of``.
     athlete_name
         Printed in the title; may be empty.
+    today
+        The calendar day the report is made on (default: the machine's date): the week of
+        ``as_of`` is "this week" only when ``as_of`` is today.
 
     Returns
     -------
@@ -595,9 +615,11 @@ def build_report(
     if known.empty:
         message = f"<p>{_esc(NOTHING_YET.format(day=f'{as_of:{DAY_FORMAT}}'))}</p>"
         return _document(title, header, [message], charts=False)
+    today = dt.date.today() if today is None else today
+    later = (_mileage, _training_load, _fitness, _guidance)
     sections = [
-        build(store, settings, as_of, first)
-        for build in (_overview, _mileage, _training_load, _fitness, _guidance)
+        _overview(store, settings, as_of, first, today),
+        *(build(store, settings, as_of, first) for build in later),
     ]
     body = [_render_section(section) for section in sections]
     return _document(title, header, body, charts=any(s.charts for s in sections))

@@ -95,7 +95,7 @@ def test_the_five_sections_carry_their_numbers_and_captions(store_path: Path) ->
     assert "<title>Training report: Ana</title>" in document
     assert "Mon 31 Aug 2026 – Fri 20 Nov 2026" in document  # twelve Monday weeks
     for text in (
-        "This week so far",
+        "The week of Mon 16 Nov 2026, to Fri 20 Nov 2026",  # AS_OF lies in the past
         "ACWR on Fri 20 Nov 2026",
         "Fitness (CTL)",
         "Next week&#x27;s distance budget",
@@ -104,7 +104,7 @@ def test_the_five_sections_carry_their_numbers_and_captions(store_path: Path) ->
         assert text in document, text
     label = dashboard.LOAD_LABELS["distance"]
     for caption in (
-        captions.OVERVIEW_WEEKS,
+        captions.overview_weeks("The week of Mon 16 Nov 2026"),
         captions.OVERVIEW_ACWR.format(label=label),
         captions.MILEAGE_WEEKLY.format(unit="km"),
         captions.MILEAGE_CHANGE,
@@ -300,3 +300,18 @@ def test_the_daily_export_says_how_form_and_breaks_are_read(tmp_path: Path) -> N
     tsb = next(line for line in header if line.startswith("ctl/atl/tsb"))
     assert "today's fitness minus today's fatigue" in tsb and "yesterday" not in tsb
     assert any("more than 14 days without load" in line and "empty" in line for line in header)
+
+
+def test_a_report_that_ends_in_the_past_never_says_this_week(store_path: Path) -> None:
+    with Store(store_path, read_only=True) as store:
+        past = build_report(store, AthleteSettings(), AS_OF, 4, today=AS_OF + dt.timedelta(days=30))
+        now = build_report(store, AthleteSettings(), AS_OF, 4, today=AS_OF)
+        sunday = build_report(
+            store, AthleteSettings(week_start="sunday"), AS_OF, 4, today=dt.date(2027, 1, 1)
+        )
+    assert "this week" not in past.lower()
+    # AS_OF is Friday 20 Nov 2026: its Monday week starts on the 16th, its Sunday week the 15th
+    assert "The week of Mon 16 Nov 2026, to Fri 20 Nov 2026" in past
+    assert "The week of Sun 15 Nov 2026" in sunday
+    assert "This week so far" in now
+    assert "vs the same days last week" in now
