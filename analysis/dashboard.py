@@ -534,7 +534,7 @@ def guidance_data(
     table = zone_table(settings)
     easy = zones.easy_zones(settings.zone_model)
     out: dict[str, Any] = {"runs": len(acts), "pace_zones": zones.pace_zones(
-        settings.threshold_pace_s_per_km)}  # fmt: skip
+        settings.threshold_pace_s_per_km, settings.units)}  # fmt: skip
     if acts.empty:
         return out
     end = pd.Timestamp(as_of)

@@ -78,7 +78,7 @@ if data["runs_measured"] == 0:
 
 st.caption(
     "The fastest stretch of each distance anywhere inside a run, found on its distance stream "
-    "(the fastest 5 km of a 12 km run counts), timed on elapsed time: a stop inside the stretch "
+    "(the fastest 5 km of a longer run counts), timed on elapsed time: a stop inside the stretch "
     "counts, as it does in a race (Strava's rule for best efforts). "
     f"{data['runs_measured']} of the period's {data['runs']} runs have a distance stream of "
     "400 m or more."

@@ -79,4 +79,10 @@ with st.expander("Pace zones from your threshold pace"):
         f"Friel's run pace zones as a share of threshold pace "
         f"({units.format_pace(s.threshold_pace_s_per_km, s.units)}; set it in Settings)."
     )
-    st.dataframe(data["pace_zones"], hide_index=True, key="guidance_pace_zones")
+    st.dataframe(
+        data["pace_zones"],
+        hide_index=True,
+        key="guidance_pace_zones",
+        column_order=[c.ZONE_LABEL],
+        column_config={c.ZONE_LABEL: "Zone (share of threshold pace, paces)"},
+    )

@@ -5,6 +5,7 @@ import math
 import streamlit as st
 
 from analysis import columns as c
+from analysis import units
 from analysis.figures.intensity import easy_hard_figure, weekly_zones_figure
 from pages import _common as ui
 
@@ -25,7 +26,13 @@ st.caption(
     f"Easy means {', '.join(data['easy'])}."
 )
 with st.expander("Your zones"):
-    st.dataframe(zones, hide_index=True, key="intensity_zones")
+    st.dataframe(
+        zones,
+        hide_index=True,
+        key="intensity_zones",
+        column_order=[c.ZONE_LABEL],
+        column_config={c.ZONE_LABEL: "Zone (share of the reference, heart rate)"},
+    )
 
 if data["split"] is None:
     if data["any_hr"]:
@@ -52,7 +59,13 @@ ui.chart(
 )
 overall = data["overall"]
 st.dataframe(
-    overall.assign(**{"hours": overall[c.TIME_S] / 3600.0}),
+    overall.assign(**{c.TIME_S: overall[c.TIME_S].map(units.format_duration)}),
     hide_index=True,
     key="intensity_table",
+    column_order=[c.ZONE, c.TIME_S, c.SHARE_PCT],
+    column_config={
+        c.ZONE: "Zone",
+        c.TIME_S: "Time [h:mm:ss]",
+        c.SHARE_PCT: st.column_config.NumberColumn("Share of time", format="%.1f %%"),
+    },
 )

@@ -337,6 +337,17 @@ def test_pace_zones_for_threshold_four_minutes() -> None:
         pace_zones(0.0)
 
 
+def test_pace_zone_labels_per_mile() -> None:
+    labels = list(pace_zones(THRESHOLD_PACE, "mi")[c.ZONE_LABEL])
+    # the same edges per mile (× 1.609344): Z1 309.6 s/km = 498.25 s/mi = 8:18; Z2 273.6 s/km =
+    # 440.32 s/mi = 7:20; Z5c 216 s/km = 347.62 s/mi = 5:48
+    assert labels[0] == "Z1 (> 129 % of threshold pace, 8:18 min/mi and slower)"
+    assert labels[1] == "Z2 (114–129 % of threshold pace, 7:20–8:18 min/mi)"
+    assert labels[6] == "Z5c (< 90 % of threshold pace, faster than 5:48 min/mi)"
+    # the edges the metrics compare with stay in s/km
+    assert pace_zones(THRESHOLD_PACE, "mi")[c.PACE_LOW_S_PER_KM].iloc[1] == pytest.approx(273.6)
+
+
 def test_time_in_pace_zones_weighted_by_time() -> None:
     zones = pace_zones(THRESHOLD_PACE)
     frame = pd.DataFrame(

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis import columns as c
 from analysis.metrics.intensity import timed_values
 from analysis.schema import MOVING_SPEED_MPS
-from analysis.units import format_pace_value
+from analysis.units import format_pace_value, pace_factor, pace_label
 
 ZONE_MODELS = ("hrmax", "hrr", "lthr")
 """%HRmax (Edwards), %HR reserve (Karvonen) and %LTHR (Friel)."""
@@ -193,7 +193,7 @@ open band: Z1 is "slower than 129 %", so it starts at 129 % and Z2 is [114, 129)
 opens Z5a in his heart-rate zones, and Z4 is the sub-threshold band 101–105 %."""
 
 
-def pace_zones(threshold_pace_s_per_km: float) -> pd.DataFrame:
+def pace_zones(threshold_pace_s_per_km: float, unit: str = "km") -> pd.DataFrame:
     """Friel's seven running pace zones from the athlete's threshold pace.
 
     Edges are percentages of threshold pace (the time per km, so a higher percentage is
@@ -207,6 +207,8 @@ def pace_zones(threshold_pace_s_per_km: float) -> pd.DataFrame:
     ----------
     threshold_pace_s_per_km
         Functional threshold pace [s/km] (about the pace one can race for an hour).
+    unit
+        ``"km"`` or ``"mi"``: the unit of the paces in ``zone_label`` (the edges stay [s/km]).
 
     Returns
     -------
@@ -227,15 +229,16 @@ def pace_zones(threshold_pace_s_per_km: float) -> pd.DataFrame:
     lows: list[float] = []
     highs: list[float] = []
     labels: list[str] = []
+    per, label = pace_factor(unit), pace_label(unit)
     for name, fast_pct, slow_pct, band in _FRIEL_PACE:
         low = 0.0 if fast_pct is None else threshold_pace_s_per_km * fast_pct / 100.0
         high = math.inf if slow_pct is None else threshold_pace_s_per_km * slow_pct / 100.0
         if fast_pct is None:
-            paces = f"faster than {format_pace_value(high)} min/km"
+            paces = f"faster than {format_pace_value(high * per)} {label}"
         elif slow_pct is None:
-            paces = f"{format_pace_value(low)} min/km and slower"
+            paces = f"{format_pace_value(low * per)} {label} and slower"
         else:
-            paces = f"{format_pace_value(low)}–{format_pace_value(high)} min/km"
+            paces = f"{format_pace_value(low * per)}–{format_pace_value(high * per)} {label}"
         names.append(name)
         lows.append(low)
         highs.append(high)
