@@ -238,13 +238,29 @@ def test_week_comparison_three_bars_in_unit() -> None:
     fig = overview.week_comparison_figure(comparison(), "mi")
     (bars,) = fig.data
     assert len(bars.x) == 3
-    assert list(bars.x[1:]) == ["Last week", "4-week average"]
+    assert list(bars.x[1:]) == ["Last week<br>(all 7 days)", "4-week average<br>(whole weeks)"]
     assert "day 3 of 7" in bars.x[0]
     assert list(bars.y) == pytest.approx([10.0, 20.0, 15.0])
     assert list(bars.text) == ["10.0 mi", "20.0 mi", "15.0 mi"]
     assert fig.layout.yaxis.title.text == "Distance [mi]"
     assert "-50.0 %" in bars.customdata[0]
     assert "mi" in bars.hovertemplate
+
+
+def test_week_comparison_title_names_the_same_days() -> None:
+    # the last-week bar is the whole week (20 mi), the change compares the same 3 days (8 mi by
+    # Wednesday): the title must not read as "-50 % vs the bar beside it"
+    cmp = comparison() | {"last_week_same_days_km": 8 * MI, "change_vs_last_pct": 25.0}
+    fig = overview.week_comparison_figure(cmp, "mi")
+    title = fig.layout.title.text
+    assert "+25.0 % vs the same 3 days of last week" in title
+    assert "vs last week" not in title
+    (bars,) = fig.data
+    assert "the whole previous week" in bars.customdata[1]
+    assert "8.0 mi by its day 3" in bars.customdata[1]
+    # on its last day the week is whole: the same days are the whole week
+    whole = overview.week_comparison_figure(comparison() | {"days_into_week": 7}, "mi")
+    assert "vs the whole of last week" in whole.layout.title.text
 
 
 def test_week_comparison_without_data() -> None:

@@ -57,7 +57,10 @@ def week_comparison_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        A bar chart; the changes against last week and the average are in the hover and title.
+        A bar chart. The last-week bar is the whole of that week; the change in the title and
+        the hover compares this week so far with the same days of last week (and of the four
+        weeks before), which the title names, and the hover of the last-week bar gives the
+        distance of those same days.
     """
     title = f"{week} so far"
     if not cmp:
@@ -68,16 +71,27 @@ def week_comparison_figure(
     factor = distance_factor(unit)
     label = distance_label(unit)
     days = _number(cmp.get("days_into_week"))
+    whole = days is not None and int(days) >= 7
     this_label = f"{week}<br>(day {int(days)} of 7)" if days is not None else week
-    names = [this_label, "Last week", "4-week average"]
+    names = [this_label, "Last week<br>(all 7 days)", "4-week average<br>(whole weeks)"]
     shown = [v * factor if v is not None else 0.0 for v in values_km]
     change_last = style.format_pct(_number(cmp.get("change_vs_last_pct")))
     change_avg = style.format_pct(_number(cmp.get("change_vs_avg_pct")))
+    same_days = "the same days" if days is None else f"the same {int(days)} days"
+    if whole:
+        same_days = "the whole"
+    same_km = _number(cmp.get("last_week_same_days_km"))
+    same_text = (
+        ""
+        if same_km is None or whole or days is None
+        else f"<br>{same_km * factor:.1f} {label} by its day {int(days)}, what this week is "
+        "compared with"
+    )
     notes = [
-        f"{change_last} vs the same days of last week<br>{change_avg} vs the same days of the "
+        f"{change_last} vs {same_days} of last week<br>{change_avg} vs {same_days} of the "
         "4 weeks before",
-        "the full previous week",
-        "average of the last four weeks",
+        f"the whole previous week{same_text}",
+        "average of the last four whole weeks",
     ]
     fig = go.Figure(
         go.Bar(
@@ -97,7 +111,11 @@ def week_comparison_figure(
     )
     week_start = cmp.get("week_start")
     subtitle = f"Week of {week_start:%a %d %b %Y}" if hasattr(week_start, "strftime") else None
-    full_title = f"{title}: {change_last} vs last week" if change_last != "—" else title
+    # the change compares the same days so far, not the whole last week drawn beside it: the
+    # title says which days, on a line of its own so it fits a phone's half-width chart
+    full_title = title
+    if change_last != "—":
+        full_title += f"<br><sup>{change_last} vs {same_days} of last week</sup>"
     if subtitle:
         full_title += f"<br><sup>{subtitle}</sup>"
     fig.update_yaxes(rangemode="tozero")
