@@ -226,7 +226,9 @@ def test_a_27_day_pause_takes_no_room_on_the_axis() -> None:
     assert trace.frame[a.SEGMENT].nunique() == 2  # the line breaks at the pause
     fig = run_traces_figure(trace, c.SPORT_RUNNING, "km")
     spec = fig.to_plotly_json()
-    xs = pd.to_datetime(pd.Series(spec["data"][0]["x"]))
+    # a date axis of whole milliseconds of moving time
+    assert spec["layout"]["xaxis"]["type"] == "date"
+    xs = pd.to_datetime(arr(spec["data"][0]["x"]).astype("int64"), unit="ms")
     assert (xs.max() - xs.min()) < pd.Timedelta(hours=1)
     ys = arr(spec["data"][0]["y"]).astype("float64")
     assert np.isnan(ys).sum() == 1  # exactly one break, where the pause was

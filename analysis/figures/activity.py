@@ -33,6 +33,9 @@ PACE_SMOOTHING_S = 15.0
 """Window of the trailing mean applied to speed before it becomes pace [s]: raw GPS speed jumps
 by a minute per km from one second to the next."""
 
+ROUTE_POINTS = 1000
+"""Most GPS fixes a route map draws: its line is a few hundred pixels across."""
+
 MAP_HEIGHT = 420
 """Map height [px]: a little taller than a chart, so a loop shows its shape."""
 
@@ -125,12 +128,13 @@ def route_map_figure(samples: pd.DataFrame, *, unit: str = UNIT_KM) -> go.Figure
     if not style.has_rows(samples, c.LATITUDE_DEG, c.LONGITUDE_DEG):
         return style.empty_figure(NO_GPS_MESSAGE, title=title, height=MAP_HEIGHT)
     track = samples.dropna(subset=[c.LATITUDE_DEG, c.LONGITUDE_DEG])
+    # at most ROUTE_POINTS fixes, the track's extremes (north, south, east, west of each
+    # stretch), start and finish kept: a map line of every second is bytes, not pixels; the
+    # hover texts are made for the fixes kept only
+    fixes = [track[col].to_numpy(dtype="float64") for col in (c.LATITUDE_DEG, c.LONGITUDE_DEG)]
+    track = track.iloc[style.envelope_rows(fixes, max_points=ROUTE_POINTS)]
     lat = track[c.LATITUDE_DEG].to_numpy(dtype="float64")
     lon = track[c.LONGITUDE_DEG].to_numpy(dtype="float64")
-    step = _stride(len(track))
-    keep = np.zeros(len(track), dtype=bool)
-    keep[::step] = True
-    keep[-1] = True  # the finish is always drawn
     label = distance_label(unit)
     dist = track[c.DISTANCE_M].to_numpy(dtype="float64") / 1000.0 * distance_factor(unit)
     elapsed = track[c.ELAPSED_S].to_numpy(dtype="float64")
@@ -144,9 +148,9 @@ def route_map_figure(samples: pd.DataFrame, *, unit: str = UNIT_KM) -> go.Figure
     fig = go.Figure()
     fig.add_trace(
         go.Scattermap(
-            lat=lat[keep],
-            lon=lon[keep],
-            customdata=custom[keep],
+            lat=lat,
+            lon=lon,
+            customdata=custom,
             mode="lines",
             name="Route",
             line={"color": style.PRIMARY, "width": 4},

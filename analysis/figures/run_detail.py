@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from analysis import columns as c
 from analysis.figures import style
-from analysis.figures.activity import ELAPSED_AXIS_LIMIT_S, MAX_POINTS
+from analysis.figures.activity import ELAPSED_AXIS_LIMIT_S
 from analysis.metrics.activity import (
     PACE_OR_SPEED,
     RunTrace,
@@ -178,12 +178,23 @@ def zones_bar_figure(zones_for_run: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _axis_x(seconds: np.ndarray) -> tuple[np.ndarray | pd.DatetimeIndex, str, dict[str, str]]:
+def _axis_x(seconds: np.ndarray) -> tuple[np.ndarray, str, dict[str, str]]:
     finite = seconds[np.isfinite(seconds)]
     if not len(finite) or float(finite.max()) < ELAPSED_AXIS_LIMIT_S:
-        # a clock-like axis gives h:mm:ss ticks; the date part is never shown
-        x = pd.Timestamp(0) + pd.to_timedelta(seconds, unit="s")
-        return x, "Moving time [h:mm:ss]", {"tickformat": "%-H:%M:%S", "hoverformat": "%-H:%M:%S"}
+        # a clock-like axis gives h:mm:ss ticks; the date part is never shown. Its values are
+        # whole milliseconds since the epoch (what a plotly date axis reads), sent as 4-byte
+        # integers: an ISO date string a point, repeated for every channel, was most of the
+        # bytes of a long run's figure
+        x = np.round(np.nan_to_num(seconds) * 1000.0).astype(np.int32)
+        return (
+            x,
+            "Moving time [h:mm:ss]",
+            {
+                "type": "date",
+                "tickformat": "%-H:%M:%S",
+                "hoverformat": "%-H:%M:%S",
+            },
+        )
     return seconds / 3600.0, "Moving time [h]", {"hoverformat": ".2f"}
 
 
@@ -233,8 +244,11 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
     if not shown:
         return style.empty_figure(title=title)
 
-    step = max(1, math.ceil(len(frame) / MAX_POINTS))
-    rows = _with_breaks(np.arange(0, len(frame), step), frame["segment"].to_numpy())
+    # at most style.LINE_POINTS rows, each channel's peaks and troughs kept: a long run's
+    # every second would be bytes and layout work for the browser, not pixels
+    segment = frame["segment"].to_numpy()
+    kept = style.envelope_rows([frame[ch[0]].to_numpy(dtype="float64") for ch in shown], segment)
+    rows = _with_breaks(kept, segment)
     gap = rows < 0
     # a break repeats the x of the point after it, with no y, so the line stops there
     source = np.where(gap, np.roll(rows, -1), rows)
@@ -248,15 +262,20 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
         true = frame[column].to_numpy(dtype="float64")[source] * factor
         true[gap] = np.nan
         lo, hi = (v * factor for v in trace.ranges[column])
-        drawn = np.clip(true, lo, hi)
+        # 4-byte floats: a heart rate, a pace or a height needs no 16 digits on a chart
+        drawn = np.clip(true, lo, hi).astype(np.float32)
+        custom: np.ndarray | None
         if column == PACE_OR_SPEED:
-            # plotly cannot write m:ss, so the pace hover is text; the rest stay numbers (cheap)
-            custom: np.ndarray = np.array([_speed_text(v, display) for v in true], dtype=object)
+            # plotly cannot write m:ss, so the pace hover is text
+            custom = np.array([_speed_text(v, display) for v in true], dtype=object)
             hover = "%{customdata}"
         else:
-            custom = true
             unit_text = elev_label if column == c.ALTITUDE_M else units_of[column]
-            hover = f"%{{customdata:.0f}} {unit_text}"
+            if ((true < lo) | (true > hi)).any():
+                # values drawn at the axis edge: the hover gives the true value
+                custom, hover = true.astype(np.float32), f"%{{customdata:.0f}} {unit_text}"
+            else:
+                custom, hover = None, f"%{{y:.0f}} {unit_text}"
         fig.add_trace(
             go.Scatter(
                 x=x,

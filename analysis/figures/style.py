@@ -360,3 +360,74 @@ def label_quantity(label: str) -> str:
 def week_bar_width_ms(fraction: float = 0.8) -> float:
     """Width of a bar on a date axis [ms] covering ``fraction`` of a week."""
     return 7 * 24 * 3600 * 1000 * fraction
+
+
+# ---- points sent to the browser -------------------------------------------------------------------
+
+LINE_POINTS = 2000
+"""Most points a long line (a run's traces, a route) sends to the browser: a chart is at most
+about 1,400 px wide, so more points than this draw the same pixels, while every point is bytes
+the browser receives, decodes and lays out."""
+
+
+def envelope_rows(
+    columns: list[np.ndarray], segment: np.ndarray | None = None, max_points: int = LINE_POINTS
+) -> np.ndarray:
+    """Row positions that draw long lines with at most ``max_points`` points, keeping their shape.
+
+    The rows are cut into buckets of consecutive rows, never across a ``segment`` boundary (a
+    pause, where the line breaks). Each bucket keeps its first and its last row and, for every
+    column, the row of its minimum and of its maximum (the first such row; NaN is skipped), so
+    every peak and trough of every column is drawn, each segment starts and ends where it did,
+    and the lines keep their envelope at the bucket's resolution (min/max decimation). A series
+    that already fits keeps every row.
+
+    Parameters
+    ----------
+    columns
+        The values of each line [any unit], all of the same length; they share the rows kept
+        (one x axis).
+    segment
+        A label per row, non-decreasing; a change starts a new segment. None: one segment.
+    max_points
+        Most rows returned; at least ``4 + 4 * len(columns)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted, unique row positions (``int64``).
+    """
+    n = len(columns[0]) if columns else (0 if segment is None else len(segment))
+    if n <= max_points:
+        return np.arange(n, dtype=np.int64)
+    per_bucket = 2 + 2 * len(columns)  # first, last, and a min and a max of each column
+    # segments cut buckets short: leave room for one extra bucket per segment; with more
+    # segments than that leaves room for, buckets run across them (the limit holds, and the
+    # envelope too, though a segment's own ends may then fall between two rows kept)
+    segments = 1 if segment is None else int(np.count_nonzero(np.diff(segment))) + 1
+    if 2 * segments > max_points // per_bucket:
+        segment, segments = None, 1
+    buckets = max(1, max_points // per_bucket - segments)
+    size = math.ceil(n / buckets)
+    rows = np.arange(n, dtype=np.int64)
+    key = rows // size
+    if segment is not None:
+        # a new bucket wherever either the bucket or the segment changes
+        change = np.ones(n, dtype=bool)
+        change[1:] = (np.diff(key) != 0) | (np.diff(segment) != 0)
+        key = np.cumsum(change) - 1
+    starts = np.flatnonzero(np.r_[True, np.diff(key) != 0])
+    ends = np.r_[starts[1:] - 1, n - 1]
+    keep = [starts, ends]
+    for col in columns:
+        values = pd.Series(np.asarray(col, dtype="float64"))
+        present = values.notna()
+        if not present.any():
+            continue
+        # NaN filled with the far end, so it is never a bucket's min or max; a bucket without
+        # any value keeps only its first and last row
+        usable = present.groupby(key).any().to_numpy()
+        low = values.fillna(np.inf).groupby(key).idxmin().to_numpy(dtype=np.int64)
+        high = values.fillna(-np.inf).groupby(key).idxmax().to_numpy(dtype=np.int64)
+        keep += [low[usable], high[usable]]
+    return np.unique(np.concatenate(keep))
