@@ -90,7 +90,7 @@ if hr_chosen != hr_default or pace_chosen != pace_default:
     data = _data(*args, hr_chosen, pace_chosen, names)
 
 st.caption(
-    f"{data['measured']} of the period's {data['runs']} runs have samples; "
+    f"Runs with samples in the period: {data['measured']} of {data['runs']}; "
     f"{int(data['table'][c.IS_EASY].sum())} of them are easy: a mean heart rate below "
     f"{data['easy_ceiling_bpm']:.0f} bpm, the top of your easy zones (Settings → zone model)."
 )
@@ -136,9 +136,9 @@ b.text_input(
 )  # fmt: skip
 if pace_error:
     b.error(f"{pace_error}; showing the default pace.")
-if data["heart_rate_bpm"] is not None:
+if data["fixed_hr_bpm"] is not None:
     ui.chart(
-        pace_at_hr_figure(data["fixed"], data["heart_rate_bpm"], s.units),
+        pace_at_hr_figure(data["fixed"], data["fixed_hr_bpm"], s.units),
         "eff_pace_at_hr",
         "Each point is one run's median pace while your heart rate was near the chosen value; "
         "faster is up. A rising line at the same heart rate is aerobic fitness, not just a "
@@ -146,9 +146,9 @@ if data["heart_rate_bpm"] is not None:
     )
 else:
     st.info("No heart rate in the period's runs: pace at a fixed heart rate needs one.")
-if data["pace_s_per_km"] is not None:
+if data["fixed_pace_s_per_km"] is not None:
     ui.chart(
-        cadence_at_pace_figure(data["fixed"], data["pace_s_per_km"], s.units),
+        cadence_at_pace_figure(data["fixed"], data["fixed_pace_s_per_km"], s.units),
         "eff_cadence_at_pace",
         "Each point is one run's median cadence (steps per minute, both feet) while running "
         "near the chosen pace. At the same pace, a higher cadence means shorter steps.",
