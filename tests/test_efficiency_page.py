@@ -195,3 +195,11 @@ def test_hrv_readiness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     metrics = {el.label: el.value for el in at.metric}
     assert metrics["This morning's rMSSD"] == f"{math.exp(4.05):.0f} ms"
     assert "This morning is **below** the band. The 7-day mean is **inside** it." in _texts(at)
+    # the Recovery page says the same of this morning under its trend chart
+    at.switch_page("pages/recovery.py").run()
+    assert not at.exception, at.exception
+    low, high = math.exp(4.2 - 0.5 * 0.207550), math.exp(4.2 + 0.5 * 0.207550)
+    assert (
+        f"HRV today: {math.exp(4.05):.0f} ms, **below** the usual band of {low:.0f}–{high:.0f} ms"
+        in _texts(at)
+    )
