@@ -142,11 +142,11 @@ def efficiency_factor(samples: pd.DataFrame) -> float:
     References
     ----------
     Friel J. *The Cyclist's Training Bible*. 5th ed. Boulder, CO: VeloPress; 2018 (efficiency
-    factor and aerobic decoupling); Friel J. "Aerobic endurance and decoupling",
-    joefrieltraining.com, 2009.
+    factor and aerobic decoupling); Friel J. "Aerobic endurance and decoupling", Joe Friel's
+    blog (joefrieltraining.com).
 
-    TrainingPeaks. "Efficiency Factor and Decoupling" (help article): EF = normalized graded
-    pace [yd/min] / average HR for running. We use plain speed in m/min.
+    TrainingPeaks Help Center, "Efficiency Factor (EF)": for running, normalized graded pace
+    [yd/min] / average HR. We use plain speed in m/min.
     """
     return _ef(*_aerobic(samples))
 
@@ -200,10 +200,11 @@ def aerobic_decoupling(
     References
     ----------
     Friel J. *The Cyclist's Training Bible*. 5th ed. Boulder, CO: VeloPress; 2018; Friel J.
-    "Aerobic endurance and decoupling", joefrieltraining.com, 2009 (Pa:HR; under 5 %).
+    "Aerobic endurance and decoupling", Joe Friel's blog (joefrieltraining.com) (Pa:HR; under
+    5 %).
 
-    TrainingPeaks. "Efficiency Factor and Decoupling" / "Aerobic decoupling" (help articles):
-    (EF first half − EF second half) / EF first half.
+    TrainingPeaks Help Center, "Aerobic Decoupling (Pa:Hr, Pw:Hr)": (EF of the first half − EF
+    of the second half) / EF of the first half.
     """
     ef1, ef2 = efficiency_halves(samples, warmup_s, min_steady_s)
     if not (math.isfinite(ef1) and math.isfinite(ef2)) or ef1 <= 0:
