@@ -19,12 +19,13 @@ from analysis.figures.efficiency import (
 from analysis.metrics.efficiency import (
     DECOUPLING_GOOD_PCT,
     HR_TOLERANCE_BPM,
+    MIN_MATCHED_S,
     PACE_TOLERANCE_S_PER_KM,
     TREND_DAYS,
     WARMUP_S,
 )
 from analysis.settings import AthleteSettings
-from analysis.units import format_pace, pace_to_s_per_km, parse_pace
+from analysis.units import format_pace, pace_factor, pace_to_s_per_km, parse_pace
 from analysis.views import efficiency as view
 from analysis.views.period import day_text
 from pages import _common as ui
@@ -118,11 +119,14 @@ with st.expander("Every run's efficiency factor and decoupling"):
     st.dataframe(view.runs_table(data["table"], s.units), hide_index=True, key="eff_runs")
 
 st.subheader("Pace at a fixed heart rate, cadence at a fixed pace")
+pace_window = f"{PACE_TOLERANCE_S_PER_KM:g} s/km"
+if s.units == "mi":
+    pace_window = f"{PACE_TOLERANCE_S_PER_KM * pace_factor(s.units):.0f} s/mi ({pace_window})"
 st.caption(
     "A run's average pace improves when you simply run faster. These hold one thing fixed: "
     f"the median pace of the moving samples within ± {HR_TOLERANCE_BPM:g} bpm of a heart rate "
-    f"you choose, and the median cadence within ± {PACE_TOLERANCE_S_PER_KM:g} s/km of a pace "
-    "you choose. A run needs 2 minutes there to count. The defaults are your easy runs' "
+    f"you choose, and the median cadence within ± {pace_window} of a pace you choose. A run "
+    f"needs {MIN_MATCHED_S / 60:g} minutes there to count. The defaults are your easy runs' "
     "median heart rate and pace."
 )
 a, b = st.columns(2)

@@ -14,7 +14,12 @@ import plotly.graph_objects as go
 
 from analysis import columns as c
 from analysis.figures import style
-from analysis.metrics.efficiency import DECOUPLING_GOOD_PCT, TREND_DAYS
+from analysis.metrics.efficiency import (
+    DECOUPLING_GOOD_PCT,
+    HR_TOLERANCE_BPM,
+    MIN_MATCHED_S,
+    TREND_DAYS,
+)
 from analysis.units import (
     UNIT_KM,
     elevation_factor,
@@ -130,7 +135,7 @@ def pace_at_hr_figure(fixed: pd.DataFrame, heart_rate_bpm: float, unit: str = UN
     title = f"Pace at {heart_rate_bpm:.0f} bpm"
     if not style.has_rows(fixed, c.START_TIME_LOCAL, c.PACE_AT_HR_S_PER_KM):
         return style.empty_figure(
-            f"No run spent 2 minutes at {heart_rate_bpm:.0f} bpm", title=title
+            f"No run spent {MIN_MATCHED_S / 60:g} minutes at {heart_rate_bpm:.0f} bpm", title=title
         )
     frame = fixed.dropna(subset=[c.PACE_AT_HR_S_PER_KM])
     pace = frame[c.PACE_AT_HR_S_PER_KM].astype("float64") * pace_factor(unit)
@@ -147,7 +152,7 @@ def pace_at_hr_figure(fixed: pd.DataFrame, heart_rate_bpm: float, unit: str = UN
             y=pace,
             customdata=np.column_stack([text, _names(frame)]),
             mode="markers+lines",
-            name=f"Median pace at {heart_rate_bpm:.0f} ± 3 bpm",
+            name=f"Median pace at {heart_rate_bpm:.0f} ± {HR_TOLERANCE_BPM:g} bpm",
             line={"color": style.PRIMARY, "width": 1},
             marker={"color": style.PRIMARY, "size": 7},
             hovertemplate=f"{_DAY}<br>%{{customdata[1]}}<br>%{{customdata[0]}}<extra></extra>",
@@ -177,7 +182,9 @@ def cadence_at_pace_figure(
     shown = format_pace(pace_s_per_km, unit)
     title = f"Cadence at {shown}"
     if not style.has_rows(fixed, c.START_TIME_LOCAL, c.CADENCE_AT_PACE_SPM):
-        return style.empty_figure(f"No run spent 2 minutes at {shown}", title=title)
+        return style.empty_figure(
+            f"No run spent {MIN_MATCHED_S / 60:g} minutes at {shown}", title=title
+        )
     frame = fixed.dropna(subset=[c.CADENCE_AT_PACE_SPM])
     fig = go.Figure(
         go.Scatter(
