@@ -25,6 +25,7 @@ PAGES = [
         "pages/training_load.py", title="Training load (ACWR)", icon=":material/monitor_heart:"
     ),
     st.Page("pages/fitness.py", title="Fitness & form", icon=":material/trending_up:"),
+    st.Page("pages/efficiency.py", title="Efficiency & tests", icon=":material/speed:"),
     st.Page("pages/guidance.py", title="Guidance", icon=":material/explore:"),
     st.Page("pages/efforts.py", title="Best efforts", icon=":material/military_tech:"),
     st.Page("pages/recovery.py", title="Recovery", icon=":material/bedtime:"),

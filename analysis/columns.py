@@ -191,3 +191,25 @@ SOURCE_FILE = "source_file"  # the activity file an export row points to
 CHANNELS = (
     "channels"  # how many sensor channels (HR, cadence, power, altitude, GPS, speed) hold data
 )
+
+# ---- efficiency, fixed-point trends, test runs, running power and dynamics (appended) ---------
+EFFICIENCY_FACTOR = "ef_m_per_min_per_bpm"  # Friel: mean speed [m/min] / mean HR [bpm]
+DECOUPLING_PCT = "decoupling_pct"  # Friel's Pa:HR: (EF first half − EF second half) / EF first
+IS_EASY = "is_easy"  # the run's average HR lies in the athlete's easy zones
+EF_TREND = "ef_trend_m_per_min_per_bpm"  # 28-day rolling mean of easy runs' EF
+DECOUPLING_TREND_PCT = "decoupling_trend_pct"  # 28-day rolling mean of easy runs' decoupling
+PACE_AT_HR_S_PER_KM = "pace_at_hr_s_per_km"  # median pace of the samples near a chosen HR
+CADENCE_AT_PACE_SPM = "cadence_at_pace_spm"  # median cadence of the samples near a chosen pace
+MATCHED_S = "matched_s"  # seconds of a run that matched the chosen HR or pace
+TEST_KIND = "test_kind"  # the label of a repeatable test a run was marked as
+PACE_CHANGE_S_PER_KM = "pace_change_s_per_km"  # against the previous test of the kind (− faster)
+HR_CHANGE_BPM = "hr_change_bpm"  # against the previous test of the kind
+EF_CHANGE_PCT = "ef_change_pct"  # against the previous test of the kind
+FIRST_EF_CHANGE_PCT = "first_ef_change_pct"  # against the first test of the kind
+STEP_LENGTH_M = "step_length_m"  # one foot strike to the next (Garmin's "stride length")
+AVG_POWER_W = "avg_power_w"  # time-weighted mean running power
+CRITICAL_POWER_W = "critical_power_w"  # the athlete's critical (or threshold) power setting
+ZONE_LOW_W = "zone_low_w"  # power zone edges: low inclusive,
+ZONE_HIGH_W = "zone_high_w"  # high exclusive
+HRV_TODAY_MS = "hrv_today_ms"  # this morning's rMSSD
+HRV_TODAY_STATUS = "hrv_today_status"  # this morning's ln rMSSD against the SWC band

@@ -23,6 +23,9 @@ acute window: with 7, the coupled rolling ratio is 1 by construction (both means
 PMC_CONVENTIONS = ("trainingpeaks", "banister", "runalyze")
 """CTL/ATL smoothing: 1/N, 1 − e^(−1/N), or 2/(N + 1)."""
 
+CRITICAL_POWER_RANGE_W = (50.0, 1000.0)
+"""A critical (or threshold) running power the settings accept [W]; 0 means not set."""
+
 
 @dataclass(frozen=True)
 class AthleteSettings:
@@ -44,6 +47,7 @@ class AthleteSettings:
     cutback_threshold_pct: float = 20.0  # this much lighter than the build weeks: a cutback
     hard_session_min: float = 10.0  # minutes above the easy ceiling that make a session hard
     threshold_pace_s_per_km: float = 270.0  # for pace zones (Friel); 4:30 /km
+    critical_power_w: float = 0.0  # running power zones (Stryd); 0 = not set
 
     def __post_init__(self) -> None:
         if self.units not in ("km", "mi"):
@@ -77,6 +81,11 @@ class AthleteSettings:
             raise ValueError("hard-session threshold must be 1 to 120 minutes")
         if not 120 <= self.threshold_pace_s_per_km <= 900:
             raise ValueError("threshold pace must be between 2:00 and 15:00 per km")
+        low_w, high_w = CRITICAL_POWER_RANGE_W
+        if self.critical_power_w != 0 and not low_w <= self.critical_power_w <= high_w:
+            raise ValueError(
+                f"critical power must be {low_w:g} to {high_w:g} W, or 0 when not known"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -218,6 +218,8 @@ def child_pages(store_path: Path, repeat: int) -> dict[str, Any]:
     """Each page's data preparation on the store at ``store_path``: first call and median [s]."""
     from analysis import dashboard
     from analysis.store import Store
+    from analysis.views import efficiency
+    from analysis.views.period import preset_start
 
     before = rss_bytes()
     timings: dict[str, dict[str, Any]] = {}
@@ -237,6 +239,14 @@ def child_pages(store_path: Path, repeat: int) -> dict[str, Any]:
             "Guidance": lambda: dashboard.guidance_data(store, settings, day),
             "Recovery": lambda: dashboard.recovery_data(store, settings, day),
             "Plan": lambda: dashboard.plan_data(store, settings, day),
+            # computed from every run's samples in the period (nothing stored): the page opens
+            # on 12 weeks; "all" reads every sample of the history
+            "Efficiency & tests (12 weeks)": lambda: efficiency.efficiency_data(
+                store, settings, preset_start("12w", day, settings.week_start), day
+            ),
+            "Efficiency & tests (all)": lambda: efficiency.efficiency_data(
+                store, settings, None, day
+            ),
             "Activities (table)": lambda: dashboard.activity_table(store),
             "Activities (one run's samples)": lambda: store.samples(str(newest)),
         }

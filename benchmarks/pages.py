@@ -58,6 +58,7 @@ PAGES = [  # (URL path, title in the sidebar and as the page's heading), in app.
     ("intensity", "Intensity"),
     ("training_load", "Training load (ACWR)"),
     ("fitness", "Fitness & form"),
+    ("efficiency", "Efficiency & tests"),
     ("guidance", "Guidance"),
     ("efforts", "Best efforts"),
     ("recovery", "Recovery"),

@@ -8,6 +8,7 @@ import streamlit as st
 from analysis import columns as c
 from analysis import dashboard
 from analysis.figures.recovery import recovery_trends_figure, subjective_figure
+from analysis.metrics.hrv import hrv_readiness
 from pages import _common as ui
 
 VERDICT_BOX = {
@@ -126,6 +127,16 @@ ui.chart(
     "5–10 bpm above baseline, or HRV below its usual band, says you have not recovered; short "
     "sleep adds to it.",
 )
+morning = hrv_readiness(data["baselines"], day)
+if morning[c.HRV_TODAY_STATUS]:
+    where = {"below": "below", "within": "inside", "above": "above"}
+    st.caption(
+        f"HRV {ui.day_words(day)}: {morning[c.HRV_TODAY_MS]:.0f} ms, "
+        f"**{where[str(morning[c.HRV_TODAY_STATUS])]}** the usual band of "
+        f"{morning[c.HRV_BAND_LOW_MS]:.0f}–{morning[c.HRV_BAND_HIGH_MS]:.0f} ms (the smallest "
+        "worthwhile change: mean ± 0.5 SD of ln rMSSD over the 28 days before; Plews et al. "
+        "2013). One morning is noisy: the rules read the 7-day mean."
+    )
 ui.chart(
     subjective_figure(data["wellness"]),
     "recovery_subjective",

@@ -8,6 +8,7 @@ from analysis import units
 from analysis.dashboard import load_label
 from analysis.settings import (
     ACWR_VARIANTS,
+    CRITICAL_POWER_RANGE_W,
     LOAD_MODELS,
     PMC_CONVENTIONS,
     ZONE_MODELS,
@@ -117,6 +118,11 @@ with st.form("settings_form"):
         "A session is hard with at least this many minutes above the easy ceiling [min]",
         1.0, 120.0, float(current.hard_session_min), step=1.0, key="set_hard_min",
     )  # fmt: skip
+    critical_power = st.number_input(
+        "Critical power for running power zones [W] (0: not known)", 0.0, CRITICAL_POWER_RANGE_W[1],
+        float(current.critical_power_w), step=5.0, key="set_critical_power",
+        help="Stryd's critical power, or the mean power of a 30–60 min all-out run.",
+    )  # fmt: skip
     saved = st.form_submit_button(
         "Save settings", type="primary", key="settings_save", disabled=not may_change
     )
@@ -142,6 +148,7 @@ if saved:
             acwr_danger=float(danger), pmc_convention=pmc_convention,
             cutback_threshold_pct=float(cutback), hard_session_min=float(hard_min),
             threshold_pace_s_per_km=_threshold_pace(pace_text, unit),
+            critical_power_w=float(critical_power),
         )  # fmt: skip
     except ValueError as err:
         st.error(f"Not saved: {err}")

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 
 CHARTS = {  # page title -> charts it draws for the two uploaded runs (no wellness log, no plan)
     "Overview": 2, "Mileage": 4, "Cadence": 2, "Intensity": 2, "Training load (ACWR)": 1,
-    "Fitness & form": 2, "Guidance": 2, "Recovery": 0, "Plan": 0, "Activities": 2,
+    "Fitness & form": 2, "Efficiency & tests": 5, "Guidance": 2, "Recovery": 0, "Plan": 0,
+    "Activities": 2,
 }  # fmt: skip
 NAV = list(CHARTS)
 

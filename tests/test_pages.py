@@ -25,6 +25,7 @@ PAGES = [
     "pages/intensity.py",
     "pages/training_load.py",
     "pages/fitness.py",
+    "pages/efficiency.py",
     "pages/guidance.py",
     "pages/efforts.py",
     "pages/recovery.py",
@@ -40,6 +41,7 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/intensity.py": 2,
     "pages/training_load.py": 2,
     "pages/fitness.py": 2,
+    "pages/efficiency.py": 5,  # EF, decoupling, pace at HR, cadence at pace, step length
     "pages/guidance.py": 2,
     "pages/efforts.py": 2,
     "pages/recovery.py": 0,  # no wellness log in the hand-built data: an empty state
@@ -224,6 +226,7 @@ PERIOD_PAGES = [  # the pages with a period control
     "pages/intensity.py",
     "pages/training_load.py",
     "pages/fitness.py",
+    "pages/efficiency.py",
     "pages/guidance.py",
     "pages/recovery.py",
     "pages/plan.py",

@@ -1,0 +1,205 @@
+"""The Efficiency & tests page under AppTest: with runs and without, test runs marked by name,
+a chosen heart rate and pace, miles, running power with a critical power, and HRV readiness."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import columns as c
+from analysis.config import ATHLETE_DB
+from analysis.prepare import prepare_activity
+from analysis.settings import AthleteSettings
+from analysis.store import Store
+from tests.conftest import REPO
+from tests.factories import run_activity
+
+PAGE = "pages/efficiency.py"
+TODAY = pd.Timestamp.now(tz="UTC").normalize()
+FIRST_RUN = TODAY - pd.Timedelta(days=30) + pd.Timedelta(hours=6)
+
+
+def _app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("STRIDELOG_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("STRIDELOG_NO_DEMO", "1")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _fill(
+    data_dir: Path,
+    settings: AthleteSettings | None = None,
+    power_w: float | None = None,
+    wellness: pd.DataFrame | None = None,
+) -> None:
+    """Ten runs every third day at 140 bpm, each 0.05 m/s faster, the last three days ago (inside
+    the default 12 weeks); every other one is named "MAF test"."""
+    with Store(data_dir / ATHLETE_DB) as store:
+        for i in range(10):
+            day = FIRST_RUN + pd.Timedelta(days=3 * i)
+            act = run_activity(
+                name=f"run{i}.fit", start=day.isoformat(), n=240, speed_mps=3.0 + 0.05 * i,
+                hr_bpm=140.0, cadence_spm=170.0,
+            )  # fmt: skip
+            act = dataclasses.replace(act, name=f"MAF test {i}" if i % 2 == 0 else f"Easy {i}")
+            if power_w is not None:
+                act.samples[c.POWER_W] = power_w
+            digest = f"{i:02d}".ljust(64, "0")
+            store.add_file(digest, act.source_name, "fit", 1, [prepare_activity(act, digest, 0)])
+        if settings is not None:
+            store.save_settings(settings)
+        if wellness is not None:
+            store.upsert_wellness(wellness)
+
+
+def _texts(at: AppTest) -> str:
+    kinds = ("markdown", "caption", "info", "warning", "error", "success")
+    return "\n".join(str(el.value) for kind in kinds for el in at.get(kind))
+
+
+def _values(values: Any) -> list[float]:
+    """A trace's numbers, decoded when plotly sent them as a typed array."""
+    if isinstance(values, dict) and "bdata" in values:
+        array = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return [float(v) for v in array]
+    return [float(v) for v in values or []]
+
+
+def _figures(at: AppTest) -> dict[str, dict[str, Any]]:
+    out = {}
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        out[spec["layout"]["title"]["text"]] = spec
+    return out
+
+
+def test_without_runs_the_page_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(tmp_path, monkeypatch)
+    assert at.title[0].value == "Efficiency & tests"
+    assert any("No activities yet" in el.value for el in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_with_runs_ef_rises_and_pace_at_the_fixed_hr_gets_faster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path)
+    at = _app(tmp_path, monkeypatch)
+    figures = _figures(at)
+    ef = figures["Efficiency factor on easy runs (higher is fitter)"]
+    # 140 bpm is easy (below 152 = 80 % of 190); EF = speed × 60 / 140 for speeds 3.00 … 3.45
+    points = _values(ef["data"][0]["y"])
+    assert points == pytest.approx([(3.0 + 0.05 * i) * 60 / 140 for i in range(10)])
+    # the default heart rate is the easy runs' median (140 bpm): pace there is each run's pace
+    pace = _values(figures["Pace at 140 bpm"]["data"][0]["y"])
+    assert pace == pytest.approx([1000 / (3.0 + 0.05 * i) for i in range(10)])
+    assert figures["Pace at 140 bpm"]["layout"]["yaxis"]["autorange"] == "reversed"
+    # the median pace, (1000 / 3.2 + 1000 / 3.25) / 2 = 310.1 s/km, rounds to 5:10 -> only runs
+    # within 300–320 s/km (3.15 … 3.30 m/s: 317.5, 312.5, 307.7, 303.0 s/km) have a cadence there
+    cadence = figures["Cadence at 5:10 min/km"]["data"][0]
+    assert _values(cadence["y"]) == pytest.approx([170.0] * 4)
+    step = figures["Running power and step length per run"]["data"]
+    # step length = speed × 60 / 170: run 0 at 3.0 m/s -> 1.0588 m
+    assert _values(step[0]["y"])[0] == pytest.approx(3.0 * 60 / 170)
+    assert "Set your critical power" not in _texts(at)
+    assert "no running power" in _texts(at)
+
+
+def test_test_runs_are_compared_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(tmp_path)
+    at = _app(tmp_path, monkeypatch)
+    at.text_input(key="eff_tests").set_value("maf test").run()
+    assert not at.exception, at.exception
+    tables = [el.value for el in at.dataframe if "EF change [%]" in el.value.columns]
+    assert len(tables) == 1
+    table = tables[0]
+    # runs 0, 2, 4, 6, 8: each 0.1 m/s faster than the test before, at the same 140 bpm
+    assert list(table["Test"]) == ["maf test"] * 5
+    assert list(table["HR change [bpm]"]) == ["—", "+0", "+0", "+0", "+0"]
+    # EF change of the second test: 3.1 / 3.0 − 1 = +3.3 %; the fifth against the first:
+    # 3.4 / 3.0 − 1 = +13.3 %
+    assert table["EF change [%]"].iloc[1] == "+3.3"
+    assert table["EF since the first [%]"].iloc[4] == "+13.3"
+    # pace 1000/3.1 − 1000/3.0 = −10.75 s/km -> "-11"
+    assert table["Pace change [s]"].iloc[1] == "-11"
+    # the owner may keep the names for the next visit
+    at.button(key="eff_tests_save").click().run()
+    assert not at.exception, at.exception
+    with Store(tmp_path / ATHLETE_DB) as store:
+        assert store.get_meta("test_run_names") == "maf test"
+
+
+def test_a_chosen_heart_rate_and_pace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(tmp_path)
+    at = _app(tmp_path, monkeypatch)
+    at.number_input(key="eff_hr").set_value(150.0).run()
+    assert "Pace at 150 bpm" in _figures(at)
+    # nobody ran at 150 bpm: the chart says so instead of drawing nothing
+    assert not _figures(at)["Pace at 150 bpm"]["data"]
+    at.text_input(key="eff_pace").set_value("5:33").run()  # 333 s/km = 3.0 m/s: run 0 only
+    figure = _figures(at)["Cadence at 5:33 min/km"]
+    assert (
+        len(_values(figure["data"][0]["y"])) == 2
+    )  # 5:33 ± 10 s: 3.0 and 3.05 m/s (333, 328 s/km)
+    at.text_input(key="eff_pace").set_value("5.33").run()
+    assert any("minutes:seconds" in el.value for el in at.error)
+
+
+def test_miles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(tmp_path, AthleteSettings(units="mi"))
+    at = _app(tmp_path, monkeypatch)
+    figures = _figures(at)
+    pace = figures["Pace at 140 bpm"]
+    assert "min/mi" in pace["layout"]["yaxis"]["title"]["text"]
+    assert _values(pace["data"][0]["y"])[0] == pytest.approx(1000 / 3.0 * 1.609344)
+    step = figures["Running power and step length per run"]
+    assert "[ft]" in step["layout"]["yaxis"]["title"]["text"]
+    assert _values(step["data"][0]["y"])[0] == pytest.approx(3.0 * 60 / 170 / 0.3048)
+
+
+def test_power_zones_with_a_critical_power(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(tmp_path, power_w=240.0)
+    at = _app(tmp_path, monkeypatch)
+    assert "Set your critical power in Settings" in _texts(at)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        store.save_settings(AthleteSettings(critical_power_w=250.0))
+    at = _app(tmp_path, monkeypatch)
+    zones = _figures(at)["Time in power zones (critical power 250 W)"]
+    # 240 W is 96 % of 250 W: Z3 threshold (225–250 W) for all of the time
+    assert _values(zones["data"][0]["y"]) == pytest.approx([0.0, 0.0, 100.0, 0.0, 0.0])
+    power = _figures(at)["Running power and step length per run"]["data"][1]
+    assert _values(power["y"]) == pytest.approx([240.0] * 10)
+
+
+def test_hrv_readiness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # below the band 4.2 ± 0.104 (tests/test_metrics_efficiency.py works it by hand)
+    # 14 mornings alternating ln rMSSD 4.0 / 4.4, then today at ln 4.05:
+    days = pd.date_range(end=TODAY.tz_localize(None), periods=15, freq="D")
+    ln = [4.0 if i % 2 == 0 else 4.4 for i in range(14)] + [4.05]
+    log = pd.DataFrame({c.DATE: days, c.HRV_RMSSD_MS: np.exp(ln)})
+    _fill(tmp_path, wellness=log)
+    at = _app(tmp_path, monkeypatch)
+    metrics = {el.label: el.value for el in at.metric}
+    assert metrics["This morning's rMSSD"] == f"{math.exp(4.05):.0f} ms"
+    assert "This morning is **below** the band. The 7-day mean is **inside** it." in _texts(at)
+    # the Recovery page says the same of this morning under its trend chart
+    at.switch_page("pages/recovery.py").run()
+    assert not at.exception, at.exception
+    low, high = math.exp(4.2 - 0.5 * 0.207550), math.exp(4.2 + 0.5 * 0.207550)
+    assert (
+        f"HRV today: {math.exp(4.05):.0f} ms, **below** the usual band of {low:.0f}–{high:.0f} ms"
+        in _texts(at)
+    )
