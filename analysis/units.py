@@ -14,6 +14,9 @@ KM_PER_MILE = METRES_PER_MILE / 1000.0
 METRES_PER_FOOT = 0.3048
 """The international foot (1959) [m]."""
 
+METRES_PER_YARD = 0.9144
+"""The international yard (1959) [m]."""
+
 UNIT_KM = "km"
 UNIT_MI = "mi"
 
@@ -58,6 +61,17 @@ def format_elevation(metres: float | None, unit: str) -> str:
     if metres is None or not math.isfinite(metres):
         return "—"
     return f"{metres * elevation_factor(unit):.0f} {elevation_label(unit)}"
+
+
+def ef_factor(unit: str) -> float:
+    """Multiply an efficiency factor in m/min per bpm by this for the display unit: yards per
+    minute per beat with miles (TrainingPeaks' running convention), metres with km."""
+    return 1.0 / METRES_PER_YARD if unit == UNIT_MI else 1.0
+
+
+def ef_label(unit: str) -> str:
+    """``"yd/min per bpm"`` with miles, else ``"m/min per bpm"``."""
+    return "yd/min per bpm" if unit == UNIT_MI else "m/min per bpm"
 
 
 def _mss(seconds: float) -> str:

@@ -25,7 +25,7 @@ from analysis.metrics.efficiency import (
     WARMUP_S,
 )
 from analysis.settings import AthleteSettings
-from analysis.units import format_pace, pace_factor, pace_to_s_per_km, parse_pace
+from analysis.units import ef_label, format_pace, pace_factor, pace_to_s_per_km, parse_pace
 from analysis.views import efficiency as view
 from analysis.views.period import day_text
 from pages import _common as ui
@@ -98,10 +98,11 @@ st.caption(
 
 st.subheader("Aerobic efficiency")
 ui.chart(
-    ef_trend_figure(data["trend"]),
+    ef_trend_figure(data["trend"], unit=s.units),
     "eff_ef",
-    "Efficiency factor (Friel) = mean speed [m/min] ÷ mean heart rate [bpm] over the moving "
-    "part of a run: the metres you cover per heartbeat. On easy runs of similar terrain it "
+    f"Efficiency factor (Friel) = mean speed [{ef_label(s.units).split(' per')[0]}] ÷ mean heart "
+    f"rate [bpm] over the moving part of a run: the {'yards' if s.units == 'mi' else 'metres'} "
+    "you cover per heartbeat. On easy runs of similar terrain it "
     f"rises as aerobic fitness grows. The line is the mean of the easy runs of the last "
     f"{TREND_DAYS} days. Plain speed, not grade-adjusted: hilly runs score lower.",
 )
@@ -121,7 +122,7 @@ with st.expander("Every run's efficiency factor and decoupling"):
 st.subheader("Pace at a fixed heart rate, cadence at a fixed pace")
 pace_window = f"{PACE_TOLERANCE_S_PER_KM:g} s/km"
 if s.units == "mi":
-    pace_window = f"{PACE_TOLERANCE_S_PER_KM * pace_factor(s.units):.0f} s/mi ({pace_window})"
+    pace_window = f"{PACE_TOLERANCE_S_PER_KM * pace_factor(s.units):.0f} s/mi"
 st.caption(
     "A run's average pace improves when you simply run faster. These hold one thing fixed: "
     f"the median pace of the moving samples within ± {HR_TOLERANCE_BPM:g} bpm of a heart rate "

@@ -347,3 +347,13 @@ def test_hrv_readiness_today_below_while_the_week_is_within() -> None:
     assert hrv.hrv_readiness(baselines(log), "2026-04-01")[c.HRV_TODAY_STATUS] is None
     early = hrv.hrv_readiness(baselines(log), days[5])
     assert early[c.HRV_TODAY_MS] is not None and early[c.HRV_TODAY_STATUS] is None
+
+
+def test_ef_in_yards_with_miles() -> None:
+    from analysis.units import ef_factor, ef_label
+
+    # 200 m/min at 150 bpm = 1.3333 m/min per bpm; 200 m = 218.72 yd (÷ 0.9144), so
+    # 218.72 / 150 = 1.4581 yd/min per bpm, TrainingPeaks' running unit
+    assert 200.0 / 150.0 * ef_factor("mi") == pytest.approx(1.4581, abs=1e-4)
+    assert ef_factor("km") == 1.0
+    assert (ef_label("km"), ef_label("mi")) == ("m/min per bpm", "yd/min per bpm")

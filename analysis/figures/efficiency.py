@@ -22,6 +22,8 @@ from analysis.metrics.efficiency import (
 )
 from analysis.units import (
     UNIT_KM,
+    ef_factor,
+    ef_label,
     elevation_factor,
     elevation_label,
     format_pace,
@@ -29,7 +31,6 @@ from analysis.units import (
     pace_label,
 )
 
-EF_AXIS = "EF [m/min per bpm]"
 _DAY = "%{x|%a %d %b %Y}"
 
 
@@ -39,7 +40,9 @@ def _names(frame: pd.DataFrame) -> np.ndarray:
     return np.array([str(v) if pd.notna(v) else "" for v in frame[c.NAME]], dtype=object)
 
 
-def ef_trend_figure(trend: pd.DataFrame, *, days: int = TREND_DAYS) -> go.Figure:
+def ef_trend_figure(
+    trend: pd.DataFrame, *, days: int = TREND_DAYS, unit: str = UNIT_KM
+) -> go.Figure:
     """Efficiency factor of every easy run and its rolling mean over ``days`` days.
 
     Parameters
@@ -47,7 +50,10 @@ def ef_trend_figure(trend: pd.DataFrame, *, days: int = TREND_DAYS) -> go.Figure
     trend
         :func:`analysis.metrics.efficiency.easy_trend`: ``start_time_local``,
         ``ef_m_per_min_per_bpm``, ``ef_trend_m_per_min_per_bpm`` and ``name``.
+    unit
+        ``"km"`` or ``"mi"``: EF in m/min or yd/min per bpm (:func:`analysis.units.ef_factor`).
     """
+    factor = ef_factor(unit)
     title = "Efficiency factor on easy runs (higher is fitter)"
     if not style.has_rows(trend, c.START_TIME_LOCAL, c.EFFICIENCY_FACTOR):
         return style.empty_figure("No easy runs with heart rate in the period", title=title)
@@ -55,7 +61,7 @@ def ef_trend_figure(trend: pd.DataFrame, *, days: int = TREND_DAYS) -> go.Figure
     fig.add_trace(
         go.Scatter(
             x=trend[c.START_TIME_LOCAL],
-            y=trend[c.EFFICIENCY_FACTOR].astype("float64"),
+            y=trend[c.EFFICIENCY_FACTOR].astype("float64") * factor,
             customdata=_names(trend),
             mode="markers",
             name="Easy run",
@@ -66,14 +72,14 @@ def ef_trend_figure(trend: pd.DataFrame, *, days: int = TREND_DAYS) -> go.Figure
     fig.add_trace(
         go.Scatter(
             x=trend[c.START_TIME_LOCAL],
-            y=trend[c.EF_TREND].astype("float64"),
+            y=trend[c.EF_TREND].astype("float64") * factor,
             mode="lines",
             name=f"Mean of the last {days} days",
             line={"color": style.SECONDARY, "width": 2.5},
             hovertemplate=f"{_DAY}<br>{days}-day mean: %{{y:.3f}}<extra></extra>",
         )
     )
-    return style.base_layout(fig, title=title, x_title="Date", y_title=EF_AXIS)
+    return style.base_layout(fig, title=title, x_title="Date", y_title=f"EF [{ef_label(unit)}]")
 
 
 def decoupling_figure(trend: pd.DataFrame, *, days: int = TREND_DAYS) -> go.Figure:

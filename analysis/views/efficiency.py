@@ -27,11 +27,7 @@ from analysis.metrics import dynamics, efficiency, hrv, zones
 from analysis.metrics.recovery import baselines
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore
-from analysis.units import (
-    format_pace,
-    pace_factor,
-    pace_label,
-)
+from analysis.units import ef_factor, ef_label, format_pace, pace_factor, pace_label
 
 SAMPLE_CHANNELS = (
     c.SAMPLE_DURATION_S, c.SPEED_MPS, c.HEART_RATE_BPM, c.CADENCE_SPM, c.POWER_W,
@@ -182,8 +178,9 @@ def tests_table(tests: pd.DataFrame, unit: str) -> pd.DataFrame:
             ],
             "HR [bpm]": [f"{v:.0f}" if pd.notna(v) else "—" for v in tests[c.AVG_HEART_RATE_BPM]],
             "HR change [bpm]": [_signed(float(v), ".0f") for v in tests[c.HR_CHANGE_BPM]],
-            "EF [m/min per bpm]": [
-                f"{v:.3f}" if pd.notna(v) else "—" for v in tests[c.EFFICIENCY_FACTOR]
+            f"EF [{ef_label(unit)}]": [
+                f"{v * ef_factor(unit):.3f}" if pd.notna(v) else "—"
+                for v in tests[c.EFFICIENCY_FACTOR]
             ],
             "EF change [%]": [_signed(float(v), ".1f") for v in tests[c.EF_CHANGE_PCT]],
             "EF since the first [%]": [
@@ -204,8 +201,9 @@ def runs_table(table: pd.DataFrame, unit: str) -> pd.DataFrame:
                 format_pace(v, unit, with_unit=False) for v in frame[c.PACE_S_PER_KM]
             ],
             "HR [bpm]": [f"{v:.0f}" if pd.notna(v) else "—" for v in frame[c.AVG_HEART_RATE_BPM]],
-            "EF [m/min per bpm]": [
-                f"{v:.3f}" if pd.notna(v) else "—" for v in frame[c.EFFICIENCY_FACTOR]
+            f"EF [{ef_label(unit)}]": [
+                f"{v * ef_factor(unit):.3f}" if pd.notna(v) else "—"
+                for v in frame[c.EFFICIENCY_FACTOR]
             ],
             "Decoupling [%]": [f"{v:.1f}" if pd.notna(v) else "—" for v in frame[c.DECOUPLING_PCT]],
             "Easy": np.where(frame[c.IS_EASY].astype(bool), "yes", "no"),
