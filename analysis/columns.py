@@ -212,3 +212,6 @@ SHOE_COLUMNS: tuple[str, ...] = (SHOE_ID, NAME, FIRST_USED, RETIRE_KM, RETIRED, 
 VOLUME_KM = "volume_km"  # planned training volume of a week, the race itself left out [km]
 NEW_PAIR_KM = "new_pair_km"  # distance run in a pair during its first weeks [km]
 NEW_PAIR_SHARE_PCT = "new_pair_share_pct"  # that distance / the week's distance × 100
+WEEK_OF_USE = "week_of_use"  # 1 for a pair's first 7 days of use, 2 for the next 7 ...
+OVER_NEW_PAIR_LIMIT = "over_new_pair_limit"  # the share went over the new-pair limit
+SHOE_STATUS = "shoe_status"  # "ok", "soon", "retire" or "retired"
