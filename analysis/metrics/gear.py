@@ -32,6 +32,7 @@ running shoes decrease running-related injury risk? *Scand J Med Sci Sports* 201
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -145,7 +146,7 @@ def shoe_table(
     for shoe in shoes.itertuples(index=False):
         key = _key(getattr(shoe, c.NAME))
         seen.add(key)
-        used = per_pair.loc[key] if key in per_pair.index else None
+        used: dict[str, Any] | None = per_pair.loc[key].to_dict() if key in per_pair.index else None
         first = getattr(shoe, c.FIRST_USED)
         if pd.isna(first) and used is not None:
             first = used["first"]
@@ -162,9 +163,10 @@ def shoe_table(
                 c.RETIRED: bool(getattr(shoe, c.RETIRED)),
             }
         )
-    for key, used in per_pair.iterrows():
-        if key in seen:
+    for pair_key, found in per_pair.iterrows():
+        if str(pair_key) in seen:
             continue
+        used = found.to_dict()
         rows.append(
             {
                 c.SHOE_ID: None,
