@@ -146,7 +146,7 @@ def shoe_table(
     for shoe in shoes.itertuples(index=False):
         key = _key(getattr(shoe, c.NAME))
         seen.add(key)
-        used: dict[str, Any] | None = per_pair.loc[key].to_dict() if key in per_pair.index else None
+        used: dict[Any, Any] | None = per_pair.loc[key].to_dict() if key in per_pair.index else None
         first = getattr(shoe, c.FIRST_USED)
         if pd.isna(first) and used is not None:
             first = used["first"]
@@ -166,15 +166,15 @@ def shoe_table(
     for pair_key, found in per_pair.iterrows():
         if str(pair_key) in seen:
             continue
-        used = found.to_dict()
+        row = found.to_dict()
         rows.append(
             {
                 c.SHOE_ID: None,
-                c.NAME: str(used["shown"]).strip(),
+                c.NAME: str(row["shown"]).strip(),
                 c.GEAR_SOURCE: "strava",
-                c.FIRST_USED: used["first"],
-                c.DISTANCE_KM: float(used["km"]),
-                c.RUNS: int(used["n"]),
+                c.FIRST_USED: row["first"],
+                c.DISTANCE_KM: float(row["km"]),
+                c.RUNS: int(row["n"]),
                 c.RETIRE_KM: DEFAULT_RETIRE_KM,
                 c.RETIRED: False,
             }
