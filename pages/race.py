@@ -211,7 +211,7 @@ with st.expander("Add or remove a block"):
         first = a.date_input("First day", value=day, key="block_first", disabled=locked)
         last = bb.date_input("Last day", value=day + dt.timedelta(days=27), key="block_last",
                              disabled=locked)  # fmt: skip
-        kind = d.selectbox("Block", BLOCK_KINDS, key="block_kind", disabled=locked)
+        kind = d.selectbox("Block", BLOCK_KINDS, key="block_type", disabled=locked)
         note = st.text_input("Note", key="block_note", max_chars=1000, disabled=locked)
         if st.form_submit_button("Add block", key="block_add", disabled=locked):
             with ui.refused():

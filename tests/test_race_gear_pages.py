@@ -51,7 +51,7 @@ def test_a_goal_race_proposes_a_plan_that_is_accepted_into_plan_and_blocks(
     at.switch_page("pages/race.py").run()
     at.date_input(key="block_first").set_value(pd.Timestamp("2026-09-21").date())
     at.date_input(key="block_last").set_value(pd.Timestamp("2026-10-04").date())
-    at.selectbox(key="block_kind").set_value("recovery")
+    at.selectbox(key="block_type").set_value("recovery")
     at.button(key="block_add").click().run()
     assert not at.exception, at.exception
     for page in ("pages/mileage.py", "pages/training_load.py", "pages/fitness.py"):
