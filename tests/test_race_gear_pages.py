@@ -98,3 +98,25 @@ def test_the_gear_page_shows_each_pair_its_retirement_and_a_new_pairs_share(
     assert not at.exception, at.exception
     with Store(tmp_path / ATHLETE_DB) as store:
         assert sorted(store.shoes()[c.NAME]) == ["Old", "Trail 2"]
+
+
+def test_the_demo_athlete_has_a_goal_race_blocks_and_shoes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(tmp_path, monkeypatch, demo=True)
+    at.switch_page("pages/race.py").run()
+    assert not at.exception, at.exception
+    assert "Berlin autumn half marathon" in [el.value for el in at.metric]
+    weeks = _figures(at)[0]["data"]
+    assert {trace["name"] for trace in weeks} == {"taper", "the race"}  # two weeks to go
+    assert at.button(key="race_accept").disabled  # the demo is read-only
+    at.switch_page("pages/mileage.py").run()
+    fig = _figures(at)[0]
+    labels = json.dumps(fig["layout"].get("annotations", []))
+    assert all(kind in labels for kind in ("base", "build", "peak")), labels
+    at.switch_page("pages/gear.py").run()
+    assert not at.exception, at.exception
+    warnings = " ".join(el.value for el in at.warning)
+    assert "**Pegasus 40**" in warnings and "due soon" in warnings
+    assert "**Novablast 4**" in warnings and "gradually" in warnings
+    assert at.button(key="shoe_add").disabled
