@@ -532,3 +532,27 @@ def test_a_viewer_is_refused_every_season_write_even_forged(
         pd.testing.assert_frame_equal(got, want)
     assert after[3] == before[3]
     assert viewer.races()[c.RACE_ID].tolist() == [race]  # reading is allowed
+
+
+def test_a_schema_2_database_gains_the_season_tables_and_keeps_its_rows(pg_dsn: str) -> None:
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        db.athlete_store("A").upsert_plan(
+            pd.DataFrame({c.WEEK_START: ["2026-03-02"], c.PLAN_DISTANCE_KM: [40.0]})
+        )
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:  # as schema 2 left the database
+        for table in ("goal_races", "training_blocks", "shoes"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE store_schema SET version = 2")
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        store = db.athlete_store("A")
+        assert store.plan()[c.PLAN_DISTANCE_KM].tolist() == [40.0]
+        assert store.races().empty
+        store.add_race("2026-05-03", 21.1, None, None)
+        assert len(store.races()) == 1
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT version FROM store_schema").fetchall() == [(SCHEMA_VERSION,)]
+        forced = conn.execute(
+            "SELECT relname FROM pg_class WHERE relforcerowsecurity AND relname = ANY(%s)",
+            [["goal_races", "training_blocks", "shoes"]],
+        ).fetchall()
+    assert sorted(forced) == [("goal_races",), ("shoes",), ("training_blocks",)]
