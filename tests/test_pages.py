@@ -237,6 +237,8 @@ PERIOD_PAGES = [  # the pages with a period control
     "pages/guidance.py",
     "pages/recovery.py",
     "pages/plan.py",
+    "pages/race.py",
+    "pages/gear.py",
 ]
 
 
