@@ -115,7 +115,10 @@ if not table.empty:
     retired_edit = b.checkbox("Retired", value=bool(row[c.RETIRED]), key=f"shoe_edit_retired_{pick}",
                               disabled=locked)  # fmt: skip
     first = row[c.FIRST_USED]
-    first_day = None if pd.isna(first) else pd.Timestamp(first).date()
+    first_day = a.date_input(
+        "First used", value=None if pd.isna(first) else pd.Timestamp(first).date(),
+        key=f"shoe_edit_first_{pick}", disabled=locked,
+    )  # fmt: skip
     save, drop = st.columns(2)
     if save.button("Save pair", key="shoe_save", disabled=locked):
         with ui.refused():

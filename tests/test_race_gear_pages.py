@@ -13,6 +13,7 @@ import pytest
 from analysis import columns as c
 from analysis.config import ATHLETE_DB
 from analysis.figures.blocks import BAND_OPACITY
+from analysis.settings import AthleteSettings
 from analysis.store import Store
 from tests.test_pages import _app, _figures, _fill
 
@@ -120,3 +121,32 @@ def test_the_demo_athlete_has_a_goal_race_blocks_and_shoes(
     assert "**Pegasus 40**" in warnings and "due soon" in warnings
     assert "**Novablast 4**" in warnings and "gradually" in warnings
     assert at.button(key="shoe_add").disabled
+
+
+def test_a_pair_named_on_runs_is_kept_with_its_retirement_distance_in_miles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        ids = store.activities()[c.ACTIVITY_ID].tolist()
+        store.apply_export_metadata([(aid, None, None, "Ghost 15", None, None) for aid in ids])
+        store.save_settings(AthleteSettings(units="mi"))
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/gear.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert "Distance [mi]" in table.columns
+    # every run in the one pair: their total distance, in miles (1 mi = 1.609344 km)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        km = store.activities()[c.DISTANCE_M].sum() / 1000.0
+    assert table["Distance [mi]"].iloc[0] == pytest.approx(round(km / 1.609344, 1))
+    assert table["From"].iloc[0] == "strava"
+    at.number_input(key="shoe_edit_retire_0").set_value(300.0)
+    at.checkbox(key="shoe_edit_retired_0").check()
+    at.button(key="shoe_save").click().run()
+    assert not at.exception, at.exception
+    with Store(tmp_path / ATHLETE_DB) as store:
+        shoes = store.shoes()
+    assert shoes[c.NAME].tolist() == ["Ghost 15"] and shoes[c.GEAR_SOURCE].tolist() == ["strava"]
+    assert shoes[c.RETIRE_KM].iloc[0] == pytest.approx(300 * 1.609344)  # stored in km
+    assert bool(shoes[c.RETIRED].iloc[0])
