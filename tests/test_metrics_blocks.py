@@ -176,3 +176,17 @@ def test_the_block_on_a_day() -> None:
     assert b.block_on(blocks, "2026-11-15") == "build"
     assert b.block_on(blocks, "2026-11-16") == "taper"
     assert b.block_on(blocks, "2026-12-01") is None
+
+
+def test_each_day_is_named_by_its_block() -> None:
+    blocks = pd.DataFrame(
+        {
+            c.START_DATE: pd.to_datetime(["2026-11-02", "2026-11-16", "2026-11-20"]),
+            c.END_DATE: pd.to_datetime(["2026-11-15", "2026-11-29", "2026-11-22"]),
+            c.BLOCK_KIND: ["build", "taper", "recovery"],
+        }
+    )
+    days = pd.Series(pd.to_datetime(["2026-11-01", "2026-11-15", "2026-11-16", "2026-11-21"]))
+    # 1 Nov outside; 15 Nov build; 16 Nov taper; 21 Nov in taper and recovery: the later start
+    assert b.block_of_days(days, blocks).tolist() == [None, "build", "taper", "recovery"]
+    assert b.block_on(blocks, "2026-11-21") == "recovery"

@@ -387,6 +387,19 @@ def block_on(blocks: pd.DataFrame, day: DayLike) -> str | None:
     return str(inside.sort_values(c.START_DATE)[c.BLOCK_KIND].iloc[-1])
 
 
+def block_of_days(days: pd.Series, blocks: pd.DataFrame) -> pd.Series:
+    """The kind of the block holding each day (None outside every block); where blocks overlap,
+    the one starting latest, as :func:`block_on` decides."""
+    out = pd.Series([None] * len(days), index=days.index, dtype=object)
+    when = pd.to_datetime(days)
+    for row in blocks.sort_values(c.START_DATE, kind="stable").itertuples(index=False):
+        inside = (when >= pd.Timestamp(getattr(row, c.START_DATE))) & (
+            when <= pd.Timestamp(getattr(row, c.END_DATE))
+        )
+        out[inside] = str(getattr(row, c.BLOCK_KIND))
+    return out
+
+
 def days_to(race_date: DayLike, today: DayLike) -> int:
     """Days from ``today`` to the race (0 on race day, negative after it)."""
     return int((to_day(race_date) - to_day(today)) / _DAY)
