@@ -20,9 +20,10 @@ def _blocks(key: str, revision: int) -> Any:
     return ui.open_store(key).blocks()
 
 
-def bands(fig: Any, src: ui.Source, period: Period) -> Any:
+def bands(fig: Any, src: ui.Source, period: Period, *, weekly_bars: bool = False) -> Any:
     """``fig`` with the athlete's training blocks shaded across the period's days."""
-    return add_block_bands(fig, _blocks(src.key, src.revision), period.first, period.as_of)
+    blocks = _blocks(src.key, src.revision)
+    return add_block_bands(fig, blocks, period.first, period.as_of, weekly_bars=weekly_bars)
 
 
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)

@@ -33,7 +33,7 @@ st.caption(
     f"a week (change it in Settings). {flagged} week(s) went over it."
 )
 ui.chart(
-    _season.bands(weekly_distance_figure(weekly, s.units), src, period),
+    _season.bands(weekly_distance_figure(weekly, s.units), src, period, weekly_bars=True),
     "mileage_weekly",
     captions.MILEAGE_WEEKLY.format(unit=u),
 )

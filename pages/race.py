@@ -34,17 +34,15 @@ if race is None:
         icon=":material/flag:",
     )
 else:
-    left, mid, right = st.columns(3)
-    left.metric("Race", str(race[c.NAME] or "Goal race"), f"{race[c.RACE_DATE]:%a %d %b %Y}",
-                delta_color="off")  # fmt: skip
-    mid.metric(f"Distance [{unit}]", f"{race[c.DISTANCE_KM] * per_unit:.2f}")
-    target = race[c.TARGET_TIME_S]
-    right.metric(
-        "Target time",
-        units.format_duration(None if pd.isna(target) else float(target)),
-        f"{b.days_to(race[c.RACE_DATE], day)} days to go",
-        delta_color="off",
+    title = ui.md_text(race[c.NAME] or "Goal race")
+    st.markdown(
+        f"**{title}** on {race[c.RACE_DATE]:%a %d %b %Y}: "
+        f"{b.days_to(race[c.RACE_DATE], day)} days after {day:%d %b %Y}."
     )
+    left, right = st.columns(2)
+    left.metric(f"Distance [{unit}]", f"{race[c.DISTANCE_KM] * per_unit:.2f}")
+    target = race[c.TARGET_TIME_S]
+    right.metric("Target time", units.format_duration(None if pd.isna(target) else float(target)))
 races = data["races"]
 if not races.empty:
     st.dataframe(

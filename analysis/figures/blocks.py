@@ -31,6 +31,8 @@ def add_block_bands(
     blocks: pd.DataFrame | None,
     first: dt.date | pd.Timestamp | None = None,
     last: dt.date | pd.Timestamp | None = None,
+    *,
+    weekly_bars: bool = False,
 ) -> go.Figure:
     """Shade each training block across a figure whose x axis is dates, labelled by its kind.
 
@@ -44,6 +46,10 @@ def add_block_bands(
     first, last
         The days the figure shows: bands are cut to them, so a block outside the period
         neither shows nor stretches the axis.
+    weekly_bars
+        The figure draws one bar per week centred on the week's first day (as
+        :func:`analysis.figures.mileage.weekly_distance_figure` does): the bands move half a
+        week earlier, so a block covers the bars of its weeks.
 
     Returns
     -------
@@ -52,11 +58,12 @@ def add_block_bands(
     """
     if blocks is None or blocks.empty:
         return fig
-    lo = pd.Timestamp(first) if first is not None else None
-    hi = pd.Timestamp(last) + _DAY if last is not None else None
+    shift = pd.Timedelta(hours=84) if weekly_bars else pd.Timedelta(0)  # half a week
+    lo = pd.Timestamp(first) - shift if first is not None else None
+    hi = pd.Timestamp(last) + _DAY - shift if last is not None else None
     for row in blocks.sort_values(c.START_DATE).itertuples(index=False):
-        start = pd.Timestamp(getattr(row, c.START_DATE))
-        end = pd.Timestamp(getattr(row, c.END_DATE)) + _DAY  # the last day is included
+        start = pd.Timestamp(getattr(row, c.START_DATE)) - shift
+        end = pd.Timestamp(getattr(row, c.END_DATE)) + _DAY - shift  # the last day is included
         if lo is not None:
             start = max(start, lo)
         if hi is not None:

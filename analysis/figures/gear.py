@@ -52,7 +52,7 @@ def shoe_distance_figure(table: pd.DataFrame, unit: str) -> go.Figure:
         name="retirement distance",
         hovertemplate=f"retire at %{{x:.0f}} {label}<extra></extra>",
     )
-    style.base_layout(fig, title=title, x_title=f"Distance [{label}]")
+    style.base_layout(fig, title=title, x_title=f"Distance [{label}]", y_title="Pair")
     fig.update_yaxes(autorange="reversed")
     return fig
 
