@@ -42,8 +42,9 @@ meta-analysis. *Med Sci Sports Exerc* 2007;39(8):1358–1365 (largest effect: a 
 cut progressively).
 
 Mujika I, Padilla S. Scientific bases for precompetition tapering strategies. *Med Sci Sports
-Exerc* 2003;35(7):1182–1187 (taper of 4–28 days, volume cut 60–90 % in swimmers and runners,
-intensity maintained; progressive non-linear tapers).
+Exerc* 2003;35(7):1182–1187 (review: tapers of 4–28 days, volume cut by 60–90 %, intensity
+maintained, frequency cut by at most 20 %, progressive non-linear tapers). Stridelog takes the
+smaller 40–60 % cut of the later meta-analysis, a choice for recreational runners.
 
 Bompa TO, Haff GG. *Periodization: Theory and Methodology of Training*. 5th ed. Champaign, IL:
 Human Kinetics; 2009 (step loading: three loading microcycles, one unloading).
