@@ -30,6 +30,8 @@ PAGES = [
     st.Page("pages/efforts.py", title="Best efforts", icon=":material/military_tech:"),
     st.Page("pages/recovery.py", title="Recovery", icon=":material/bedtime:"),
     st.Page("pages/plan.py", title="Plan", icon=":material/event_note:"),
+    st.Page("pages/race.py", title="Race & blocks", icon=":material/flag:"),
+    st.Page("pages/gear.py", title="Gear", icon=":material/steps:"),
     st.Page("pages/activities.py", title="Activities", icon=":material/list:"),
     st.Page("pages/share.py", title="Report & sharing", icon=":material/share:"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),

@@ -11,8 +11,8 @@ Roles
 owner
     The athlete: reads and writes everything of their own.
 coach
-    Reads everything; writes the plan and comments. Never uploads, deletes, or changes the
-    athlete's settings, decision rules, wellness log or ratings.
+    Reads everything; writes the plan, comments, goal races and training blocks. Never uploads,
+    deletes, or changes the athlete's settings, decision rules, wellness log, ratings or shoes.
 view
     Reads everything, writes nothing (a read-only invitation, or a share link).
 """
@@ -40,7 +40,7 @@ class Role(StrEnum):
 
 ROLE_LABELS = {
     Role.OWNER: "athlete (owner)",
-    Role.COACH: "coach: all pages, writes the plan and comments",
+    Role.COACH: "coach: all pages, writes the plan, comments, races and blocks",
     Role.VIEW: "view: all pages, read-only",
 }
 
@@ -54,6 +54,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "share": frozenset({Role.OWNER}),  # invitations, share links, revoking them
     "plan": frozenset({Role.OWNER, Role.COACH}),
     "comment": frozenset({Role.OWNER, Role.COACH}),
+    "race": frozenset({Role.OWNER, Role.COACH}),  # goal races and training blocks
+    "gear": frozenset({Role.OWNER}),  # shoes
 }
 """Each write and the roles that may do it. Reading needs only an Access at all."""
 
@@ -67,6 +69,8 @@ ACTION_WORDS = {
     "share": "invite people or make share links",
     "plan": "write the plan",
     "comment": "write comments",
+    "race": "change goal races or training blocks",
+    "gear": "change the shoes",
 }
 
 
@@ -120,7 +124,7 @@ READS = frozenset(
         "key", "close", "revision", "get_meta", "has_file", "activity_count", "activities",
         "activity", "samples", "hr_histogram", "cadence_histogram", "files", "laps",
         "load_settings", "wellness", "plan", "comments", "best_efforts", "effort_curves",
-        "activities_without_efforts", "samples_of",
+        "activities_without_efforts", "samples_of", "races", "blocks", "shoes",
     }
 )  # fmt: skip
 
@@ -207,3 +211,61 @@ class GuardedStore:
     def delete_comment(self, comment_id: str) -> bool:
         self.access.require("comment")
         return self._store.delete_comment(comment_id)
+
+    # ---- goal races and training blocks (owner or coach), shoes (owner)
+    def add_race(
+        self, race_date: Any, distance_km: float, target_time_s: float | None, name: str | None
+    ) -> str:
+        self.access.require("race")
+        return self._store.add_race(race_date, distance_km, target_time_s, name)
+
+    def update_race(
+        self,
+        race_id: str,
+        race_date: Any,
+        distance_km: float,
+        target_time_s: float | None,
+        name: str | None,
+    ) -> bool:
+        self.access.require("race")
+        return self._store.update_race(race_id, race_date, distance_km, target_time_s, name)
+
+    def delete_race(self, race_id: str) -> bool:
+        self.access.require("race")
+        return self._store.delete_race(race_id)
+
+    def add_block(self, start_date: Any, end_date: Any, kind: str, note: str | None) -> str:
+        self.access.require("race")
+        return self._store.add_block(start_date, end_date, kind, note)
+
+    def update_block(
+        self, block_id: str, start_date: Any, end_date: Any, kind: str, note: str | None
+    ) -> bool:
+        self.access.require("race")
+        return self._store.update_block(block_id, start_date, end_date, kind, note)
+
+    def delete_block(self, block_id: str) -> bool:
+        self.access.require("race")
+        return self._store.delete_block(block_id)
+
+    def add_shoe(
+        self, name: str, first_used: Any, retire_km: float | None, retired: bool, source: str
+    ) -> str:
+        self.access.require("gear")
+        return self._store.add_shoe(name, first_used, retire_km, retired, source)
+
+    def update_shoe(
+        self,
+        shoe_id: str,
+        name: str,
+        first_used: Any,
+        retire_km: float | None,
+        retired: bool,
+        source: str,
+    ) -> bool:
+        self.access.require("gear")
+        return self._store.update_shoe(shoe_id, name, first_used, retire_km, retired, source)
+
+    def delete_shoe(self, shoe_id: str) -> bool:
+        self.access.require("gear")
+        return self._store.delete_shoe(shoe_id)

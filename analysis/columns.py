@@ -213,3 +213,27 @@ ZONE_LOW_W = "zone_low_w"  # power zone edges: low inclusive,
 ZONE_HIGH_W = "zone_high_w"  # high exclusive
 HRV_TODAY_MS = "hrv_today_ms"  # this morning's rMSSD
 HRV_TODAY_STATUS = "hrv_today_status"  # this morning's ln rMSSD against the SWC band
+
+# ---- goal races, training blocks and shoes (schema: DuckDB 6, PostgreSQL 3) --------------------
+RACE_ID = "race_id"
+RACE_DATE = "race_date"  # the local day of the race
+TARGET_TIME_S = "target_time_s"  # the time the athlete aims for [s]
+RACE_COLUMNS: tuple[str, ...] = (RACE_ID, RACE_DATE, DISTANCE_KM, TARGET_TIME_S, NAME)
+BLOCK_ID = "block_id"
+START_DATE = "start_date"  # first day, included
+END_DATE = "end_date"  # last day, included
+BLOCK_KIND = "block_kind"  # "base", "build", "peak", "taper" or "recovery"
+NOTE = "note"
+BLOCK_COLUMNS: tuple[str, ...] = (BLOCK_ID, START_DATE, END_DATE, BLOCK_KIND, NOTE)
+SHOE_ID = "shoe_id"
+FIRST_USED = "first_used"  # the day a pair was first run in
+RETIRE_KM = "retire_km"  # the distance at which the pair is due to be retired [km]
+RETIRED = "retired"  # the athlete has retired the pair
+GEAR_SOURCE = "gear_source"  # "typed" (entered in the app) or "strava" (an export named it)
+SHOE_COLUMNS: tuple[str, ...] = (SHOE_ID, NAME, FIRST_USED, RETIRE_KM, RETIRED, GEAR_SOURCE)
+VOLUME_KM = "volume_km"  # planned training volume of a week, the race itself left out [km]
+NEW_PAIR_KM = "new_pair_km"  # distance run in a pair during its first weeks [km]
+NEW_PAIR_SHARE_PCT = "new_pair_share_pct"  # that distance / the week's distance × 100
+WEEK_OF_USE = "week_of_use"  # 1 for a pair's first 7 days of use, 2 for the next 7 ...
+OVER_NEW_PAIR_LIMIT = "over_new_pair_limit"  # the share went over the new-pair limit
+SHOE_STATUS = "shoe_status"  # "ok", "soon", "retire" or "retired"

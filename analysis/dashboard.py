@@ -25,6 +25,7 @@ import pandas as pd
 from analysis import columns as c
 from analysis import units
 from analysis.metrics import (
+    blocks,
     cadence,
     calendar,
     guidance,
@@ -455,7 +456,7 @@ def daily_export(store: AthleteStore) -> tuple[pd.DataFrame, list[str]]:
     cols = [
         c.DATE, c.DISTANCE_M, c.DURATION_S, c.LOAD, c.ACUTE_LOAD, c.CHRONIC_LOAD, c.ACWR,
         "load_model", "acwr_variant", c.CTL, c.ATL, c.TSB, c.MONOTONY, c.STRAIN,
-        *c.WELLNESS_COLUMNS[1:],
+        *c.WELLNESS_COLUMNS[1:], c.BLOCK_KIND,
     ]  # fmt: skip
     wellness = store.wellness()
     if ld.daily.empty and wellness.empty:
@@ -500,6 +501,7 @@ def daily_export(store: AthleteStore) -> tuple[pd.DataFrame, list[str]]:
     out["acwr_variant"] = settings.acwr_variant
     if not wellness.empty:
         out = out.merge(wellness, on=c.DATE, how="left")
+    out[c.BLOCK_KIND] = blocks.block_of_days(out[c.DATE], store.blocks())  # the training block
     for col in cols:
         if col not in out:
             out[col] = np.nan

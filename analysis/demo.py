@@ -2,16 +2,79 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
 
+import pandas as pd
+
+from analysis import columns as c
 from analysis.config import DEMO_DB, demo_source_dir
 from analysis.importer import Progress, import_paths
 from analysis.settings import AthleteSettings
 from analysis.store import Store
+from analysis.store.contract import AthleteStore
 
 FINGERPRINT_KEY = "demo_fingerprint"
+
+DEMO_SEASON_VERSION = 1
+"""Raise it whenever the demo's goal race, blocks or shoes below change: the fingerprint then
+differs and a demo store built before is rebuilt at the next start."""
+
+DEMO_RACE = (dt.date(2026, 11, 29), 21.0975, 5940.0, "Berlin autumn half marathon")
+"""The demo athlete's goal race: two weeks after its last run, a half marathon in 1:39:00."""
+
+DEMO_BLOCKS = (
+    (dt.date(2026, 7, 27), dt.date(2026, 8, 30), "base", "easy volume, one interval session"),
+    (dt.date(2026, 8, 31), dt.date(2026, 10, 25), "build", "tempo and intervals"),
+    (dt.date(2026, 10, 26), dt.date(2026, 11, 15), "peak", "the highest weeks"),
+    (dt.date(2026, 11, 16), dt.date(2026, 11, 29), "taper", "volume down, intensity kept"),
+)
+"""Weeks 1-5 base, 6-13 build, 14-16 peak, then the two taper weeks to the race."""
+
+DEMO_SHOES = (
+    ("Pegasus 40", dt.date(2026, 7, 28), 580.0),
+    ("Clifton 9", dt.date(2026, 9, 1), 700.0),
+    ("Novablast 4", dt.date(2026, 11, 3), 700.0),
+)
+"""(name, first used, retirement distance [km]): the first pair nears its retirement, the
+second came in gradually, the third took every run at once (over the new-pair limit)."""
+
+
+def demo_gear(day: dt.date, kind: str, index: int) -> str:
+    """Which pair the demo athlete wore for a run: the rotation the shoes above describe.
+
+    Until 31 August, the Pegasus. From 1 September the Clifton joins, first for the one short
+    easy run of each week (easy runs on Tuesdays or Wednesdays), from 22 September on every
+    other run. From 3 November the new Novablast takes every run.
+    """
+    if day >= DEMO_SHOES[2][1]:
+        return DEMO_SHOES[2][0]
+    if day >= dt.date(2026, 9, 22):
+        return DEMO_SHOES[1][0] if index % 2 else DEMO_SHOES[0][0]
+    if day >= DEMO_SHOES[1][1] and kind == "easy" and day.weekday() in (1, 2):
+        return DEMO_SHOES[1][0]
+    return DEMO_SHOES[0][0]
+
+
+def add_demo_season(store: AthleteStore) -> None:
+    """The demo athlete's goal race, training blocks and shoes, and the pair worn on each run."""
+    store.add_race(*DEMO_RACE)
+    for start, end, kind, note in DEMO_BLOCKS:
+        store.add_block(start, end, kind, note)
+    for name, first, retire_km in DEMO_SHOES:
+        store.add_shoe(name, first, retire_km, False, "typed")
+    runs = store.activities(sport=c.SPORT_RUNNING).sort_values(c.START_TIME_UTC)
+    rows = []
+    for i, run in enumerate(runs.itertuples(index=False)):
+        day = pd.Timestamp(getattr(run, c.LOCAL_DATE)).date()
+        kind = str(getattr(run, c.SOURCE_NAME)).rsplit("_", 1)[-1].split(".")[0]
+        rows.append(
+            (str(getattr(run, c.ACTIVITY_ID)), None, None, demo_gear(day, kind, i), None, None)
+        )
+    store.apply_export_metadata(rows)
+
 
 DEMO_SETTINGS = AthleteSettings(max_hr_bpm=190, resting_hr_bpm=50, lthr_bpm=172, sex="male")
 
@@ -23,11 +86,12 @@ def demo_files(source: Path) -> list[Path]:
 
 
 def fingerprint(files: list[Path]) -> str:
-    """Changes whenever a demo file is added, removed or changed, or the store's schema changes
-    (a demo built by an older schema lacks what newer imports store, such as best efforts)."""
+    """Changes whenever a demo file is added, removed or changed, the store's schema changes
+    (a demo built by an older schema lacks what newer imports store, such as best efforts), or
+    the demo's season (:data:`DEMO_SEASON_VERSION`) does."""
     from analysis.store.duckdb_store import SCHEMA_VERSION
 
-    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION} season {DEMO_SEASON_VERSION}".encode())
     for path in files:
         digest.update(path.name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -59,6 +123,7 @@ def build_demo_store(
         leftover.unlink(missing_ok=True)
     with Store(tmp) as store:
         import_paths(store, files, progress)
+        add_demo_season(store)
         store.save_settings(DEMO_SETTINGS)
         store.set_meta(FINGERPRINT_KEY, fingerprint(files))
     os.replace(tmp, final)

@@ -7,6 +7,7 @@ from analysis.figures import captions
 from analysis.figures.fitness import DISTANCE_MODEL_NOTE, monotony_figure, pmc_figure
 from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_TEXT, monotony_level
 from pages import _common as ui
+from pages import _season
 
 src, s, skey = ui.page_context()
 st.title("Fitness & form")
@@ -27,7 +28,7 @@ st.caption(
     "Form is yesterday's fitness minus yesterday's fatigue. Change the convention in Settings."
 )
 ui.chart(
-    pmc_figure(fit, data["label"], load_model=s.load_model),
+    _season.bands(pmc_figure(fit, data["label"], load_model=s.load_model), src, period),
     "fitness_pmc",
     captions.FITNESS_PMC,
 )

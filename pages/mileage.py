@@ -12,6 +12,7 @@ from analysis.figures.mileage import (
     weekly_distance_figure,
 )
 from pages import _common as ui
+from pages import _season
 
 src, s, skey = ui.page_context()
 st.title("Mileage")
@@ -32,7 +33,7 @@ st.caption(
     f"a week (change it in Settings). {flagged} week(s) went over it."
 )
 ui.chart(
-    weekly_distance_figure(weekly, s.units),
+    _season.bands(weekly_distance_figure(weekly, s.units), src, period, weekly_bars=True),
     "mileage_weekly",
     captions.MILEAGE_WEEKLY.format(unit=u),
 )

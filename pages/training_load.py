@@ -11,6 +11,7 @@ from analysis.metrics.load import (
     MAX_GAP_DAYS,
 )
 from pages import _common as ui
+from pages import _season
 
 src, s, skey = ui.page_context()
 st.title("Training load (ACWR)")
@@ -48,7 +49,7 @@ else:
     value = "—" if ld.current_acwr is None else f"{ld.current_acwr:.2f}"
     st.metric(f"ACWR {ui.day_words(period.as_of)}", value, help=f"Band: {ld.current_band}")
 ui.chart(
-    load_figure(ld.acr, ld.label),
+    _season.bands(load_figure(ld.acr, ld.label), src, period),
     "load_daily",
     captions.LOAD_DAILY,
 )

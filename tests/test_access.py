@@ -32,10 +32,10 @@ def _store(tmp_path: Path) -> Store:
 
 
 def test_the_role_table_is_what_the_issue_says() -> None:
-    owner_only = {"upload", "delete", "settings", "rules", "wellness", "rpe", "share"}
+    owner_only = {"upload", "delete", "settings", "rules", "wellness", "rpe", "share", "gear"}
     for action in owner_only:
         assert ACTIONS[action] == {Role.OWNER}
-    assert ACTIONS["plan"] == ACTIONS["comment"] == {Role.OWNER, Role.COACH}
+    assert ACTIONS["plan"] == ACTIONS["comment"] == ACTIONS["race"] == {Role.OWNER, Role.COACH}
     assert not any(Role.VIEW in roles for roles in ACTIONS.values())
     with pytest.raises(ValueError):
         local_access().allows("launch")
@@ -85,6 +85,34 @@ def test_a_coach_writes_the_plan_and_comments_a_viewer_does_not(tmp_path: Path) 
     with pytest.raises(AccessDenied):
         viewer.delete_comment(cid)
     assert len(raw.comments()) == 1
+
+
+def test_a_coach_writes_races_and_blocks_only_the_owner_writes_shoes(tmp_path: Path) -> None:
+    raw = _store(tmp_path)
+    shoe = raw.add_shoe("Pegasus", None, 700.0, False, "typed")
+    coach = GuardedStore(raw, Access("a", "A", Role.COACH, COACH))
+    race = coach.add_race("2026-10-04", 21.1, 5400.0, "Half")
+    block = coach.add_block("2026-09-21", "2026-10-04", "taper", None)
+    assert coach.update_race(race, "2026-10-04", 21.0975, 5400.0, "Half")
+    viewer = GuardedStore(raw, Access("a", "A", Role.VIEW, COACH))
+    before = raw.revision()
+    for store, method, args in (
+        (coach, "add_shoe", ("Clifton", None, None, False, "typed")),
+        (coach, "update_shoe", (shoe, "x", None, None, True, "typed")),
+        (coach, "delete_shoe", (shoe,)),
+        (viewer, "add_race", ("2026-11-01", 10.0, None, None)),
+        (viewer, "update_race", (race, "2026-11-01", 10.0, None, None)),
+        (viewer, "delete_race", (race,)),
+        (viewer, "add_block", ("2026-11-01", "2026-11-02", "base", None)),
+        (viewer, "update_block", (block, "2026-11-01", "2026-11-02", "base", None)),
+        (viewer, "delete_block", (block,)),
+        (viewer, "add_shoe", ("x", None, None, False, "typed")),
+    ):
+        with pytest.raises(AccessDenied):
+            getattr(store, method)(*args)
+    assert raw.revision() == before
+    assert raw.shoes()[c.NAME].tolist() == ["Pegasus"]
+    assert viewer.races()[c.DISTANCE_KM].tolist() == [21.0975]
 
 
 # ---- hosted accounts, on a real PostgreSQL -------------------------------------------------------

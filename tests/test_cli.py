@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
+from analysis.config import ATHLETE_DB
+from analysis.store import Store
 from tests.gpx_builder import gpx_bytes
 
 FIELDS = {
@@ -64,6 +66,8 @@ def test_import_then_export_daily(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "3 imported" in capsys.readouterr().out
     assert main(["import", str(folder), "--data-dir", str(data), "--quiet"]) == 0
     assert "0 imported" in capsys.readouterr().out
+    with Store(data / ATHLETE_DB) as store:  # a taper block over the last two days
+        store.add_block("2026-05-06", "2026-05-07", "taper", None)
     assert main(["export", "--daily", "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
     header = [x for x in out.splitlines() if x.startswith("#")]
@@ -82,6 +86,7 @@ def test_import_then_export_daily(tmp_path: Path, capsys: pytest.CaptureFixture[
     # CTL on day 1 with the TrainingPeaks convention: 0 + (1.8 - 0) / 42
     assert float(rows[0]["ctl"]) == pytest.approx(1.8 / 42, rel=1e-3)
     assert rows[0]["acwr_variant"] == "rolling"
+    assert [r["block_kind"] for r in rows] == ["", "", "taper", "taper"]
 
 
 def test_export_without_a_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -297,3 +297,65 @@ def test_the_roster_lists_every_coached_athlete_in_the_coachs_unit(hosted: Hoste
     switch.set_value(hosted.athlete_id("ann")).run()
     assert home.query_params["athlete"] == hosted.athlete_id("ann")
     assert "You see Ann Athlete's data as **coach**." in _texts(home)
+
+
+def test_a_viewer_sets_no_race_block_or_shoe_even_with_forged_or_live_widgets(
+    hosted: Hosted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pages import _common
+
+    hosted.fill("ann")
+    ann_id = hosted.athlete_id("ann")
+    token = _invite(hosted, "view")
+    _run(hosted.app("bob", invite=token))
+    store = hosted.db.athlete_store(ann_id)
+    store.add_race("2027-02-28", 21.0975, None, "Winter half")
+    rev = store.revision()
+
+    # disabled widgets, clicked by a hand-made client anyway
+    race = _run(hosted.app("bob", athlete=ann_id), "pages/race.py")
+    assert race.button(key="race_add").disabled and race.button(key="block_add").disabled
+    race.number_input(key="race_start_km").set_value(30.0).run()
+    assert race.button(key="race_accept").disabled
+    _forge(race.button(key="race_accept")).click().run()
+    _forge(race.button(key="race_add")).click().run()
+    gear = _run(hosted.app("bob", athlete=ann_id), "pages/gear.py")
+    assert gear.button(key="shoe_add").disabled
+    _forge(gear.text_input(key="shoe_name")).set_value("Forged")
+    _forge(gear.button(key="shoe_add")).click().run()
+    assert store.revision() == rev
+    assert len(store.races()) == 1 and store.blocks().empty and store.shoes().empty
+    assert store.plan().empty
+
+    # a page that forgot to disable them: the store refuses, and says so
+    monkeypatch.setattr(_common.Source, "can", lambda self, action: True)
+    race = _run(hosted.app("bob", athlete=ann_id), "pages/race.py")
+    race.number_input(key="race_start_km").set_value(30.0).run()
+    race.button(key="race_accept").click().run()
+    assert "Not allowed: Bob Athlete (view) may not write the plan" in _texts(race)
+    race.button(key="block_add").click().run()
+    assert "may not change goal races or training blocks" in _texts(race)
+    gear = _run(hosted.app("bob", athlete=ann_id), "pages/gear.py")
+    gear.text_input(key="shoe_name").set_value("Forged")
+    gear.button(key="shoe_add").click().run()
+    assert "may not change the shoes" in _texts(gear)
+    assert store.revision() == rev
+    assert store.blocks().empty and store.shoes().empty and store.plan().empty
+
+
+def test_a_coach_accepts_a_proposed_plan_but_does_not_change_the_shoes(hosted: Hosted) -> None:
+    hosted.fill("ann")
+    ann_id = hosted.athlete_id("ann")
+    token = _invite(hosted)
+    _run(hosted.app("cat", invite=token))
+    store = hosted.db.athlete_store(ann_id)
+    store.add_race("2027-02-28", 21.0975, 5700.0, "Winter half")
+    race = _run(hosted.app("cat", athlete=ann_id), "pages/race.py")
+    race.number_input(key="race_start_km").set_value(30.0).run()
+    assert not race.button(key="race_accept").disabled
+    race.button(key="race_accept").click().run()
+    assert not race.exception, race.exception
+    assert len(store.plan()) > 0 and store.blocks()[c.BLOCK_KIND].iloc[-1] == "taper"
+    gear = _run(hosted.app("cat", athlete=ann_id), "pages/gear.py")
+    assert gear.button(key="shoe_add").disabled
+    assert "Only the athlete changes the shoes." in _texts(gear)

@@ -30,6 +30,8 @@ PAGES = [
     "pages/efforts.py",
     "pages/recovery.py",
     "pages/plan.py",
+    "pages/race.py",
+    "pages/gear.py",
     "pages/activities.py",
     "pages/share.py",
     "pages/settings.py",
@@ -46,11 +48,19 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/efforts.py": 2,
     "pages/recovery.py": 0,  # no wellness log in the hand-built data: an empty state
     "pages/plan.py": 0,  # no plan either
+    "pages/race.py": 0,  # no goal race either
+    "pages/gear.py": 0,  # no shoes nor gear names either
     "pages/activities.py": 2,
     "pages/share.py": 0,
     "pages/settings.py": 0,
 }
-DEMO_CHARTS = {**CHARTS, "pages/recovery.py": 2, "pages/plan.py": 1}
+DEMO_CHARTS = {
+    **CHARTS,
+    "pages/recovery.py": 2,
+    "pages/plan.py": 1,
+    "pages/race.py": 1,
+    "pages/gear.py": 2,
+}
 
 
 def _app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, demo: bool = False) -> AppTest:
@@ -230,6 +240,8 @@ PERIOD_PAGES = [  # the pages with a period control
     "pages/guidance.py",
     "pages/recovery.py",
     "pages/plan.py",
+    "pages/race.py",
+    "pages/gear.py",
 ]
 
 

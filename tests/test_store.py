@@ -373,3 +373,95 @@ def test_each_thread_gets_its_own_cursor(tmp_path: Path) -> None:
         t.join()
         assert seen[0] is not store.cursor()
         assert store.cursor() is store.cursor()
+
+
+# ---- schema 6: goal races, training blocks, shoes ------------------------------------------------
+
+
+def test_goal_races_are_added_listed_edited_and_deleted(open_store: OpenStore) -> None:
+    with open_store() as store:
+        later = store.add_race("2027-04-25", 42.195, 3 * 3600 + 15 * 60, "Spring marathon")
+        sooner = store.add_race("2027-03-07", 21.0975, None, "  Half  ")
+        rev = store.revision()
+        assert store.update_race(sooner, "2027-03-14", 21.1, 5400.0, "Half") is True
+        assert store.revision() == rev + 1
+        assert store.update_race("missing", "2027-03-14", 21.1, None, None) is False
+    with open_store() as store:  # after a restart
+        races = store.races()
+        assert list(races.columns) == list(c.RACE_COLUMNS)
+        assert races[c.RACE_ID].tolist() == [sooner, later]  # earliest first
+        assert races[c.RACE_DATE].tolist() == [
+            pd.Timestamp("2027-03-14"),
+            pd.Timestamp("2027-04-25"),
+        ]
+        assert races[c.DISTANCE_KM].tolist() == [21.1, 42.195]
+        assert races[c.TARGET_TIME_S].tolist() == [5400.0, 11700.0]
+        assert races[c.NAME].tolist() == ["Half", "Spring marathon"]
+        with pytest.raises(ValueError, match="distance"):
+            store.add_race("2027-01-01", 0, None, None)
+        with pytest.raises(ValueError, match="date"):
+            store.add_race("not a day", 10, None, None)
+        assert store.delete_race(later) and not store.delete_race(later)
+        assert store.races()[c.RACE_ID].tolist() == [sooner]
+
+
+def test_training_blocks_are_added_listed_edited_and_deleted(open_store: OpenStore) -> None:
+    with open_store() as store:
+        build = store.add_block("2027-02-01", "2027-02-28", "build", "hills")
+        base = store.add_block("2027-01-04", "2027-01-31", "base", None)
+        assert store.update_block(build, "2027-02-01", "2027-03-07", "build", "hills, tempo")
+        with pytest.raises(ValueError, match="ends"):
+            store.add_block("2027-02-01", "2027-01-01", "base", None)
+        with pytest.raises(ValueError, match="taper"):
+            store.add_block("2027-02-01", "2027-02-07", "holiday", None)
+    with open_store() as store:
+        blocks = store.blocks()
+        assert list(blocks.columns) == list(c.BLOCK_COLUMNS)
+        assert blocks[c.BLOCK_ID].tolist() == [base, build]
+        assert blocks[c.BLOCK_KIND].tolist() == ["base", "build"]
+        assert blocks[c.END_DATE].tolist() == [
+            pd.Timestamp("2027-01-31"),
+            pd.Timestamp("2027-03-07"),
+        ]
+        assert blocks[c.NOTE].tolist() == [None, "hills, tempo"]
+        assert store.delete_block(base)
+        assert store.blocks()[c.BLOCK_ID].tolist() == [build]
+
+
+def test_shoes_are_added_listed_edited_and_deleted(open_store: OpenStore) -> None:
+    with open_store() as store:
+        old = store.add_shoe("Pegasus 40", "2026-05-01", 700, False, "strava")
+        new = store.add_shoe("Clifton 9", None, None, False, "typed")
+        assert store.update_shoe(old, "Pegasus 40", "2026-05-01", 650.0, True, "strava")
+        with pytest.raises(ValueError, match="name"):
+            store.add_shoe("  ", None, None, False, "typed")
+        with pytest.raises(ValueError, match="strava"):
+            store.add_shoe("X", None, None, False, "garmin")
+    with open_store() as store:
+        shoes = store.shoes()
+        assert list(shoes.columns) == list(c.SHOE_COLUMNS)
+        assert shoes[c.SHOE_ID].tolist() == [old, new]  # pairs without a first day last
+        assert shoes[c.RETIRE_KM].tolist()[0] == 650.0 and np.isnan(shoes[c.RETIRE_KM].iloc[1])
+        assert shoes[c.RETIRED].tolist() == [True, False]
+        assert shoes[c.GEAR_SOURCE].tolist() == ["strava", "typed"]
+        assert shoes[c.FIRST_USED].iloc[0] == pd.Timestamp("2026-05-01")
+        assert pd.isna(shoes[c.FIRST_USED].iloc[1])
+        assert store.delete_shoe(new) and len(store.shoes()) == 1
+
+
+def test_an_older_store_gains_the_season_tables_and_keeps_its_data(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "athlete.duckdb"
+    with Store(path) as store:
+        store.upsert_plan(pd.DataFrame({c.WEEK_START: ["2026-09-07"], c.PLAN_DISTANCE_KM: [40.0]}))
+    with duckdb.connect(str(path)) as con:  # as a schema-5 store left it
+        for table in ("goal_races", "training_blocks", "shoes"):
+            con.execute(f"DROP TABLE {table}")
+        con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with Store(path) as store:
+        assert store.get_meta("schema_version") == "6"
+        assert store.plan()[c.PLAN_DISTANCE_KM].tolist() == [40.0]
+        assert store.races().empty and store.blocks().empty and store.shoes().empty
+        store.add_race("2027-04-25", 42.195, None, None)
+        assert len(store.races()) == 1

@@ -75,6 +75,9 @@ def _fill(store: Any) -> dict[str, str]:
     )
     store.upsert_plan(pd.DataFrame({c.WEEK_START: ["2026-03-02"], c.PLAN_DISTANCE_KM: [40.0]}))
     store.add_comment("week", "2026-03-02", "Coach", "Good week")
+    store.add_race("2026-04-26", 42.195, 12600.0, "Spring marathon")
+    store.add_block("2026-03-02", "2026-03-29", "build", None)
+    store.add_shoe("Shoes", "2026-03-04", 700.0, False, "strava")
     return {"run": run.activity_id, "row": row.activity_id, "other": other.activity_id}
 
 
@@ -119,6 +122,9 @@ def test_frames_match_the_duckdb_store(database: PostgresDatabase, tmp_path: Pat
             pg.comments().drop(columns=mine), duck.comments().drop(columns=mine)
         )
         assert pg.comments()["created_at"].dtype == duck.comments()["created_at"].dtype
+        for name, ids_of in (("races", c.RACE_ID), ("blocks", c.BLOCK_ID), ("shoes", c.SHOE_ID)):
+            got, want = getattr(pg, name)(), getattr(duck, name)()
+            pd.testing.assert_frame_equal(got.drop(columns=ids_of), want.drop(columns=ids_of))
         assert pg.load_settings() == duck.load_settings()
         assert pg.get_meta("rules") == duck.get_meta("rules")
         assert pg.revision() == duck.revision()
@@ -453,3 +459,100 @@ def test_the_key_names_database_and_athlete_but_no_password(
     finally:
         pg.drop_database(other)
     assert database.athlete_store("B").key != key
+
+
+# ---- goal races, training blocks and shoes on the server -------------------------------------------
+
+
+def test_a_coach_writes_races_and_blocks_but_not_shoes(
+    database: PostgresDatabase, pg_dsn: str
+) -> None:
+    owner = database.athlete_store("A")
+    shoe = owner.add_shoe("Pegasus", "2026-03-01", 700.0, False, "typed")
+    coach = database.athlete_store("A", role="coach")
+    race = coach.add_race("2026-05-03", 21.1, 5400.0, "Half")
+    block = coach.add_block("2026-04-20", "2026-05-03", "taper", "keep the strides")
+    assert coach.update_block(block, "2026-04-19", "2026-05-03", "taper", None)
+    assert owner.races()[c.RACE_ID].tolist() == [race]
+    rev, shoes = owner.revision(), owner.shoes()
+    for attempt in (
+        lambda: coach.add_shoe("Clifton", None, None, False, "typed"),
+        lambda: coach.update_shoe(shoe, "Renamed", None, 1.0, True, "typed"),
+        lambda: coach.delete_shoe(shoe),
+    ):
+        with pytest.raises(AccessDenied, match="coach"):
+            attempt()
+    pd.testing.assert_frame_equal(owner.shoes(), shoes)
+    assert owner.revision() == rev
+    # the database itself refuses a raw write to shoes in the coach role
+    with _as(pg_dsn, "A", "coach") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(
+            "INSERT INTO shoes (athlete_id, shoe_id, name, retired, gear_source) "
+            "VALUES ('A', 'x', 'forged', false, 'typed')"
+        )
+
+
+def test_a_viewer_is_refused_every_season_write_even_forged(
+    database: PostgresDatabase, pg_dsn: str
+) -> None:
+    owner = database.athlete_store("A")
+    race = owner.add_race("2026-05-03", 21.1, None, None)
+    block = owner.add_block("2026-04-20", "2026-05-03", "taper", None)
+    shoe = owner.add_shoe("Pegasus", None, None, False, "typed")
+    before = (owner.races(), owner.blocks(), owner.shoes(), owner.revision())
+    viewer = database.athlete_store("A", role="view")
+    attempts = (
+        lambda: viewer.add_race("2026-06-01", 10.0, None, None),
+        lambda: viewer.update_race(race, "2026-06-01", 10.0, None, None),
+        lambda: viewer.delete_race(race),
+        lambda: viewer.add_block("2026-06-01", "2026-06-07", "base", None),
+        lambda: viewer.update_block(block, "2026-06-01", "2026-06-07", "base", None),
+        lambda: viewer.delete_block(block),
+        lambda: viewer.add_shoe("X", None, None, False, "typed"),
+        lambda: viewer.update_shoe(shoe, "X", None, None, True, "typed"),
+        lambda: viewer.delete_shoe(shoe),
+    )
+    for attempt in attempts:
+        with pytest.raises(AccessDenied, match="view"):
+            attempt()
+    # raw SQL in the view role, as a forged call past the store would send it
+    for table, values in (
+        ("goal_races", "(athlete_id, race_id, race_date, distance_km) VALUES ('A', 'r', '2026-06-01', 5)"),
+        ("training_blocks", "(athlete_id, block_id, start_date, end_date, block_kind) "
+         "VALUES ('A', 'b', '2026-06-01', '2026-06-02', 'base')"),
+        ("shoes", "(athlete_id, shoe_id, name, retired, gear_source) VALUES ('A', 's', 'x', false, 'typed')"),
+    ):  # fmt: skip
+        with _as(pg_dsn, "A", "view") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"INSERT INTO {table} {values}")
+    with _as(pg_dsn, "A", "view") as conn:
+        assert conn.execute("DELETE FROM goal_races WHERE athlete_id = 'A'").rowcount == 0
+        assert conn.execute("UPDATE shoes SET retired = true WHERE athlete_id = 'A'").rowcount == 0
+    after = (owner.races(), owner.blocks(), owner.shoes(), owner.revision())
+    for got, want in zip(after[:3], before[:3], strict=True):
+        pd.testing.assert_frame_equal(got, want)
+    assert after[3] == before[3]
+    assert viewer.races()[c.RACE_ID].tolist() == [race]  # reading is allowed
+
+
+def test_a_schema_2_database_gains_the_season_tables_and_keeps_its_rows(pg_dsn: str) -> None:
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        db.athlete_store("A").upsert_plan(
+            pd.DataFrame({c.WEEK_START: ["2026-03-02"], c.PLAN_DISTANCE_KM: [40.0]})
+        )
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:  # as schema 2 left the database
+        for table in ("goal_races", "training_blocks", "shoes"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE store_schema SET version = 2")
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        store = db.athlete_store("A")
+        assert store.plan()[c.PLAN_DISTANCE_KM].tolist() == [40.0]
+        assert store.races().empty
+        store.add_race("2026-05-03", 21.1, None, None)
+        assert len(store.races()) == 1
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT version FROM store_schema").fetchall() == [(SCHEMA_VERSION,)]
+        forced = conn.execute(
+            "SELECT relname FROM pg_class WHERE relforcerowsecurity AND relname = ANY(%s)",
+            [["goal_races", "training_blocks", "shoes"]],
+        ).fetchall()
+    assert sorted(forced) == [("goal_races",), ("shoes",), ("training_blocks",)]

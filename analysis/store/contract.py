@@ -137,6 +137,63 @@ class AthleteStore(Protocol):
     def comments(self, scope: str | None = None, target: str | None = None) -> pd.DataFrame: ...
     def delete_comment(self, comment_id: str) -> bool: ...
 
+    # ---- schema 6 (PostgreSQL 3): goal races, training blocks, shoes (analysis.store.season)
+    def races(self) -> pd.DataFrame:
+        """:data:`analysis.columns.RACE_COLUMNS`, earliest race first."""
+        ...
+
+    def add_race(
+        self, race_date: Any, distance_km: float, target_time_s: float | None, name: str | None
+    ) -> str:
+        """Store a goal race; returns its id. Raises ValueError for an unusable row."""
+        ...
+
+    def update_race(
+        self,
+        race_id: str,
+        race_date: Any,
+        distance_km: float,
+        target_time_s: float | None,
+        name: str | None,
+    ) -> bool:
+        """Replace a race's fields; False when there is no such race."""
+        ...
+
+    def delete_race(self, race_id: str) -> bool: ...
+
+    def blocks(self) -> pd.DataFrame:
+        """:data:`analysis.columns.BLOCK_COLUMNS`, earliest block first."""
+        ...
+
+    def add_block(self, start_date: Any, end_date: Any, kind: str, note: str | None) -> str: ...
+    def update_block(
+        self, block_id: str, start_date: Any, end_date: Any, kind: str, note: str | None
+    ) -> bool: ...
+    def delete_block(self, block_id: str) -> bool: ...
+
+    def shoes(self) -> pd.DataFrame:
+        """:data:`analysis.columns.SHOE_COLUMNS`, by first day used (pairs without one last)."""
+        ...
+
+    def add_shoe(
+        self,
+        name: str,
+        first_used: Any,
+        retire_km: float | None,
+        retired: bool,
+        source: str,
+    ) -> str: ...
+    def update_shoe(
+        self,
+        shoe_id: str,
+        name: str,
+        first_used: Any,
+        retire_km: float | None,
+        retired: bool,
+        source: str,
+    ) -> bool: ...
+    def delete_shoe(self, shoe_id: str) -> bool: ...
+
 
 def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Best-effort rows with the same dtypes from every engine: ``activity_id`` as text,

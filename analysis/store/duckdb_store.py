@@ -47,6 +47,7 @@ from analysis import columns as c
 from analysis.errors import StoreError
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
+from analysis.store import season
 from analysis.store.contract import (
     BEST_EFFORT_COLUMNS,
     COMMENT_COLUMNS,
@@ -59,7 +60,7 @@ from analysis.store.contract import (
     upsert_rows,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 LOCK_WAIT_S = 10.0
 """How long an open waits for another process to release the file before it gives up [s]."""
@@ -117,6 +118,17 @@ _DDL = [
         activity_id VARCHAR, distance_m DOUBLE, time_s DOUBLE, start_elapsed_s DOUBLE)""",
     """CREATE TABLE IF NOT EXISTS effort_curves (
         activity_id VARCHAR, duration_s DOUBLE, distance_m DOUBLE, start_elapsed_s DOUBLE)""",
+    # schema 6: goal races, training blocks and shoes (analysis.store.season); new tables only,
+    # so a store of schema 5 or older gains them empty
+    """CREATE TABLE IF NOT EXISTS goal_races (
+        race_id VARCHAR PRIMARY KEY, race_date DATE NOT NULL, distance_km DOUBLE NOT NULL,
+        target_time_s DOUBLE, name VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS training_blocks (
+        block_id VARCHAR PRIMARY KEY, start_date DATE NOT NULL, end_date DATE NOT NULL,
+        block_kind VARCHAR NOT NULL, note VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS shoes (
+        shoe_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, first_used DATE, retire_km DOUBLE,
+        retired BOOLEAN NOT NULL, gear_source VARCHAR NOT NULL)""",
 ]
 
 _DETAIL_TABLES = (
@@ -999,3 +1011,104 @@ class Store:
             )
             .df()
         )
+
+    # ---- schema 6: goal races, training blocks, shoes (checks and dtypes: store.season) --------
+    def _season_rows(self, table: str) -> pd.DataFrame:
+        cols = ", ".join(season.TABLE_COLUMNS[table])
+        rows = (
+            self.cursor()
+            .execute(f"SELECT {cols} FROM {table} ORDER BY {season.ORDER_BY[table]}")
+            .fetchall()
+        )
+        return season.season_frame(rows, table)
+
+    def _season_add(self, table: str, row: dict[str, Any]) -> str:
+        new_id = secrets.token_hex(8)
+        values = {season.ID_COLUMN[table]: new_id, **row}
+        cols = season.TABLE_COLUMNS[table]
+        with self._transaction() as cur:
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [values[col] for col in cols],
+            )
+        return new_id
+
+    def _season_update(self, table: str, row_id: str, row: dict[str, Any]) -> bool:
+        sets = ", ".join(f"{col} = ?" for col in row)
+        with self._transaction() as cur:
+            found = cur.execute(
+                f"UPDATE {table} SET {sets} WHERE {season.ID_COLUMN[table]} = ? "
+                f"RETURNING {season.ID_COLUMN[table]}",
+                [*row.values(), row_id],
+            ).fetchall()
+        return bool(found)
+
+    def _season_delete(self, table: str, row_id: str) -> bool:
+        key = season.ID_COLUMN[table]
+        with self._transaction() as cur:
+            found = cur.execute(
+                f"DELETE FROM {table} WHERE {key} = ? RETURNING {key}", [row_id]
+            ).fetchall()
+        return bool(found)
+
+    def races(self) -> pd.DataFrame:
+        return self._season_rows(season.RACES)
+
+    def add_race(
+        self, race_date: Any, distance_km: float, target_time_s: float | None, name: str | None
+    ) -> str:
+        row = season.race_row(race_date, distance_km, target_time_s, name)
+        return self._season_add(season.RACES, row)
+
+    def update_race(
+        self,
+        race_id: str,
+        race_date: Any,
+        distance_km: float,
+        target_time_s: float | None,
+        name: str | None,
+    ) -> bool:
+        row = season.race_row(race_date, distance_km, target_time_s, name)
+        return self._season_update(season.RACES, race_id, row)
+
+    def delete_race(self, race_id: str) -> bool:
+        return self._season_delete(season.RACES, race_id)
+
+    def blocks(self) -> pd.DataFrame:
+        return self._season_rows(season.BLOCKS)
+
+    def add_block(self, start_date: Any, end_date: Any, kind: str, note: str | None) -> str:
+        return self._season_add(season.BLOCKS, season.block_row(start_date, end_date, kind, note))
+
+    def update_block(
+        self, block_id: str, start_date: Any, end_date: Any, kind: str, note: str | None
+    ) -> bool:
+        row = season.block_row(start_date, end_date, kind, note)
+        return self._season_update(season.BLOCKS, block_id, row)
+
+    def delete_block(self, block_id: str) -> bool:
+        return self._season_delete(season.BLOCKS, block_id)
+
+    def shoes(self) -> pd.DataFrame:
+        return self._season_rows(season.SHOES)
+
+    def add_shoe(
+        self, name: str, first_used: Any, retire_km: float | None, retired: bool, source: str
+    ) -> str:
+        row = season.shoe_row(name, first_used, retire_km, retired, source)
+        return self._season_add(season.SHOES, row)
+
+    def update_shoe(
+        self,
+        shoe_id: str,
+        name: str,
+        first_used: Any,
+        retire_km: float | None,
+        retired: bool,
+        source: str,
+    ) -> bool:
+        row = season.shoe_row(name, first_used, retire_km, retired, source)
+        return self._season_update(season.SHOES, shoe_id, row)
+
+    def delete_shoe(self, shoe_id: str) -> bool:
+        return self._season_delete(season.SHOES, shoe_id)

@@ -5,8 +5,9 @@
   role, which owns the tables. A transaction names its athlete and role in two settings,
   ``stridelog.athlete_id`` and ``stridelog.role`` (:data:`ATHLETE_SETTING`, :data:`ROLE_SETTING`);
   it sees only that athlete's rows, and writes them only as a role allowed to: ``owner`` writes
-  everything, ``coach`` only the plan, comments and the revision counter, ``view`` nothing. A
-  query that names no athlete sees no rows: a forgotten filter returns nothing.
+  everything, ``coach`` only the plan, comments, goal races, training blocks and the revision
+  counter, ``view`` nothing. A query that names no athlete sees no rows: a forgotten filter
+  returns nothing.
 - Each write is one transaction that first locks the athlete's row of ``revisions`` and ends by
   raising its revision. The lock serializes writers of one athlete across server processes, so two
   imports of the same run cannot both find it missing and both count it.
@@ -36,6 +37,7 @@ from analysis import columns as c
 from analysis.errors import AccessDenied, SchemaError
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
+from analysis.store import season
 from analysis.store.contract import (
     BEST_EFFORT_COLUMNS,
     COMMENT_COLUMNS,
@@ -58,7 +60,7 @@ from analysis.store.duckdb_store import (
     _utcnow,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the PostgreSQL schema below (the DuckDB file has its own). Raise it with any change
 to the tables, policies or indexes: a database already at this version is not migrated again."""
 
@@ -115,14 +117,26 @@ _TABLES: dict[str, str] = {
     "effort_curves": """athlete_id TEXT NOT NULL, activity_id TEXT NOT NULL,
         duration_s DOUBLE PRECISION, distance_m DOUBLE PRECISION,
         start_elapsed_s DOUBLE PRECISION""",
+    # schema 3: goal races, training blocks and shoes (analysis.store.season); new tables only
+    "goal_races": """athlete_id TEXT NOT NULL, race_id TEXT NOT NULL, race_date DATE NOT NULL,
+        distance_km DOUBLE PRECISION NOT NULL, target_time_s DOUBLE PRECISION, name TEXT,
+        PRIMARY KEY (athlete_id, race_id)""",
+    "training_blocks": """athlete_id TEXT NOT NULL, block_id TEXT NOT NULL,
+        start_date DATE NOT NULL, end_date DATE NOT NULL, block_kind TEXT NOT NULL, note TEXT,
+        PRIMARY KEY (athlete_id, block_id)""",
+    "shoes": """athlete_id TEXT NOT NULL, shoe_id TEXT NOT NULL, name TEXT NOT NULL,
+        first_used DATE, retire_km DOUBLE PRECISION, retired BOOLEAN NOT NULL,
+        gear_source TEXT NOT NULL, PRIMARY KEY (athlete_id, shoe_id)""",
 }
 
 ATHLETE_TABLES: tuple[str, ...] = tuple(_TABLES)
 """Every table holding athlete data: each has ``athlete_id`` and forced row-level security."""
 
+_COACH_WRITES = ("plan", "comments", "revisions", "goal_races", "training_blocks")
+"""A coach writes the plan, comments, goal races and training blocks (never shoes)."""
+
 WRITERS: dict[str, tuple[str, ...]] = {
-    table: ("owner", "coach") if table in ("plan", "comments", "revisions") else ("owner",)
-    for table in ATHLETE_TABLES
+    table: ("owner", "coach") if table in _COACH_WRITES else ("owner",) for table in ATHLETE_TABLES
 }
 """Which roles may insert, update or delete rows of each table (the database enforces it)."""
 
@@ -1104,3 +1118,111 @@ class PostgresStore:
             ),
             _LAP_KINDS,
         )
+
+    # ---- schema 3: goal races, training blocks, shoes (checks and dtypes: store.season) --------
+    def _season_rows(self, table: str) -> pd.DataFrame:
+        cols = ", ".join(season.TABLE_COLUMNS[table])
+        rows = self._rows(
+            f"SELECT {cols} FROM {table} WHERE athlete_id = %s ORDER BY {season.ORDER_BY[table]}",
+            [self.athlete_id],
+        )
+        return season.season_frame(rows, table)
+
+    def _season_add(self, table: str, row: dict[str, Any]) -> str:
+        new_id = secrets.token_hex(8)
+        values = {season.ID_COLUMN[table]: new_id, **row}
+        cols = season.TABLE_COLUMNS[table]
+        with self._write(f"change the {table.replace('_', ' ')}") as w:
+            w.cur.execute(
+                f"INSERT INTO {table} (athlete_id, {', '.join(cols)}) "
+                f"VALUES (%s, {', '.join('%s' for _ in cols)})",
+                [self.athlete_id, *(values[col] for col in cols)],
+            )
+        return new_id
+
+    def _season_update(self, table: str, row_id: str, row: dict[str, Any]) -> bool:
+        what = f"change the {table.replace('_', ' ')}"
+        self._require(table, what)
+        key = season.ID_COLUMN[table]
+        sets = ", ".join(f"{col} = %s" for col in row)
+        with self._write(what) as w:
+            w.cur.execute(
+                f"UPDATE {table} SET {sets} WHERE athlete_id = %s AND {key} = %s RETURNING {key}",
+                [*row.values(), self.athlete_id, row_id],
+            )
+            found = w.cur.fetchall()
+        return bool(found)
+
+    def _season_delete(self, table: str, row_id: str) -> bool:
+        what = f"change the {table.replace('_', ' ')}"
+        self._require(table, what)
+        key = season.ID_COLUMN[table]
+        with self._write(what) as w:
+            w.cur.execute(
+                f"DELETE FROM {table} WHERE athlete_id = %s AND {key} = %s RETURNING {key}",
+                [self.athlete_id, row_id],
+            )
+            found = w.cur.fetchall()
+        return bool(found)
+
+    def races(self) -> pd.DataFrame:
+        return self._season_rows(season.RACES)
+
+    def add_race(
+        self, race_date: Any, distance_km: float, target_time_s: float | None, name: str | None
+    ) -> str:
+        row = season.race_row(race_date, distance_km, target_time_s, name)
+        return self._season_add(season.RACES, row)
+
+    def update_race(
+        self,
+        race_id: str,
+        race_date: Any,
+        distance_km: float,
+        target_time_s: float | None,
+        name: str | None,
+    ) -> bool:
+        row = season.race_row(race_date, distance_km, target_time_s, name)
+        return self._season_update(season.RACES, race_id, row)
+
+    def delete_race(self, race_id: str) -> bool:
+        return self._season_delete(season.RACES, race_id)
+
+    def blocks(self) -> pd.DataFrame:
+        return self._season_rows(season.BLOCKS)
+
+    def add_block(self, start_date: Any, end_date: Any, kind: str, note: str | None) -> str:
+        return self._season_add(season.BLOCKS, season.block_row(start_date, end_date, kind, note))
+
+    def update_block(
+        self, block_id: str, start_date: Any, end_date: Any, kind: str, note: str | None
+    ) -> bool:
+        row = season.block_row(start_date, end_date, kind, note)
+        return self._season_update(season.BLOCKS, block_id, row)
+
+    def delete_block(self, block_id: str) -> bool:
+        return self._season_delete(season.BLOCKS, block_id)
+
+    def shoes(self) -> pd.DataFrame:
+        return self._season_rows(season.SHOES)
+
+    def add_shoe(
+        self, name: str, first_used: Any, retire_km: float | None, retired: bool, source: str
+    ) -> str:
+        row = season.shoe_row(name, first_used, retire_km, retired, source)
+        return self._season_add(season.SHOES, row)
+
+    def update_shoe(
+        self,
+        shoe_id: str,
+        name: str,
+        first_used: Any,
+        retire_km: float | None,
+        retired: bool,
+        source: str,
+    ) -> bool:
+        row = season.shoe_row(name, first_used, retire_km, retired, source)
+        return self._season_update(season.SHOES, shoe_id, row)
+
+    def delete_shoe(self, shoe_id: str) -> bool:
+        return self._season_delete(season.SHOES, shoe_id)

@@ -1,0 +1,152 @@
+"""Goal races, training blocks and shoes: what both engines store of them, checked the same way.
+
+Three small tables of one athlete's season (DuckDB schema 6, PostgreSQL schema 3):
+
+- ``goal_races``: :data:`analysis.columns.RACE_COLUMNS`, a race day, its distance [km], the
+  target time [s] and a name;
+- ``training_blocks``: :data:`analysis.columns.BLOCK_COLUMNS`, a span of days (both ends
+  included) of one :data:`BLOCK_KINDS` kind, with a note;
+- ``shoes``: :data:`analysis.columns.SHOE_COLUMNS`, a pair by its name (as an export names the
+  gear of an activity, so the two are joined by name), the day it was first used, the distance
+  at which it is due to be retired [km], whether it is retired, and where it came from.
+
+Each engine keeps the SQL; the checks of a row and the dtypes of the frames handed back live here,
+so both engines refuse the same rows and return identical frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from analysis import columns as c
+
+RACES, BLOCKS, SHOES = "goal_races", "training_blocks", "shoes"
+"""The three tables."""
+
+BLOCK_KINDS = ("base", "build", "peak", "taper", "recovery")
+GEAR_TYPED, GEAR_STRAVA = "typed", "strava"
+GEAR_SOURCES = (GEAR_TYPED, GEAR_STRAVA)
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    RACES: c.RACE_COLUMNS,
+    BLOCKS: c.BLOCK_COLUMNS,
+    SHOES: c.SHOE_COLUMNS,
+}
+ID_COLUMN = {RACES: c.RACE_ID, BLOCKS: c.BLOCK_ID, SHOES: c.SHOE_ID}
+ORDER_BY = {
+    RACES: f"{c.RACE_DATE}, {c.RACE_ID}",
+    BLOCKS: f"{c.START_DATE}, {c.BLOCK_ID}",
+    SHOES: f"{c.FIRST_USED} NULLS LAST, {c.NAME}, {c.SHOE_ID}",
+}
+DATE_COLUMNS = (c.RACE_DATE, c.START_DATE, c.END_DATE, c.FIRST_USED)
+FLOAT_COLUMNS = (c.DISTANCE_KM, c.TARGET_TIME_S, c.RETIRE_KM)
+WRITE_ACTION = {RACES: "race", BLOCKS: "race", SHOES: "gear"}
+"""The access-layer action that writes each table (analysis.access.ACTIONS)."""
+
+
+def _day(value: Any, what: str) -> dt.date:
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{what} is not a date: {value!r}") from err
+    if pd.isna(day):
+        raise ValueError(f"{what} is missing")
+    return day.date()
+
+
+def _text(value: Any, what: str, limit: int, required: bool) -> str | None:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise ValueError(f"{what} is missing")
+        return None
+    if len(text) > limit:
+        raise ValueError(f"{what} holds at most {limit} characters")
+    return text
+
+
+def _positive(value: Any, what: str, required: bool) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        if required:
+            raise ValueError(f"{what} is missing")
+        return None
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{what} must be above zero")
+    return number
+
+
+def race_row(race_date: Any, distance_km: Any, target_time_s: Any, name: Any) -> dict[str, Any]:
+    """A goal race as stored: the day, distance [km] (up to 1000), target time [s] or None."""
+    distance = _positive(distance_km, "the race distance", required=True)
+    if distance is not None and distance > 1000:
+        raise ValueError("a race distance is at most 1,000 km")
+    return {
+        c.RACE_DATE: _day(race_date, "the race day"),
+        c.DISTANCE_KM: distance,
+        c.TARGET_TIME_S: _positive(target_time_s, "the target time", required=False),
+        c.NAME: _text(name, "the race name", 200, required=False),
+    }
+
+
+def block_row(start_date: Any, end_date: Any, kind: str, note: Any = None) -> dict[str, Any]:
+    """A training block as stored: first and last day (included), its kind and a note."""
+    start, end = _day(start_date, "the first day"), _day(end_date, "the last day")
+    if end < start:
+        raise ValueError("a block ends on or after the day it starts")
+    if kind not in BLOCK_KINDS:
+        raise ValueError(f"a block is one of {', '.join(BLOCK_KINDS)}, not {kind!r}")
+    return {
+        c.START_DATE: start,
+        c.END_DATE: end,
+        c.BLOCK_KIND: kind,
+        c.NOTE: _text(note, "the note", 1000, required=False),
+    }
+
+
+def shoe_row(
+    name: Any,
+    first_used: Any = None,
+    retire_km: Any = None,
+    retired: bool = False,
+    source: str = GEAR_TYPED,
+) -> dict[str, Any]:
+    """A pair of shoes as stored: its name, first day used (or None), retirement distance [km]."""
+    if source not in GEAR_SOURCES:
+        raise ValueError(f"gear comes from {' or '.join(GEAR_SOURCES)}, not {source!r}")
+    first = None if first_used is None or pd.isna(first_used) else _day(first_used, "first used")
+    return {
+        c.NAME: _text(name, "the name of the pair", 200, required=True),
+        c.FIRST_USED: first,
+        c.RETIRE_KM: _positive(retire_km, "the retirement distance", required=False),
+        c.RETIRED: bool(retired),
+        c.GEAR_SOURCE: source,
+    }
+
+
+def season_frame(rows: list[tuple[Any, ...]], table: str) -> pd.DataFrame:
+    """Rows of one table as a frame with the same dtypes from every engine.
+
+    Ids and text are ``object`` (None where empty), days naive ``datetime64[ns]`` (NaT where
+    empty), numbers float64 (NaN where empty), ``retired`` bool.
+    """
+    columns = TABLE_COLUMNS[table]
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    for col in columns:
+        if col in DATE_COLUMNS:
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        elif col in FLOAT_COLUMNS:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        elif col == c.RETIRED:
+            frame[col] = frame[col].fillna(False).astype(bool)
+        else:
+            frame[col] = pd.Series(
+                [None if v is None or pd.isna(v) else str(v) for v in frame[col]],
+                index=frame.index,
+                dtype=object,
+            )
+    return frame.reset_index(drop=True)
