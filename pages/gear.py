@@ -25,7 +25,7 @@ st.caption(
     f"Runs belong to a pair by the gear name Strava's export gives them (its Activity Gear "
     f"column), up to {day:%d %b %Y}. A pair is due at its retirement distance "
     f"({g.DEFAULT_RETIRE_KM * per_unit:.0f} {unit} unless you set one; running shops quote "
-    f"480–800 km), soon from {g.RETIRE_SOON_FRACTION:.0%} of it. Try new gear gradually: in "
+    f"{480 * per_unit:.0f}–{800 * per_unit:.0f} {unit}), soon from {g.RETIRE_SOON_FRACTION:.0%} of it. Try new gear gradually: in "
     f"a new pair's first {g.NEW_PAIR_WEEKS} weeks (7 days each from its first run), keep it "
     f"to at most {g.NEW_PAIR_SHARE_MAX_PCT:g} % of the week's running. Both numbers are this "
     "dashboard's rules of thumb: no study gives them."
