@@ -191,3 +191,33 @@ SOURCE_FILE = "source_file"  # the activity file an export row points to
 CHANNELS = (
     "channels"  # how many sensor channels (HR, cadence, power, altitude, GPS, speed) hold data
 )
+
+# ---- strength & mobility log, pain log (schema: DuckDB 6, PostgreSQL 3) ----------------------------
+SPORT_STRENGTH = "strength"  # strength training (FIT training / strength_training)
+SPORT_MOBILITY = "mobility"  # mobility, flexibility, yoga, pilates
+SPORT_PLYOMETRICS = "plyometrics"  # jumps and bounds
+SPORT_CROSS_TRAINING = "cross_training"  # cardio machines, HIIT, other non-running conditioning
+SESSION_TYPES: tuple[str, ...] = (
+    SPORT_STRENGTH, SPORT_MOBILITY, SPORT_PLYOMETRICS, SPORT_CROSS_TRAINING,
+)  # fmt: skip
+"""What a logged session (or an imported activity of one of these sports) may be."""
+SESSION_ID = "session_id"
+SESSION_TYPE = "session_type"  # one of SESSION_TYPES
+DURATION_MIN = "duration_min"
+EXERCISES = "exercises"  # free text: "squats 3x8, lunges, side plank"
+SESSION_COLUMNS: tuple[str, ...] = (
+    SESSION_ID, DATE, SESSION_TYPE, DURATION_MIN, RPE, EXERCISES, NOTES,
+)  # fmt: skip
+"""A logged strength, mobility, plyometrics or cross-training session."""
+SESSION_LOAD = "session_load"  # Foster's session RPE: CR-10 × minutes [a.u.]
+SESSIONS = "sessions"  # sessions in a week
+STRENGTH_MIN = "strength_min"  # minutes of strength / mobility work in a day
+PAIN_ID = "pain_id"
+BODY_SITE = "body_site"
+SIDE = "side"  # "left", "right", "both" or "none"
+SEVERITY = "severity"  # 0 no pain – 10 worst imaginable
+PAIN_WHEN = "pain_when"  # "before", "during", "after" running or "at rest"
+PAIN_COLUMNS: tuple[str, ...] = (PAIN_ID, DATE, BODY_SITE, SIDE, SEVERITY, PAIN_WHEN, NOTES)
+"""One entry of the pain log: a niggle on one day."""
+PAIN_MAX = "pain_max"  # the highest severity logged in a window (a decision signal) [0–10]
+EPISODE_START = "episode_start"  # first day of a pain episode at one site
