@@ -44,6 +44,9 @@ class AthleteSettings:
     cutback_threshold_pct: float = 20.0  # this much lighter than the build weeks: a cutback
     hard_session_min: float = 10.0  # minutes above the easy ceiling that make a session hard
     threshold_pace_s_per_km: float = 270.0  # for pace zones (Friel); 4:30 /km
+    # strength & mobility and the pain log
+    strength_in_load: bool = False  # count logged sessions' sRPE (or minutes) in the total load
+    pain_limit: float = 6.0  # pain at or above this (0–10) makes the decision back off
 
     def __post_init__(self) -> None:
         if self.units not in ("km", "mi"):
@@ -75,6 +78,8 @@ class AthleteSettings:
             raise ValueError("cutback threshold must be between 0 and 100 %")
         if not 0 < self.hard_session_min <= 120:
             raise ValueError("hard-session threshold must be 1 to 120 minutes")
+        if not 1 <= self.pain_limit <= 10:
+            raise ValueError("the pain limit is a severity from 1 to 10")
         if not 120 <= self.threshold_pace_s_per_km <= 900:
             raise ValueError("threshold pace must be between 2:00 and 15:00 per km")
 

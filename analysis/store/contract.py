@@ -344,7 +344,7 @@ def _log_frame(
     rows: Sequence[Sequence[Any]], columns: tuple[str, ...], numbers: set[str]
 ) -> pd.DataFrame:
     data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    out = {}
+    out: dict[str, pd.Series] = {}
     for col, values in zip(columns, data, strict=True):
         if col == c.DATE:
             out[col] = pd.Series(pd.to_datetime(list(values)), dtype="datetime64[us]")
