@@ -28,6 +28,8 @@ PAGES = [
     st.Page("pages/guidance.py", title="Guidance", icon=":material/explore:"),
     st.Page("pages/efforts.py", title="Best efforts", icon=":material/military_tech:"),
     st.Page("pages/recovery.py", title="Recovery", icon=":material/bedtime:"),
+    st.Page("pages/strength.py", title="Strength & mobility", icon=":material/fitness_center:"),
+    st.Page("pages/pain.py", title="Pain & niggles", icon=":material/healing:"),
     st.Page("pages/plan.py", title="Plan", icon=":material/event_note:"),
     st.Page("pages/activities.py", title="Activities", icon=":material/list:"),
     st.Page("pages/share.py", title="Report & sharing", icon=":material/share:"),

@@ -639,6 +639,10 @@ def guidance_data(
     )
     typed_all = guidance.cutback_weeks(weekly, threshold_pct=settings.cutback_threshold_pct)
     grid = calendar.calendar_weeks(days, typed_all, settings.week_start)
+    # the calendar marks strength & mobility sessions, logged or imported
+    session_days = strength.session_days(
+        strength.all_sessions(store.sessions(), all_acts), first_day, end
+    )
     tiz = intensity.time_in_zones(hr_hist, table) if len(hr_hist) else pd.DataFrame()
     three = polarization.three_zone_from_five(tiz, settings.zone_model) if len(tiz) else None
     shown = (
@@ -653,6 +657,7 @@ def guidance_data(
             "budget": budget,
             "days": days,
             "calendar": grid,
+            "session_days": session_days,
             "calendar_rules": calendar.calendar_rules(hard_threshold_min=settings.hard_session_min),
             "sessions": calendar.sessions_split(
                 acts, hr_hist, table, easy, settings.hard_session_min

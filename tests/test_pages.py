@@ -28,6 +28,8 @@ PAGES = [
     "pages/guidance.py",
     "pages/efforts.py",
     "pages/recovery.py",
+    "pages/strength.py",
+    "pages/pain.py",
     "pages/plan.py",
     "pages/activities.py",
     "pages/share.py",
@@ -43,12 +45,17 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/guidance.py": 2,
     "pages/efforts.py": 2,
     "pages/recovery.py": 0,  # no wellness log in the hand-built data: an empty state
+    "pages/strength.py": 0,  # no sessions logged: an empty state (tests/test_pages_logs.py)
+    "pages/pain.py": 0,  # no niggles either
     "pages/plan.py": 0,  # no plan either
     "pages/activities.py": 2,
     "pages/share.py": 0,
     "pages/settings.py": 0,
 }
-DEMO_CHARTS = {**CHARTS, "pages/recovery.py": 2, "pages/plan.py": 1}
+DEMO_CHARTS = {
+    **CHARTS, "pages/recovery.py": 2, "pages/plan.py": 1, "pages/strength.py": 2,
+    "pages/pain.py": 1,
+}  # fmt: skip
 
 
 def _app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, demo: bool = False) -> AppTest:
