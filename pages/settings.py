@@ -117,6 +117,19 @@ with st.form("settings_form"):
         "A session is hard with at least this many minutes above the easy ceiling [min]",
         1.0, 120.0, float(current.hard_session_min), step=1.0, key="set_hard_min",
     )  # fmt: skip
+    a, b = st.columns(2)
+    strength_in_load = a.checkbox(
+        "Count logged strength & mobility sessions in the total load", current.strength_in_load,
+        key="set_strength_load",
+        help="Session RPE (RPE × minutes, Foster 2001) under the session-RPE model, minutes under "
+        "the duration model; the distance load stays running only.",
+    )  # fmt: skip
+    pain_limit = b.number_input(
+        "Back off from this pain severity [0–10]", 1.0, 10.0, float(current.pain_limit),
+        step=1.0, key="set_pain_limit",
+        help="Pain at or above it in the last three days makes the decision back off "
+        "(the pain-monitoring model allows up to 5/10; Silbernagel et al. 2007).",
+    )  # fmt: skip
     saved = st.form_submit_button(
         "Save settings", type="primary", key="settings_save", disabled=not may_change
     )
@@ -142,6 +155,7 @@ if saved:
             acwr_danger=float(danger), pmc_convention=pmc_convention,
             cutback_threshold_pct=float(cutback), hard_session_min=float(hard_min),
             threshold_pace_s_per_km=_threshold_pace(pace_text, unit),
+            strength_in_load=bool(strength_in_load), pain_limit=float(pain_limit),
         )  # fmt: skip
     except ValueError as err:
         st.error(f"Not saved: {err}")

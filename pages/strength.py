@@ -72,8 +72,8 @@ with st.form("strength_form"):
 
 if data["all_sessions"] == 0:
     st.info(
-        "No strength or mobility sessions yet. Log one above, or upload a watch's strength, "
-        "yoga or cardio activity in the sidebar.",
+        "No strength or mobility sessions yet. Upload a watch's strength, yoga or cardio "
+        "activity in the sidebar, or log a session above.",
         icon=":material/inbox:",
     )
     st.stop()

@@ -139,3 +139,24 @@ def test_pain_at_the_limit_backs_off_with_its_reason() -> None:
     assert recovery.decide({c.PAIN_MAX: 5.0}, rules).verdict == recovery.PUSH
     stricter = recovery.default_rules(pain_limit=4.0)
     assert recovery.decide({c.PAIN_MAX: 4.0}, stricter).verdict == recovery.BACK_OFF
+
+
+def test_the_daily_export_gains_strength_minutes_and_pain_maximum(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from analysis.dashboard import daily_export
+    from analysis.prepare import prepare_activity
+    from analysis.store import Store
+    from tests.factories import run_activity
+
+    with Store(tmp_path / "a.duckdb") as store:
+        run = prepare_activity(run_activity(start="2026-03-02T07:00:00Z"), "1" * 64, 0)
+        store.add_file("1" * 64, "run.fit", "fit", 1, [run])
+        store.add_session("2026-03-03", c.SPORT_STRENGTH, 40, 6)
+        store.add_session("2026-03-03", c.SPORT_MOBILITY, 15, 2)
+        store.add_pain("2026-03-04", "knee", "left", 3, "after running")
+        store.add_pain("2026-03-04", "calf", "right", 5, "during running")
+        store.upsert_wellness(pd.DataFrame({c.DATE: ["2026-03-04"], c.SLEEP_H: [7.0]}))
+        frame, header = daily_export(store)
+    # 3 March: 40 + 15 = 55 min; 4 March: the worse of 3 and 5
+    assert frame[c.STRENGTH_MIN].tolist() == [0.0, 55.0, 0.0]
+    assert frame[c.PAIN_MAX].iloc[2] == 5.0 and frame[c.PAIN_MAX].iloc[:2].isna().all()
+    assert any("strength_min" in line for line in header)

@@ -116,3 +116,18 @@ def test_the_demo_forms_are_disabled_and_its_pages_filled(
     # the Achilles niggle after the spike week: its 28 days held the ramp and the high ratio
     spike = triggers[triggers["Site"] == "Achilles"].iloc[-1]
     assert spike["Ramp over the limit"] and spike["Acwr over the band"], spike
+
+
+def test_the_new_settings_are_kept_when_settings_are_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path, days=6)
+    at = _app(tmp_path, monkeypatch)
+    at.switch_page("pages/settings.py").run()
+    at.checkbox(key="set_strength_load").check()
+    at.number_input(key="set_pain_limit").set_value(4.0)
+    at.button(key="settings_save").click().run()
+    assert not at.exception, at.exception
+    with Store(tmp_path / ATHLETE_DB) as store:
+        saved = store.load_settings()
+    assert saved.strength_in_load and saved.pain_limit == 4.0
