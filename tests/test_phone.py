@@ -21,10 +21,11 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 
-PAGES = {  # URL path -> heading; the demo athlete has runs, wellness and a plan
+PAGES = {  # URL path -> heading; the demo athlete has runs, wellness, a plan and both logs
     "": "Overview", "mileage": "Mileage", "cadence": "Cadence", "intensity": "Intensity",
     "training_load": "Training load (ACWR)", "fitness": "Fitness & form", "guidance": "Guidance",
-    "recovery": "Recovery", "plan": "Plan", "activities": "Activities",
+    "recovery": "Recovery", "strength": "Strength & mobility", "pain": "Pain & niggles",
+    "plan": "Plan", "activities": "Activities",
 }  # fmt: skip
 
 MIN_CALENDAR_CELL_PX = 28
