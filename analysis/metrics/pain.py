@@ -18,9 +18,6 @@ Frandsen JSB, Hulme A, Parner ET, et al. How much running is too much? Identifyi
 running sessions in a 5200-person cohort study. *Br J Sports Med* 2025 (a run more than 10 %
 longer than the longest of the 30 days before it).
 
-Milewski MD, Skaggs DL, Bishop GA, et al. Chronic lack of sleep is associated with increased
-sports injuries in adolescent athletes. *J Pediatr Orthop* 2014;34(2):129–133 (sleep).
-
 Silbernagel KG, Thomeé R, Eriksson BI, Karlsson J. Continued sports activity, using a
 pain-monitoring model, during rehabilitation in patients with Achilles tendinopathy. *Am J
 Sports Med* 2007;35(6):897–906 (pain up to 5/10 allowed; more is a reason to cut back).
@@ -31,6 +28,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import columns as c
+from analysis.metrics import recovery
 from analysis.metrics.mileage import DayLike, to_day
 from analysis.units import distance_label, km_to
 
@@ -45,13 +43,11 @@ LONG_RUN_JUMP_PCT = 10.0
 it is a long-run jump [%] (Frandsen et al. 2025)."""
 LONG_RUN_JUMP_DAYS = 30
 
-SHORT_SLEEP_H = 6.0
-"""A night under this is short [h] (the decision rules' threshold,
-:data:`analysis.metrics.recovery.SHORT_SLEEP_H`; Milewski et al. 2014 found < 8 h in
-adolescents, and the decision uses 6 h for adults)."""
+SHORT_SLEEP_H = recovery.SHORT_SLEEP_H
+"""A night under this is short [h]: the decision rules' threshold (6 h)."""
 
-HIGH_SORENESS = 4.0
-"""Soreness at or above this on the 1–5 wellness scale is high (the decision rules' hold)."""
+HIGH_SORENESS = recovery.HIGH_RATING
+"""Soreness at or above this on the 1–5 wellness scale is high: the decision rules' hold (4)."""
 
 RECENT_DAYS = 3
 """The pain signal of a day is the highest severity logged on it or the two days before."""
@@ -287,9 +283,9 @@ def triggers(
             )
         # sleep and soreness
         logged = _window(wellness, c.DATE, start)
-        for col, source, test, words in (
-            (SHORT_SLEEP, c.SLEEP_H, lambda s: s < SHORT_SLEEP_H - 1e-9, "nights under 6 h"),
-            (HIGH_SORENESS_DAYS, c.SORENESS, lambda s: s >= HIGH_SORENESS - 1e-9, "days ≥ 4/5"),
+        for col, source, below, limit, words in (
+            (SHORT_SLEEP, c.SLEEP_H, True, SHORT_SLEEP_H, f"nights under {SHORT_SLEEP_H:g} h"),
+            (HIGH_SORENESS_DAYS, c.SORENESS, False, HIGH_SORENESS, f"days ≥ {HIGH_SORENESS:g}/5"),
         ):
             values = (
                 pd.to_numeric(logged[source], errors="coerce").dropna()
@@ -299,7 +295,8 @@ def triggers(
             if values.empty:
                 found[col].append(NOT_KNOWN)
             else:
-                n = int(test(values).sum())  # type: ignore[no-untyped-call]
+                hits = values < limit - 1e-9 if below else values >= limit - 1e-9
+                n = int(hits.sum())
                 found[col].append(f"{n} {words}" if n else "")
     for col in TRIGGER_COLUMNS:
         out[col] = pd.Series(found[col], index=out.index, dtype=object)
