@@ -593,6 +593,7 @@ def test_every_corpus_fit_reads_or_fails_clearly(corpus_dir: Path, path: Path) -
             c.SPORT_SWIMMING,
             c.SPORT_HIKING,
             c.SPORT_OTHER,
+            *c.SESSION_TYPES,  # gym work: an indoor rowing file of the corpus is cross-training
         }
         assert act.start_time_utc.tzinfo is not None
         validate_samples(act.samples)
@@ -894,3 +895,10 @@ def test_gym_sessions_are_recognised_not_counted_as_runs(
     act = _one(data)
     assert act.sport == ours
     assert act.samples[c.CADENCE_SPM].isna().all()  # not steps: nothing doubled
+
+
+@pytest.mark.corpus
+def test_a_real_indoor_rowing_file_is_cross_training(corpus_dir: Path) -> None:
+    # fitness_equipment / indoor_rowing, as a Garmin watch recorded it in 2017
+    (act,) = _activities("fitparse__20170518-191602-1740899583.fit")
+    assert act.sport == c.SPORT_CROSS_TRAINING
