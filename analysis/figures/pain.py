@@ -58,7 +58,7 @@ def pain_sites_figure(
         One line per site on ``yaxis``, the distance bars on ``yaxis2``, the ratio on
         ``yaxis3``; an annotated blank figure without pain entries.
     """
-    title = "Pain by body site, against weekly distance and ACWR"
+    title = "Pain by site, weekly distance, ACWR"
     if not style.has_rows(sites, c.DATE, c.SEVERITY):
         return style.empty_figure(
             f"{style.EMPTY_MESSAGE}: log a niggle", title=title, height=HEIGHT
