@@ -24,6 +24,7 @@ from analysis.schema import build_samples
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore, Store
 from analysis.store.contract import COMMENT_COLUMNS
+from analysis.store.duckdb_store import SCHEMA_VERSION
 from tests.factories import run_activity, summary_activity
 
 H1, H2, H3 = "1" * 64, "2" * 64, "3" * 64
@@ -458,7 +459,7 @@ def test_a_schema_5_duckdb_store_gains_the_logs_and_keeps_its_data(tmp_path: Pat
     con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     con.close()
     with Store(path) as store:
-        assert store.get_meta("schema_version") == "6"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert store.activity_count() == 1 and len(store.wellness()) == 1
         store.add_session("2026-05-02", c.SPORT_STRENGTH, 30, 5)
         store.add_pain("2026-05-02", "calf", "right", 2, "during running")
