@@ -29,6 +29,8 @@ PAGES = [
     st.Page("pages/guidance.py", title="Guidance", icon=":material/explore:"),
     st.Page("pages/efforts.py", title="Best efforts", icon=":material/military_tech:"),
     st.Page("pages/recovery.py", title="Recovery", icon=":material/bedtime:"),
+    st.Page("pages/strength.py", title="Strength & mobility", icon=":material/fitness_center:"),
+    st.Page("pages/pain.py", title="Pain & niggles", icon=":material/healing:"),
     st.Page("pages/plan.py", title="Plan", icon=":material/event_note:"),
     st.Page("pages/race.py", title="Race & blocks", icon=":material/flag:"),
     st.Page("pages/gear.py", title="Gear", icon=":material/steps:"),

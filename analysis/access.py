@@ -12,7 +12,8 @@ owner
     The athlete: reads and writes everything of their own.
 coach
     Reads everything; writes the plan, comments, goal races and training blocks. Never uploads,
-    deletes, or changes the athlete's settings, decision rules, wellness log, ratings or shoes.
+    deletes, or changes the athlete's settings, decision rules, wellness log, session and pain
+    logs, ratings or shoes.
 view
     Reads everything, writes nothing (a read-only invitation, or a share link).
 """
@@ -52,6 +53,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "wellness": frozenset({Role.OWNER}),
     "rpe": frozenset({Role.OWNER}),
     "share": frozenset({Role.OWNER}),  # invitations, share links, revoking them
+    "sessions": frozenset({Role.OWNER}),  # the strength & mobility session log
+    "pain": frozenset({Role.OWNER}),  # the pain log
     "plan": frozenset({Role.OWNER, Role.COACH}),
     "comment": frozenset({Role.OWNER, Role.COACH}),
     "race": frozenset({Role.OWNER, Role.COACH}),  # goal races and training blocks
@@ -67,6 +70,8 @@ ACTION_WORDS = {
     "wellness": "write the wellness log",
     "rpe": "rate sessions",
     "share": "invite people or make share links",
+    "sessions": "log strength and mobility sessions",
+    "pain": "write the pain log",
     "plan": "write the plan",
     "comment": "write comments",
     "race": "change goal races or training blocks",
@@ -124,7 +129,8 @@ READS = frozenset(
         "key", "close", "revision", "get_meta", "has_file", "activity_count", "activities",
         "activity", "samples", "hr_histogram", "cadence_histogram", "files", "laps",
         "load_settings", "wellness", "plan", "comments", "best_efforts", "effort_curves",
-        "activities_without_efforts", "samples_of", "races", "blocks", "shoes",
+        "activities_without_efforts", "samples_of", "races", "blocks", "shoes", "sessions",
+        "pain_log",
     }
 )  # fmt: skip
 
@@ -199,6 +205,32 @@ class GuardedStore:
     def delete_wellness(self, day: Any) -> None:
         self.access.require("wellness")
         self._store.delete_wellness(day)
+
+    def add_session(
+        self,
+        day: Any,
+        session_type: str,
+        duration_min: float,
+        rpe: float | None = None,
+        exercises: str = "",
+        notes: str = "",
+    ) -> str:
+        self.access.require("sessions")
+        return self._store.add_session(day, session_type, duration_min, rpe, exercises, notes)
+
+    def delete_session(self, session_id: str) -> bool:
+        self.access.require("sessions")
+        return self._store.delete_session(session_id)
+
+    def add_pain(
+        self, day: Any, body_site: str, side: str, severity: float, when: str, notes: str = ""
+    ) -> str:
+        self.access.require("pain")
+        return self._store.add_pain(day, body_site, side, severity, when, notes)
+
+    def delete_pain(self, pain_id: str) -> bool:
+        self.access.require("pain")
+        return self._store.delete_pain(pain_id)
 
     def upsert_plan(self, frame: pd.DataFrame) -> int:
         self.access.require("plan")

@@ -237,3 +237,33 @@ NEW_PAIR_SHARE_PCT = "new_pair_share_pct"  # that distance / the week's distance
 WEEK_OF_USE = "week_of_use"  # 1 for a pair's first 7 days of use, 2 for the next 7 ...
 OVER_NEW_PAIR_LIMIT = "over_new_pair_limit"  # the share went over the new-pair limit
 SHOE_STATUS = "shoe_status"  # "ok", "soon", "retire" or "retired"
+
+# ---- strength & mobility log, pain log (schema: DuckDB 6, PostgreSQL 3) ----------------------------
+SPORT_STRENGTH = "strength"  # strength training (FIT training / strength_training)
+SPORT_MOBILITY = "mobility"  # mobility, flexibility, yoga, pilates
+SPORT_PLYOMETRICS = "plyometrics"  # jumps and bounds
+SPORT_CROSS_TRAINING = "cross_training"  # cardio machines, HIIT, other non-running conditioning
+SESSION_TYPES: tuple[str, ...] = (
+    SPORT_STRENGTH, SPORT_MOBILITY, SPORT_PLYOMETRICS, SPORT_CROSS_TRAINING,
+)  # fmt: skip
+"""What a logged session (or an imported activity of one of these sports) may be."""
+SESSION_ID = "session_id"
+SESSION_TYPE = "session_type"  # one of SESSION_TYPES
+DURATION_MIN = "duration_min"
+EXERCISES = "exercises"  # free text: "squats 3x8, lunges, side plank"
+SESSION_COLUMNS: tuple[str, ...] = (
+    SESSION_ID, DATE, SESSION_TYPE, DURATION_MIN, RPE, EXERCISES, NOTES,
+)  # fmt: skip
+"""A logged strength, mobility, plyometrics or cross-training session."""
+SESSION_LOAD = "session_load"  # Foster's session RPE: CR-10 × minutes [a.u.]
+SESSIONS = "sessions"  # sessions in a week
+STRENGTH_MIN = "strength_min"  # minutes of strength / mobility work in a day
+PAIN_ID = "pain_id"
+BODY_SITE = "body_site"
+SIDE = "side"  # "left", "right", "both" or "none"
+SEVERITY = "severity"  # 0 no pain – 10 worst imaginable
+PAIN_WHEN = "pain_when"  # "before", "during", "after" running or "at rest"
+PAIN_COLUMNS: tuple[str, ...] = (PAIN_ID, DATE, BODY_SITE, SIDE, SEVERITY, PAIN_WHEN, NOTES)
+"""One entry of the pain log: a niggle on one day."""
+PAIN_MAX = "pain_max"  # the highest severity logged in a window (a decision signal) [0–10]
+EPISODE_START = "episode_start"  # first day of a pain episode at one site

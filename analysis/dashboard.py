@@ -32,10 +32,12 @@ from analysis.metrics import (
     intensity,
     load,
     mileage,
+    pain,
     plan,
     pmc,
     polarization,
     recovery,
+    strength,
     zones,
 )
 from analysis.settings import AthleteSettings
@@ -213,7 +215,32 @@ def daily_loads(
         # the distance model counts in the athlete's unit: miles with miles (ratios are unit-free)
         loads = loads * units.distance_factor(settings.units)
     end = pd.Timestamp(as_of) if as_of is not None else None
-    return acts, load.daily_load(acts, loads, end=end)
+    daily = load.daily_load(acts, loads, end=end)
+    return acts, with_session_load(store, settings, daily, as_of)
+
+
+def with_session_load(
+    store: AthleteStore, settings: AthleteSettings, daily: pd.DataFrame, as_of: date | None
+) -> pd.DataFrame:
+    """The daily load with the logged strength & mobility sessions added, when the athlete's
+    ``strength_in_load`` setting asks for it and the load model can score them (session RPE:
+    RPE × minutes, Foster 2001; duration: minutes). Off by default: the load stays what the
+    activities make it. Imported sessions are activities and already count under those models.
+    """
+    if not settings.strength_in_load or daily.empty:
+        return daily
+    extra = strength.daily_session_load(store.sessions(), settings.load_model)
+    if extra.empty:
+        return daily
+    days = pd.to_datetime(daily[c.DATE]).dt.normalize()
+    extra = extra[
+        (extra[c.DATE] >= days.min())
+        & (extra[c.DATE] <= (pd.Timestamp(as_of) if as_of is not None else days.max()))
+    ]
+    added = extra.set_index(extra[c.DATE].astype(days.dtype))[c.LOAD]
+    out = daily.copy()
+    out[c.LOAD] = out[c.LOAD].to_numpy(dtype="float64") + added.reindex(days).fillna(0.0).to_numpy()
+    return out
 
 
 def load_data(
@@ -456,8 +483,12 @@ def daily_export(store: AthleteStore) -> tuple[pd.DataFrame, list[str]]:
     cols = [
         c.DATE, c.DISTANCE_M, c.DURATION_S, c.LOAD, c.ACUTE_LOAD, c.CHRONIC_LOAD, c.ACWR,
         "load_model", "acwr_variant", c.CTL, c.ATL, c.TSB, c.MONOTONY, c.STRAIN,
-        *c.WELLNESS_COLUMNS[1:], c.BLOCK_KIND,
+        *c.WELLNESS_COLUMNS[1:], c.STRENGTH_MIN, c.PAIN_MAX, c.BLOCK_KIND,
     ]  # fmt: skip
+    header.append(
+        "strength_min: minutes of strength, mobility, plyometrics and cross-training sessions "
+        "(logged and imported); pain_max: the highest severity (0-10) in the pain log that day"
+    )
     wellness = store.wellness()
     if ld.daily.empty and wellness.empty:
         return pd.DataFrame(columns=cols), header
@@ -502,10 +533,32 @@ def daily_export(store: AthleteStore) -> tuple[pd.DataFrame, list[str]]:
     if not wellness.empty:
         out = out.merge(wellness, on=c.DATE, how="left")
     out[c.BLOCK_KIND] = blocks.block_of_days(out[c.DATE], store.blocks())  # the training block
+    out = out.merge(_daily_logs(store, out[c.DATE]), on=c.DATE, how="left")
     for col in cols:
         if col not in out:
             out[col] = np.nan
     return out[cols], header
+
+
+def _daily_logs(store: AthleteStore, dates: pd.Series) -> pd.DataFrame:
+    """``date``, ``strength_min`` (0 without a session) and ``pain_max`` (empty without an
+    entry) for the export's days."""
+    days = pd.to_datetime(dates).dt.normalize()
+    sessions = strength.all_sessions(store.sessions(), store.activities())
+    per_day = strength.session_days(sessions, days.min(), days.max())
+    pains = pain.site_series(store.pain_log())
+    worst = pains.groupby(c.DATE)[c.SEVERITY].max() if len(pains) else pd.Series(dtype="float64")
+    worst.index = pd.DatetimeIndex(worst.index).as_unit("ns")
+    return pd.DataFrame(
+        {
+            c.DATE: dates.to_numpy(),
+            c.STRENGTH_MIN: per_day.set_index(c.DATE)[c.STRENGTH_MIN]
+            .reindex(pd.DatetimeIndex(days).as_unit(per_day[c.DATE].dt.unit))
+            .fillna(0.0)
+            .to_numpy(),
+            c.PAIN_MAX: worst.reindex(pd.DatetimeIndex(days).as_unit("ns")).to_numpy(),
+        }
+    )
 
 
 # ---- guidance, recovery, plan ---------------------------------------------------------------------
@@ -588,6 +641,10 @@ def guidance_data(
     )
     typed_all = guidance.cutback_weeks(weekly, threshold_pct=settings.cutback_threshold_pct)
     grid = calendar.calendar_weeks(days, typed_all, settings.week_start)
+    # the calendar marks strength & mobility sessions, logged or imported
+    session_days = strength.session_days(
+        strength.all_sessions(store.sessions(), all_acts), first_day, end
+    )
     tiz = intensity.time_in_zones(hr_hist, table) if len(hr_hist) else pd.DataFrame()
     three = polarization.three_zone_from_five(tiz, settings.zone_model) if len(tiz) else None
     shown = (
@@ -602,6 +659,7 @@ def guidance_data(
             "budget": budget,
             "days": days,
             "calendar": grid,
+            "session_days": session_days,
             "calendar_rules": calendar.calendar_rules(hard_threshold_min=settings.hard_session_min),
             "sessions": calendar.sessions_split(
                 acts, hr_hist, table, easy, settings.hard_session_min
@@ -625,6 +683,7 @@ def decision_rules(store: AthleteStore, settings: AthleteSettings) -> tuple[reco
         acwr_sweet_high=settings.acwr_sweet_high,
         acwr_danger=settings.acwr_danger,
         ramp_limit_pct=settings.ramp_limit_pct,
+        pain_limit=settings.pain_limit,
     )
 
 
@@ -681,6 +740,10 @@ def recovery_data(
             load_signals[c.CHANGE_PCT] = None if pd.isna(change) else float(change)
     today_signals = {**(recovery.day_signals(base, day) if not base.empty else {}), **load_signals}
     week_rec = recovery.week_signals(base, week0, as_of) if not base.empty else {}
+    # the pain log joins the decision: the worst niggle of the last days, or of the week
+    pains = store.pain_log()
+    today_signals[c.PAIN_MAX] = pain.pain_signal(pains, day)
+    week_rec = {**week_rec, c.PAIN_MAX: pain.week_pain_signal(pains, week0, as_of)}
     today = recovery.decide(today_signals, rules)
     week = recovery.decide({**week_rec, **load_signals}, rules)
     shown_days = (first, as_of) if first is not None else (None, None)

@@ -78,6 +78,56 @@ def add_demo_season(store: AthleteStore) -> None:
 
 DEMO_SETTINGS = AthleteSettings(max_hr_bpm=190, resting_hr_bpm=50, lthr_bpm=172, sex="male")
 
+DEMO_LOGS_VERSION = 1
+"""Raise with any change to :func:`demo_sessions` or :data:`DEMO_PAINS`: old demo stores are
+rebuilt (the fingerprint holds it)."""
+
+DEMO_FIRST_MONDAY = dt.date(2026, 7, 27)
+"""Monday of the demo's first week (``sample_data.generate``: 16 weeks from here)."""
+
+_CUTBACKS = {4, 8, 12}
+_BEFORE_LONG = {1, 6, 10}  # a second strength session on Saturday, the day before the long run
+_SPIKE_WEEK = 11  # a running holiday: no strength at all
+
+
+def demo_sessions() -> list[tuple[dt.date, str, float, float, str, str]]:
+    """The demo athlete's strength & mobility log: ``(day, type, minutes, rpe, exercises,
+    notes)``. Strength on Tuesday after the intervals, mobility on Friday, a second strength
+    session on Thursday in build weeks; three weeks put it on Saturday, the day before the long
+    run (flagged), cutback weeks keep mobility only and the spike week has none."""
+    out: list[tuple[dt.date, str, float, float, str, str]] = []
+    for week in range(16):
+        monday = DEMO_FIRST_MONDAY + dt.timedelta(weeks=week)
+        if week == _SPIKE_WEEK:
+            continue
+        if week not in _CUTBACKS:
+            out.append((monday + dt.timedelta(days=1), "strength", 35.0, 6.0,
+                        "squats 3x8, reverse lunges, single-leg RDL, side plank", ""))  # fmt: skip
+            second = 5 if week in _BEFORE_LONG else 3
+            out.append((monday + dt.timedelta(days=second), "strength", 30.0, 5.0,
+                        "step-ups, hip thrusts, calf raises, dead bug", ""))  # fmt: skip
+            if week % 3 == 2:
+                out.append((monday + dt.timedelta(days=3), "plyometrics", 12.0, 7.0,
+                            "pogo jumps, skips, bounds", ""))  # fmt: skip
+        out.append((monday + dt.timedelta(days=4), "mobility", 20.0, 2.0,
+                    "hips, calves, thoracic spine", ""))  # fmt: skip
+    return out
+
+
+DEMO_PAINS: tuple[tuple[dt.date, str, str, float, str, str], ...] = (
+    (dt.date(2026, 8, 16), "knee", "right", 2.0, "after running", "after the long run"),
+    (dt.date(2026, 8, 17), "knee", "right", 1.0, "at rest", ""),
+    # after the spike week (12-18 Oct): the Achilles
+    (dt.date(2026, 10, 19), "Achilles", "left", 4.0, "before running", "stiff in the morning"),
+    (dt.date(2026, 10, 20), "Achilles", "left", 6.0, "after running", ""),
+    (dt.date(2026, 10, 22), "Achilles", "left", 3.0, "during running", ""),
+    (dt.date(2026, 10, 25), "Achilles", "left", 2.0, "after running", ""),
+    (dt.date(2026, 10, 29), "Achilles", "left", 1.0, "before running", ""),
+    (dt.date(2026, 11, 3), "calf", "right", 2.0, "during running", "tight on the intervals"),
+)
+"""The demo athlete's pain log: a small knee niggle early, an Achilles episode after the load
+spike, and a tight calf; nothing in the last days, so the latest decision is the running's."""
+
 
 def demo_files(source: Path) -> list[Path]:
     return sorted(
@@ -91,7 +141,9 @@ def fingerprint(files: list[Path]) -> str:
     the demo's season (:data:`DEMO_SEASON_VERSION`) does."""
     from analysis.store.duckdb_store import SCHEMA_VERSION
 
-    digest = hashlib.sha256(f"schema {SCHEMA_VERSION} season {DEMO_SEASON_VERSION}".encode())
+    digest = hashlib.sha256(
+        f"schema {SCHEMA_VERSION} season {DEMO_SEASON_VERSION} logs {DEMO_LOGS_VERSION}".encode()
+    )
     for path in files:
         digest.update(path.name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -124,6 +176,10 @@ def build_demo_store(
     with Store(tmp) as store:
         import_paths(store, files, progress)
         add_demo_season(store)
+        for session in demo_sessions():
+            store.add_session(*session)
+        for niggle in DEMO_PAINS:
+            store.add_pain(*niggle)
         store.save_settings(DEMO_SETTINGS)
         store.set_meta(FINGERPRINT_KEY, fingerprint(files))
     os.replace(tmp, final)

@@ -457,7 +457,9 @@ def _guidance(
     section.charts += [
         Chart(
             "guidance_calendar",
-            calendar_figure(grid, days=days, unit=settings.units),
+            calendar_figure(
+                grid, days=days, unit=settings.units, sessions=data.get("session_days")
+            ),
             captions.GUIDANCE_CALENDAR,
         ),
         Chart(

@@ -48,6 +48,9 @@ class AthleteSettings:
     hard_session_min: float = 10.0  # minutes above the easy ceiling that make a session hard
     threshold_pace_s_per_km: float = 270.0  # for pace zones (Friel); 4:30 /km
     critical_power_w: float = 0.0  # running power zones (Stryd); 0 = not set
+    # strength & mobility and the pain log
+    strength_in_load: bool = False  # count logged sessions' sRPE (or minutes) in the total load
+    pain_limit: float = 6.0  # pain at or above this (0–10) makes the decision back off
 
     def __post_init__(self) -> None:
         if self.units not in ("km", "mi"):
@@ -79,6 +82,8 @@ class AthleteSettings:
             raise ValueError("cutback threshold must be between 0 and 100 %")
         if not 0 < self.hard_session_min <= 120:
             raise ValueError("hard-session threshold must be 1 to 120 minutes")
+        if not 1 <= self.pain_limit <= 10:
+            raise ValueError("the pain limit is a severity from 1 to 10")
         if not 120 <= self.threshold_pace_s_per_km <= 900:
             raise ValueError("threshold pace must be between 2:00 and 15:00 per km")
         low_w, high_w = CRITICAL_POWER_RANGE_W

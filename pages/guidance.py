@@ -42,7 +42,9 @@ if data["warning"]:
 
 st.subheader("Training calendar")
 ui.chart(
-    calendar_figure(data["calendar"], days=data["days"], unit=s.units),
+    calendar_figure(
+        data["calendar"], days=data["days"], unit=s.units, sessions=data.get("session_days")
+    ),
     "guidance_calendar",
     captions.GUIDANCE_CALENDAR,
 )

@@ -123,6 +123,19 @@ with st.form("settings_form"):
         float(current.critical_power_w), step=5.0, key="set_critical_power",
         help="Stryd's critical power, or the mean power of a 30–60 min all-out run.",
     )  # fmt: skip
+    a, b = st.columns(2)
+    strength_in_load = a.checkbox(
+        "Count logged strength & mobility sessions in the total load", current.strength_in_load,
+        key="set_strength_load",
+        help="Session RPE (RPE × minutes, Foster 2001) under the session-RPE model, minutes under "
+        "the duration model; the distance load stays running only.",
+    )  # fmt: skip
+    pain_limit = b.number_input(
+        "Back off from this pain severity [0–10]", 1.0, 10.0, float(current.pain_limit),
+        step=1.0, key="set_pain_limit",
+        help="Pain at or above it in the last three days makes the decision back off "
+        "(the pain-monitoring model allows up to 5/10; Silbernagel et al. 2007).",
+    )  # fmt: skip
     saved = st.form_submit_button(
         "Save settings", type="primary", key="settings_save", disabled=not may_change
     )
@@ -149,6 +162,7 @@ if saved:
             cutback_threshold_pct=float(cutback), hard_session_min=float(hard_min),
             threshold_pace_s_per_km=_threshold_pace(pace_text, unit),
             critical_power_w=float(critical_power),
+            strength_in_load=bool(strength_in_load), pain_limit=float(pain_limit),
         )  # fmt: skip
     except ValueError as err:
         st.error(f"Not saved: {err}")

@@ -32,7 +32,10 @@ def _store(tmp_path: Path) -> Store:
 
 
 def test_the_role_table_is_what_the_issue_says() -> None:
-    owner_only = {"upload", "delete", "settings", "rules", "wellness", "rpe", "share", "gear"}
+    owner_only = {
+        "upload", "delete", "settings", "rules", "wellness", "rpe", "share", "gear", "sessions",
+        "pain",
+    }  # fmt: skip
     for action in owner_only:
         assert ACTIONS[action] == {Role.OWNER}
     assert ACTIONS["plan"] == ACTIONS["comment"] == ACTIONS["race"] == {Role.OWNER, Role.COACH}
@@ -47,6 +50,8 @@ def test_a_guarded_store_refuses_every_owner_write(tmp_path: Path, role: Role) -
     guarded = GuardedStore(raw, Access("a", "Athlete A", role, COACH))
     assert isinstance(guarded, AthleteStore)
     aid = raw.activities()[c.ACTIVITY_ID].iloc[0]
+    session = raw.add_session("2026-08-31", c.SPORT_MOBILITY, 20.0)
+    pain = raw.add_pain("2026-08-31", "calf", "right", 2.0, "during running")
     before = raw.revision()
     attempts: list[tuple[str, Any]] = [
         ("delete_activity", (aid,)),
@@ -57,6 +62,10 @@ def test_a_guarded_store_refuses_every_owner_write(tmp_path: Path, role: Role) -
         ("delete_wellness", ("2026-09-01",)),
         ("add_file", ("2" * 64, "x.fit", "fit", 1, [])),
         ("apply_export_metadata", ([(aid, "renamed", None, None, None, None)],)),
+        ("add_session", ("2026-09-01", c.SPORT_STRENGTH, 30.0, 6.0)),
+        ("delete_session", (session,)),
+        ("add_pain", ("2026-09-01", "knee", "left", 3.0, "after running")),
+        ("delete_pain", (pain,)),
     ]
     for method, args in attempts:
         with pytest.raises(AccessDenied):
@@ -64,6 +73,8 @@ def test_a_guarded_store_refuses_every_owner_write(tmp_path: Path, role: Role) -
     assert raw.revision() == before
     assert raw.activity_count() == 1
     assert raw.load_settings().units == "km"
+    assert list(raw.sessions()[c.SESSION_ID]) == [session]
+    assert list(raw.pain_log()[c.PAIN_ID]) == [pain]
     # reads pass; an unknown attribute does not leak the raw store
     assert guarded.activity_count() == 1
     with pytest.raises(AttributeError):

@@ -15,11 +15,12 @@ pytestmark = pytest.mark.browser
 
 CHARTS = {  # page title -> charts it draws for the two uploaded runs (no wellness log, no plan)
     "Overview": 2, "Mileage": 4, "Cadence": 2, "Intensity": 2, "Training load (ACWR)": 1,
-    "Fitness & form": 2, "Efficiency & tests": 5, "Guidance": 2, "Recovery": 0, "Plan": 0,
-    "Race & blocks": 0, "Gear": 0, "Activities": 2,
+    "Fitness & form": 2, "Efficiency & tests": 5, "Guidance": 2, "Recovery": 0,
+    "Strength & mobility": 0, "Pain & niggles": 0, "Plan": 0, "Race & blocks": 0, "Gear": 0,
+    "Activities": 2,
 }  # fmt: skip
 NAV = list(CHARTS)
-EMPTY = {"Race & blocks": "No goal race yet"}
+EMPTY = {"Race & blocks": "No goal race yet", "Pain & niggles": "No niggles logged yet"}
 """What a page without charts says, where it is not the usual "… yet. Upload …"."""
 
 
@@ -39,7 +40,7 @@ def _visit(page, base: str, title: str) -> None:  # type: ignore[no-untyped-def]
     if CHARTS[title]:
         charts = page.locator('[data-testid="stPlotlyChart"] .main-svg')
         charts.nth(CHARTS[title] - 1).wait_for(timeout=60_000)
-    else:  # no wellness log, plan, race or shoes uploaded: the page says what is missing
+    else:  # no wellness log, plan, logs, race or shoes: the page says what is missing
         page.get_by_text(EMPTY.get(title, "yet. Upload")).first.wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0, title
 

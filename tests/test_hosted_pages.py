@@ -359,3 +359,38 @@ def test_a_coach_accepts_a_proposed_plan_but_does_not_change_the_shoes(hosted: H
     gear = _run(hosted.app("cat", athlete=ann_id), "pages/gear.py")
     assert gear.button(key="shoe_add").disabled
     assert "Only the athlete changes the shoes." in _texts(gear)
+
+
+def test_a_coach_cannot_write_the_session_or_pain_log(
+    hosted: Hosted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hosted.fill("ann")
+    ann_id = hosted.athlete_id("ann")
+    store = hosted.db.athlete_store(ann_id)
+    store.add_session("2026-10-05", c.SPORT_STRENGTH, 30.0, 5.0)  # inside the 12-week period
+    store.add_pain("2026-10-06", "knee", "left", 2.0, "after running")
+    token = _invite(hosted)
+    _run(hosted.app("cat", invite=token))
+    save_session = "FormSubmitter:strength_form-Save the session"
+    save_pain = "FormSubmitter:pain_form-Save"
+    # the pages disable the forms (and offer no delete) for the coach, who still reads both logs
+    page = _run(hosted.app("cat", athlete=ann_id), "pages/strength.py")
+    assert page.button(key=save_session).disabled
+    assert "Only the athlete logs their sessions" in _texts(page)
+    _forge(page.button(key=save_session)).click().run()
+    pains = _run(hosted.app("cat", athlete=ann_id), "pages/pain.py")
+    assert pains.button(key=save_pain).disabled
+    _forge(pains.button(key=save_pain)).click().run()
+    # a page that forgot its check: the store refuses on the server
+    from pages import _common
+
+    monkeypatch.setattr(_common.Source, "can", lambda self, action: True)
+    page = _run(hosted.app("cat", athlete=ann_id), "pages/strength.py")
+    page.button(key=save_session).click().run()
+    assert "may not log strength and mobility sessions" in _texts(page)
+    page.button(key="strength_delete").click().run()
+    pains = _run(hosted.app("cat", athlete=ann_id), "pages/pain.py")
+    pains.button(key=save_pain).click().run()
+    assert "may not write the pain log" in _texts(pains)
+    pains.button(key="pain_delete").click().run()
+    assert len(store.sessions()) == 1 and len(store.pain_log()) == 1

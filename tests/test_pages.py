@@ -29,6 +29,8 @@ PAGES = [
     "pages/guidance.py",
     "pages/efforts.py",
     "pages/recovery.py",
+    "pages/strength.py",
+    "pages/pain.py",
     "pages/plan.py",
     "pages/race.py",
     "pages/gear.py",
@@ -47,6 +49,8 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/guidance.py": 2,
     "pages/efforts.py": 2,
     "pages/recovery.py": 0,  # no wellness log in the hand-built data: an empty state
+    "pages/strength.py": 0,  # no sessions logged: an empty state (tests/test_pages_logs.py)
+    "pages/pain.py": 0,  # no niggles either
     "pages/plan.py": 0,  # no plan either
     "pages/race.py": 0,  # no goal race either
     "pages/gear.py": 0,  # no shoes nor gear names either
@@ -55,12 +59,9 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/settings.py": 0,
 }
 DEMO_CHARTS = {
-    **CHARTS,
-    "pages/recovery.py": 2,
-    "pages/plan.py": 1,
-    "pages/race.py": 1,
-    "pages/gear.py": 2,
-}
+    **CHARTS, "pages/recovery.py": 2, "pages/plan.py": 1, "pages/race.py": 1,
+    "pages/gear.py": 2, "pages/strength.py": 2, "pages/pain.py": 1,
+}  # fmt: skip
 
 
 def _app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, demo: bool = False) -> AppTest:

@@ -593,6 +593,7 @@ def test_every_corpus_fit_reads_or_fails_clearly(corpus_dir: Path, path: Path) -
             c.SPORT_SWIMMING,
             c.SPORT_HIKING,
             c.SPORT_OTHER,
+            *c.SESSION_TYPES,  # gym work: an indoor rowing file of the corpus is cross-training
         }
         assert act.start_time_utc.tzinfo is not None
         validate_samples(act.samples)
@@ -867,3 +868,37 @@ def test_a_file_of_hundreds_of_sessions_is_refused_before_its_legs_are_built() -
     )
     legs = read_fit(tiny_messages(MAX_SESSIONS, mesg_num=18, body=body, fields=fields), "s.fit")
     assert len(legs) == MAX_SESSIONS
+
+
+@pytest.mark.parametrize(
+    ("sport", "sub_sport", "ours"),
+    [
+        (10, 20, c.SPORT_STRENGTH),  # training / strength_training: a watch's "Strength"
+        (10, 43, c.SPORT_MOBILITY),  # training / yoga
+        (10, 19, c.SPORT_MOBILITY),  # training / flexibility_training
+        (10, 26, c.SPORT_CROSS_TRAINING),  # training / cardio_training
+        (4, 15, c.SPORT_CROSS_TRAINING),  # fitness_equipment / elliptical
+        (62, 0, c.SPORT_CROSS_TRAINING),  # hiit
+        (86, 0, c.SPORT_MOBILITY),  # mobility
+        (10, 0, c.SPORT_OTHER),  # training without saying what: not guessed
+    ],
+)
+def test_gym_sessions_are_recognised_not_counted_as_runs(
+    sport: int, sub_sport: int, ours: str
+) -> None:
+    data = fit_file(
+        file_id(),
+        _record(T0, cadence=30, heart_rate=110),
+        _record(T0 + 1, cadence=31, heart_rate=112),
+        _session(T0, sport, sub_sport, total_elapsed_time=1_800_000, total_timer_time=1_800_000),
+    )
+    act = _one(data)
+    assert act.sport == ours
+    assert act.samples[c.CADENCE_SPM].isna().all()  # not steps: nothing doubled
+
+
+@pytest.mark.corpus
+def test_a_real_indoor_rowing_file_is_cross_training(corpus_dir: Path) -> None:
+    # fitness_equipment / indoor_rowing, as a Garmin watch recorded it in 2017
+    (act,) = _activities("fitparse__20170518-191602-1740899583.fit")
+    assert act.sport == c.SPORT_CROSS_TRAINING

@@ -21,11 +21,12 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 
-PAGES = {  # URL path -> heading; the demo athlete has runs, wellness, a plan, a race and shoes
+PAGES = {  # URL path -> heading; the demo athlete has runs, wellness, a plan, both logs, a race
+    # and shoes
     "": "Overview", "mileage": "Mileage", "cadence": "Cadence", "intensity": "Intensity",
     "training_load": "Training load (ACWR)", "fitness": "Fitness & form", "guidance": "Guidance",
-    "recovery": "Recovery", "plan": "Plan", "race": "Race & blocks", "gear": "Gear",
-    "activities": "Activities",
+    "recovery": "Recovery", "strength": "Strength & mobility", "pain": "Pain & niggles",
+    "plan": "Plan", "race": "Race & blocks", "gear": "Gear", "activities": "Activities",
 }  # fmt: skip
 
 MIN_CALENDAR_CELL_PX = 28

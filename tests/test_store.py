@@ -24,6 +24,7 @@ from analysis.schema import build_samples
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore, Store
 from analysis.store.contract import COMMENT_COLUMNS
+from analysis.store.duckdb_store import SCHEMA_VERSION
 from tests.factories import run_activity, summary_activity
 
 H1, H2, H3 = "1" * 64, "2" * 64, "3" * 64
@@ -465,3 +466,93 @@ def test_an_older_store_gains_the_season_tables_and_keeps_its_data(tmp_path: Pat
         assert store.races().empty and store.blocks().empty and store.shoes().empty
         store.add_race("2027-04-25", 42.195, None, None)
         assert len(store.races()) == 1
+
+
+# ---- the strength & mobility session log and the pain log (DuckDB schema 6, PostgreSQL 3) -------
+
+
+def test_sessions_are_added_listed_and_deleted(open_store: OpenStore) -> None:
+    with open_store() as store:
+        assert list(store.sessions().columns) == list(c.SESSION_COLUMNS)
+        assert store.sessions().empty
+        rev = store.revision()
+        late = store.add_session("2026-05-06", c.SPORT_MOBILITY, 20, None, "", "  hips  ")
+        early = store.add_session(
+            pd.Timestamp("2026-05-04"), c.SPORT_STRENGTH, 35.0, 6, "squats 3x8, lunges", ""
+        )
+        assert store.revision() == rev + 2
+    with open_store() as store:  # after a restart
+        log = store.sessions()
+        assert list(log[c.SESSION_ID]) == [early, late]  # oldest day first
+        assert list(log[c.DATE]) == [pd.Timestamp("2026-05-04"), pd.Timestamp("2026-05-06")]
+        assert log[c.DATE].dtype == "datetime64[us]"
+        assert list(log[c.SESSION_TYPE]) == [c.SPORT_STRENGTH, c.SPORT_MOBILITY]
+        assert log[c.DURATION_MIN].tolist() == [35.0, 20.0]
+        assert log[c.RPE].iloc[0] == 6.0 and np.isnan(log[c.RPE].iloc[1])
+        assert log[c.EXERCISES].tolist() == ["squats 3x8, lunges", None]
+        assert log[c.NOTES].tolist() == [None, "hips"]  # stored stripped, empty as None
+        for bad in (
+            ("2026-05-07", "running", 30, 5),  # a run is not a session of this log
+            ("2026-05-07", c.SPORT_STRENGTH, 0, 5),
+            ("2026-05-07", c.SPORT_STRENGTH, 601, 5),
+            ("2026-05-07", c.SPORT_STRENGTH, 30, 11),
+            ("not a day", c.SPORT_STRENGTH, 30, 5),
+        ):
+            with pytest.raises(ValueError):
+                store.add_session(*bad)
+        rev = store.revision()
+        assert store.delete_session(early)
+        assert not store.delete_session(early)
+        assert list(store.sessions()[c.SESSION_ID]) == [late]
+        assert store.revision() == rev + 2  # a delete is a write, even of nothing
+
+
+def test_pain_log_is_added_listed_and_deleted(open_store: OpenStore) -> None:
+    with open_store() as store:
+        assert list(store.pain_log().columns) == list(c.PAIN_COLUMNS)
+        first = store.add_pain("2026-05-10", "Achilles", "left", 4, "after running", "stiff")
+        second = store.add_pain("2026-05-09", "knee", "both", 0, "at rest")
+    with open_store() as store:
+        log = store.pain_log()
+        assert list(log[c.PAIN_ID]) == [second, first]
+        assert log[c.BODY_SITE].tolist() == ["knee", "Achilles"]
+        assert log[c.SIDE].tolist() == ["both", "left"]
+        assert log[c.SEVERITY].tolist() == [0.0, 4.0]
+        assert log[c.PAIN_WHEN].tolist() == ["at rest", "after running"]
+        assert log[c.NOTES].tolist() == [None, "stiff"]
+        for bad in (
+            ("2026-05-11", "elbow", "left", 3, "at rest"),
+            ("2026-05-11", "knee", "up", 3, "at rest"),
+            ("2026-05-11", "knee", "left", 11, "at rest"),
+            ("2026-05-11", "knee", "left", -1, "at rest"),
+            ("2026-05-11", "knee", "left", 3, "sometimes"),
+        ):
+            with pytest.raises(ValueError):
+                store.add_pain(*bad)
+        assert store.delete_pain(first)
+        assert list(store.pain_log()[c.PAIN_ID]) == [second]
+    # one athlete's logs are not another's
+    with open_store("someone-else") as other:
+        assert other.pain_log().empty and other.sessions().empty
+
+
+def test_a_schema_5_duckdb_store_gains_the_logs_and_keeps_its_data(tmp_path: Path) -> None:
+    rec = prepare_activity(run_activity(), H1, 0)
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        store.add_file(H1, "run.fit", "fit", 1, [rec])
+        store.upsert_wellness(pd.DataFrame({c.DATE: ["2026-05-01"], c.SLEEP_H: [7.0]}))
+    import duckdb
+
+    # as a version-5 release left it: no log tables, schema_version 5
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE training_sessions")
+    con.execute("DROP TABLE pain_log")
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    con.close()
+    with Store(path) as store:
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+        assert store.activity_count() == 1 and len(store.wellness()) == 1
+        store.add_session("2026-05-02", c.SPORT_STRENGTH, 30, 5)
+        store.add_pain("2026-05-02", "calf", "right", 2, "during running")
+        assert len(store.sessions()) == 1 and len(store.pain_log()) == 1

@@ -78,6 +78,8 @@ def _fill(store: Any) -> dict[str, str]:
     store.add_race("2026-04-26", 42.195, 12600.0, "Spring marathon")
     store.add_block("2026-03-02", "2026-03-29", "build", None)
     store.add_shoe("Shoes", "2026-03-04", 700.0, False, "strava")
+    store.add_session("2026-03-03", c.SPORT_STRENGTH, 35.0, 6.0, "squats", "")
+    store.add_pain("2026-03-04", "Achilles", "left", 3.0, "after running", "")
     return {"run": run.activity_id, "row": row.activity_id, "other": other.activity_id}
 
 
@@ -122,9 +124,11 @@ def test_frames_match_the_duckdb_store(database: PostgresDatabase, tmp_path: Pat
             pg.comments().drop(columns=mine), duck.comments().drop(columns=mine)
         )
         assert pg.comments()["created_at"].dtype == duck.comments()["created_at"].dtype
-        for name, ids_of in (("races", c.RACE_ID), ("blocks", c.BLOCK_ID), ("shoes", c.SHOE_ID)):
-            got, want = getattr(pg, name)(), getattr(duck, name)()
-            pd.testing.assert_frame_equal(got.drop(columns=ids_of), want.drop(columns=ids_of))
+        for name in ("races", "blocks", "shoes", "sessions", "pain_log"):
+            id_col = getattr(pg, name)().columns[0]  # random ids differ by engine
+            pd.testing.assert_frame_equal(
+                getattr(pg, name)().drop(columns=id_col), getattr(duck, name)().drop(columns=id_col)
+            )
         assert pg.load_settings() == duck.load_settings()
         assert pg.get_meta("rules") == duck.get_meta("rules")
         assert pg.revision() == duck.revision()
@@ -296,6 +300,64 @@ def test_a_coach_writes_only_the_plan_and_comments(database: PostgresDatabase) -
     assert note in set(owner.comments()["comment_id"])
     assert owner.revision() == before["revision"] + 2
     assert coach.delete_comment(note)
+
+
+@pytest.mark.parametrize("role", ["coach", "view"])
+def test_only_the_owner_writes_the_session_and_pain_logs(
+    database: PostgresDatabase, pg_dsn: str, role: str
+) -> None:
+    owner = database.athlete_store("A")
+    session = owner.add_session("2026-03-03", c.SPORT_STRENGTH, 30.0, 5.0)
+    pain = owner.add_pain("2026-03-04", "knee", "right", 4.0, "during running")
+    sessions, pains, rev = owner.sessions(), owner.pain_log(), owner.revision()
+    # a forged call: the store itself, no GuardedStore in front of it; the database refuses
+    forged = database.athlete_store("A", role=role)
+    for attempt in (
+        lambda: forged.add_session("2026-03-05", c.SPORT_MOBILITY, 20.0),
+        lambda: forged.delete_session(session),
+        lambda: forged.add_pain("2026-03-05", "calf", "left", 2.0, "at rest"),
+        lambda: forged.delete_pain(pain),
+    ):
+        with pytest.raises(AccessDenied, match=role):
+            attempt()
+    # and raw SQL in that role changes nothing either
+    for table, values in (
+        ("training_sessions", "(athlete_id, session_id) VALUES ('A', 'x')"),
+        ("pain_log", "(athlete_id, pain_id) VALUES ('A', 'x')"),
+    ):
+        with _as(pg_dsn, "A", role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"INSERT INTO {table} {values}")
+    with _as(pg_dsn, "A", role) as conn:
+        assert conn.execute("DELETE FROM training_sessions WHERE athlete_id = 'A'").rowcount == 0
+        assert conn.execute("UPDATE pain_log SET severity = 0 WHERE athlete_id = 'A'").rowcount == 0
+        assert _count(conn, "pain_log", "A") == 1  # reading is allowed
+    pd.testing.assert_frame_equal(owner.sessions(), sessions)
+    pd.testing.assert_frame_equal(owner.pain_log(), pains)
+    pd.testing.assert_frame_equal(forged.pain_log(), pains)
+    assert owner.revision() == rev
+
+
+def test_a_schema_2_database_gains_the_logs(pg_dsn: str) -> None:
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        db.athlete_store("A").upsert_plan(
+            pd.DataFrame({c.WEEK_START: ["2026-03-02"], c.PLAN_DISTANCE_KM: [40.0]})
+        )
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:  # as a version-2 release left it
+        conn.execute("DROP TABLE training_sessions")
+        conn.execute("DROP TABLE pain_log")
+        conn.execute("UPDATE store_schema SET version = 2")
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        store = db.athlete_store("A")
+        assert store.plan()[c.PLAN_DISTANCE_KM].tolist() == [40.0]
+        store.add_pain("2026-03-04", "shin", "left", 2.0, "during running")
+        assert len(store.pain_log()) == 1
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT version FROM store_schema").fetchone() == (SCHEMA_VERSION,)
+        forced = conn.execute(
+            "SELECT relname, relforcerowsecurity FROM pg_class "
+            "WHERE relname IN ('training_sessions', 'pain_log') AND relkind = 'r' ORDER BY 1"
+        ).fetchall()
+    assert forced == [("pain_log", True), ("training_sessions", True)]
 
 
 def test_a_viewer_writes_nothing(database: PostgresDatabase) -> None:

@@ -107,6 +107,26 @@ def _day_details(days: pd.DataFrame | None, unit: str) -> dict[pd.Timestamp, tup
     return out
 
 
+SESSION_MARK = "S"
+"""Marks a calendar day with strength, mobility, plyometrics or cross-training sessions."""
+
+
+def _session_details(sessions: pd.DataFrame | None) -> dict[pd.Timestamp, str]:
+    """Per day with sessions: "Strength & mobility: 40 min (strength)"."""
+    if sessions is None or sessions.empty or c.STRENGTH_MIN not in sessions.columns:
+        return {}
+    out: dict[pd.Timestamp, str] = {}
+    for day, minutes, kinds in zip(
+        pd.to_datetime(sessions[c.DATE]).dt.normalize(),
+        pd.to_numeric(sessions[c.STRENGTH_MIN], errors="coerce").fillna(0.0),
+        sessions[c.SESSION_TYPE],
+        strict=True,
+    ):
+        if minutes > 0:
+            out[pd.Timestamp(day)] = f"Strength & mobility: {minutes:.0f} min ({kinds})"
+    return out
+
+
 def _week_parts(row: pd.Series, unit: str) -> list[str]:
     """A week's start, its type (when typed) and its distance, as the row label shows them."""
     start = pd.Timestamp(row[c.WEEK_START])
@@ -148,6 +168,7 @@ def calendar_figure(
     unit: str = UNIT_KM,
     max_weeks: int | None = None,
     compact: bool = False,
+    sessions: pd.DataFrame | None = None,
 ) -> go.Figure:
     """A grid of weeks (rows, oldest on top) by weekday (columns), each day coloured by its type.
 
@@ -173,6 +194,10 @@ def calendar_figure(
     compact
         Narrow-screen labels: rows labelled by their start date alone, days by one letter and the
         day's distance in a smaller font; week type and distance stay in the hover.
+    sessions
+        From :func:`analysis.metrics.strength.session_days` (``date``, ``strength_min``
+        [min], ``session_type``): a day with strength or mobility work shows
+        :data:`SESSION_MARK` after its distance, and the hover names the sessions.
 
     Returns
     -------
@@ -188,6 +213,7 @@ def calendar_figure(
     if max_weeks is not None and max_weeks > 0:
         frame = frame.tail(int(max_weeks))
     details = _day_details(days, unit)
+    extra = _session_details(sessions)
     codes = {day_type: i for i, day_type in enumerate(DAY_TYPES)}
     n = len(DAY_TYPES)
     z: list[list[float | None]] = []
@@ -205,14 +231,16 @@ def calendar_figure(
             distance, time, rule = details.get(day, ("—", "—", "—"))
             z_row.append(float(codes[day_type]) if day_type in codes else None)
             ran = day_type not in (None, DAY_REST, DAY_CROSS) and distance != "—"
-            text_row.append(distance.split(" ")[0] if ran else "")
+            cell = distance.split(" ")[0] if ran else ""
+            worked = extra.get(day, "")
+            text_row.append(f"{cell} {SESSION_MARK}".strip() if worked else cell)
             custom_row.append(
                 [
                     f"{day:%a %d %b %Y}",
                     DAY_NAMES.get(day_type, day_type) if day_type else "not classified",
                     distance,
                     time,
-                    rule,
+                    rule + (f"<br>{worked}" if worked else ""),
                 ]
             )
         z.append(z_row)

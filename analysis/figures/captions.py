@@ -132,7 +132,7 @@ FITNESS_MONOTONY = (
 # ---- Guidance -----------------------------------------------------------------------------------
 GUIDANCE_CALENDAR = (
     "Each square is a day, coloured by what it was; each row a week, marked build or cutback with "
-    "its distance. Hover a day for the rule that typed it."
+    "its distance. Hover a day for the rule that typed it; S marks strength or mobility work."
 )
 """Under :func:`analysis.figures.calendar.calendar_figure`."""
 

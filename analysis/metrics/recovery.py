@@ -69,6 +69,10 @@ HIGH_RATING = 4.0
 VERY_HIGH_RATING = 5.0
 """Soreness or fatigue ratings (1–5) that ask for a hold, and for a back-off."""
 
+PAIN_LIMIT = 6.0
+"""Pain at or above this severity [0–10] ⇒ back-off: above the 5/10 the pain-monitoring model
+allows (Silbernagel et al. 2007); the athlete's ``pain_limit`` setting."""
+
 MONOTONY_LIMIT = 2.0
 """Foster's monotony above which illness and overtraining become likely."""
 
@@ -84,6 +88,7 @@ SIGNAL_LABELS: dict[str, str] = {
     c.SLEEP_H: "sleep",
     c.SORENESS: "soreness",
     c.FATIGUE: "fatigue",
+    c.PAIN_MAX: "pain (the pain log)",
 }
 """The signals the default rules read (keys of the dict given to :func:`decide`), in words."""
 
@@ -356,6 +361,7 @@ def default_rules(
     rhr_hold_bpm: float = RHR_HOLD_BPM,
     rhr_back_off_bpm: float = RHR_BACK_OFF_BPM,
     short_sleep_h: float = SHORT_SLEEP_H,
+    pain_limit: float = PAIN_LIMIT,
 ) -> tuple[Rule, ...]:
     """The default decision table, with the athlete's own limits where they have set them.
 
@@ -363,7 +369,9 @@ def default_rules(
     2016); weekly distance ramp over the limit ⇒ hold; Foster monotony ≥ 2 ⇒ hold (the advice
     is to vary the days, not to stop). Recovery: resting HR ≥ 10 bpm over baseline ⇒ back-off,
     ≥ 5 bpm ⇒ hold (the guidance's 5–10 bpm warning); HRV below its band ⇒ hold (Plews et al.
-    2013); sleep < 6 h ⇒ hold; soreness or fatigue ≥ 4 ⇒ hold, = 5 ⇒ back-off.
+    2013); sleep < 6 h ⇒ hold; soreness or fatigue ≥ 4 ⇒ hold, = 5 ⇒ back-off. Pain: a
+    severity at or above ``pain_limit`` (default 6/10) in the pain log ⇒ back-off ("when pain
+    arises, reduce load"; the pain-monitoring model allows up to 5/10, Silbernagel et al. 2007).
 
     References
     ----------
@@ -376,6 +384,10 @@ def default_rules(
     Plews DJ, Laursen PB, Stanley J, Kilding AE, Buchheit M. Training adaptation and heart rate
     variability in elite endurance athletes: opening the door to effective monitoring.
     *Sports Med* 2013;43(9):773–781.
+
+    Silbernagel KG, Thomeé R, Eriksson BI, Karlsson J. Continued sports activity, using a
+    pain-monitoring model, during rehabilitation in patients with Achilles tendinopathy. *Am J
+    Sports Med* 2007;35(6):897–906.
     """
     return (
         Rule(
@@ -432,6 +444,13 @@ def default_rules(
         Rule(c.SORENESS, ">=", HIGH_RATING, HOLD, "soreness {value:.1f}/5 (≥ {threshold:g})"),
         Rule(c.FATIGUE, ">=", VERY_HIGH_RATING, BACK_OFF, "fatigue {value:.1f}/5: very high"),
         Rule(c.FATIGUE, ">=", HIGH_RATING, HOLD, "fatigue {value:.1f}/5 (≥ {threshold:g})"),
+        Rule(
+            c.PAIN_MAX,
+            ">=",
+            pain_limit,
+            BACK_OFF,
+            "pain {value:g}/10 in the pain log (≥ {threshold:g}): reduce the load until it settles",
+        ),
     )
 
 

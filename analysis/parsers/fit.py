@@ -110,6 +110,8 @@ FIT_SPORTS: dict[str, str] = {
     "cycling": c.SPORT_CYCLING,
     "e_biking": c.SPORT_CYCLING,
     "swimming": c.SPORT_SWIMMING,
+    "hiit": c.SPORT_CROSS_TRAINING,
+    "mobility": c.SPORT_MOBILITY,
 }
 """FIT ``sport`` enum to our vocabulary; every other value becomes ``other``."""
 
@@ -122,8 +124,19 @@ FIT_SUB_SPORTS: dict[str, str] = {
     "indoor_walking": c.SPORT_WALKING,
     "casual_walking": c.SPORT_WALKING,
     "speed_walking": c.SPORT_WALKING,
+    # a watch's gym activities: sport training or fitness_equipment with one of these
+    "strength_training": c.SPORT_STRENGTH,
+    "flexibility_training": c.SPORT_MOBILITY,
+    "yoga": c.SPORT_MOBILITY,
+    "pilates": c.SPORT_MOBILITY,
+    "cardio_training": c.SPORT_CROSS_TRAINING,
+    "hiit": c.SPORT_CROSS_TRAINING,
+    "elliptical": c.SPORT_CROSS_TRAINING,
+    "stair_climbing": c.SPORT_CROSS_TRAINING,
+    "indoor_rowing": c.SPORT_CROSS_TRAINING,
 }
-"""Sub-sports that say "on foot" when the session's sport is only ``generic``/``training``."""
+"""Sub-sports that say what was done when the session's sport is only ``generic``/``training``
+(on foot, or strength, mobility and cross-training work)."""
 
 VAGUE_FIT_SPORTS = frozenset({"generic", "training", "fitness_equipment", "all"})
 """Session sports that do not say what was done; the sub-sport or the file's sport decides."""

@@ -194,6 +194,43 @@ class AthleteStore(Protocol):
     ) -> bool: ...
     def delete_shoe(self, shoe_id: str) -> bool: ...
 
+    # ---- strength & mobility sessions and the pain log (DuckDB schema 6, PostgreSQL 3)
+    def add_session(
+        self,
+        day: Any,
+        session_type: str,
+        duration_min: float,
+        rpe: float | None = None,
+        exercises: str = "",
+        notes: str = "",
+    ) -> str:
+        """Log one strength, mobility, plyometrics or cross-training session; returns its id.
+        Checked by :func:`check_session` (ValueError with the reason)."""
+        ...
+
+    def sessions(self) -> pd.DataFrame:
+        """:data:`analysis.columns.SESSION_COLUMNS`, oldest day first (:func:`session_frame`)."""
+        ...
+
+    def delete_session(self, session_id: str) -> bool: ...
+    def add_pain(
+        self,
+        day: Any,
+        body_site: str,
+        side: str,
+        severity: float,
+        when: str,
+        notes: str = "",
+    ) -> str:
+        """Log one niggle; returns its id. Checked by :func:`check_pain`."""
+        ...
+
+    def pain_log(self) -> pd.DataFrame:
+        """:data:`analysis.columns.PAIN_COLUMNS`, oldest day first (:func:`pain_frame`)."""
+        ...
+
+    def delete_pain(self, pain_id: str) -> bool: ...
+
 
 def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Best-effort rows with the same dtypes from every engine: ``activity_id`` as text,
@@ -283,3 +320,108 @@ def on_conflict_action(update: Sequence[str]) -> str:
     if not update:
         return "DO NOTHING"
     return "DO UPDATE SET " + ", ".join(f"{col} = excluded.{col}" for col in update)
+
+
+# ---- strength & mobility sessions and the pain log ------------------------------------------------
+
+BODY_SITES: tuple[str, ...] = (
+    "foot", "heel", "Achilles", "calf", "shin", "knee", "IT band", "hip", "hamstring", "quad",
+    "groin", "lower back", "other",
+)  # fmt: skip
+"""The fixed list of body sites a niggle is logged at."""
+SIDES: tuple[str, ...] = ("left", "right", "both", "none")
+PAIN_TIMES: tuple[str, ...] = ("before running", "during running", "after running", "at rest")
+"""When it hurts."""
+MAX_SESSION_MIN = 600.0
+"""The longest session the log takes [min]: ten hours is a typing error, not a gym visit."""
+MAX_TEXT = 2000
+"""Longest exercises or notes text [characters]."""
+
+
+def _text(value: str | None, what: str) -> str | None:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"{what} hold at most {MAX_TEXT:,} characters")
+    return text or None
+
+
+def _day(day: Any) -> Any:
+    stamp = pd.Timestamp(day)
+    if pd.isna(stamp):
+        raise ValueError("a log entry needs its day")
+    return stamp.date()
+
+
+def check_session(
+    day: Any,
+    session_type: str,
+    duration_min: float,
+    rpe: float | None,
+    exercises: str | None,
+    notes: str | None,
+) -> tuple[Any, str, float, float | None, str | None, str | None]:
+    """A session row as stored, ``(date, session_type, duration_min, rpe, exercises, notes)``;
+    raises ValueError for an unusable one (the same rule on every engine)."""
+    if session_type not in c.SESSION_TYPES:
+        raise ValueError(f"a session is one of {', '.join(c.SESSION_TYPES)}, not {session_type!r}")
+    minutes = float(duration_min)
+    if not 0 < minutes <= MAX_SESSION_MIN:
+        raise ValueError(f"a session lasts more than 0 and at most {MAX_SESSION_MIN:g} minutes")
+    rating = None if rpe is None or pd.isna(rpe) else float(rpe)
+    if rating is not None and not 0 <= rating <= 10:
+        raise ValueError("RPE is on the CR-10 scale: 0 to 10")
+    return (
+        _day(day),
+        session_type,
+        minutes,
+        rating,
+        _text(exercises, "exercises"),
+        _text(notes, "notes"),
+    )
+
+
+def check_pain(
+    day: Any, body_site: str, side: str, severity: float, when: str, notes: str | None
+) -> tuple[Any, str, str, float, str, str | None]:
+    """A pain row as stored, ``(date, body_site, side, severity, pain_when, notes)``; raises
+    ValueError for an unusable one."""
+    if body_site not in BODY_SITES:
+        raise ValueError(f"the body site is one of {', '.join(BODY_SITES)}, not {body_site!r}")
+    if side not in SIDES:
+        raise ValueError(f"the side is one of {', '.join(SIDES)}, not {side!r}")
+    if when not in PAIN_TIMES:
+        raise ValueError(f"when it hurts is one of {', '.join(PAIN_TIMES)}, not {when!r}")
+    level = float(severity)
+    if not 0 <= level <= 10:
+        raise ValueError("severity is 0 (none) to 10 (worst imaginable)")
+    return _day(day), body_site, side, level, when, _text(notes, "notes")
+
+
+def _log_frame(
+    rows: Sequence[Sequence[Any]], columns: tuple[str, ...], numbers: set[str]
+) -> pd.DataFrame:
+    data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    out: dict[str, pd.Series] = {}
+    for col, values in zip(columns, data, strict=True):
+        if col == c.DATE:
+            out[col] = pd.Series(pd.to_datetime(list(values)), dtype="datetime64[us]")
+        elif col in numbers:
+            out[col] = pd.Series(
+                [np.nan if v is None else float(v) for v in values], dtype="float64"
+            )
+        else:
+            out[col] = pd.Series([None if v is None else str(v) for v in values], dtype=object)
+    return pd.DataFrame(out, columns=list(columns))
+
+
+def session_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Session rows (in :data:`analysis.columns.SESSION_COLUMNS` order) as every engine returns
+    them: ``date`` naive ``datetime64[us]``, minutes and RPE float64 (NaN when not rated), text
+    as objects (None when empty)."""
+    return _log_frame(rows, c.SESSION_COLUMNS, {c.DURATION_MIN, c.RPE})
+
+
+def pain_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Pain rows (in :data:`analysis.columns.PAIN_COLUMNS` order), typed as
+    :func:`session_frame` types its own."""
+    return _log_frame(rows, c.PAIN_COLUMNS, {c.SEVERITY})

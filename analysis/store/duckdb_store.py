@@ -54,9 +54,13 @@ from analysis.store.contract import (
     EFFORT_CURVE_COLUMNS,
     EFFORTS_MEASURED,
     check_comment,
+    check_pain,
+    check_session,
     effort_frame,
     effort_rows,
     on_conflict_action,
+    pain_frame,
+    session_frame,
     upsert_rows,
 )
 
@@ -129,6 +133,14 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS shoes (
         shoe_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, first_used DATE, retire_km DOUBLE,
         retired BOOLEAN NOT NULL, gear_source VARCHAR NOT NULL)""",
+    # schema 6: the strength & mobility session log and the pain log (new tables only: a store
+    # of schema 5 or older keeps everything and starts with both logs empty)
+    """CREATE TABLE IF NOT EXISTS training_sessions (
+        session_id VARCHAR PRIMARY KEY, date DATE, session_type VARCHAR, duration_min DOUBLE,
+        rpe DOUBLE, exercises VARCHAR, notes VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS pain_log (
+        pain_id VARCHAR PRIMARY KEY, date DATE, body_site VARCHAR, side VARCHAR, severity DOUBLE,
+        pain_when VARCHAR, notes VARCHAR)""",
 ]
 
 _DETAIL_TABLES = (
@@ -776,6 +788,72 @@ class Store:
         with self._transaction() as cur:
             found = cur.execute(
                 "DELETE FROM comments WHERE comment_id = ? RETURNING comment_id", [comment_id]
+            ).fetchall()
+        return bool(found)
+
+    # ---- strength & mobility sessions, pain log (schema 6) ------------------------------------
+    def add_session(
+        self,
+        day: Any,
+        session_type: str,
+        duration_min: float,
+        rpe: float | None = None,
+        exercises: str = "",
+        notes: str = "",
+    ) -> str:
+        """Log one session (checked by :func:`~analysis.store.contract.check_session`)."""
+        row = check_session(day, session_type, duration_min, rpe, exercises, notes)
+        session_id = secrets.token_hex(8)
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO training_sessions VALUES (?, ?, ?, ?, ?, ?, ?)", [session_id, *row]
+            )
+        return session_id
+
+    def sessions(self) -> pd.DataFrame:
+        cols = ", ".join(c.SESSION_COLUMNS)
+        rows = (
+            self.cursor()
+            .execute(f"SELECT {cols} FROM training_sessions ORDER BY date, session_id")
+            .fetchall()
+        )
+        return session_frame(rows)
+
+    def delete_session(self, session_id: str) -> bool:
+        with self._transaction() as cur:
+            found = cur.execute(
+                "DELETE FROM training_sessions WHERE session_id = ? RETURNING session_id",
+                [session_id],
+            ).fetchall()
+        return bool(found)
+
+    def add_pain(
+        self,
+        day: Any,
+        body_site: str,
+        side: str,
+        severity: float,
+        when: str,
+        notes: str = "",
+    ) -> str:
+        """Log one niggle (checked by :func:`~analysis.store.contract.check_pain`)."""
+        row = check_pain(day, body_site, side, severity, when, notes)
+        pain_id = secrets.token_hex(8)
+        with self._transaction() as cur:
+            cur.execute("INSERT INTO pain_log VALUES (?, ?, ?, ?, ?, ?, ?)", [pain_id, *row])
+        return pain_id
+
+    def pain_log(self) -> pd.DataFrame:
+        cols = ", ".join(c.PAIN_COLUMNS)
+        rows = (
+            self.cursor().execute(f"SELECT {cols} FROM pain_log ORDER BY date, pain_id").fetchall()
+        )
+        return pain_frame(rows)
+
+    def delete_pain(self, pain_id: str) -> bool:
+        with self._transaction() as cur:
+            found = cur.execute(
+                "DELETE FROM pain_log WHERE pain_id = ? RETURNING pain_id", [pain_id]
             ).fetchall()
         return bool(found)
 

@@ -44,9 +44,13 @@ from analysis.store.contract import (
     EFFORT_CURVE_COLUMNS,
     EFFORTS_MEASURED,
     check_comment,
+    check_pain,
+    check_session,
     effort_frame,
     effort_rows,
     on_conflict_action,
+    pain_frame,
+    session_frame,
     upsert_rows,
 )
 from analysis.store.duckdb_store import (
@@ -127,6 +131,14 @@ _TABLES: dict[str, str] = {
     "shoes": """athlete_id TEXT NOT NULL, shoe_id TEXT NOT NULL, name TEXT NOT NULL,
         first_used DATE, retire_km DOUBLE PRECISION, retired BOOLEAN NOT NULL,
         gear_source TEXT NOT NULL, PRIMARY KEY (athlete_id, shoe_id)""",
+    # schema 3: the strength & mobility session log and the pain log (new tables; the owner
+    # alone writes them, like the wellness log)
+    "training_sessions": """athlete_id TEXT NOT NULL, session_id TEXT NOT NULL, date DATE,
+        session_type TEXT, duration_min DOUBLE PRECISION, rpe DOUBLE PRECISION, exercises TEXT,
+        notes TEXT, PRIMARY KEY (athlete_id, session_id)""",
+    "pain_log": """athlete_id TEXT NOT NULL, pain_id TEXT NOT NULL, date DATE, body_site TEXT,
+        side TEXT, severity DOUBLE PRECISION, pain_when TEXT, notes TEXT,
+        PRIMARY KEY (athlete_id, pain_id)""",
 }
 
 ATHLETE_TABLES: tuple[str, ...] = tuple(_TABLES)
@@ -904,6 +916,76 @@ class PostgresStore:
                 "DELETE FROM comments WHERE athlete_id = %s AND comment_id = %s "
                 "RETURNING comment_id",
                 [self.athlete_id, comment_id],
+            )
+            found = w.cur.fetchall()
+        return bool(found)
+
+    # ---- strength & mobility sessions, pain log (schema 3) ------------------------------------
+    def add_session(
+        self,
+        day: Any,
+        session_type: str,
+        duration_min: float,
+        rpe: float | None = None,
+        exercises: str = "",
+        notes: str = "",
+    ) -> str:
+        """Log one session (checked by :func:`~analysis.store.contract.check_session`)."""
+        row = check_session(day, session_type, duration_min, rpe, exercises, notes)
+        session_id = secrets.token_hex(8)
+        with self._write("log training sessions") as w:
+            w.cur.execute(
+                "INSERT INTO training_sessions VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [self.athlete_id, session_id, *row],
+            )
+        return session_id
+
+    def sessions(self) -> pd.DataFrame:
+        cols = ", ".join(c.SESSION_COLUMNS)
+        q = f"SELECT {cols} FROM training_sessions WHERE athlete_id = %s ORDER BY date, session_id"
+        return session_frame(self._rows(q, [self.athlete_id]))
+
+    def delete_session(self, session_id: str) -> bool:
+        self._require("training_sessions", "log training sessions")
+        with self._write("log training sessions") as w:
+            w.cur.execute(
+                "DELETE FROM training_sessions WHERE athlete_id = %s AND session_id = %s "
+                "RETURNING session_id",
+                [self.athlete_id, session_id],
+            )
+            found = w.cur.fetchall()
+        return bool(found)
+
+    def add_pain(
+        self,
+        day: Any,
+        body_site: str,
+        side: str,
+        severity: float,
+        when: str,
+        notes: str = "",
+    ) -> str:
+        """Log one niggle (checked by :func:`~analysis.store.contract.check_pain`)."""
+        row = check_pain(day, body_site, side, severity, when, notes)
+        pain_id = secrets.token_hex(8)
+        with self._write("write the pain log") as w:
+            w.cur.execute(
+                "INSERT INTO pain_log VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [self.athlete_id, pain_id, *row],
+            )
+        return pain_id
+
+    def pain_log(self) -> pd.DataFrame:
+        cols = ", ".join(c.PAIN_COLUMNS)
+        q = f"SELECT {cols} FROM pain_log WHERE athlete_id = %s ORDER BY date, pain_id"
+        return pain_frame(self._rows(q, [self.athlete_id]))
+
+    def delete_pain(self, pain_id: str) -> bool:
+        self._require("pain_log", "write the pain log")
+        with self._write("write the pain log") as w:
+            w.cur.execute(
+                "DELETE FROM pain_log WHERE athlete_id = %s AND pain_id = %s RETURNING pain_id",
+                [self.athlete_id, pain_id],
             )
             found = w.cur.fetchall()
         return bool(found)

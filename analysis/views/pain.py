@@ -1,0 +1,85 @@
+"""The Pain & niggles page's data: the log, each site over time beside weekly distance and the
+ACWR, and for every episode what the 28 days before it held (association, not diagnosis)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from analysis import columns as c
+from analysis.dashboard import complete_weeks, in_days, load_data, running
+from analysis.metrics import mileage, pain
+from analysis.settings import AthleteSettings
+from analysis.store import AthleteStore
+
+
+def pain_data(
+    store: AthleteStore,
+    settings: AthleteSettings,
+    as_of: date,
+    *,
+    first: date | None = None,
+    gear: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The pain log and its triggers for ``first``..``as_of``.
+
+    Episodes are found on the whole log up to ``as_of`` (an episode that began before the
+    period is still one episode) and shown when they reach into the period; every window reads
+    the whole history before it.
+
+    ``gear`` is the hook for the gear log: the first use of each pair of shoes (``gear``,
+    ``date``) for the "new shoes" trigger. Without it (the gear log is not part of this store
+    yet) that trigger reads "not known".
+
+    Returns
+    -------
+    dict
+        ``all_entries``; ``log`` (the period's entries); ``sites``
+        (:func:`analysis.metrics.pain.site_series`); ``weekly`` (weekly running distance of
+        the period); ``acr`` (daily ACWR of the period); ``triggers`` (one row per episode,
+        :func:`analysis.metrics.pain.triggers`); ``acwr_high`` and ``pain_limit``.
+    """
+    log = store.pain_log()
+    upto = in_days(log, c.DATE, None, as_of)
+    shown = in_days(log, c.DATE, first, as_of)
+    acts = running(store)
+    end = pd.Timestamp(as_of)
+    weekly = pd.DataFrame(columns=[c.WEEK_START, c.DISTANCE_KM, c.CHANGE_PCT, c.OVER_RAMP_LIMIT])
+    if len(acts):
+        weekly = mileage.weekly_distance(
+            acts,
+            settings.week_start,
+            settings.ramp_limit_pct,
+            end=end,
+            cutback_threshold_pct=settings.cutback_threshold_pct,
+        )
+    ld = load_data(store, settings, as_of)
+    episodes = pain.episodes(upto)
+    if first is not None and len(episodes):
+        episodes = episodes[
+            pd.to_datetime(episodes[pain.LAST_DAY]) >= pd.Timestamp(first)
+        ].reset_index(drop=True)
+    runs_upto = in_days(acts, c.LOCAL_DATE, None, as_of)
+    table = pain.triggers(
+        episodes,
+        weekly=complete_weeks(weekly, as_of),
+        acr=ld.acr,
+        runs=runs_upto,
+        wellness=store.wellness(),
+        acwr_high=settings.acwr_sweet_high,
+        gear=gear,
+        unit=settings.units,
+    )
+    return {
+        "all_entries": len(log),
+        "log": shown,
+        "sites": pain.site_series(shown),
+        "weekly": in_days(weekly, c.WEEK_START, first, as_of) if len(weekly) else weekly,
+        "acr": in_days(ld.acr, c.DATE, first, as_of) if len(ld.acr) else ld.acr,
+        "triggers": table,
+        "acwr_high": settings.acwr_sweet_high,
+        "acwr_danger": settings.acwr_danger,
+        "pain_limit": settings.pain_limit,
+    }
