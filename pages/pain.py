@@ -119,7 +119,14 @@ st.dataframe(
     log.drop(columns=[c.PAIN_ID]).sort_values(c.DATE, ascending=False),
     hide_index=True,
     key="pain_table",
-    column_config={c.DATE: st.column_config.DateColumn("Day")},
+    column_config={
+        c.DATE: st.column_config.DateColumn("Day"),
+        c.BODY_SITE: "Where",
+        c.SIDE: "Side",
+        c.SEVERITY: st.column_config.NumberColumn("Severity [0-10]", format="%g"),
+        c.PAIN_WHEN: "When it hurts",
+        c.NOTES: "Notes",
+    },
 )
 if may_log:
     labels = {

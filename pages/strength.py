@@ -147,7 +147,13 @@ st.dataframe(
     key="strength_table",
     column_config={
         c.DATE: st.column_config.DateColumn("Day"),
+        c.SESSION_TYPE: "Session",
+        c.DURATION_MIN: st.column_config.NumberColumn("Minutes", format="%.0f"),
+        c.RPE: st.column_config.NumberColumn("RPE [0-10]", format="%g"),
         c.SESSION_LOAD: st.column_config.NumberColumn("sRPE [RPE × min]", format="%.0f"),
+        c.EXERCISES: "Exercises",
+        c.NOTES: "Notes",
+        strength.SOURCE: "From",
     },
 )  # fmt: skip
 logged = data["logged"]
