@@ -11,6 +11,7 @@ from pages import _common as ui
 src, s, skey = ui.page_context()
 st.title("Fitness & form")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 data = ui.fitness(src.key, src.revision, skey, (period.first, period.as_of))
 if data["pmc"].empty:
     ui.empty_state("activities")
@@ -27,9 +28,10 @@ st.caption(
     "Form is yesterday's fitness minus yesterday's fatigue. Change the convention in Settings."
 )
 ui.chart(
-    pmc_figure(fit, data["label"], load_model=s.load_model),
+    lambda: pmc_figure(fit, data["label"], load_model=s.load_model),
     "fitness_pmc",
     captions.FITNESS_PMC,
+    view=fig_view,
 )
 if s.load_model == "distance":
     st.caption(DISTANCE_MODEL_NOTE)
@@ -40,7 +42,8 @@ if level in ("warning", "critical"):
         "Mix harder and easier days, and keep a rest day."
     )
 ui.chart(
-    monotony_figure(mono, load_label=data["label"]),
+    lambda: monotony_figure(mono, load_label=data["label"]),
     "fitness_monotony",
     captions.FITNESS_MONOTONY,
+    view=fig_view,
 )
