@@ -629,7 +629,10 @@ def guidance_data(
         hr_hist = in_days(hr_hist, c.LOCAL_DATE, first, as_of)
     days = calendar.classify_days(
         all_acts,
-        store.hr_histogram(),
+        # heart rate types the calendar's own days only (the week totals of the long-run rule
+        # come from the activities): the whole history's histogram, 150 k rows on five years,
+        # cost the Guidance page most of its time
+        in_days(store.hr_histogram(), c.LOCAL_DATE, first_day.date(), end.date()),
         table,
         easy,
         start=first_day,

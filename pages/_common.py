@@ -12,7 +12,7 @@ import json
 import runpy
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -559,8 +559,38 @@ def page_context() -> tuple[Source, AthleteSettings, tuple[Any, ...]]:
     return src, s, _key(s)
 
 
-def chart(fig: Any, key: str, how_to_read: str) -> None:
-    """A chart with its one line on how to read it."""
+View = tuple[Any, ...]
+"""What a page's figures are drawn from: the store, its revision, the settings, the period and
+today (words such as "this week" follow it). See :func:`view`."""
+
+
+def view(src: Source, skey: tuple[Any, ...], got: Period, *more: Any) -> View:
+    """The key of what a page shows: its figures are built once per view and process.
+
+    ``more`` names anything else a page's figures depend on (the activity picked).
+    """
+    return (src.key, src.revision, skey, got.first, got.last, got.as_of, dt.date.today(), *more)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+def _figure(shown: View, key: str, _build: Callable[[], Any]) -> Any:
+    # Building a plotly figure costs 15-50 ms (plotly validates every property it is given),
+    # about as much as the page's cached data takes to read: a revisit, another session or a
+    # rerun by a widget elsewhere on the page reuses the figure instead. A resource, not data:
+    # st.cache_data would pickle it, and unpickling a figure validates it all over again. The
+    # figure is only read (st.plotly_chart serialises a copy), and the view names the athlete's
+    # store, so no entry is shared between athletes.
+    return _build()
+
+
+def chart(fig: Any, key: str, how_to_read: str, *, view: View | None = None) -> None:
+    """A chart with its one line on how to read it.
+
+    ``fig`` is a figure, or a function that builds it; with ``view`` (:func:`view`) the figure
+    is built once per view and chart and then reused.
+    """
+    if callable(fig):
+        fig = fig() if view is None else _figure(view, key, fig)
     st.plotly_chart(fig, key=key, config=PLOT_CONFIG)
     st.caption(how_to_read)
 

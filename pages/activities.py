@@ -518,6 +518,7 @@ labels = {
 if st.session_state.get(PICK) not in labels:
     st.session_state.pop(PICK, None)  # picked in another period: the period's latest instead
 picked = st.selectbox("Activity", list(labels), format_func=labels.__getitem__, key=PICK)
+fig_view = ui.view(src, skey, period, picked)  # its figures are built once per run shown
 try:
     detail = _detail(src.store, src.key, src.revision, skey, picked)
 except LookupError:
@@ -537,10 +538,11 @@ else:
     # a figure with nothing to draw would be a large empty frame: one line says so instead
     if trace.ranges:
         ui.chart(
-            run_traces_figure(trace, sport, unit),
+            lambda: run_traces_figure(trace, sport, unit),
             "activity_traces",
             "Each channel over moving time, on one shared axis: pauses and stops are cut out (the "
             "line breaks there), and a spike is drawn at the axis edge rather than squash the rest.",
+            view=fig_view,
         )
     else:
         st.caption("No pace, heart rate, cadence, elevation or power while moving: no traces.")
@@ -550,10 +552,11 @@ else:
         st.caption("No distance recorded: no splits.")
     else:
         ui.chart(
-            splits_figure(splits, unit, sport),
+            lambda: splits_figure(splits, unit, sport),
             "activity_splits",
             f"Automatic splits every {per} along the recorded distance; the last one is partial "
             "(grey). Hover for its times, heart rate and elevation change.",
+            view=fig_view,
         )
         st.dataframe(
             window_table(splits, "Split", unit, sport),
@@ -571,17 +574,19 @@ else:
         )
     if zones[c.TIME_S].sum() > 0:
         ui.chart(
-            zones_bar_figure(zones),
+            lambda: zones_bar_figure(zones),
             "activity_zones",
             f"Moving time in each heart-rate zone of the {s.zone_model} zone model (Settings).",
+            view=fig_view,
         )
     else:
         st.caption("No heart rate while moving: no time in zones.")
     if detail["samples"][[c.LATITUDE_DEG, c.LONGITUDE_DEG]].notna().all(axis=1).any():
         ui.chart(
-            route_map_figure(detail["samples"], unit=unit),
+            lambda: route_map_figure(detail["samples"], unit=unit),
             "activity_map",
             "The route as recorded by GPS. Zoom and pan; hover for distance and time.",
+            view=fig_view,
         )
     else:
         st.caption("No GPS position recorded: no route map.")

@@ -54,6 +54,7 @@ src, s, skey = ui.page_context()
 st.title("Best efforts")
 _backfill(src)
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 
 # records run from the first run to the period's end (a record is set against every run before
 # it); the table, the curve and the estimates are the period's own
@@ -92,18 +93,20 @@ if history["measured_now"]:
 st.subheader("Best efforts in the period")
 st.dataframe(data["best_table"], hide_index=True, key="efforts_best")
 ui.chart(
-    records_figure(history["records"], s.units),
+    lambda: records_figure(history["records"], s.units),
     "efforts_records",
     "Each step is a new record for its distance, from your first run to the period's last day: "
     "the pace of the run that beat the best before it, held until the next one. Faster is up. "
     "Hover for the time and how much it improved.",
+    view=fig_view,
 )
 ui.chart(
-    pace_duration_figure(data["curve"], s.units),
+    lambda: pace_duration_figure(data["curve"], s.units),
     "efforts_curve",
     "The best average pace you held for each duration in the period, from 10 s to 4 h "
     f"({pace_label(s.units)}, faster up, durations on a log scale). Each point names its run; "
     "the curve falls as durations grow, and a dip shows a duration you rarely run hard.",
+    view=fig_view,
 )
 
 st.subheader("Race-time estimates")

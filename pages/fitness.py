@@ -12,6 +12,7 @@ from pages import _season
 src, s, skey = ui.page_context()
 st.title("Fitness & form")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 data = ui.fitness(src.key, src.revision, skey, (period.first, period.as_of))
 if data["pmc"].empty:
     ui.empty_state("activities")
@@ -28,9 +29,10 @@ st.caption(
     "Form is yesterday's fitness minus yesterday's fatigue. Change the convention in Settings."
 )
 ui.chart(
-    _season.bands(pmc_figure(fit, data["label"], load_model=s.load_model), src, period),
+    lambda: _season.bands(pmc_figure(fit, data["label"], load_model=s.load_model), src, period),
     "fitness_pmc",
     captions.FITNESS_PMC,
+    view=fig_view,
 )
 if s.load_model == "distance":
     st.caption(DISTANCE_MODEL_NOTE)
@@ -41,7 +43,8 @@ if level in ("warning", "critical"):
         "Mix harder and easier days, and keep a rest day."
     )
 ui.chart(
-    monotony_figure(mono, load_label=data["label"]),
+    lambda: monotony_figure(mono, load_label=data["label"]),
     "fitness_monotony",
     captions.FITNESS_MONOTONY,
+    view=fig_view,
 )

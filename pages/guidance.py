@@ -13,6 +13,7 @@ from pages import _common as ui
 src, s, skey = ui.page_context()
 st.title("Guidance")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 data = ui.guidance(src.key, src.revision, skey, (period.first, period.as_of))
 if data["runs"] == 0:
     ui.empty_state("runs")
@@ -42,11 +43,12 @@ if data["warning"]:
 
 st.subheader("Training calendar")
 ui.chart(
-    calendar_figure(
+    lambda: calendar_figure(
         data["calendar"], days=data["days"], unit=s.units, sessions=data.get("session_days")
     ),
     "guidance_calendar",
     captions.GUIDANCE_CALENDAR,
+    view=fig_view,
 )
 with st.expander("How days and weeks are typed"):
     st.markdown(data["calendar_rules"])
@@ -55,9 +57,10 @@ with st.expander("How days and weeks are typed"):
         "below the mean of the build weeks before it (change it in Settings)."
     )
 ui.chart(
-    long_run_share_figure(data["weekly"], unit=s.units),
+    lambda: long_run_share_figure(data["weekly"], unit=s.units),
     "guidance_long_run",
     captions.GUIDANCE_LONG_RUN,
+    view=fig_view,
 )
 
 st.subheader("Easy and hard")

@@ -18,6 +18,7 @@ MODEL_NAMES = {
 src, s, skey = ui.page_context()
 st.title("Intensity")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 data = ui.intensity(src.key, src.revision, skey, (period.first, period.as_of))
 zones = data["zones"]
 st.caption(
@@ -46,16 +47,18 @@ if not math.isnan(split["easy_pct"]):
     verdict = "on target" if split["easy_pct"] >= 75 else "harder than 80/20"
     st.metric("Easy share of running time", f"{split['easy_pct']:.0f} %", help=verdict)
 ui.chart(
-    easy_hard_figure(split),
+    lambda: easy_hard_figure(split),
     "intensity_split",
     "All running time with heart rate, split into easy and hard. The 80/20 guideline asks for "
     "about 80 % easy; time is weighted by how long each sample lasted.",
+    view=fig_view,
 )
 ui.chart(
-    weekly_zones_figure(data["weekly"], zones, easy=data["easy"]),
+    lambda: weekly_zones_figure(data["weekly"], zones, easy=data["easy"]),
     "intensity_weekly",
     "Hours per week in each heart-rate zone, weighted by time. Cool colours are easy running; "
     "a week turning red is a hard week.",
+    view=fig_view,
 )
 overall = data["overall"]
 st.dataframe(

@@ -17,6 +17,7 @@ from pages import _season
 src, s, skey = ui.page_context()
 st.title("Mileage")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 data = ui.mileage(src.key, src.revision, skey, (period.first, period.as_of))
 if data["runs"] == 0:
     ui.empty_state("runs")
@@ -33,25 +34,29 @@ st.caption(
     f"a week (change it in Settings). {flagged} week(s) went over it."
 )
 ui.chart(
-    _season.bands(weekly_distance_figure(weekly, s.units), src, period, weekly_bars=True),
+    lambda: _season.bands(weekly_distance_figure(weekly, s.units), src, period, weekly_bars=True),
     "mileage_weekly",
     captions.MILEAGE_WEEKLY.format(unit=u),
+    view=fig_view,
 )
 ui.chart(
-    week_change_figure(weekly, s.ramp_limit_pct, unit=s.units),
+    lambda: week_change_figure(weekly, s.ramp_limit_pct, unit=s.units),
     "mileage_change",
     captions.MILEAGE_CHANGE,
+    view=fig_view,
 )
 left, right = st.columns(2)
 with left:
     ui.chart(
-        monthly_distance_figure(monthly, s.units),
+        lambda: monthly_distance_figure(monthly, s.units),
         "mileage_monthly",
         captions.MILEAGE_MONTHLY.format(unit=u),
+        view=fig_view,
     )
 with right:
     ui.chart(
-        longest_run_figure(weekly, s.units),
+        lambda: longest_run_figure(weekly, s.units),
         "mileage_longest",
         captions.MILEAGE_LONGEST,
+        view=fig_view,
     )

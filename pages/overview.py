@@ -11,6 +11,7 @@ from pages import _common as ui
 src, s, skey = ui.page_context()
 st.title("Overview")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 day = period.as_of
 data = ui.overview(src.key, src.revision, skey, (period.first, day))
 
@@ -69,9 +70,10 @@ c3.metric(
 left, right = st.columns(2)
 with left:
     ui.chart(
-        week_comparison_figure(cmp, s.units, week=week),
+        lambda: week_comparison_figure(cmp, s.units, week=week),
         "overview_weeks",
         captions.overview_weeks(week),
+        view=fig_view,
     )
 with right:
     reason = (
@@ -80,10 +82,13 @@ with right:
         else captions.RETURN_GAUGE_REASON.format(days=back["break_days"], floor=ld.min_chronic_days)
     )
     ui.chart(
-        acwr_gauge_figure(None if back else ld.current_acwr, ld.current_band, reason=reason),
+        lambda: acwr_gauge_figure(
+            None if back else ld.current_acwr, ld.current_band, reason=reason
+        ),
         "overview_acwr",
         captions.overview_acwr(ld.label, ui.day_words(day))
         + ("" if ld.enough_history else captions.OVERVIEW_ACWR_SHORT_HISTORY),
+        view=fig_view,
     )
 
 st.subheader("Latest activities")

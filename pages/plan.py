@@ -12,6 +12,7 @@ from pages import _common as ui
 src, s, skey = ui.page_context()
 st.title("Plan")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 day = period.as_of
 data = ui.plan(src.key, src.revision, skey, (period.first, day))
 may_plan = src.can("plan")
@@ -85,9 +86,10 @@ target = st.selectbox(
     "Target", list(TARGETS), key="plan_target", format_func=TARGET_NAMES.__getitem__
 )
 ui.chart(
-    compliance_figure(data["compliance"], target=target, unit=s.units),
+    lambda: compliance_figure(data["compliance"], target=target, unit=s.units),
     "plan_compliance",
     "Planned against done, week by week; each bar is coloured by how close it came to the plan.",
+    view=(*fig_view, target),
 )
 table = data["compliance"][data["compliance"][c.TARGET] == target]
 shown = pd.DataFrame(

@@ -27,6 +27,7 @@ VERDICT_WORDS = {
 src, s, skey = ui.page_context()
 st.title("Recovery")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 day = period.as_of
 data = ui.recovery(src.key, src.revision, skey, (period.first, day))
 
@@ -121,11 +122,12 @@ if data["wellness"].empty:
         ui.empty_state("wellness entries")
     st.stop()
 ui.chart(
-    recovery_trends_figure(data["baselines"]),
+    lambda: recovery_trends_figure(data["baselines"]),
     "recovery_trends",
     "Resting HR and HRV against your own baseline (the 28 days before each morning). Resting HR "
     "5–10 bpm above baseline, or HRV below its usual band, says you have not recovered; short "
     "sleep adds to it.",
+    view=fig_view,
 )
 morning = hrv_readiness(data["baselines"], day)
 if morning[c.HRV_TODAY_STATUS]:
@@ -138,7 +140,8 @@ if morning[c.HRV_TODAY_STATUS]:
         "2013). One morning is noisy: the rules read the 7-day mean."
     )
 ui.chart(
-    subjective_figure(data["wellness"]),
+    lambda: subjective_figure(data["wellness"]),
     "recovery_subjective",
     "How you felt, 1 to 5: soreness, fatigue and stress are worse when high, mood better when high.",
+    view=fig_view,
 )

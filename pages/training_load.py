@@ -16,6 +16,7 @@ from pages import _season
 src, s, skey = ui.page_context()
 st.title("Training load (ACWR)")
 period = ui.period_control(src, s)
+fig_view = ui.view(src, skey, period)
 ld = ui.load(src.key, src.revision, skey, (period.first, period.as_of))
 if ld.acr.empty:
     ui.empty_state("activities")
@@ -49,14 +50,16 @@ else:
     value = "—" if ld.current_acwr is None else f"{ld.current_acwr:.2f}"
     st.metric(f"ACWR {ui.day_words(period.as_of)}", value, help=f"Band: {ld.current_band}")
 ui.chart(
-    _season.bands(load_figure(ld.acr, ld.label), src, period),
+    lambda: _season.bands(load_figure(ld.acr, ld.label), src, period),
     "load_daily",
     captions.LOAD_DAILY,
+    view=fig_view,
 )
 if ld.enough_history:
     ui.chart(
-        acwr_figure(ld.acr, (s.acwr_sweet_low, s.acwr_sweet_high), s.acwr_danger),
+        lambda: acwr_figure(ld.acr, (s.acwr_sweet_low, s.acwr_sweet_high), s.acwr_danger),
         "load_acwr",
         captions.LOAD_ACWR,
+        view=fig_view,
     )
 st.caption(f"Its limits: {IMPELLIZZERI_2020} [Read the paper]({IMPELLIZZERI_2020_URL}).")

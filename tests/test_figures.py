@@ -238,7 +238,7 @@ def test_week_comparison_three_bars_in_unit() -> None:
     fig = overview.week_comparison_figure(comparison(), "mi")
     (bars,) = fig.data
     assert len(bars.x) == 3
-    assert list(bars.x[1:]) == ["Last week<br>(all 7 days)", "4-week average<br>(whole weeks)"]
+    assert list(bars.x[1:]) == ["Last week", "4-week average"]
     assert "day 3 of 7" in bars.x[0]
     assert list(bars.y) == pytest.approx([10.0, 20.0, 15.0])
     assert list(bars.text) == ["10.0 mi", "20.0 mi", "15.0 mi"]
@@ -255,6 +255,7 @@ def test_week_comparison_title_names_the_same_days() -> None:
     title = fig.layout.title.text
     assert "+25.0 % vs the same 3 days of last week" in title
     assert "vs last week" not in title
+    assert title.count("<br>") == 1  # two lines: a third was drawn out of the figure
     (bars,) = fig.data
     assert "the whole previous week" in bars.customdata[1]
     assert "8.0 mi by its day 3" in bars.customdata[1]

@@ -57,10 +57,10 @@ def week_comparison_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        A bar chart. The last-week bar is the whole of that week; the change in the title and
-        the hover compares this week so far with the same days of last week (and of the four
-        weeks before), which the title names, and the hover of the last-week bar gives the
-        distance of those same days.
+        A bar chart. The last-week bar is the whole of that week; the change in the title's
+        second line and in the hover compares this week so far with the same days of last week
+        (and of the four weeks before), which the title names, and the hover of the last-week
+        bar gives the distance of those same days.
     """
     title = f"{week} so far"
     if not cmp:
@@ -73,7 +73,7 @@ def week_comparison_figure(
     days = _number(cmp.get("days_into_week"))
     whole = days is not None and int(days) >= 7
     this_label = f"{week}<br>(day {int(days)} of 7)" if days is not None else week
-    names = [this_label, "Last week<br>(all 7 days)", "4-week average<br>(whole weeks)"]
+    names = [this_label, "Last week", "4-week average"]
     shown = [v * factor if v is not None else 0.0 for v in values_km]
     change_last = style.format_pct(_number(cmp.get("change_vs_last_pct")))
     change_avg = style.format_pct(_number(cmp.get("change_vs_avg_pct")))
@@ -110,14 +110,15 @@ def week_comparison_figure(
         )
     )
     week_start = cmp.get("week_start")
-    subtitle = f"Week of {week_start:%a %d %b %Y}" if hasattr(week_start, "strftime") else None
     # the change compares the same days so far, not the whole last week drawn beside it: the
-    # title says which days, on a line of its own so it fits a phone's half-width chart
-    full_title = title
+    # title's second line says which days (two lines at most: a third lifted the first one
+    # out of the figure; the bars keep short names that fit a phone)
     if change_last != "—":
-        full_title += f"<br><sup>{change_last} vs {same_days} of last week</sup>"
-    if subtitle:
-        full_title += f"<br><sup>{subtitle}</sup>"
+        full_title = f"{title}<br><sup>{change_last} vs {same_days} of last week</sup>"
+    elif hasattr(week_start, "strftime"):
+        full_title = f"{title}<br><sup>Week of {week_start:%a %d %b %Y}</sup>"
+    else:
+        full_title = title
     fig.update_yaxes(rangemode="tozero")
     return style.base_layout(fig, title=full_title, x_title=None, y_title=f"Distance [{label}]")
 

@@ -1,0 +1,52 @@
+"""A page's data preparation reads only what it shows, and what it shows stays the same.
+
+The Guidance calendar types its days from the heart-rate histogram of those days only (the whole
+history's histogram was most of the page's time on five years); it must type every day exactly
+as the whole histogram does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import columns as c
+from analysis import dashboard
+from analysis.metrics import calendar, zones
+from analysis.prepare import prepare_activity
+from analysis.store import Store
+from tests.factories import run_activity
+
+
+def test_the_calendar_types_its_days_as_the_whole_histogram_does(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        # 150 days of a run a day but a rest day a week (none a long run: each is a sixth of
+        # its week), the heart rate changing with the day so that some are easy and some hard,
+        # most of them before the calendar's weeks
+        for i in (i for i in range(150) if i % 7 != 6):
+            day = pd.Timestamp("2026-01-05T06:00:00Z") + pd.Timedelta(days=i)
+            act = run_activity(
+                name=f"run{i}.fit", start=day.isoformat(), n=300, hr_bpm=120.0 + (i * 7) % 70
+            )
+            digest = f"{i:03d}".ljust(64, "0")
+            store.add_file(digest, act.source_name, "fit", 1, [prepare_activity(act, digest, 0)])
+        s = store.load_settings()
+        as_of = dt.date(2026, 5, 31)
+        got = dashboard.guidance_data(store, s, as_of, first=dt.date(2026, 1, 1))
+        days = got["days"]
+        assert len(days) >= 7 * 4 and {"rest", "easy", "hard"} <= set(days[c.DAY_TYPE])
+        whole = calendar.classify_days(
+            store.activities().sort_values(c.START_TIME_UTC).reset_index(drop=True),
+            store.hr_histogram(),  # every day of the history
+            dashboard.zone_table(s),
+            zones.easy_zones(s.zone_model),
+            start=days[c.DATE].min(),
+            end=pd.Timestamp(as_of),
+            hard_threshold_min=s.hard_session_min,
+            threshold_pace_s_per_km=s.threshold_pace_s_per_km,
+            week_start=s.week_start,
+            unit=s.units,
+        )
+        pd.testing.assert_frame_equal(days.reset_index(drop=True), whole.reset_index(drop=True))
