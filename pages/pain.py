@@ -92,8 +92,8 @@ st.caption(
     f"week over your +{s.ramp_limit_pct:g} % limit (Nielsen et al. 2014). ACWR: a day above the "
     f"sweet spot's top, {data['acwr_high']:g} (Gabbett 2016). Long-run jump: a run more than "
     "10 % longer than the longest of the 30 days before it (Frandsen et al. 2025). Short sleep: "
-    "under 6 h; high soreness: 4 or 5 of 5 in the wellness log. New shoes: not known until the "
-    "gear log is kept. 'not known' means there was nothing to look at. Association, not cause."
+    "under 6 h; high soreness: 4 or 5 of 5 in the wellness log. New shoes: a pair first worn "
+    "in the window (the Gear page's first day of each pair). 'not known' means there was nothing to look at. Association, not cause."
 )
 table = data["triggers"]
 shown = table.rename(

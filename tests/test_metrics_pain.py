@@ -160,3 +160,26 @@ def test_the_daily_export_gains_strength_minutes_and_pain_maximum(tmp_path) -> N
     assert frame[c.STRENGTH_MIN].tolist() == [0.0, 55.0, 0.0]
     assert frame[c.PAIN_MAX].iloc[2] == 5.0 and frame[c.PAIN_MAX].iloc[:2].isna().all()
     assert any("strength_min" in line for line in header)
+
+
+def test_a_new_pair_of_shoes_in_the_window_is_a_trigger(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from analysis.prepare import prepare_activity
+    from analysis.settings import AthleteSettings
+    from analysis.store import Store
+    from analysis.views.pain import pain_data
+    from tests.factories import run_activity
+
+    with Store(tmp_path / "a.duckdb") as store:
+        run = prepare_activity(run_activity(start="2026-03-02T07:00:00Z"), "1" * 64, 0)
+        store.add_file("1" * 64, "run.fit", "fit", 1, [run])
+        store.add_pain("2026-03-20", "Achilles", "left", 4, "after running")
+        no_shoes = pain_data(store, AthleteSettings(), dt.date(2026, 3, 25))["triggers"]
+        # first worn 10 March: inside 20 Feb .. 19 Mar, the 28 days before the episode
+        store.add_shoe("Carbon racer", "2026-03-10", None, False, "typed")
+        # first worn 1 Jan: long before the window
+        store.add_shoe("Old trainer", "2026-01-01", None, False, "typed")
+        got = pain_data(store, AthleteSettings(), dt.date(2026, 3, 25))["triggers"]
+    assert no_shoes[pain.NEW_GEAR].tolist() == [pain.NOT_KNOWN]
+    assert got[pain.NEW_GEAR].tolist() == ["Carbon racer from 10 Mar"]

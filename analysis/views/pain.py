@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import columns as c
 from analysis.dashboard import complete_weeks, in_days, load_data, running
+from analysis.metrics import gear as shoe_metrics
 from analysis.metrics import mileage, pain
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore
@@ -29,9 +30,10 @@ def pain_data(
     period is still one episode) and shown when they reach into the period; every window reads
     the whole history before it.
 
-    ``gear`` is the hook for the gear log: the first use of each pair of shoes (``gear``,
-    ``date``) for the "new shoes" trigger. Without it (the gear log is not part of this store
-    yet) that trigger reads "not known".
+    ``gear`` is the first use of each pair of shoes (``gear``, ``date``) for the "new shoes"
+    trigger. By default it is read from the Gear page's table (:func:`first_use_of_shoes`: typed
+    pairs and the pairs Strava's export names on runs); with no pair known anywhere the trigger
+    reads "not known".
 
     Returns
     -------
@@ -62,6 +64,8 @@ def pain_data(
             pd.to_datetime(episodes[pain.LAST_DAY]) >= pd.Timestamp(first)
         ].reset_index(drop=True)
     runs_upto = in_days(acts, c.LOCAL_DATE, None, as_of)
+    if gear is None:
+        gear = first_use_of_shoes(acts, store.shoes(), as_of)
     table = pain.triggers(
         episodes,
         weekly=complete_weeks(weekly, as_of),
@@ -83,3 +87,14 @@ def pain_data(
         "acwr_danger": settings.acwr_danger,
         "pain_limit": settings.pain_limit,
     }
+
+
+def first_use_of_shoes(runs: pd.DataFrame, shoes: pd.DataFrame, as_of: date) -> pd.DataFrame | None:
+    """The first day of every pair of shoes (``gear``, ``date``) up to ``as_of``, from the Gear
+    page's table (:func:`analysis.metrics.gear.shoe_table`: a typed first day, else the first run
+    in the pair); None when no pair is known, so the trigger says "not known" rather than none."""
+    table = shoe_metrics.shoe_table(runs, shoes, as_of=as_of)
+    table = table.dropna(subset=[c.FIRST_USED])
+    if table.empty:
+        return None
+    return pd.DataFrame({c.GEAR: table[c.NAME].to_numpy(), c.DATE: table[c.FIRST_USED].to_numpy()})
