@@ -84,8 +84,8 @@ def week_comparison_figure(
     same_text = (
         ""
         if same_km is None or whole or days is None
-        else f"<br>{same_km * factor:.1f} {label} by its day {int(days)}, what this week is "
-        "compared with"
+        # "this week" only where the caller says it: the week may be a past one
+        else f"<br>{same_km * factor:.1f} {label} by its day {int(days)}: the days compared"
     )
     notes = [
         f"{change_last} vs {same_days} of last week<br>{change_avg} vs {same_days} of the "
