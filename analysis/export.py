@@ -115,6 +115,9 @@ def readable_daily(frame: pd.DataFrame, unit: str, load_label: str) -> pd.DataFr
         (c.MOOD, "Mood [1-5]", _rounded(0)),
         (c.STRESS, "Stress [1-5]", _rounded(0)),
         (c.NOTES, "Notes", lambda v: v),
+        (c.STRENGTH_MIN, "Strength & mobility [min]", _rounded(0)),
+        (c.PAIN_MAX, "Pain, highest [0-10]", _rounded(0)),
+        (c.BLOCK_KIND, "Training block", lambda v: v),
     ]
     return _apply(frame, spec)
 
