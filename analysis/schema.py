@@ -123,7 +123,13 @@ def build_samples(raw: pd.DataFrame) -> pd.DataFrame:
     """
     if c.TIMESTAMP not in raw.columns:
         raise SchemaError("no timestamp column")
-    stamps = pd.DatetimeIndex(pd.to_datetime(raw[c.TIMESTAMP].to_numpy(), utc=True))
+    column = raw[c.TIMESTAMP]
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        # already instants (the FIT parser's): no detour through an array of Timestamp objects,
+        # which cost more than the rest of this function (3 ms for an hour of 1 s samples)
+        stamps = pd.DatetimeIndex(column).tz_convert("UTC")
+    else:
+        stamps = pd.DatetimeIndex(pd.to_datetime(column.to_numpy(), utc=True))
     keep = ~np.asarray(stamps.isna())
     unit = stamps.unit  # kept for the output: pandas picks it from the input
     ns = stamps.as_unit("ns").asi8[keep]

@@ -11,6 +11,7 @@ Everything here is scoped to one athlete: a store object never sees another athl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -136,6 +137,32 @@ class AthleteStore(Protocol):
     def add_comment(self, scope: str, target: str, author: str, body: str) -> str: ...
     def comments(self, scope: str | None = None, target: str | None = None) -> pd.DataFrame: ...
     def delete_comment(self, comment_id: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """One file for :meth:`BatchStore.add_files`: what :meth:`AthleteStore.add_file` takes."""
+
+    file_hash: str
+    file_name: str
+    fmt: str
+    size_bytes: int
+    records: Sequence[ActivityRecord]
+
+
+@runtime_checkable
+class BatchStore(Protocol):
+    """An engine that stores many files in one transaction (what an archive import uses).
+
+    ``add_files(files)`` stores each file as :meth:`AthleteStore.add_file` would, one after
+    another (a file seen before, or earlier in the same batch, is a no-op; a run already stored,
+    or stored earlier in the batch, is linked as the same run), and returns one result per file
+    in order. The batch is one transaction: every file of it is stored whole, or, when anything
+    fails or the process dies, none is, so a file is never half stored and a rerun finds the
+    batch's files missing by their content hash and imports them again.
+    """
+
+    def add_files(self, files: Sequence[NewFile]) -> list[Any]: ...
 
 
 def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
