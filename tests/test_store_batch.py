@@ -106,10 +106,14 @@ def test_a_refused_batch_stores_none_of_its_files(
     with Store(tmp_path / "batch.duckdb") as store:
         revision = store.revision()
 
-        def broken(*args: object) -> None:
-            raise ValueError("Conversion Error: value out of range")
+        append = store._append_arrow
 
-        monkeypatch.setattr(store, "_insert_efforts", broken)  # the last insert of the batch
+        def broken(cur: object, table: str, rows: object) -> None:
+            if table == "effort_curves":  # the last insert of the batch
+                raise ValueError("Conversion Error: value out of range")
+            append(cur, table, rows)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(store, "_append_arrow", broken)
         with pytest.raises(ValueError):
             store.add_files(files)
         assert store.revision() == revision

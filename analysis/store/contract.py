@@ -181,8 +181,8 @@ def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-_STORED_EFFORT_COLUMNS = (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S)
-_STORED_CURVE_COLUMNS = (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S)
+STORED_EFFORT_COLUMNS = (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S)
+STORED_CURVE_COLUMNS = (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S)
 
 
 def effort_rows(
@@ -193,8 +193,8 @@ def effort_rows(
 
     Only the measured values are stored; labels, paces and speeds follow from them on reading.
     """
-    efforts = _stored_rows([(aid, frame) for aid, frame, _ in found], _STORED_EFFORT_COLUMNS)
-    curves = _stored_rows([(aid, frame) for aid, _, frame in found], _STORED_CURVE_COLUMNS)
+    efforts = _stored_rows([(aid, frame) for aid, frame, _ in found], STORED_EFFORT_COLUMNS)
+    curves = _stored_rows([(aid, frame) for aid, _, frame in found], STORED_CURVE_COLUMNS)
     return efforts, curves
 
 
