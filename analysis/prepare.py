@@ -143,11 +143,14 @@ def moving_mask(samples: pd.DataFrame) -> pd.Series:
     return speed.isna() | (speed >= MOVING_SPEED_MPS)
 
 
-def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> ActivityRecord:
+def prepare_activity(
+    act: ParsedActivity, file_hash: str, index: int, *, details: bool = True
+) -> ActivityRecord:
     """Summarise one parsed activity for the store.
 
     Values the file states itself (a FIT session's distance and timer time) win over values
-    derived from the samples.
+    derived from the samples. ``details=False`` leaves the histograms, best efforts and curve
+    empty: for a reader of the summary alone (``stridelog parse``), never for the store.
     """
     s = act.samples
     tz_name, tz_source, start_local = resolve_local_time(act)
@@ -215,6 +218,11 @@ def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> Activit
         c.CHANNELS: sum(bool(s[col].notna().any()) for col in RICH_CHANNELS) if has_samples else 0,
         c.EXTERNAL_ID: act.external_id,
     }
+    if not details:
+        empty = s.iloc[:0]
+        hr_hist = histogram(empty, c.HEART_RATE_BPM)
+        cad_hist = histogram(empty, c.CADENCE_SPM)
+        return ActivityRecord(summary, s, hr_hist, cad_hist, act.laps, list(act.fixes))
     hr_hist = histogram(s, c.HEART_RATE_BPM)
     cad_hist = histogram(s, c.CADENCE_SPM, moving if has_samples else None)
     efforts, curve = run_efforts(s) if has_samples else (no_efforts(), no_curve())
