@@ -1,5 +1,6 @@
 """Many files in one transaction (``add_files``): the same rows, links and results as storing the
-same files one by one with ``add_file``, and all or nothing for the whole batch."""
+same files one by one with ``add_file``, and all or nothing for the whole batch. On both engines
+(the ``open_store`` fixture of tests/test_store.py), but for the fault injected into DuckDB's."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ import pytest
 
 from analysis import columns as c
 from analysis.prepare import ActivityRecord, prepare_activity
-from analysis.store import Store
+from analysis.store import AthleteStore, Store
 from analysis.store.contract import BatchStore, NewFile
+from tests import test_store
 from tests.factories import run_activity, summary_activity
+from tests.test_store import OpenStore
 
 H = [str(i) * 64 for i in range(1, 8)]
+
+open_store = test_store.open_store  # the fixture: DuckDB and PostgreSQL
 
 
 def _files() -> list[NewFile]:
@@ -50,27 +55,35 @@ def _files() -> list[NewFile]:
     ]
 
 
-def _state(store: Store) -> dict[str, object]:
-    cur = store.cursor()
-    tables = {
-        table: cur.execute(f"SELECT count(*) FROM {table}").fetchone()
-        for table in ("files", "samples", "hr_histogram", "cadence_histogram", "laps",
-                      "best_efforts", "effort_curves")
+def _state(store: AthleteStore) -> dict[str, object]:
+    """What the store holds, read through the contract (so the same on both engines)."""
+    acts = store.activities(include_duplicates=True).sort_values(c.ACTIVITY_ID)
+    ids = list(acts[c.ACTIVITY_ID])
+    links = [
+        (row[c.ACTIVITY_ID], row[c.DUPLICATE_OF], row[c.SAMPLES], str(row[c.LOCAL_DATE]))
+        for _, row in acts.iterrows()
+    ]
+    samples = {
+        aid: (len(f), int(f[c.HEART_RATE_BPM].notna().sum()), int(f[c.POWER_W].notna().sum()),
+              float(f[c.DISTANCE_M].sum()), str(f[c.TIMESTAMP].min()), str(f[c.TIMESTAMP].max()))
+        for aid, f in store.samples_of(ids).items()
     }  # fmt: skip
-    links = cur.execute(
-        "SELECT activity_id, duplicate_of, samples, local_date, start_time_utc, is_summary "
-        "FROM activities ORDER BY activity_id"
-    ).fetchall()
-    samples = cur.execute(
-        "SELECT activity_id, count(*), count(heart_rate_bpm), count(power_w), sum(distance_m), "
-        "min(timestamp), max(timestamp) FROM samples GROUP BY activity_id ORDER BY activity_id"
-    ).fetchall()
-    return {"tables": tables, "links": links, "samples": samples}
+    laps = {aid: len(store.laps(aid)) for aid in ids}
+    return {
+        "files": sorted(store.files()[c.FILE_HASH]),
+        "links": links,
+        "samples": samples,
+        "laps": laps,
+        "hr": store.hr_histogram().to_dict("list"),
+        "cadence": store.cadence_histogram().to_dict("list"),
+        "efforts": len(store.best_efforts(None)),
+        "curves": len(store.effort_curves(None)),
+    }
 
 
-def test_a_batch_stores_what_one_file_at_a_time_stores(tmp_path: Path) -> None:
+def test_a_batch_stores_what_one_file_at_a_time_stores(open_store: OpenStore) -> None:
     files = _files()
-    with Store(tmp_path / "one.duckdb") as one, Store(tmp_path / "batch.duckdb") as batch:
+    with open_store("one") as one, open_store("batch") as batch:
         assert isinstance(batch, BatchStore)
         singly = [one.add_file(f.file_hash, f.file_name, f.fmt, 1, f.records) for f in files]
         together = batch.add_files(files)
@@ -84,16 +97,20 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(tmp_path: Path) -> None:
         assert batch.activity_count() == 4  # the run, the next day's, the 5 km one, the late one
         # NaN channel values are NULL, as in a one-file insert: no power was recorded
         assert batch.samples(run_id)[c.POWER_W].isna().all()
+        assert _state(batch)["efforts"] > 0
 
 
-def test_a_batch_links_to_runs_stored_before_it(tmp_path: Path) -> None:
+def test_a_batch_links_to_runs_stored_before_it(open_store: OpenStore) -> None:
     files = _files()
-    with Store(tmp_path / "one.duckdb") as one, Store(tmp_path / "batch.duckdb") as batch:
+    with open_store("one") as one, open_store("batch") as batch:
+        assert isinstance(batch, BatchStore)
         for f in files:
             one.add_file(f.file_hash, f.file_name, f.fmt, 1, f.records)
         # the summary rows first, then the rest in a batch: the watch's file relinks stored rows
+        revision = batch.revision()
         batch.add_files(files[:1])
         batch.add_files(files[1:])
+        assert batch.revision() == revision + 2  # one write per batch
         assert _state(batch) == _state(one)
         again = batch.add_files(files)
         assert [r.new for r in again] == [False] * len(files)
@@ -117,9 +134,9 @@ def test_a_refused_batch_stores_none_of_its_files(
         with pytest.raises(ValueError):
             store.add_files(files)
         assert store.revision() == revision
-        assert _state(store)["tables"] == {
-            table: (0,)
-            for table in ("files", "samples", "hr_histogram", "cadence_histogram", "laps",
-                          "best_efforts", "effort_curves")
-        }  # fmt: skip
         assert store.activity_count(include_duplicates=True) == 0
+        assert store.files().empty
+        cur = store.cursor()
+        for table in ("samples", "hr_histogram", "cadence_histogram", "laps", "best_efforts",
+                      "effort_curves"):  # fmt: skip
+            assert cur.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
