@@ -132,9 +132,9 @@ def histogram(samples: pd.DataFrame, column: str, mask: pd.Series | None = None)
     if mask is not None:
         keep &= mask.to_numpy(dtype=bool)
     bins, where = np.unique(np.rint(values[keep]).astype("int64"), return_inverse=True)
-    totals = np.bincount(where, weights=seconds[keep], minlength=len(bins))
-    out = pd.DataFrame({column: bins, c.SAMPLE_DURATION_S: totals.astype("float64")})
-    return out[out[c.SAMPLE_DURATION_S] > 0].reset_index(drop=True)
+    totals = np.bincount(where, weights=seconds[keep], minlength=len(bins)).astype("float64")
+    spent = totals > 0
+    return pd.DataFrame({column: bins[spent], c.SAMPLE_DURATION_S: totals[spent]})
 
 
 def moving_mask(samples: pd.DataFrame) -> pd.Series:
@@ -215,7 +215,7 @@ def prepare_activity(
         "fixes": "; ".join(act.fixes),
         c.RPE: act.rpe,
         c.GEAR: act.gear,
-        c.CHANNELS: sum(bool(s[col].notna().any()) for col in RICH_CHANNELS) if has_samples else 0,
+        c.CHANNELS: int(s[list(RICH_CHANNELS)].notna().any().sum()) if has_samples else 0,
         c.EXTERNAL_ID: act.external_id,
     }
     if not details:
