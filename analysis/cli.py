@@ -24,7 +24,7 @@ from analysis.config import ATHLETE_DB, default_data_dir
 from analysis.csvsafe import safe_frame, terminal_safe, terminal_safe_json, to_safe_csv
 from analysis.errors import StridelogError
 from analysis.parsers import parse_bytes
-from analysis.prepare import prepare_activity
+from analysis.prepare import activity_summary
 
 
 def _clean(value: Any) -> Any:
@@ -48,16 +48,16 @@ def parse_records(path: Path) -> list[dict[str, Any]]:
         return [{"file": name, "error": f"cannot read the file ({err.strerror})"}]
     try:
         fmt, parsed = parse_bytes(data, path.name)
-        records = [
-            prepare_activity(act, "0" * 16, i, details=False) for i, act in enumerate(parsed)
+        # the summaries alone: parse prints no histogram, best effort or curve
+        summaries = [
+            (activity_summary(act, "0" * 16, i), act.fixes) for i, act in enumerate(parsed)
         ]
     except StridelogError as err:
         return [{"file": name, "error": getattr(err, "reason", str(err))}]
     except Exception as err:
         return [{"file": name, "error": f"could not read the file ({type(err).__name__}: {err})"}]
     out = []
-    for rec in records:
-        s = rec.summary
+    for s, fixes in summaries:
         start_utc = s[c.START_TIME_UTC]
         out.append(
             {
@@ -74,7 +74,7 @@ def parse_records(path: Path) -> list[dict[str, Any]]:
                 "samples": int(s[c.SAMPLES]),
                 "avg_heart_rate_bpm": _clean(s[c.AVG_HEART_RATE_BPM]),
                 "avg_cadence_spm": _clean(s[c.AVG_CADENCE_SPM]),
-                "fixes": rec.fixes,
+                "fixes": list(fixes),
             }
         )
     return out

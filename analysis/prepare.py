@@ -143,15 +143,30 @@ def moving_mask(samples: pd.DataFrame) -> pd.Series:
     return speed.isna() | (speed >= MOVING_SPEED_MPS)
 
 
-def prepare_activity(
-    act: ParsedActivity, file_hash: str, index: int, *, details: bool = True
-) -> ActivityRecord:
+def activity_summary(act: ParsedActivity, file_hash: str, index: int) -> dict[str, Any]:
+    """The summary row :func:`prepare_activity` makes, alone (what ``stridelog parse`` prints:
+    no histograms, best efforts or curve are computed)."""
+    return _summary(act, file_hash, index)[0]
+
+
+def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> ActivityRecord:
     """Summarise one parsed activity for the store.
 
     Values the file states itself (a FIT session's distance and timer time) win over values
-    derived from the samples. ``details=False`` leaves the histograms, best efforts and curve
-    empty: for a reader of the summary alone (``stridelog parse``), never for the store.
+    derived from the samples.
     """
+    s = act.samples
+    summary, moving = _summary(act, file_hash, index)
+    hr_hist = histogram(s, c.HEART_RATE_BPM)
+    cad_hist = histogram(s, c.CADENCE_SPM, moving if len(s) else None)
+    efforts, curve = run_efforts(s) if len(s) else (no_efforts(), no_curve())
+    return ActivityRecord(
+        summary, s, hr_hist, cad_hist, act.laps, list(act.fixes), efforts=efforts, curve=curve
+    )
+
+
+def _summary(act: ParsedActivity, file_hash: str, index: int) -> tuple[dict[str, Any], pd.Series]:
+    """The summary row of one activity, and its moving mask (for the cadence histogram)."""
     s = act.samples
     tz_name, tz_source, start_local = resolve_local_time(act)
     has_samples = len(s) > 0
@@ -218,14 +233,4 @@ def prepare_activity(
         c.CHANNELS: int(s[list(RICH_CHANNELS)].notna().any().sum()) if has_samples else 0,
         c.EXTERNAL_ID: act.external_id,
     }
-    if not details:
-        empty = s.iloc[:0]
-        hr_hist = histogram(empty, c.HEART_RATE_BPM)
-        cad_hist = histogram(empty, c.CADENCE_SPM)
-        return ActivityRecord(summary, s, hr_hist, cad_hist, act.laps, list(act.fixes))
-    hr_hist = histogram(s, c.HEART_RATE_BPM)
-    cad_hist = histogram(s, c.CADENCE_SPM, moving if has_samples else None)
-    efforts, curve = run_efforts(s) if has_samples else (no_efforts(), no_curve())
-    return ActivityRecord(
-        summary, s, hr_hist, cad_hist, act.laps, list(act.fixes), efforts=efforts, curve=curve
-    )
+    return summary, moving
