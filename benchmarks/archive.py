@@ -99,6 +99,20 @@ def rss_bytes() -> int:
     return _status_bytes("VmRSS") or peak_rss_bytes()
 
 
+def _cpu_s(who: int) -> float:
+    """User + system CPU time [s] of this process (its threads too) or of its ended children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min), where the system tells them."""
+    try:
+        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def _mb(n: float) -> str:
     return f"{n / 1e6:,.0f} MB"
 
@@ -140,6 +154,7 @@ def _timed_import(store: Any, archive: Path) -> dict[str, Any]:
             _say(f"  import: {done}/{total} files, {rate:.1f} files/s, about {left:.0f} s left")
 
     started = time.perf_counter()
+    cpu_before = _cpu_s(resource.RUSAGE_SELF), _cpu_s(resource.RUSAGE_CHILDREN)
     if hasattr(importer, "import_upload"):
         api = "importer.import_upload"
         outcomes = importer.import_upload(store, archive.name, data, progress=progress)
@@ -156,6 +171,9 @@ def _timed_import(store: Any, archive: Path) -> dict[str, Any]:
     return {
         "api": api,
         "wall_s": wall,
+        # CPU time says what the import costs whatever else the machine runs meanwhile
+        "cpu_main_s": _cpu_s(resource.RUSAGE_SELF) - cpu_before[0],
+        "cpu_workers_s": _cpu_s(resource.RUSAGE_CHILDREN) - cpu_before[1],
         "files": len(outcomes),
         "statuses": dict(statuses),
         "activities_counted": store.activity_count(),
@@ -626,6 +644,9 @@ def main() -> None:
               f"{imp['samples'] / wall:,.0f} samples/s ({imp['samples']:,} samples stored)")  # fmt: skip
         print(f"peak RSS, importer + its parsing worker: {_mb(imp['peak_rss_bytes'])} (it held "
               f"{_mb(imp['rss_before_bytes'])} before reading the archive)")  # fmt: skip
+        print(f"CPU: {imp['cpu_main_s']:.1f} s in the importer (DuckDB's threads included) + "
+              f"{imp['cpu_workers_s']:.1f} s in its parsing workers; load average after the "
+              f"run: {_load()} on {os.cpu_count()} cores")  # fmt: skip
 
     _print_steps(steps, imp)
 
