@@ -41,6 +41,16 @@ def _files() -> list[NewFile]:
     row.start_time_local = pd.Timestamp("2026-03-02 08:00:00")
     garmin = prepare_activity(row, H[3], 0)
     late = prepare_activity(run_activity(start="2026-03-02T23:30:00Z"), H[4], 0)
+    # laps as the FIT parser gives them (a lap without a duration), and a file's with no distance
+    run.laps = pd.DataFrame(
+        {
+            c.LAP_START: pd.to_datetime(["2026-03-02T07:00:00Z", "2026-03-02T07:05:00Z"]),
+            c.DURATION_S: [300.0, None],
+            c.DISTANCE_M: [900.0, 900.0],
+        }
+    )
+    late.laps = pd.DataFrame({c.LAP_START: pd.to_datetime(["2026-03-02T23:30:00Z"]),
+                              c.DURATION_S: [600.0]})  # fmt: skip
 
     def new(digest: str, name: str, fmt: str, records: list[ActivityRecord]) -> NewFile:
         return NewFile(digest, name, fmt, 1, records)
@@ -68,7 +78,7 @@ def _state(store: AthleteStore) -> dict[str, object]:
               float(f[c.DISTANCE_M].sum()), str(f[c.TIMESTAMP].min()), str(f[c.TIMESTAMP].max()))
         for aid, f in store.samples_of(ids).items()
     }  # fmt: skip
-    laps = {aid: len(store.laps(aid)) for aid in ids}
+    laps = {aid: store.laps(aid).astype(str).to_dict("list") for aid in ids}
     return {
         "files": sorted(store.files()[c.FILE_HASH]),
         "links": links,
@@ -98,6 +108,9 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(open_store: OpenStore) ->
         # NaN channel values are NULL, as in a one-file insert: no power was recorded
         assert batch.samples(run_id)[c.POWER_W].isna().all()
         assert _state(batch)["efforts"] > 0
+        assert (
+            len(batch.laps(run_id)) == 2 and len(batch.laps(files[5].records[0].activity_id)) == 1
+        )
 
 
 def test_a_batch_links_to_runs_stored_before_it(open_store: OpenStore) -> None:

@@ -241,15 +241,40 @@ def _detail_table(
     """``activity_id`` and ``cols`` (float64; NaN as NULL) of every frame, one after another."""
     if not found:
         return None
-    block = np.ascontiguousarray(
-        np.concatenate([frame[list(cols)].to_numpy("float64") for _, frame in found]).T
-    )
     columns: dict[str, pa.Array] = {
         c.ACTIVITY_ID: _repeated_ids([aid for aid, _ in found], [len(f) for _, f in found])
     }
-    for i, col in enumerate(cols):
-        columns[col] = pa.array(block[i], from_pandas=True)
+    for col in cols:
+        # a column at a time: selecting several columns of a small frame costs more (0.3 ms)
+        values = np.concatenate([frame[col].to_numpy("float64") for _, frame in found])
+        columns[col] = pa.array(values, from_pandas=True)
     return pa.table(columns)
+
+
+def _laps_table(found: Sequence[tuple[str, pd.DataFrame]]) -> pa.Table | None:
+    """The laps of several activities as one table of :func:`_lap_rows`' columns."""
+    if not found:
+        return None
+    starts, durations, distances = [], [], []
+    for _, laps in found:
+        n = len(laps)
+        start = pd.DatetimeIndex(pd.to_datetime(laps.iloc[:, 0], utc=True)).tz_localize(None)
+        starts.append(start.as_unit("ns").to_numpy())
+        for out, col in ((durations, c.DURATION_S), (distances, c.DISTANCE_M)):
+            if col in laps.columns:
+                out.append(pd.to_numeric(laps[col], errors="coerce").to_numpy("float64"))
+            else:
+                out.append(np.full(n, np.nan))
+    counts = [len(laps) for _, laps in found]
+    return pa.table(
+        {
+            c.ACTIVITY_ID: _repeated_ids([aid for aid, _ in found], counts),
+            "lap_index": pa.array(np.concatenate([np.arange(n, dtype="int32") for n in counts])),
+            "lap_start": pa.array(np.concatenate(starts), pa.timestamp("ns"), from_pandas=True),
+            c.DURATION_S: pa.array(np.concatenate(durations), from_pandas=True),
+            c.DISTANCE_M: pa.array(np.concatenate(distances), from_pandas=True),
+        }
+    )
 
 
 class _SameRuns:
@@ -770,13 +795,15 @@ class Store:
                 # whole values (the histogram's bins) in an INTEGER column
                 rows = rows.set_column(1, value_col, rows.column(1).cast(pa.int32()))
                 self._append_arrow(cur, table, rows)
-        laps = [
-            _lap_rows(rec.activity_id, rec.laps)
-            for rec in records
-            if rec.laps is not None and len(rec.laps)
-        ]
-        if laps:
-            self._append(cur, "laps", pd.concat(laps, ignore_index=True))
+        laps = _laps_table(
+            [
+                (rec.activity_id, rec.laps)
+                for rec in records
+                if rec.laps is not None and len(rec.laps)
+            ]
+        )
+        if laps is not None:
+            self._append_arrow(cur, "laps", laps)
         for table, attr, cols in (
             ("best_efforts", "efforts", STORED_EFFORT_COLUMNS),
             ("effort_curves", "curve", STORED_CURVE_COLUMNS),
