@@ -255,7 +255,9 @@ def _laps_table(found: Sequence[tuple[str, pd.DataFrame]]) -> pa.Table | None:
     """The laps of several activities as one table of :func:`_lap_rows`' columns."""
     if not found:
         return None
-    starts, durations, distances = [], [], []
+    starts: list[np.ndarray] = []
+    durations: list[np.ndarray] = []
+    distances: list[np.ndarray] = []
     for _, laps in found:
         n = len(laps)
         start = pd.DatetimeIndex(pd.to_datetime(laps.iloc[:, 0], utc=True)).tz_localize(None)
