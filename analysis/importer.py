@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from analysis import columns as c
 from analysis.archive import (
     ArchiveLimits,
     Member,
@@ -36,7 +38,8 @@ from analysis.errors import StoreError, StridelogError
 from analysis.parsers import parse_bytes
 from analysis.parsers.base import ParsedActivity
 from analysis.prepare import ActivityRecord, prepare_activity
-from analysis.store import Store
+from analysis.store import Store, StoredFile
+from analysis.store.contract import BatchStore, NewFile
 
 IMPORTED = "imported"
 ALREADY = "already imported"
@@ -167,13 +170,27 @@ def store_prepared(store: Store, prep: Prepared) -> FileOutcome:
     return guarded(prep.name, lambda: _store_prepared(store, prep))
 
 
-def _store_prepared(store: Store, prep: Prepared) -> FileOutcome:
-    name, records, fmt = prep.name, prep.records, prep.format
+def _unusable(prep: Prepared) -> FileOutcome | None:
+    """The outcome of a prepared file with nothing to store, else None."""
     if prep.error is not None:
-        return FileOutcome(name, FAILED, prep.error)
-    if not records:
-        return FileOutcome(name, FAILED, "no activities found in the file", fmt)
-    stored = store.add_file(prep.digest, name, fmt, prep.size, records)
+        return FileOutcome(prep.name, FAILED, prep.error)
+    if not prep.records:
+        return FileOutcome(prep.name, FAILED, "no activities found in the file", prep.format)
+    return None
+
+
+def _store_prepared(store: Store, prep: Prepared) -> FileOutcome:
+    unusable = _unusable(prep)
+    if unusable is not None:
+        return unusable
+    return _stored_outcome(
+        prep, store.add_file(prep.digest, prep.name, prep.format, prep.size, prep.records)
+    )
+
+
+def _stored_outcome(prep: Prepared, stored: StoredFile) -> FileOutcome:
+    """The outcome of a file the store has taken (or found stored before)."""
+    name, records, fmt = prep.name, prep.records, prep.format
     fixes = sorted({fix for rec in records for fix in rec.fixes})
     sources = sorted({str(rec.summary["timezone_source"]) for rec in records})
     ids = [rec.activity_id for rec in records]
@@ -303,10 +320,28 @@ def import_upload(
 
 
 POOL_MIN_FILES = 200
-"""From this many files on, files are parsed in a second process while this one stores them.
+"""From this many files on, files are parsed in worker processes (one per core) while this one
+reads the archive and stores what they return; below it, starting the workers (about a second
+each, to import the libraries) costs more than it saves."""
 
-Measured on 2 cores (300 runs of the 5-year archive, one run): in-process 23.7 runs/s; one worker
-process parsing while this one stores 27.4 runs/s; two workers 26.7 runs/s and more memory."""
+BATCH_SAMPLES = 200_000
+"""A batch of parsed files is stored (one transaction) once it holds this many samples..."""
+BATCH_FILES = 200
+"""...or this many files (``STRIDELOG_IMPORT_BATCH_FILES`` in the environment sets another
+number: 1 stores every file in a transaction of its own)..."""
+
+BATCH_FILES_ENV = "STRIDELOG_IMPORT_BATCH_FILES"
+
+
+def _batch_files() -> int:
+    try:
+        return max(1, int(os.environ.get(BATCH_FILES_ENV, BATCH_FILES)))
+    except ValueError:
+        return BATCH_FILES
+
+
+BATCH_SECONDS = 1.0
+"""...or its first file has waited this long [s], so pages see an import's files land."""
 
 
 def _pool(workers: int) -> ProcessPoolExecutor | None:
@@ -336,19 +371,72 @@ def import_items(
     index: Member | None = None
     by_member: dict[str, FileOutcome] = {}
     done = 0
-    n_workers = workers if workers is not None else (1 if total >= POOL_MIN_FILES else 0)
+    cores = min(os.cpu_count() or 1, 2)
+    n_workers = workers if workers is not None else (cores if total >= POOL_MIN_FILES else 0)
     pool = _pool(n_workers)
     pending: deque[_Queued] = deque()
+    # parsed files waiting to be stored together: (their place in outcomes, member name, file)
+    batch: list[tuple[int, str, Prepared]] = []
+    batch_samples = 0
+    batch_started = 0.0
+    batcher = store if isinstance(store, BatchStore) else None
+    batch_files = _batch_files()
+    # the files stored before, read once (a lookup per file cost 3 ms); a file stored twice in
+    # this run is found by add_files, which looks again inside its transaction
+    stored_before = set(store.files()[c.FILE_HASH]) if batcher is not None else None
 
-    def finish(member_name: str, prep: Prepared) -> None:
+    def landed(member_name: str, outcome: FileOutcome, slot: int | None = None) -> None:
         nonlocal done
-        outcome = store_prepared(store, prep)
         outcome.file = member_name
-        outcomes.append(outcome)
+        if slot is None:
+            outcomes.append(outcome)
+        else:
+            outcomes[slot] = outcome
         by_member[member_name] = outcome
         done += 1
         if progress is not None:
             progress(done, max(total, done), member_name)
+
+    def flush() -> None:
+        """Store the batch in one transaction; a batch the store refuses (a value it will not
+        take) is stored again file by file, so that file fails alone. A
+        :class:`~analysis.errors.StoreError` is raised on."""
+        nonlocal batch, batch_samples
+        if not batch:
+            return
+        todo, batch, batch_samples = batch, [], 0
+        files = [NewFile(p.digest, p.name, p.format, p.size, p.records) for _, _, p in todo]
+        assert batcher is not None
+        try:
+            results: list[StoredFile] | None = batcher.add_files(files)
+        except StoreError:
+            raise
+        except Exception:  # some file of the batch: find which, one transaction each
+            results = None
+        for i, (slot, member_name, prep) in enumerate(todo):
+            if results is None:
+                outcome = store_prepared(store, prep)
+            else:
+                outcome = guarded(prep.name, partial(_stored_outcome, prep, results[i]))
+            landed(member_name, outcome, slot)
+
+    def finish(member_name: str, prep: Prepared) -> None:
+        nonlocal batch_samples, batch_started
+        unusable = _unusable(prep)
+        if batcher is None or unusable is not None:
+            landed(member_name, unusable or store_prepared(store, prep))
+            return
+        if not batch:
+            batch_started = time.monotonic()
+        outcomes.append(FileOutcome(member_name, ""))  # its place in the report, filled on store
+        batch.append((len(outcomes) - 1, member_name, prep))
+        batch_samples += sum(len(rec.samples) for rec in prep.records)
+        if (
+            batch_samples >= BATCH_SAMPLES
+            or len(batch) >= batch_files
+            or time.monotonic() - batch_started >= BATCH_SECONDS
+        ):
+            flush()
 
     def collect() -> None:
         """Store the oldest file the worker was given (the queue keeps the input's order)."""
@@ -383,6 +471,8 @@ def import_items(
         if (log := _import_log(store, item.inner_name, item.data)) is not None:
             return log
         digest = file_hash(item.data)
+        if stored_before is not None:
+            return _already(item.name) if digest in stored_before else digest
         return _already(item.name) if store.has_file(digest) else digest
 
     def parse(item: Member, digest: str) -> None:
@@ -407,6 +497,7 @@ def import_items(
             if cancel is not None and cancel():
                 for queued in pending:
                     queued.future.cancel()
+                flush()  # the files parsed already are kept
                 # the export's index is left for the rerun, which joins it to every file
                 outcomes.append(
                     FileOutcome(upload_name, CANCELLED, "import cancelled; what was done is kept")
@@ -430,6 +521,7 @@ def import_items(
                 progress(done, max(total, done), item.name)
         while pending:
             collect()
+        flush()
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -132,9 +132,9 @@ def histogram(samples: pd.DataFrame, column: str, mask: pd.Series | None = None)
     if mask is not None:
         keep &= mask.to_numpy(dtype=bool)
     bins, where = np.unique(np.rint(values[keep]).astype("int64"), return_inverse=True)
-    totals = np.bincount(where, weights=seconds[keep], minlength=len(bins))
-    out = pd.DataFrame({column: bins, c.SAMPLE_DURATION_S: totals.astype("float64")})
-    return out[out[c.SAMPLE_DURATION_S] > 0].reset_index(drop=True)
+    totals = np.bincount(where, weights=seconds[keep], minlength=len(bins)).astype("float64")
+    spent = totals > 0
+    return pd.DataFrame({column: bins[spent], c.SAMPLE_DURATION_S: totals[spent]})
 
 
 def moving_mask(samples: pd.DataFrame) -> pd.Series:
@@ -143,12 +143,30 @@ def moving_mask(samples: pd.DataFrame) -> pd.Series:
     return speed.isna() | (speed >= MOVING_SPEED_MPS)
 
 
+def activity_summary(act: ParsedActivity, file_hash: str, index: int) -> dict[str, Any]:
+    """The summary row :func:`prepare_activity` makes, alone (what ``stridelog parse`` prints:
+    no histograms, best efforts or curve are computed)."""
+    return _summary(act, file_hash, index)[0]
+
+
 def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> ActivityRecord:
     """Summarise one parsed activity for the store.
 
     Values the file states itself (a FIT session's distance and timer time) win over values
     derived from the samples.
     """
+    s = act.samples
+    summary, moving = _summary(act, file_hash, index)
+    hr_hist = histogram(s, c.HEART_RATE_BPM)
+    cad_hist = histogram(s, c.CADENCE_SPM, moving if len(s) else None)
+    efforts, curve = run_efforts(s) if len(s) else (no_efforts(), no_curve())
+    return ActivityRecord(
+        summary, s, hr_hist, cad_hist, act.laps, list(act.fixes), efforts=efforts, curve=curve
+    )
+
+
+def _summary(act: ParsedActivity, file_hash: str, index: int) -> tuple[dict[str, Any], pd.Series]:
+    """The summary row of one activity, and its moving mask (for the cadence histogram)."""
     s = act.samples
     tz_name, tz_source, start_local = resolve_local_time(act)
     has_samples = len(s) > 0
@@ -212,12 +230,7 @@ def prepare_activity(act: ParsedActivity, file_hash: str, index: int) -> Activit
         "fixes": "; ".join(act.fixes),
         c.RPE: act.rpe,
         c.GEAR: act.gear,
-        c.CHANNELS: sum(bool(s[col].notna().any()) for col in RICH_CHANNELS) if has_samples else 0,
+        c.CHANNELS: int(s[list(RICH_CHANNELS)].notna().any().sum()) if has_samples else 0,
         c.EXTERNAL_ID: act.external_id,
     }
-    hr_hist = histogram(s, c.HEART_RATE_BPM)
-    cad_hist = histogram(s, c.CADENCE_SPM, moving if has_samples else None)
-    efforts, curve = run_efforts(s) if has_samples else (no_efforts(), no_curve())
-    return ActivityRecord(
-        summary, s, hr_hist, cad_hist, act.laps, list(act.fixes), efforts=efforts, curve=curve
-    )
+    return summary, moving

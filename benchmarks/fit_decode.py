@@ -14,7 +14,15 @@ and ``.fit.gz``, searched recursively; decompression happens before timing). Wit
 the two slow decoders read N files spread evenly over a folder, and the fast path reads both
 those N files (for the ratios) and every file.
 
-Usage: ``python -m benchmarks.fit_decode [--corpus DIR] [--repeat N] [--sample N] [FOLDER ...]``
+Then ``stridelog parse`` end to end against fitparse end to end, each a fresh process reading
+the same files from disk (interpreter start-up, imports, reading, decoding; ``parse`` also builds
+the tidy frames, summarises and prints a JSON line per activity): on the corpus's FIT files and
+on a batch of ``--copies`` copies of them (20 by default). fitparse reads the batch at the speed
+it read one copy in the same run, so its time for the batch is that figure times the copies (it
+would take a quarter of an hour to run).
+
+Usage: ``python -m benchmarks.fit_decode [--corpus DIR] [--repeat N] [--sample N] [--copies N]
+[FOLDER ...]``
 """
 
 from __future__ import annotations
@@ -25,6 +33,9 @@ import io
 import math
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -142,6 +153,67 @@ def report(
         print(f"  {name}: {reason}")
 
 
+FITPARSE_SCRIPT = """
+import gzip, io, sys, warnings
+import fitparse
+warnings.simplefilter("ignore")
+records = 0
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    if path.lower().endswith(".gz"):
+        data = gzip.decompress(data)
+    try:
+        for _ in fitparse.FitFile(io.BytesIO(data)).get_messages("record"):
+            records += 1
+    except Exception:
+        pass
+print(records)
+"""
+
+
+def _process_s(command: list[str]) -> tuple[float, str]:
+    """Wall time [s] of a fresh process running ``command``, and what it printed."""
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=repo_root())
+    return time.perf_counter() - started, done.stdout
+
+
+def parse_end_to_end(folder: Path, copies: int) -> None:
+    """``stridelog parse`` and fitparse, each a fresh process, on the FIT files of ``folder``."""
+    paths = sorted(
+        str(p)
+        for p in folder.rglob("*")
+        if p.is_file() and p.name.lower().endswith((".fit", ".fit.gz"))
+    )
+    if not paths:
+        return
+    size = sum(Path(p).stat().st_size for p in paths) / 1e6
+    print(f"\n== stridelog parse end to end against fitparse: {len(paths)} FIT files, "
+          f"{size:.1f} MB, each a fresh process, start-up included ==")  # fmt: skip
+    parse = [sys.executable, "-m", "analysis.cli", "parse"]
+    fp_s, fp_out = _process_s([sys.executable, "-c", FITPARSE_SCRIPT, *paths])
+    ours_s, ours_out = _process_s([*parse, *paths])
+    print(f"{'run':<38} {'files':>6} {'s':>8} {'x fitparse':>10}")
+    print(f"{'fitparse, record messages':<38} {len(paths):>6} {fp_s:>8.2f} {1.0:>10.1f}")
+    print(f"{'stridelog parse':<38} {len(paths):>6} {ours_s:>8.2f} {fp_s / ours_s:>10.1f}")
+    with tempfile.TemporaryDirectory(prefix="stridelog-parse-") as tmp:
+        batch = []
+        for i in range(copies):
+            for j, path in enumerate(paths):
+                link = Path(tmp) / f"{i:02d}-{j:03d}-{Path(path).name}"
+                link.symlink_to(path)
+                batch.append(str(link))
+        batch_s, batch_out = _process_s([*parse, *batch])
+    estimate = fp_s * copies
+    print(f"{f'fitparse, {copies} copies (one copy x {copies})':<38} {len(batch):>6} "
+          f"{estimate:>8.2f} {1.0:>10.1f}")  # fmt: skip
+    print(f"{f'stridelog parse, {copies} copies':<38} {len(batch):>6} {batch_s:>8.2f} "
+          f"{estimate / batch_s:>10.1f}")  # fmt: skip
+    lines = len(ours_out.splitlines())
+    print(f"(fitparse counted {fp_out.strip() or '?'} records; parse printed {lines} lines for "
+          f"the corpus and {len(batch_out.splitlines())} for the batch)")  # fmt: skip
+
+
 def _mb(files: list[tuple[str, bytes]]) -> float:
     return sum(len(d) for _, d in files) / 1e6
 
@@ -152,11 +224,13 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the device corpus")
     parser.add_argument("--repeat", type=int, default=3, help="passes of the fast path")
     parser.add_argument("--sample", type=int, help="files the slow decoders read per folder")
+    parser.add_argument("--copies", type=int, default=20, help="copies of the corpus in a batch")
     args = parser.parse_args()
     corpus_fit = args.corpus / "fit"
     if corpus_fit.is_dir():
         files = fit_files([corpus_fit])
         report(f"device corpus ({corpus_fit})", files, args.repeat, args.sample)
+        parse_end_to_end(corpus_fit, args.copies)
     else:
         print(f"(no corpus at {args.corpus}: corpus figures skipped)")
     for folder in args.folders:

@@ -47,6 +47,27 @@ def test_parse_prints_one_json_object_per_file(
     assert set(err) == {"file", "error"} and err["file"].endswith("broken.fit")
 
 
+def test_parse_of_many_files_on_every_core_keeps_their_order(tmp_path: Path) -> None:
+    """From PARSE_POOL_MIN_FILES files on, parse runs in forked processes: the same lines as
+    one file at a time, in the order of the arguments, a broken file's error among them."""
+    from analysis.cli import PARSE_POOL_MIN_FILES, parse_records
+    from analysis.csvsafe import terminal_safe_json
+
+    demo = sorted((Path(__file__).parent.parent / "sample_data" / "demo").glob("*.fit"))
+    files = [*demo[: PARSE_POOL_MIN_FILES + 2]]
+    bad = tmp_path / "broken.fit"
+    bad.write_bytes(b"nonsense")
+    files.insert(3, bad)
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "parse", *map(str, files)],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent,
+    )  # fmt: skip
+    expected = [terminal_safe_json(r) for path in files for r in parse_records(path)]
+    assert len(expected) >= len(files)
+    assert done.stdout.splitlines() == expected
+    assert json.loads(done.stdout.splitlines()[3])["file"].endswith("broken.fit")
+
+
 def test_wrong_arguments_exit_2() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["parse"])

@@ -21,6 +21,7 @@ from analysis.importer import (
     prepare_file,
 )
 from analysis.store import Store
+from analysis.store.contract import NewFile
 from sample_data.archives import strava_export_zip
 from sample_data.fit_encoder import encode_activity
 from tests.factories import run_samples
@@ -112,7 +113,16 @@ def test_a_file_the_store_refuses_fails_alone(
                 raise ValueError("Conversion Error: value out of range")
             return add_file(digest, name, *args, **kw)
 
+        add_files = store.add_files
+
+        def picky_batch(files: list[NewFile]) -> object:
+            # the batch's one transaction is refused as a whole: the importer finds the file
+            if any(f.file_name == "b.gpx" for f in files):
+                raise ValueError("Conversion Error: value out of range")
+            return add_files(files)
+
         monkeypatch.setattr(store, "add_file", picky)
+        monkeypatch.setattr(store, "add_files", picky_batch)
         outcomes = import_items(store, _members(["a.gpx", "b.gpx", "c.gpx"]), 3, workers=0)
         assert [o.status for o in outcomes] == [IMPORTED, FAILED, IMPORTED]
         assert outcomes[1].file == "b.gpx"
@@ -129,6 +139,7 @@ def test_a_store_fault_stops_the_batch(tmp_path: Path, monkeypatch: pytest.Monke
             raise StoreError("disk_full", "s.duckdb", "The disk is full.")
 
         monkeypatch.setattr(store, "add_file", full)
+        monkeypatch.setattr(store, "add_files", full)
         with pytest.raises(StoreError):
             import_items(store, _members(["a.gpx", "b.gpx"]), 2, workers=0)
 

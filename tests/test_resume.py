@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from analysis.config import ATHLETE_DB
+from analysis.importer import BATCH_FILES_ENV
 from analysis.store import Store
 from tests.conftest import REPO
 
@@ -48,8 +49,11 @@ def test_kill_9_mid_import_then_resume(tmp_path: Path) -> None:
     export, n = _export(tmp_path)
     data = tmp_path / "data"
     cmd = [sys.executable, "-m", "analysis.cli", "import", str(export), "--data-dir", str(data)]
+    # files are stored a few per transaction here (200 by default): the kill then lands
+    # after some batches were committed, with others parsed or half written
+    env = {**os.environ, BATCH_FILES_ENV: "3"}
     proc = subprocess.Popen(
-        cmd, cwd=REPO, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        cmd, cwd=REPO, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
     )
     assert proc.stderr is not None
     for line in proc.stderr:

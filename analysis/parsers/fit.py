@@ -935,7 +935,7 @@ class _Activity:
             if np.isfinite(raw[c.CADENCE_SPM]).any():
                 fixes.append("cadence doubled from strides/min to steps/min")
         try:
-            samples = build_samples(pd.DataFrame(raw))
+            samples = build_samples(raw)
         except (SchemaError, ValueError, OverflowError) as err:
             raise ParseError(self.name, f"FIT samples are unusable: {err}") from err
 
@@ -990,11 +990,12 @@ class _Activity:
         if not rows:
             return None
         rows.sort(key=lambda r: r[0])
+        starts, durations, distances = zip(*rows, strict=True)
         return pd.DataFrame(
             {
-                c.LAP_START: pd.to_datetime([r[0] for r in rows], unit="s", utc=True),
-                c.DURATION_S: pd.Series([r[1] for r in rows], dtype="float64"),
-                c.DISTANCE_M: pd.Series([r[2] for r in rows], dtype="float64"),
+                c.LAP_START: pd.to_datetime(np.array(starts, dtype="float64"), unit="s", utc=True),
+                c.DURATION_S: np.array(durations, dtype="float64"),  # None: NaN
+                c.DISTANCE_M: np.array(distances, dtype="float64"),
             }
         )
 

@@ -11,6 +11,7 @@ Everything here is scoped to one athlete: a store object never sees another athl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -232,6 +233,32 @@ class AthleteStore(Protocol):
     def delete_pain(self, pain_id: str) -> bool: ...
 
 
+@dataclass(frozen=True)
+class NewFile:
+    """One file for :meth:`BatchStore.add_files`: what :meth:`AthleteStore.add_file` takes."""
+
+    file_hash: str
+    file_name: str
+    fmt: str
+    size_bytes: int
+    records: Sequence[ActivityRecord]
+
+
+@runtime_checkable
+class BatchStore(Protocol):
+    """An engine that stores many files in one transaction (what an archive import uses).
+
+    ``add_files(files)`` stores each file as :meth:`AthleteStore.add_file` would, one after
+    another (a file seen before, or earlier in the same batch, is a no-op; a run already stored,
+    or stored earlier in the batch, is linked as the same run), and returns one result per file
+    in order. The batch is one transaction: every file of it is stored whole, or, when anything
+    fails or the process dies, none is, so a file is never half stored and a rerun finds the
+    batch's files missing by their content hash and imports them again.
+    """
+
+    def add_files(self, files: Sequence[NewFile]) -> list[Any]: ...
+
+
 def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Best-effort rows with the same dtypes from every engine: ``activity_id`` as text,
     ``local_date`` as naive ``datetime64[us]``, the rest float64 (NULL as NaN)."""
@@ -248,8 +275,8 @@ def effort_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-_STORED_EFFORT_COLUMNS = (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S)
-_STORED_CURVE_COLUMNS = (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S)
+STORED_EFFORT_COLUMNS = (c.DISTANCE_M, c.TIME_S, START_ELAPSED_S)
+STORED_CURVE_COLUMNS = (c.DURATION_S, c.DISTANCE_M, START_ELAPSED_S)
 
 
 def effort_rows(
@@ -260,8 +287,8 @@ def effort_rows(
 
     Only the measured values are stored; labels, paces and speeds follow from them on reading.
     """
-    efforts = _stored_rows([(aid, frame) for aid, frame, _ in found], _STORED_EFFORT_COLUMNS)
-    curves = _stored_rows([(aid, frame) for aid, _, frame in found], _STORED_CURVE_COLUMNS)
+    efforts = _stored_rows([(aid, frame) for aid, frame, _ in found], STORED_EFFORT_COLUMNS)
+    curves = _stored_rows([(aid, frame) for aid, _, frame in found], STORED_CURVE_COLUMNS)
     return efforts, curves
 
 

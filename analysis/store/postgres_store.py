@@ -43,6 +43,7 @@ from analysis.store.contract import (
     COMMENT_COLUMNS,
     EFFORT_CURVE_COLUMNS,
     EFFORTS_MEASURED,
+    NewFile,
     check_comment,
     check_pain,
     check_session,
@@ -591,6 +592,55 @@ class PostgresStore:
             self._insert_details(cur, records)
         ids = tuple(rec.activity_id for rec in records)
         return StoredFile(file_hash, True, ids, tuple(dupes))
+
+    def add_files(self, files: Sequence[NewFile]) -> list[StoredFile]:
+        """Store many files in one transaction, each as :meth:`add_file` would, in order.
+
+        See :class:`analysis.store.contract.BatchStore`. One transaction and one revision bump
+        for the batch, and the samples, histograms, laps and efforts of all its files in one
+        COPY or insert per table; same runs are found by :meth:`_find_same_run` as for one file
+        (the batch's earlier activities are in the transaction already).
+        """
+        if not files:
+            return []
+        results: list[StoredFile] = []
+        with self._write("import files") as w:
+            cur = w.cur
+            cur.execute(
+                "SELECT file_hash FROM files WHERE athlete_id = %s AND file_hash = ANY(%s)",
+                [self.athlete_id, [f.file_hash for f in files]],
+            )
+            known = {str(row[0]) for row in cur.fetchall()}
+            if all(f.file_hash in known for f in files):
+                w.changed = False
+                return [StoredFile(f.file_hash, False, (), ()) for f in files]
+            # as in add_file: an athlete with no samples stored has nothing to backfill
+            cur.execute(
+                "INSERT INTO meta SELECT %(athlete)s, %(key)s, '1' WHERE NOT EXISTS "
+                "(SELECT 1 FROM activities WHERE athlete_id = %(athlete)s AND samples > 0) "
+                "ON CONFLICT DO NOTHING",
+                {"athlete": self.athlete_id, "key": EFFORTS_MEASURED},
+            )
+            stored: list[ActivityRecord] = []
+            for f in files:
+                if f.file_hash in known:
+                    results.append(StoredFile(f.file_hash, False, (), ()))
+                    continue
+                known.add(f.file_hash)  # the same bytes twice in one batch: stored once
+                cur.execute(
+                    "INSERT INTO files VALUES (%s, %s, %s, %s, %s, "
+                    "clock_timestamp() AT TIME ZONE 'UTC', %s)",
+                    [self.athlete_id, f.file_hash, f.file_name, f.fmt, f.size_bytes,
+                     len(f.records)],
+                )  # fmt: skip
+                dupes: list[tuple[str, str]] = []
+                for rec in f.records:
+                    dupes.extend(self._insert_activity(cur, rec))
+                stored.extend(f.records)
+                ids = tuple(rec.activity_id for rec in f.records)
+                results.append(StoredFile(f.file_hash, True, ids, tuple(dupes)))
+            self._insert_details(cur, stored)
+        return results
 
     def _insert_activity(
         self, cur: psycopg.Cursor[Any], rec: ActivityRecord
