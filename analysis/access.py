@@ -30,7 +30,7 @@ import pandas as pd
 from analysis.errors import AccessDenied
 from analysis.prepare import ActivityRecord
 from analysis.settings import AthleteSettings
-from analysis.store.contract import AthleteStore
+from analysis.store.contract import AthleteStore, NewFile
 
 
 class Role(StrEnum):
@@ -166,6 +166,12 @@ class GuardedStore:
     ) -> Any:
         self.access.require("upload")
         return self._store.add_file(file_hash, file_name, fmt, size_bytes, records)
+
+    def add_files(self, files: Sequence[NewFile]) -> list[Any]:
+        """Many files in one transaction (:class:`~analysis.store.contract.BatchStore`): an
+        upload, refused as a whole for a role that may not upload."""
+        self.access.require("upload")
+        return list(self._store.add_files(files))  # type: ignore[attr-defined]
 
     def apply_export_metadata(
         self,

@@ -17,6 +17,7 @@ from analysis.errors import AccessDenied
 from analysis.prepare import prepare_activity
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore, Store
+from analysis.store.contract import BatchStore, NewFile
 from analysis.store.pg_accounts import Accounts, InvalidLink, token_hash
 from tests.factories import run_activity
 
@@ -61,6 +62,7 @@ def test_a_guarded_store_refuses_every_owner_write(tmp_path: Path, role: Role) -
         ("upsert_wellness", (pd.DataFrame({c.DATE: ["2026-09-01"], c.SLEEP_H: [8.0]}),)),
         ("delete_wellness", ("2026-09-01",)),
         ("add_file", ("2" * 64, "x.fit", "fit", 1, [])),
+        ("add_files", ([NewFile("2" * 64, "x.fit", "fit", 1, [])],)),
         ("apply_export_metadata", ([(aid, "renamed", None, None, None, None)],)),
         ("add_session", ("2026-09-01", c.SPORT_STRENGTH, 30.0, 6.0)),
         ("delete_session", (session,)),
@@ -79,6 +81,19 @@ def test_a_guarded_store_refuses_every_owner_write(tmp_path: Path, role: Role) -
     assert guarded.activity_count() == 1
     with pytest.raises(AttributeError):
         guarded._store_cursor  # noqa: B018
+
+
+def test_the_owners_upload_goes_through_the_guard_in_batches(tmp_path: Path) -> None:
+    """The dashboard's import stores a batch in one transaction through the access layer, as the
+    command line does; the batch is checked once, as an upload."""
+    raw = _store(tmp_path)
+    guarded = GuardedStore(raw, local_access())
+    assert isinstance(guarded, BatchStore)
+    act = run_activity(name="b.fit", start="2026-09-03T06:00:00Z")
+    rec = prepare_activity(act, "3" * 64, 0)
+    before = raw.activity_count()
+    results = guarded.add_files([NewFile("3" * 64, "b.fit", "fit", 1, [rec])])
+    assert len(results) == 1 and raw.activity_count() == before + 1
 
 
 def test_a_coach_writes_the_plan_and_comments_a_viewer_does_not(tmp_path: Path) -> None:
