@@ -76,7 +76,11 @@ PAGES = [  # (URL path, title in the sidebar and as the page's heading), in app.
     ("guidance", "Guidance"),
     ("efforts", "Best efforts"),
     ("recovery", "Recovery"),
+    ("strength", "Strength & mobility"),
+    ("pain", "Pain & niggles"),
     ("plan", "Plan"),
+    ("race", "Race & blocks"),
+    ("gear", "Gear"),
     ("activities", "Activities"),
     ("share", "Report & sharing"),
     ("settings", "Settings"),
@@ -156,8 +160,12 @@ def server_steps(store: Any) -> dict[str, Callable[[], object]]:
     from datetime import date
 
     from analysis import dashboard
-    from analysis.views import efforts, period
+    from analysis.views import efficiency, efforts, period
+    from analysis.views.gear import gear_data
+    from analysis.views.pain import pain_data
+    from analysis.views.race import race_data
     from analysis.views.run_detail import run_detail_data
+    from analysis.views.strength import strength_data
 
     s = store.load_settings()
     span = dashboard.data_span(store)
@@ -175,10 +183,15 @@ def server_steps(store: Any) -> dict[str, Callable[[], object]]:
         "intensity": lambda: dashboard.intensity_data(store, s, first=first, as_of=day),
         "training_load": lambda: dashboard.load_data(store, s, day, first=first),
         "fitness": lambda: dashboard.fitness_data(store, s, day, first=first),
+        "efficiency": lambda: efficiency.efficiency_data(store, s, first, day),
         "guidance": lambda: dashboard.guidance_data(store, s, day, first=first),
         "efforts": lambda: efforts.efforts_data(store, s, first, got.last),
         "recovery": lambda: dashboard.recovery_data(store, s, day, first=first),
+        "strength": lambda: strength_data(store, s, day, first=first),
+        "pain": lambda: pain_data(store, s, day, first=first),
         "plan": lambda: dashboard.plan_data(store, s, day, first=first),
+        "race": lambda: race_data(store, s, day),
+        "gear": lambda: gear_data(store, day),
         "activities": lambda: (
             dashboard.activity_table(store),
             newest and run_detail_data(store, s, newest),
