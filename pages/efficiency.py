@@ -35,6 +35,13 @@ TEST_NAMES_META = "test_run_names"  # meta key: the athlete's test names, comma-
 HRV_WORDS = {"below": "below", "within": "inside", "above": "above"}
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def run_memo(key: str, revision: int) -> view.RunMemo:
+    """Each run's efficiency figures, computed once per athlete and store revision and reused
+    by every period, heart rate and pace that shows the run (a new revision starts afresh)."""
+    return {}
+
+
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
 def _data(
     _store: GuardedStore,
@@ -50,7 +57,7 @@ def _data(
     # the store itself is not hashed (leading underscore): its key and revision stand for it
     return view.efficiency_data(
         _store, AthleteSettings(**dict(skey)), first, last,
-        heart_rate_bpm=hr, pace_s_per_km=pace, test_names=names,
+        heart_rate_bpm=hr, pace_s_per_km=pace, test_names=names, memo=run_memo(key, revision),
     )  # fmt: skip
 
 
