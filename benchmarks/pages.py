@@ -199,6 +199,39 @@ def server_steps(store: Any) -> dict[str, Callable[[], object]]:
     }
 
 
+def efficiency_periods(store: Any) -> dict[str, float]:
+    """The Efficiency & tests page's preparation as its per-run memo sees it [s]: the default
+    12 weeks in a fresh process (nothing known yet), the same again (what a page whose data
+    cache missed pays with the runs' figures kept), with another heart rate (its pace at that
+    heart rate is new for every run, so every run's samples are read again), then the whole
+    history (its other runs computed once) and the whole history again."""
+    from datetime import date
+
+    from analysis import dashboard
+    from analysis.views import efficiency, period
+
+    s = store.load_settings()
+    span = dashboard.data_span(store)
+    if span is None:
+        return {}
+    got = period.resolve_period(
+        None, None, None, None, span[1], date.today(), s.week_start, first_data_day=span[0]
+    )
+    memo: dict[Any, Any] = {}
+    out: dict[str, float] = {}
+    for name, first, hr in (
+        ("12 weeks, fresh memo", got.first, None),
+        ("12 weeks again, memo kept", got.first, None),
+        ("12 weeks, memo kept, another heart rate", got.first, 150.0),
+        ("all, memo of 12 weeks", None, None),
+        ("all again, memo kept", None, None),
+    ):
+        started = time.perf_counter()
+        efficiency.efficiency_data(store, s, first, got.as_of, heart_rate_bpm=hr, memo=memo)
+        out[name] = time.perf_counter() - started
+    return out
+
+
 def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
     """First call and median of ``repeat`` more of each page's preparation [s]."""
     from analysis.store import Store
@@ -221,6 +254,8 @@ def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
                 out[path] = {"error": f"{type(err).__name__}: {err}"}
                 continue
             out[path] = {"first_s": first, "median_s": statistics.median(again)}
+        _say("  server: efficiency with its per-run memo")
+        out["efficiency_memo"] = efficiency_periods(store)
     return out
 
 
@@ -541,6 +576,8 @@ def main() -> None:
         what = (f"baseline: the demo athlete ({count} activities)" if name == "demo"
                 else f"history of {name} ({count} activities)")  # fmt: skip
         print_table(what, tables[name], args.repeat, targets[name])
+        for what, seconds in server.get("efficiency_memo", {}).items():
+            print(f"Efficiency & tests data preparation, {what}: {seconds * 1000:,.0f} ms")
         cold = browser.get("cold_start")
         if cold is not None:
             print(f"first visit of the fresh server (Settings, no charts; server imports and "
