@@ -286,3 +286,22 @@ def test_the_page_reuses_each_runs_figures_until_the_store_changes(
     # a fresh memo for the new revision: every run once more, not the new one alone
     assert counted == [10, 11]
     assert "in the period: 11 of 11" in _texts(at)
+
+
+def test_a_memo_past_its_limit_is_emptied_and_the_figures_stay_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.views import efficiency as view
+
+    _fill(tmp_path)
+    # ten runs, three kinds of figure each without a critical power: 30 entries, limit 15
+    monkeypatch.setattr(view, "MEMO_MAX_ENTRIES", 15)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        s, today = store.load_settings(), TODAY.date()
+        plain = view.efficiency_data(store, s, None, today)
+        memo: view.RunMemo = {("stale", "x"): 1}
+        kept = view.efficiency_data(store, s, None, today, memo=memo)
+    assert ("stale", "x") not in memo, "emptied before more went in"
+    assert len(memo) <= 15
+    pd.testing.assert_frame_equal(kept["table"], plain["table"])
+    pd.testing.assert_frame_equal(kept["fixed"], plain["fixed"])

@@ -102,6 +102,9 @@ def _time_in_power_zones(samples: dict[str, pd.DataFrame], cp_w: float) -> pd.Da
     return dynamics.time_in_power_zones(joined, dynamics.power_zones(cp_w))
 
 
+_UNKNOWN = object()
+
+
 class _Samples:
     """The samples of the runs a memo lacks, read once per call, on first need."""
 
@@ -128,18 +131,19 @@ def _per_run(
 ) -> list[Any]:
     """Each run's value of ``compute`` (``None`` for a run without samples), from ``memo`` where
     it has one; the others are computed together, from one read of their samples, and kept."""
-    missing = [i for i in dict.fromkeys(ids) if (what, i) not in memo]
+    # read once into a local dict: another session may add to or empty the memo meanwhile
+    values = {i: memo.get((what, i), _UNKNOWN) for i in dict.fromkeys(ids)}
+    missing = [i for i, value in values.items() if value is _UNKNOWN]
     if missing:
         if len(memo) + len(missing) > MEMO_MAX_ENTRIES:
             memo.clear()
-            missing = list(dict.fromkeys(ids))
         read = samples.of(missing)
         frames = {i: read[i] for i in missing if i in read}
         subset = runs[runs[c.ACTIVITY_ID].astype(str).isin(missing)]
         got = compute(subset, frames)
         for i in missing:
-            memo[(what, i)] = got.get(i)
-    return [memo[(what, i)] for i in ids]
+            values[i] = memo[(what, i)] = got.get(i)
+    return [values[i] for i in ids]
 
 
 def _rows_by_run(table: pd.DataFrame) -> dict[str, Any]:
