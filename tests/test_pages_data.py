@@ -50,6 +50,24 @@ def test_the_calendar_types_its_days_as_the_whole_histogram_does(tmp_path: Path)
             unit=s.units,
         )
         pd.testing.assert_frame_equal(days.reset_index(drop=True), whole.reset_index(drop=True))
+        # the Strength & mobility page's calendar reads its own days' histogram the same way
+        from analysis.views.strength import strength_data
+
+        days = strength_data(store, s, as_of, first=dt.date(2026, 4, 1))["days"]
+        assert {"rest", "easy", "hard"} <= set(days[c.DAY_TYPE])
+        whole = calendar.classify_days(
+            store.activities().sort_values(c.START_TIME_UTC).reset_index(drop=True),
+            store.hr_histogram(),
+            dashboard.zone_table(s),
+            zones.easy_zones(s.zone_model),
+            start=days[c.DATE].min(),
+            end=pd.Timestamp(as_of),
+            hard_threshold_min=s.hard_session_min,
+            threshold_pace_s_per_km=s.threshold_pace_s_per_km,
+            week_start=s.week_start,
+            unit=s.units,
+        )
+        pd.testing.assert_frame_equal(days.reset_index(drop=True), whole.reset_index(drop=True))
 
 
 def test_pain_triggers_read_the_runs_near_the_episodes_only_and_say_the_same() -> None:
