@@ -305,3 +305,32 @@ def test_a_memo_past_its_limit_is_emptied_and_the_figures_stay_the_same(
     assert len(memo) <= 15
     pd.testing.assert_frame_equal(kept["table"], plain["table"])
     pd.testing.assert_frame_equal(kept["fixed"], plain["fixed"])
+
+
+def test_a_long_period_is_read_chunk_by_chunk_with_the_same_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.views import efficiency as view
+
+    _fill(tmp_path, AthleteSettings(critical_power_w=250.0), power_w=240.0)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        s = store.load_settings()
+        kwargs = {"heart_rate_bpm": 140.0, "pace_s_per_km": 330.0, "test_names": ["MAF test"]}
+        whole = view.efficiency_data(store, s, None, TODAY.date(), **kwargs)  # type: ignore[arg-type]
+        read: list[list[str]] = []
+        real = store.samples_of
+
+        def counted(ids: list[str], *args: Any) -> Any:
+            read.append(list(ids))
+            return real(ids, *args)
+
+        store.samples_of = counted  # type: ignore[method-assign,assignment]
+        monkeypatch.setattr(view, "READ_CHUNK_RUNS", 3)
+        chunked = view.efficiency_data(store, s, None, TODAY.date(), **kwargs)  # type: ignore[arg-type]
+    # ten runs, three at a time: no read holds more than three runs' samples
+    assert read and max(map(len, read)) == 3
+    for name, value in whole.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(chunked[name], value, check_exact=False)
+        else:
+            assert chunked[name] == value or value != value, name

@@ -43,6 +43,11 @@ caller owns it and must give a fresh one whenever the store's revision changes (
 samples, name or time are only fixed within one revision); the page keeps one per athlete and
 revision."""
 
+READ_CHUNK_RUNS = 150
+"""Runs whose samples are read and held at once (about 0.5 M samples, 20-30 MB): a long period
+("All" on five years, 1,500 runs) is measured chunk by chunk, so browsing stays within its memory
+budget, at the price of reading a long period's samples once per kind of figure."""
+
 MEMO_MAX_ENTRIES = 100_000
 """A memo grown past this many entries (every heart rate and pace tried, on ten years) is
 emptied before more go in: a few tens of MB at most."""
@@ -120,6 +125,12 @@ class _Samples:
             self.read.update(wanted)
         return self.frames
 
+    def release(self, ids: list[str]) -> None:
+        """Forget these runs' samples (read again if another figure needs them)."""
+        for i in ids:
+            self.frames.pop(i, None)
+            self.read.discard(i)
+
 
 def _per_run(
     runs: pd.DataFrame,
@@ -130,19 +141,25 @@ def _per_run(
     compute: Callable[[pd.DataFrame, dict[str, pd.DataFrame]], dict[str, Any]],
 ) -> list[Any]:
     """Each run's value of ``compute`` (``None`` for a run without samples), from ``memo`` where
-    it has one; the others are computed together, from one read of their samples, and kept."""
+    it has one; the others are computed together, from one read of their samples per
+    :data:`READ_CHUNK_RUNS` runs, and kept."""
     # read once into a local dict: another session may add to or empty the memo meanwhile
     values = {i: memo.get((what, i), _UNKNOWN) for i in dict.fromkeys(ids)}
     missing = [i for i, value in values.items() if value is _UNKNOWN]
     if missing:
         if len(memo) + len(missing) > MEMO_MAX_ENTRIES:
             memo.clear()
-        read = samples.of(missing)
-        frames = {i: read[i] for i in missing if i in read}
-        subset = runs[runs[c.ACTIVITY_ID].astype(str).isin(missing)]
-        got = compute(subset, frames)
-        for i in missing:
-            values[i] = memo[(what, i)] = got.get(i)
+        chunked = len(missing) > READ_CHUNK_RUNS
+        for start in range(0, len(missing), READ_CHUNK_RUNS):
+            part = missing[start : start + READ_CHUNK_RUNS]
+            read = samples.of(part)
+            frames = {i: read[i] for i in part if i in read}
+            subset = runs[runs[c.ACTIVITY_ID].astype(str).isin(part)]
+            got = compute(subset, frames)
+            for i in part:
+                values[i] = memo[(what, i)] = got.get(i)
+            if chunked:  # a long period: hold one chunk's samples at a time
+                samples.release(part)
     return [values[i] for i in ids]
 
 
