@@ -617,7 +617,9 @@ def guidance_data(
         acwr_ceiling=settings.acwr_sweet_high,
         unit=settings.units,
     )
-    hr_hist = store.hr_histogram(sport=c.SPORT_RUNNING)
+    # one read of the histogram of every sport serves both the calendar and the runs' splits
+    every_hr_hist = store.hr_histogram()
+    hr_hist = every_hr_hist[every_hr_hist[c.ACTIVITY_ID].isin(acts[c.ACTIVITY_ID])]
     all_acts = store.activities().sort_values(c.START_TIME_UTC).reset_index(drop=True)
     first_day = mileage.week_start_of(
         pd.Series([end - pd.Timedelta(weeks=CALENDAR_WEEKS - 1)]), settings.week_start
@@ -632,7 +634,7 @@ def guidance_data(
         # heart rate types the calendar's own days only (the week totals of the long-run rule
         # come from the activities): the whole history's histogram, 150 k rows on five years,
         # cost the Guidance page most of its time
-        in_days(store.hr_histogram(), c.LOCAL_DATE, first_day.date(), end.date()),
+        in_days(every_hr_hist, c.LOCAL_DATE, first_day.date(), end.date()),
         table,
         easy,
         start=first_day,

@@ -76,7 +76,11 @@ PAGES = [  # (URL path, title in the sidebar and as the page's heading), in app.
     ("guidance", "Guidance"),
     ("efforts", "Best efforts"),
     ("recovery", "Recovery"),
+    ("strength", "Strength & mobility"),
+    ("pain", "Pain & niggles"),
     ("plan", "Plan"),
+    ("race", "Race & blocks"),
+    ("gear", "Gear"),
     ("activities", "Activities"),
     ("share", "Report & sharing"),
     ("settings", "Settings"),
@@ -156,8 +160,12 @@ def server_steps(store: Any) -> dict[str, Callable[[], object]]:
     from datetime import date
 
     from analysis import dashboard
-    from analysis.views import efforts, period
+    from analysis.views import efficiency, efforts, period
+    from analysis.views.gear import gear_data
+    from analysis.views.pain import pain_data
+    from analysis.views.race import race_data
     from analysis.views.run_detail import run_detail_data
+    from analysis.views.strength import strength_data
 
     s = store.load_settings()
     span = dashboard.data_span(store)
@@ -175,15 +183,53 @@ def server_steps(store: Any) -> dict[str, Callable[[], object]]:
         "intensity": lambda: dashboard.intensity_data(store, s, first=first, as_of=day),
         "training_load": lambda: dashboard.load_data(store, s, day, first=first),
         "fitness": lambda: dashboard.fitness_data(store, s, day, first=first),
+        "efficiency": lambda: efficiency.efficiency_data(store, s, first, day),
         "guidance": lambda: dashboard.guidance_data(store, s, day, first=first),
         "efforts": lambda: efforts.efforts_data(store, s, first, got.last),
         "recovery": lambda: dashboard.recovery_data(store, s, day, first=first),
+        "strength": lambda: strength_data(store, s, day, first=first),
+        "pain": lambda: pain_data(store, s, day, first=first),
         "plan": lambda: dashboard.plan_data(store, s, day, first=first),
+        "race": lambda: race_data(store, s, day),
+        "gear": lambda: gear_data(store, day),
         "activities": lambda: (
             dashboard.activity_table(store),
             newest and run_detail_data(store, s, newest),
         ),
     }
+
+
+def efficiency_periods(store: Any) -> dict[str, float]:
+    """The Efficiency & tests page's preparation as its per-run memo sees it [s]: the default
+    12 weeks in a fresh process (nothing known yet), the same again (what a page whose data
+    cache missed pays with the runs' figures kept), with another heart rate (its pace at that
+    heart rate is new for every run, so every run's samples are read again), then the whole
+    history (its other runs computed once) and the whole history again."""
+    from datetime import date
+
+    from analysis import dashboard
+    from analysis.views import efficiency, period
+
+    s = store.load_settings()
+    span = dashboard.data_span(store)
+    if span is None:
+        return {}
+    got = period.resolve_period(
+        None, None, None, None, span[1], date.today(), s.week_start, first_data_day=span[0]
+    )
+    memo: dict[Any, Any] = {}
+    out: dict[str, float] = {}
+    for name, first, hr in (
+        ("12 weeks, fresh memo", got.first, None),
+        ("12 weeks again, memo kept", got.first, None),
+        ("12 weeks, memo kept, another heart rate", got.first, 150.0),
+        ("all, memo of 12 weeks", None, None),
+        ("all again, memo kept", None, None),
+    ):
+        started = time.perf_counter()
+        efficiency.efficiency_data(store, s, first, got.as_of, heart_rate_bpm=hr, memo=memo)
+        out[name] = time.perf_counter() - started
+    return out
 
 
 def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
@@ -208,6 +254,8 @@ def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
                 out[path] = {"error": f"{type(err).__name__}: {err}"}
                 continue
             out[path] = {"first_s": first, "median_s": statistics.median(again)}
+        _say("  server: efficiency with its per-run memo")
+        out["efficiency_memo"] = efficiency_periods(store)
     return out
 
 
@@ -528,6 +576,8 @@ def main() -> None:
         what = (f"baseline: the demo athlete ({count} activities)" if name == "demo"
                 else f"history of {name} ({count} activities)")  # fmt: skip
         print_table(what, tables[name], args.repeat, targets[name])
+        for what, seconds in server.get("efficiency_memo", {}).items():
+            print(f"Efficiency & tests data preparation, {what}: {seconds * 1000:,.0f} ms")
         cold = browser.get("cold_start")
         if cold is not None:
             print(f"first visit of the fresh server (Settings, no charts; server imports and "

@@ -60,6 +60,45 @@ STORE_LOCK_WAIT_S = 3.0
 one ends within it; for a long one the page says who holds the file rather than hang."""
 
 
+def _warm_up() -> None:
+    """Import every figure builder and page view, and build and serialise one figure of each
+    trace kind the pages draw, so plotly's trace and validator modules are loaded.
+
+    Run in a background thread when the server first imports this module (the first request of
+    a fresh process), so the first chart page a person opens does not pay for it in its run.
+    """
+    import importlib
+    import pkgutil
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from analysis import figures, views
+
+    for package in (figures, views):
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{module.name}")
+    fig = go.Figure(
+        [
+            go.Scatter(x=[0, 1], y=[0, 1]),
+            go.Bar(x=[0], y=[1]),
+            go.Heatmap(z=[[0, 1]]),
+            go.Scattermap(lat=[0.0], lon=[0.0]),
+        ]
+    )
+    fig.add_trace(go.Indicator(value=1.0))
+    fig.update_layout(title="warm-up")
+    pio.to_json(fig, validate=False)
+
+
+def _warm_up_quietly() -> None:
+    with suppress(Exception):  # a warm-up that fails costs the first visitor a little time only
+        _warm_up()
+
+
+threading.Thread(target=_warm_up_quietly, daemon=True, name="warm-up").start()
+
+
 def data_dir() -> Path:
     """Streamlit secrets ``data_dir`` if set, else $STRIDELOG_DATA_DIR, else ~/.stridelog."""
     try:

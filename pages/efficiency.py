@@ -35,6 +35,13 @@ TEST_NAMES_META = "test_run_names"  # meta key: the athlete's test names, comma-
 HRV_WORDS = {"below": "below", "within": "inside", "above": "above"}
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def run_memo(key: str, revision: int) -> view.RunMemo:
+    """Each run's efficiency figures, computed once per athlete and store revision and reused
+    by every period, heart rate and pace that shows the run (a new revision starts afresh)."""
+    return {}
+
+
 @st.cache_data(show_spinner="Crunching the numbers…", max_entries=16)
 def _data(
     _store: GuardedStore,
@@ -50,7 +57,7 @@ def _data(
     # the store itself is not hashed (leading underscore): its key and revision stand for it
     return view.efficiency_data(
         _store, AthleteSettings(**dict(skey)), first, last,
-        heart_rate_bpm=hr, pace_s_per_km=pace, test_names=names,
+        heart_rate_bpm=hr, pace_s_per_km=pace, test_names=names, memo=run_memo(key, revision),
     )  # fmt: skip
 
 
@@ -89,6 +96,7 @@ if pace_text and pace_text.strip() != pace_shown:
         pace_error = str(err)
 if hr_chosen != hr_default or pace_chosen != pace_default:
     data = _data(*args, hr_chosen, pace_chosen, names)
+fig_view = ui.view(src, skey, period, hr_chosen, pace_chosen, names)
 
 st.caption(
     f"Runs with samples in the period: {data['measured']} of {data['runs']}; "
@@ -98,22 +106,24 @@ st.caption(
 
 st.subheader("Aerobic efficiency")
 ui.chart(
-    ef_trend_figure(data["trend"], unit=s.units),
+    lambda: ef_trend_figure(data["trend"], unit=s.units),
     "eff_ef",
     f"Efficiency factor (Friel) = mean speed [{ef_label(s.units).split(' per')[0]}] ÷ mean heart "
     f"rate [bpm] over the moving part of a run: the {'yards' if s.units == 'mi' else 'metres'} "
     "you cover per heartbeat. On easy runs of similar terrain it "
     f"rises as aerobic fitness grows. The line is the mean of the easy runs of the last "
     f"{TREND_DAYS} days. Plain speed, not grade-adjusted: hilly runs score lower.",
+    view=fig_view,
 )
 ui.chart(
-    decoupling_figure(data["trend"]),
+    lambda: decoupling_figure(data["trend"]),
     "eff_decoupling",
     "Aerobic decoupling (Friel's Pa:HR) = (EF of the first half − EF of the second half) ÷ EF "
     f"of the first half, over the moving time after a {WARMUP_S / 60:.0f}-minute warm-up. "
     "Positive when heart rate drifts up at the same pace. Friel reads under "
     f"{DECOUPLING_GOOD_PCT:g} % on a long steady run as a sound aerobic base; heat, hills and "
     "a harder second half raise it too. Runs with fewer than 20 steady minutes have none.",
+    view=fig_view,
 )
 
 with st.expander("Every run's efficiency factor and decoupling"):
@@ -143,20 +153,22 @@ if pace_error:
     b.error(f"{pace_error}; showing the default pace.")
 if data["fixed_hr_bpm"] is not None:
     ui.chart(
-        pace_at_hr_figure(data["fixed"], data["fixed_hr_bpm"], s.units),
+        lambda: pace_at_hr_figure(data["fixed"], data["fixed_hr_bpm"], s.units),
         "eff_pace_at_hr",
         "Each point is one run's median pace while your heart rate was near the chosen value; "
         "faster is up. A rising line at the same heart rate is aerobic fitness, not just a "
         "faster day. Heart rate lags pace by a minute or so: read it on steady runs.",
+        view=fig_view,
     )
 else:
     st.info("No heart rate in the period's runs: pace at a fixed heart rate needs one.")
 if data["fixed_pace_s_per_km"] is not None:
     ui.chart(
-        cadence_at_pace_figure(data["fixed"], data["fixed_pace_s_per_km"], s.units),
+        lambda: cadence_at_pace_figure(data["fixed"], data["fixed_pace_s_per_km"], s.units),
         "eff_cadence_at_pace",
         "Each point is one run's median cadence (steps per minute, both feet) while running "
         "near the chosen pace. At the same pace, a higher cadence means shorter steps.",
+        view=fig_view,
     )
 
 st.subheader("Test runs")
@@ -195,11 +207,12 @@ if dyn.empty or dyn[[c.AVG_POWER_W, c.STEP_LENGTH_M]].isna().all().all():
     st.info("No run in the period has power or cadence, so there is no power or step length.")
 else:
     ui.chart(
-        dynamics_figure(dyn, s.units),
+        lambda: dynamics_figure(dyn, s.units),
         "eff_dynamics",
         "Step length is the distance from one foot strike to the next (Garmin calls it "
         "stride length; a stride in biomechanics is two steps): your distance ÷ your steps, "
         "with steps from cadence. Mean power is over the moving time, where the file has power.",
+        view=fig_view,
     )
     if not data["has_power"]:
         st.caption("The period's runs carry no running power (a Stryd pod or a Garmin watch "
@@ -208,11 +221,12 @@ else:
         st.info("Set your critical power in Settings to see time in power zones.")
     else:
         ui.chart(
-            power_zones_figure(data["power_zones"], s.critical_power_w),
+            lambda: power_zones_figure(data["power_zones"], s.critical_power_w),
             "eff_power_zones",
             "Stryd's five zones as % of critical power: easy 65–80, moderate 80–90, threshold "
             "90–100, interval 100–115, repetition 115–130 % (below 80 % counts as easy here, "
             "above 115 % as repetition). Time is weighted by how long each reading stands for.",
+            view=fig_view,
         )
 
 st.subheader("HRV readiness")

@@ -16,6 +16,7 @@ st.title("Gear")
 period = ui.period_control(src, s)
 day = period.as_of
 data = _season.gear(src.key, src.revision, day)
+fig_view = ui.view(src, skey, period)
 table, shares = data["table"], data["shares"]
 unit = units.distance_label(s.units)
 per_unit = units.distance_factor(s.units)
@@ -63,17 +64,19 @@ else:
     )
     st.dataframe(shown, hide_index=True, key="gear_table")
     ui.chart(
-        shoe_distance_figure(table, s.units),
+        lambda: shoe_distance_figure(table, s.units),
         "gear_distance",
         "Distance run in each pair, coloured by its status; the black tick is its retirement "
         "distance.",
+        view=fig_view,
     )
     ui.chart(
-        new_pair_share_figure(shares, g.NEW_PAIR_SHARE_MAX_PCT),
+        lambda: new_pair_share_figure(shares, g.NEW_PAIR_SHARE_MAX_PCT),
         "gear_new_pair",
         f"Each new pair's share of all running in its first {g.NEW_PAIR_WEEKS} weeks of use; a "
         f"bar over the dashed {g.NEW_PAIR_SHARE_MAX_PCT:g} % line went in too fast. The first "
         "pair of a history is left out: there was nothing to rotate with.",
+        view=fig_view,
     )
 
 st.subheader("Your shoes")

@@ -26,6 +26,7 @@ src, s, skey = ui.page_context()
 st.title("Pain & niggles")
 period = ui.period_control(src, s)
 data = _data(src.key, src.revision, skey, (period.first, period.as_of))
+fig_view = ui.view(src, skey, period)
 st.warning(
     "**Association, not diagnosis.** The table below lists what the weeks before a niggle held; "
     "it cannot say what caused it. Pain that lasts, grows or changes how you run needs a "
@@ -72,7 +73,7 @@ if data["log"].empty:
     st.stop()
 
 ui.chart(
-    pain_sites_figure(
+    lambda: pain_sites_figure(
         data["sites"],
         data["weekly"],
         data["acr"],
@@ -84,6 +85,7 @@ ui.chart(
     "pain_sites",
     "Each body site's worst entry per day (top), weekly running distance (middle) and the "
     "acute:chronic ratio with its caution band (bottom), on one time axis.",
+    view=fig_view,
 )
 
 st.subheader("What the 28 days before each episode held")

@@ -141,12 +141,12 @@ if race is not None:
         if weeks.empty:
             st.info("No whole week left before the race: nothing to plan.")
         else:
-            fig = proposal_figure(weeks, s.units)
             ui.chart(
-                fig,
+                lambda: proposal_figure(weeks, s.units),
                 "race_proposal",
                 "Each bar is a proposed week, coloured by its block; the black part of the "
                 "last bar is the race itself.",
+                view=ui.view(src, skey, period, start_in, peak_in, repr(race)),
             )
             shown = weeks[[c.WEEK_START, c.BLOCK_KIND, c.WEEK_TYPE, c.PLAN_DISTANCE_KM,
                            c.PLAN_LONG_RUN_KM, c.NOTE]].copy()  # fmt: skip

@@ -26,6 +26,7 @@ src, s, skey = ui.page_context()
 st.title("Strength & mobility")
 period = ui.period_control(src, s)
 data = _data(src.key, src.revision, skey, (period.first, period.as_of))
+fig_view = ui.view(src, skey, period)
 low, high = data["target"]
 st.caption(
     f"Two to three short strength sessions a week (squats, lunges, single-leg work, hips, core; "
@@ -93,10 +94,11 @@ b.metric(
     help="mean over the period's weeks",
 )
 ui.chart(
-    sessions_per_week_figure(weekly, data["target"]),
+    lambda: sessions_per_week_figure(weekly, data["target"]),
     "strength_weekly",
     f"Sessions each week, by type. The green band is the target, {low}–{high} strength or "
     "plyometric sessions; mobility and cross-training are stacked on top but not counted.",
+    view=fig_view,
 )
 
 st.subheader("Placed before a hard or long run")
@@ -126,12 +128,13 @@ st.caption(
 
 st.subheader("Calendar")
 ui.chart(
-    calendar_figure(
+    lambda: calendar_figure(
         data["calendar"], days=data["days"], unit=s.units, sessions=data["session_days"]
     ),
     "strength_calendar",
     "Each square a day, coloured by its run; S marks a day with strength or mobility work "
     "(hover for minutes and type).",
+    view=fig_view,
 )
 
 st.subheader("Sessions")

@@ -203,3 +203,134 @@ def test_hrv_readiness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         f"HRV today: {math.exp(4.05):.0f} ms, **below** the usual band of {low:.0f}–{high:.0f} ms"
         in _texts(at)
     )
+
+
+# ---- each run's figures computed once per store revision ---------------------------------------
+
+
+def _counting_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many runs each call of the efficiency table computes (the empty calls left out)."""
+    from analysis.metrics import efficiency as metric
+
+    counted: list[int] = []
+    real = metric.efficiency_table
+
+    def counting(runs: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        if len(runs):
+            counted.append(len(runs))
+        return real(runs, *args, **kwargs)
+
+    monkeypatch.setattr(metric, "efficiency_table", counting)
+    return counted
+
+
+def test_a_memo_gives_the_same_figures_and_reads_each_run_once(tmp_path: Path) -> None:
+    from analysis.views import efficiency as view
+
+    _fill(tmp_path, AthleteSettings(critical_power_w=250.0), power_w=240.0)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        s = store.load_settings()
+        today = TODAY.date()
+        short = today - pd.Timedelta(days=10)  # the last runs only
+        memo: view.RunMemo = {}
+        read: list[list[str]] = []
+        real = store.samples_of
+
+        def counted(ids: list[str], *args: Any) -> Any:
+            read.append(list(ids))
+            return real(ids, *args)
+
+        store.samples_of = counted  # type: ignore[method-assign,assignment]
+        steps = ((short, 140.0, 330.0), (None, 140.0, 330.0), (None, 150.0, 320.0))
+        for first, hr, pace in steps:
+            kwargs = {"heart_rate_bpm": hr, "pace_s_per_km": pace, "test_names": ["MAF test"]}
+            plain = view.efficiency_data(store, s, first, today, **kwargs)  # type: ignore[arg-type]
+            read.clear()
+            kept = view.efficiency_data(store, s, first, today, memo=memo, **kwargs)  # type: ignore[arg-type]
+            for name, value in plain.items():
+                if isinstance(value, pd.DataFrame):
+                    pd.testing.assert_frame_equal(kept[name], value, check_exact=False)
+                else:
+                    assert kept[name] == value or value != value, name
+            if first is short:
+                assert sum(map(len, read)) == 3  # runs 7, 8, 9 (days 21, 24 and 27 of 30)
+            elif hr == 140.0:
+                assert sum(map(len, read)) == 7  # the whole history: only the seven not yet read
+            else:
+                # another heart rate and pace: their figures are new, the rest is kept
+                assert sum(map(len, read)) == 10
+        assert not plain["power_zones"].empty
+        read.clear()
+        view.efficiency_data(store, s, None, today, memo=memo, heart_rate_bpm=150.0,
+                             pace_s_per_km=320.0)  # fmt: skip
+        assert read == [], "everything was in the memo"
+
+
+def test_the_page_reuses_each_runs_figures_until_the_store_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tmp_path)
+    counted = _counting_runs(monkeypatch)
+    at = _app(tmp_path, monkeypatch)
+    assert counted == [10]
+    at.number_input(key="eff_hr").set_value(150.0).run()  # new page data, the same runs
+    assert not at.exception, at.exception
+    assert counted == [10], "each run's efficiency factor was kept"
+    with Store(tmp_path / ATHLETE_DB) as store:  # a new run: the store's revision rises
+        act = run_activity(name="new.fit", start=(TODAY - pd.Timedelta(days=1)).isoformat(),
+                           n=240, speed_mps=3.5, hr_bpm=140.0, cadence_spm=170.0)  # fmt: skip
+        store.add_file("ff".ljust(64, "0"), act.source_name, "fit", 1,
+                       [prepare_activity(act, "ff".ljust(64, "0"), 0)])  # fmt: skip
+    at.run()
+    assert not at.exception, at.exception
+    # a fresh memo for the new revision: every run once more, not the new one alone
+    assert counted == [10, 11]
+    assert "in the period: 11 of 11" in _texts(at)
+
+
+def test_a_memo_past_its_limit_is_emptied_and_the_figures_stay_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.views import efficiency as view
+
+    _fill(tmp_path)
+    # ten runs, three kinds of figure each without a critical power: 30 entries, limit 15
+    monkeypatch.setattr(view, "MEMO_MAX_ENTRIES", 15)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        s, today = store.load_settings(), TODAY.date()
+        plain = view.efficiency_data(store, s, None, today)
+        memo: view.RunMemo = {("stale", "x"): 1}
+        kept = view.efficiency_data(store, s, None, today, memo=memo)
+    assert ("stale", "x") not in memo, "emptied before more went in"
+    assert len(memo) <= 15
+    pd.testing.assert_frame_equal(kept["table"], plain["table"])
+    pd.testing.assert_frame_equal(kept["fixed"], plain["fixed"])
+
+
+def test_a_long_period_is_read_chunk_by_chunk_with_the_same_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.views import efficiency as view
+
+    _fill(tmp_path, AthleteSettings(critical_power_w=250.0), power_w=240.0)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        s = store.load_settings()
+        kwargs = {"heart_rate_bpm": 140.0, "pace_s_per_km": 330.0, "test_names": ["MAF test"]}
+        whole = view.efficiency_data(store, s, None, TODAY.date(), **kwargs)  # type: ignore[arg-type]
+        read: list[list[str]] = []
+        real = store.samples_of
+
+        def counted(ids: list[str], *args: Any) -> Any:
+            read.append(list(ids))
+            return real(ids, *args)
+
+        store.samples_of = counted  # type: ignore[method-assign,assignment]
+        monkeypatch.setattr(view, "READ_CHUNK_RUNS", 3)
+        chunked = view.efficiency_data(store, s, None, TODAY.date(), **kwargs)  # type: ignore[arg-type]
+    # ten runs, three at a time: no read holds more than three runs' samples
+    assert read and max(map(len, read)) == 3
+    for name, value in whole.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(chunked[name], value, check_exact=False)
+        else:
+            assert chunked[name] == value or value != value, name

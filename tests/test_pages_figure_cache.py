@@ -67,3 +67,27 @@ def test_a_settings_change_or_a_new_period_builds_it_again(
     at.selectbox(key="period_preset").set_value("all").run()
     assert not at.exception, at.exception
     assert calls == ["km", "mi", "mi"]
+
+
+def test_the_efficiency_page_reuses_its_figures_until_a_chosen_heart_rate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.figures import efficiency as figures
+    from tests import test_efficiency_page as page
+
+    page._fill(tmp_path)
+    calls: list[float] = []
+    real: Callable[..., Any] = figures.pace_at_hr_figure
+
+    def counted(fixed: Any, hr: float, *args: Any, **kwargs: Any) -> Any:
+        calls.append(hr)
+        return real(fixed, hr, *args, **kwargs)
+
+    monkeypatch.setattr(figures, "pace_at_hr_figure", counted)
+    at = page._app(tmp_path, monkeypatch)
+    at.run()  # a rerun
+    page._app(tmp_path, monkeypatch)  # another session
+    assert calls == [140.0], "built once for the same view"
+    at.number_input(key="eff_hr").set_value(150.0).run()
+    assert not at.exception, at.exception
+    assert calls == [140.0, 150.0], "a chosen heart rate is another view"

@@ -14,7 +14,7 @@ mark is stored: renaming a run in its source (Strava, the watch) marks it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, MutableMapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,21 @@ SAMPLE_CHANNELS = (
 
 DEFAULT_PACE_STEP_S = 5.0
 """The suggested pace is the easy runs' median pace rounded to this many seconds [s/km]."""
+
+RunMemo = MutableMapping[Hashable, Any]
+"""Per-run figures already computed, keyed by (what, activity id, the settings it reads). The
+caller owns it and must give a fresh one whenever the store's revision changes (a run's
+samples, name or time are only fixed within one revision); the page keeps one per athlete and
+revision."""
+
+READ_CHUNK_RUNS = 150
+"""Runs whose samples are read and held at once (about 0.5 M samples, 20-30 MB): a long period
+("All" on five years, 1,500 runs) is measured chunk by chunk, so browsing stays within its memory
+budget, at the price of reading a long period's samples once per kind of figure."""
+
+MEMO_MAX_ENTRIES = 100_000
+"""A memo grown past this many entries (every heart rate and pace tried, on ten years) is
+emptied before more go in: a few tens of MB at most."""
 
 
 def easy_ceiling_bpm(settings: AthleteSettings) -> float:
@@ -92,6 +107,108 @@ def _time_in_power_zones(samples: dict[str, pd.DataFrame], cp_w: float) -> pd.Da
     return dynamics.time_in_power_zones(joined, dynamics.power_zones(cp_w))
 
 
+_UNKNOWN = object()
+
+
+class _Samples:
+    """The samples of the runs a memo lacks, read once per call, on first need."""
+
+    def __init__(self, store: AthleteStore) -> None:
+        self.store = store
+        self.frames: dict[str, pd.DataFrame] = {}
+        self.read: set[str] = set()
+
+    def of(self, ids: list[str]) -> dict[str, pd.DataFrame]:
+        wanted = [i for i in ids if i not in self.read]
+        if wanted:
+            self.frames.update(self.store.samples_of(wanted, SAMPLE_CHANNELS))
+            self.read.update(wanted)
+        return self.frames
+
+    def release(self, ids: list[str]) -> None:
+        """Forget these runs' samples (read again if another figure needs them)."""
+        for i in ids:
+            self.frames.pop(i, None)
+            self.read.discard(i)
+
+
+def _per_run(
+    runs: pd.DataFrame,
+    ids: list[str],
+    memo: RunMemo,
+    what: Hashable,
+    samples: _Samples,
+    compute: Callable[[pd.DataFrame, dict[str, pd.DataFrame]], dict[str, Any]],
+) -> list[Any]:
+    """Each run's value of ``compute`` (``None`` for a run without samples), from ``memo`` where
+    it has one; the others are computed together, from one read of their samples per
+    :data:`READ_CHUNK_RUNS` runs, and kept."""
+    # read once into a local dict: another session may add to or empty the memo meanwhile
+    values = {i: memo.get((what, i), _UNKNOWN) for i in dict.fromkeys(ids)}
+    missing = [i for i, value in values.items() if value is _UNKNOWN]
+    if missing:
+        if len(memo) + len(missing) > MEMO_MAX_ENTRIES:
+            memo.clear()
+        chunked = len(missing) > READ_CHUNK_RUNS
+        for start in range(0, len(missing), READ_CHUNK_RUNS):
+            part = missing[start : start + READ_CHUNK_RUNS]
+            read = samples.of(part)
+            frames = {i: read[i] for i in part if i in read}
+            subset = runs[runs[c.ACTIVITY_ID].astype(str).isin(part)]
+            got = compute(subset, frames)
+            for i in part:
+                values[i] = memo[(what, i)] = got.get(i)
+            if chunked:  # a long period: hold one chunk's samples at a time
+                samples.release(part)
+    return [values[i] for i in ids]
+
+
+def _rows_by_run(table: pd.DataFrame) -> dict[str, Any]:
+    return {str(r[c.ACTIVITY_ID]): r for r in table.to_dict("records")}
+
+
+def _frame(rows: list[Any], empty: pd.DataFrame) -> pd.DataFrame:
+    """The runs' rows as the metric's table: its columns and dtypes, oldest first."""
+    kept = [r for r in rows if r is not None]
+    if not kept:
+        return empty
+    out = pd.DataFrame(kept, columns=empty.columns)
+    return out.sort_values(c.START_TIME_LOCAL, kind="stable").reset_index(drop=True)
+
+
+def _memo_power_zones(
+    runs: pd.DataFrame, ids: list[str], memo: RunMemo, samples: _Samples, cp_w: float
+) -> pd.DataFrame:
+    """:func:`_time_in_power_zones` of the runs, from each run's seconds per zone."""
+    if cp_w <= 0 or not ids:
+        return pd.DataFrame()
+    zones = dynamics.power_zones(cp_w)
+
+    def compute(_: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for i, f in frames.items():
+            part = f[[c.SAMPLE_DURATION_S, c.POWER_W]]
+            has = bool(pd.to_numeric(part[c.POWER_W], errors="coerce").notna().any())
+            seconds = dynamics.time_in_power_zones(part, zones)[c.TIME_S].to_numpy()
+            out[i] = (has, seconds)
+        return out
+
+    per_run = [r for r in _per_run(runs, ids, memo, ("power_zones", cp_w), samples, compute) if r]
+    if not any(has for has, _ in per_run):
+        return pd.DataFrame()
+    per_zone = np.sum([seconds for _, seconds in per_run], axis=0).astype("float64")
+    total = float(per_zone.sum())
+    share = per_zone * 100.0 / total if total > 0 else np.full(len(zones), np.nan)
+    return pd.DataFrame(
+        {
+            c.ZONE: zones[c.ZONE].to_numpy(),
+            c.ZONE_LABEL: zones[c.ZONE_LABEL].to_numpy(),
+            c.TIME_S: per_zone,
+            c.SHARE_PCT: share,
+        }
+    )
+
+
 def efficiency_data(
     store: AthleteStore,
     settings: AthleteSettings,
@@ -101,6 +218,7 @@ def efficiency_data(
     heart_rate_bpm: float | None = None,
     pace_s_per_km: float | None = None,
     test_names: Sequence[str] = (),
+    memo: RunMemo | None = None,
 ) -> dict[str, Any]:
     """Everything the page shows for the runs of ``first``..``last``.
 
@@ -119,19 +237,49 @@ def efficiency_data(
         ``dynamics`` (per-run power and step length), ``has_power``, ``power_zones`` (time in
         Stryd's zones over the period, empty without power or a critical power) and ``hrv``
         (:func:`analysis.metrics.hrv.hrv_readiness` of ``last``).
+
+    Each run's figures depend on its own samples only: with a ``memo`` (:data:`RunMemo`, one
+    per store revision) a run's figures are computed once and then reused by every period,
+    heart rate and pace that shows it, and only the runs the memo lacks have their samples read.
+    The result is the same with or without one.
     """
     runs = _runs(store, first, last)
     ids = [str(a) for a in runs[c.ACTIVITY_ID]] if not runs.empty else []
-    samples = store.samples_of(ids, SAMPLE_CHANNELS) if ids else {}
     ceiling = easy_ceiling_bpm(settings)
-    table = efficiency.efficiency_table(runs, samples, ceiling)
+    if memo is None:
+        memo = {}
+    samples = _Samples(store)
+    no_runs = runs.iloc[:0]
+    table = _frame(
+        _per_run(
+            runs, ids, memo, ("efficiency", ceiling), samples,
+            lambda r, f: _rows_by_run(efficiency.efficiency_table(r, f, ceiling)),
+        ),
+        efficiency.efficiency_table(no_runs, {}, ceiling),
+    )  # fmt: skip
+    table[c.IS_EASY] = table[c.IS_EASY].astype(bool)
     names = table[c.NAME] if c.NAME in table.columns else pd.Series(dtype="object")
     table[c.TEST_KIND] = efficiency.kinds_of_test(names, list(test_names))
     suggested_hr, suggested_pace = _suggestions(table) if len(table) else (None, None)
     hr = heart_rate_bpm if heart_rate_bpm is not None else suggested_hr
     pace = pace_s_per_km if pace_s_per_km is not None else suggested_pace
-    fixed = efficiency.fixed_point_table(runs, samples, heart_rate_bpm=hr, pace_s_per_km=pace)
-    dyn = dynamics.dynamics_table(runs, samples)
+
+    def fixed_of(r: pd.DataFrame, f: dict[str, pd.DataFrame]) -> dict[str, Any]:
+        return _rows_by_run(
+            efficiency.fixed_point_table(r, f, heart_rate_bpm=hr, pace_s_per_km=pace)
+        )
+
+    fixed = _frame(
+        _per_run(runs, ids, memo, ("fixed", hr, pace), samples, fixed_of),
+        efficiency.fixed_point_table(no_runs, {}, heart_rate_bpm=hr, pace_s_per_km=pace),
+    )
+    dyn = _frame(
+        _per_run(
+            runs, ids, memo, "dynamics", samples,
+            lambda r, f: _rows_by_run(dynamics.dynamics_table(r, f)),
+        ),
+        dynamics.dynamics_table(no_runs, {}),
+    )  # fmt: skip
     has_power = bool(pd.to_numeric(dyn[c.AVG_POWER_W], errors="coerce").notna().any())
     log = store.wellness()
     base = baselines(log) if not log.empty else pd.DataFrame()
@@ -149,7 +297,7 @@ def efficiency_data(
         "tests": efficiency.comparison_of_tests(table),
         "dynamics": dyn,
         "has_power": has_power,
-        "power_zones": _time_in_power_zones(samples, settings.critical_power_w),
+        "power_zones": _memo_power_zones(runs, ids, memo, samples, settings.critical_power_w),
         "hrv": hrv.hrv_readiness(base, last),
         "wellness_days": len(log),
     }

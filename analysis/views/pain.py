@@ -63,7 +63,7 @@ def pain_data(
         episodes = episodes[
             pd.to_datetime(episodes[pain.LAST_DAY]) >= pd.Timestamp(first)
         ].reset_index(drop=True)
-    runs_upto = in_days(acts, c.LOCAL_DATE, None, as_of)
+    runs_upto = runs_near(in_days(acts, c.LOCAL_DATE, None, as_of), episodes)
     if gear is None:
         gear = first_use_of_shoes(acts, store.shoes(), as_of)
     table = pain.triggers(
@@ -87,6 +87,30 @@ def pain_data(
         "acwr_danger": settings.acwr_danger,
         "pain_limit": settings.pain_limit,
     }
+
+
+def runs_near(runs: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
+    """The runs :func:`analysis.metrics.pain.triggers` needs for these episodes, out of ``runs``.
+
+    A long-run jump in an episode's window (the :data:`~analysis.metrics.pain.WINDOW_DAYS` days
+    before its start) is read against the :data:`~analysis.metrics.pain.LONG_RUN_JUMP_DAYS`
+    days before it, so no run older than both before the first episode's start can change a
+    trigger: they are left out (finding the jumps compares every run with the days before
+    it, 0.2 s over five years of runs with no episode at all). The last run before those is
+    kept, so that a history with runs never reads as one without (``not known``).
+    """
+    if runs.empty:
+        return runs
+    days = pd.to_datetime(runs[c.LOCAL_DATE]).dt.normalize()
+    if episodes.empty:
+        return runs[days == days.max()].iloc[:1]
+    first_start = pd.to_datetime(episodes[c.EPISODE_START]).min().normalize()
+    cutoff = first_start - pd.Timedelta(days=pain.WINDOW_DAYS + pain.LONG_RUN_JUMP_DAYS)
+    older = days < cutoff
+    keep = ~older
+    if older.any():
+        keep |= days == days[older].max()
+    return runs[keep.to_numpy()]
 
 
 def first_use_of_shoes(runs: pd.DataFrame, shoes: pd.DataFrame, as_of: date) -> pd.DataFrame | None:

@@ -33,7 +33,8 @@ def strength_data(
         (:func:`~analysis.metrics.strength.placement_flags`), ``calendar``, ``days`` and
         ``session_days`` for the training calendar, ``target`` (least, most a week).
     """
-    every = strength.all_sessions(store.sessions(), store.activities())
+    every_act = store.activities()  # read once: the sessions and the calendar both need it
+    every = strength.all_sessions(store.sessions(), every_act)
     if first is None:
         first = as_of - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
     shown = in_days(every, c.DATE, first, as_of)
@@ -46,7 +47,7 @@ def strength_data(
         ),
         "target": strength.TARGET_PER_WEEK,
     }
-    acts = store.activities().sort_values(c.START_TIME_UTC).reset_index(drop=True)
+    acts = every_act.sort_values(c.START_TIME_UTC).reset_index(drop=True)
     start = pd.Timestamp(week_of(first, settings.week_start))
     end = pd.Timestamp(as_of)
     if acts.empty:
@@ -55,7 +56,8 @@ def strength_data(
     else:
         days = calendar.classify_days(
             acts,
-            store.hr_histogram(),
+            # the calendar's own days type by their own heart rate (as on Guidance)
+            in_days(store.hr_histogram(), c.LOCAL_DATE, start.date(), end.date()),
             zone_table(settings),
             zones.easy_zones(settings.zone_model),
             start=start,
