@@ -224,6 +224,11 @@ EF_CHANGE_PCT = "ef_change_pct"  # against the previous test of the kind
 FIRST_EF_CHANGE_PCT = "first_ef_change_pct"  # against the first test of the kind
 STEP_LENGTH_M = "step_length_m"  # one foot strike to the next (Garmin's "stride length")
 AVG_POWER_W = "avg_power_w"  # time-weighted mean running power
+# one run's running dynamics: time-weighted means over its moving samples with a reading
+AVG_GROUND_CONTACT_TIME_MS = "avg_ground_contact_time_ms"
+AVG_VERTICAL_OSCILLATION_MM = "avg_vertical_oscillation_mm"
+AVG_VERTICAL_RATIO_PCT = "avg_vertical_ratio_pct"
+AVG_STANCE_TIME_BALANCE_PCT = "avg_stance_time_balance_pct"  # left foot's share
 CRITICAL_POWER_W = "critical_power_w"  # the athlete's critical (or threshold) power setting
 ZONE_LOW_W = "zone_low_w"  # power zone edges: low inclusive,
 ZONE_HIGH_W = "zone_high_w"  # high exclusive
