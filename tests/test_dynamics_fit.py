@@ -101,3 +101,15 @@ def test_a_file_without_dynamics_has_empty_dynamics_columns(corpus_dir: Path) ->
             assert samples[col].isna().all()
     assert list(samples.columns) == list(c.SAMPLE_COLUMNS)
     assert np.isfinite(samples[c.POWER_W]).any()
+
+
+def test_the_demo_files_dynamics_read_alike_on_the_fast_and_reference_paths() -> None:
+    from sample_data import generate as g
+    from tests.test_fit_equivalence import assert_same
+
+    demo = Path(__file__).resolve().parent.parent / "sample_data" / "demo"
+    run = next(r for r in g.plan() if r.fmt == g.FIT and r.week >= g.DYNAMICS_FROM_WEEK)
+    data = (demo / run.file_name).read_bytes()
+    assert assert_same(data, run.file_name) == []  # the fast path declined nothing
+    samples = read_fit(data, run.file_name)[0].samples
+    assert samples[c.STANCE_TIME_BALANCE_PCT].notna().any()
