@@ -21,6 +21,12 @@ ALTITUDE_M = "altitude_m"
 LATITUDE_DEG = "latitude_deg"
 LONGITUDE_DEG = "longitude_deg"
 POWER_W = "power_w"
+# running dynamics (a watch with a chest strap, pod or wrist sensor; NaN where the file has none)
+GROUND_CONTACT_TIME_MS = "ground_contact_time_ms"  # time a foot is on the ground per step
+VERTICAL_OSCILLATION_MM = "vertical_oscillation_mm"  # up-and-down travel of the torso per step
+VERTICAL_RATIO_PCT = "vertical_ratio_pct"  # vertical oscillation / step length x 100
+STEP_LENGTH_MM = "step_length_mm"  # one step (either foot), as the device measured it
+STANCE_TIME_BALANCE_PCT = "stance_time_balance_pct"  # left foot's share of ground contact time
 
 SAMPLE_COLUMNS: tuple[str, ...] = (
     TIMESTAMP,
@@ -34,6 +40,11 @@ SAMPLE_COLUMNS: tuple[str, ...] = (
     LATITUDE_DEG,
     LONGITUDE_DEG,
     POWER_W,
+    GROUND_CONTACT_TIME_MS,
+    VERTICAL_OSCILLATION_MM,
+    VERTICAL_RATIO_PCT,
+    STEP_LENGTH_MM,
+    STANCE_TIME_BALANCE_PCT,
 )
 """Every per-sample frame has exactly these columns, in this order (missing channels are NaN)."""
 
@@ -105,6 +116,11 @@ UNITS: dict[str, str] = {
     LATITUDE_DEG: "degrees (WGS84)",
     LONGITUDE_DEG: "degrees (WGS84)",
     POWER_W: "W",
+    GROUND_CONTACT_TIME_MS: "ms",
+    VERTICAL_OSCILLATION_MM: "mm",
+    VERTICAL_RATIO_PCT: "%",
+    STEP_LENGTH_MM: "mm",
+    STANCE_TIME_BALANCE_PCT: "% left",
 }
 
 # ---- metrics (appended) -----------------------------------------------------------------------
@@ -208,6 +224,11 @@ EF_CHANGE_PCT = "ef_change_pct"  # against the previous test of the kind
 FIRST_EF_CHANGE_PCT = "first_ef_change_pct"  # against the first test of the kind
 STEP_LENGTH_M = "step_length_m"  # one foot strike to the next (Garmin's "stride length")
 AVG_POWER_W = "avg_power_w"  # time-weighted mean running power
+# one run's running dynamics: time-weighted means over its moving samples with a reading
+AVG_GROUND_CONTACT_TIME_MS = "avg_ground_contact_time_ms"
+AVG_VERTICAL_OSCILLATION_MM = "avg_vertical_oscillation_mm"
+AVG_VERTICAL_RATIO_PCT = "avg_vertical_ratio_pct"
+AVG_STANCE_TIME_BALANCE_PCT = "avg_stance_time_balance_pct"  # left foot's share
 CRITICAL_POWER_W = "critical_power_w"  # the athlete's critical (or threshold) power setting
 ZONE_LOW_W = "zone_low_w"  # power zone edges: low inclusive,
 ZONE_HIGH_W = "zone_high_w"  # high exclusive

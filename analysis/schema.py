@@ -34,6 +34,12 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     c.LONGITUDE_DEG: (-180.0, 180.0),
     c.POWER_W: (0.0, 3000.0),
     c.DISTANCE_M: (0.0, 2_000_000.0),
+    # running dynamics; 0 is what a watch writes while standing, not a measurement
+    c.GROUND_CONTACT_TIME_MS: (50.0, 2000.0),
+    c.VERTICAL_OSCILLATION_MM: (1.0, 500.0),
+    c.VERTICAL_RATIO_PCT: (0.1, 100.0),
+    c.STEP_LENGTH_MM: (1.0, 5000.0),
+    c.STANCE_TIME_BALANCE_PCT: (0.1, 99.9),
 }
 """Closed ranges a sensor value must fall in; outside them it is a dropout and becomes NaN."""
 

@@ -20,7 +20,7 @@ from analysis.metrics.load import LOAD_MODEL_NAMES, LOAD_UNITS
 from analysis.parsers.base import ParsedActivity
 from analysis.prepare import prepare_activity
 from analysis.settings import AthleteSettings
-from analysis.views.run_detail import run_detail_data
+from analysis.views.run_detail import dynamics_tiles, run_detail_data
 from pages import _common as ui
 
 PICK = "activity_pick"
@@ -248,6 +248,9 @@ def headline(detail: dict[str, Any], s: AthleteSettings) -> None:
             ("Easy / hard zones", DASH if _missing(easy) else f"{easy:.0f} / {hard:.0f} %", zones_hint),
         ]
     )  # fmt: skip
+    dyn = dynamics_tiles(head)  # power and running dynamics, only those the run has
+    for first in range(0, len(dyn), 4):
+        _tiles(dyn[first : first + 4])
     notes = [
         f"{row[c.START_TIME_LOCAL]:%a %d %b %Y, %H:%M} local time",
         f"time zone {ui.md_text(row[c.TIMEZONE])} (from {row[c.TIMEZONE_SOURCE]})",

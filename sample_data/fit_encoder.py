@@ -222,6 +222,11 @@ RECORD = Message(
         Field(4, "cadence", UINT8),
         Field(53, "fractional_cadence", UINT8, scale=128),
         Field(7, "power", UINT16),
+        Field(41, "stance_time", UINT16, scale=10),
+        Field(39, "vertical_oscillation", UINT16, scale=10),
+        Field(83, "vertical_ratio", UINT16, scale=100),
+        Field(85, "step_length", UINT16, scale=10),
+        Field(84, "stance_time_balance", UINT16, scale=100),
     ),
 )
 LAP = Message(
@@ -584,6 +589,11 @@ _RECORD_COLUMNS = (
     (c.ALTITUDE_M, "enhanced_altitude"),
     (c.HEART_RATE_BPM, "heart_rate"),
     (c.POWER_W, "power"),
+    (c.GROUND_CONTACT_TIME_MS, "stance_time"),
+    (c.VERTICAL_OSCILLATION_MM, "vertical_oscillation"),
+    (c.VERTICAL_RATIO_PCT, "vertical_ratio"),
+    (c.STEP_LENGTH_MM, "step_length"),
+    (c.STANCE_TIME_BALANCE_PCT, "stance_time_balance"),
 )
 
 

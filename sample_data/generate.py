@@ -387,6 +387,30 @@ def steady_heart_rate(speed_mps: float, week: int) -> float:
     return h1 + (h1 - h0) * (v - v1) / (v1 - v0)
 
 
+DYNAMICS_FROM_WEEK = 13
+"""From this week on the demo athlete wears a chest strap that records running dynamics: the FIT
+files of the last weeks carry ground contact time, vertical oscillation and ratio, step length
+and balance (GPX and CSV files have no place for them)."""
+
+
+def running_dynamics(speed_mps: float, cadence_spm: float, rng: random.Random) -> dict[str, float]:
+    """One moving sample's running dynamics, in the units of :mod:`analysis.columns`.
+
+    Step length is the watch's: speed × 60 / cadence. Ground contact shortens with speed (about
+    260 ms at easy pace, 215 ms at 3:50 min/km) and vertical oscillation grows a little (about
+    8.5 cm); the vertical ratio follows from the two; the balance leans slightly left (50.6 %).
+    """
+    step_mm = speed_mps * 60.0 / cadence_spm * 1000.0
+    vertical_mm = 84.0 + 4.0 * (speed_mps - 2.8) + rng.gauss(0.0, 2.0)
+    return {
+        c.GROUND_CONTACT_TIME_MS: round(262.0 - 30.0 * (speed_mps - 2.8) + rng.gauss(0.0, 4.0)),
+        c.VERTICAL_OSCILLATION_MM: round(vertical_mm, 1),
+        c.VERTICAL_RATIO_PCT: round(vertical_mm / step_mm * 100.0, 2),
+        c.STEP_LENGTH_MM: round(step_mm),
+        c.STANCE_TIME_BALANCE_PCT: round(50.6 + rng.gauss(0.0, 0.5), 1),
+    }
+
+
 def cadence_at_speed(speed_mps: float) -> float:
     """Running cadence [steps/min, both feet]: about 166 at easy pace, 185 at 3:50 min/km."""
     return 166.0 + 12.5 * (speed_mps - 2.8)
@@ -472,6 +496,9 @@ def simulate(run: PlannedRun) -> SimulatedRun:
     drift_per_min = 0.15 if run.kind == LONG else 0.05
     cadence_offset = rng.gauss(0.0, 1.5)
     start_e, start_n = rng.uniform(-30.0, 30.0), rng.uniform(-30.0, 30.0)
+    # a stream of its own, so the runs' other channels stay as they were
+    dynamics_rng = random.Random(f"{DEMO_SEED}:{run.day.isoformat()}:{run.kind}:dynamics")
+    with_dynamics = run.fmt == FIT and run.week >= DYNAMICS_FROM_WEEK
 
     speed_noise = _AR1(rng, 0.025, 90.0)
     hr_noise = _AR1(rng, 1.0, 20.0)
@@ -542,6 +569,8 @@ def simulate(run: PlannedRun) -> SimulatedRun:
                 c.CADENCE_SPM: cadence,
             }
         )
+        if with_dynamics and cadence > 0:
+            samples[-1].update(running_dynamics(speed, cadence, dynamics_rng))
         if dist >= total:
             break
         if standing > 0:

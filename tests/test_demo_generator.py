@@ -5,6 +5,7 @@ wellness log answers the spike and the cutbacks, and the coach's plan is met exc
 from __future__ import annotations
 
 import io
+import random
 import struct
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from fitparse.utils import FitCRCError
 from lxml import etree
 
 from analysis import columns as c
+from analysis.parsers.fit import read_fit
 from analysis.schema import build_samples, track_distance_m
 from sample_data import fit_encoder as fe
 from sample_data import generate as g
@@ -670,3 +672,43 @@ def test_weeks_run_against_the_plan(coach: pd.DataFrame) -> None:
     yellow = [w + 1 for w, col in enumerate(colours) if col == "yellow"]
     assert yellow == [9] and pct[8] < 80  # a bit under: 36 of 46 km
     assert colours.count("green") == 14
+
+
+# ---- running dynamics in the last weeks' FIT files ---------------------------------------------
+
+
+def test_running_dynamics_by_hand() -> None:
+    class Still(random.Random):
+        def gauss(self, mu: float = 0.0, sigma: float = 1.0) -> float:
+            return 0.0
+
+    out = g.running_dynamics(3.0, 180.0, Still())
+    # step 3.0 × 60 / 180 = 1.0 m = 1000 mm; contact 262 − 30 × 0.2 = 256 ms;
+    # oscillation 84 + 4 × 0.2 = 84.8 mm; ratio 84.8 / 1000 × 100 = 8.48 %
+    assert out == {
+        c.GROUND_CONTACT_TIME_MS: 256,
+        c.VERTICAL_OSCILLATION_MM: 84.8,
+        c.VERTICAL_RATIO_PCT: 8.48,
+        c.STEP_LENGTH_MM: 1000,
+        c.STANCE_TIME_BALANCE_PCT: 50.6,
+    }
+
+
+def test_the_last_weeks_fit_files_carry_running_dynamics() -> None:
+    dynamics = (c.GROUND_CONTACT_TIME_MS, c.VERTICAL_OSCILLATION_MM, c.VERTICAL_RATIO_PCT,
+                c.STEP_LENGTH_MM, c.STANCE_TIME_BALANCE_PCT)  # fmt: skip
+    fits = [r for r in g.plan() if r.fmt == g.FIT]
+    late = [r for r in fits if r.week >= g.DYNAMICS_FROM_WEEK]
+    early = [r for r in fits if r.week < g.DYNAMICS_FROM_WEEK]
+    assert late and early
+    samples = read_fit((DEMO / late[0].file_name).read_bytes(), late[0].file_name)[0].samples
+    moving = samples[c.CADENCE_SPM] > 0
+    for col in dynamics:
+        assert samples.loc[moving, col].notna().all(), col
+    assert samples.loc[~moving, list(dynamics)].isna().all().all()  # a stop has none
+    # the watch's step length is speed × 60 / cadence, within the file's rounding
+    derived = samples[c.SPEED_MPS] * 60 / samples[c.CADENCE_SPM] * 1000
+    assert (samples.loc[moving, c.STEP_LENGTH_MM] - derived[moving]).abs().max() < 2
+    assert 200 < samples[c.GROUND_CONTACT_TIME_MS].mean() < 300
+    first = read_fit((DEMO / early[0].file_name).read_bytes(), early[0].file_name)[0].samples
+    assert first[list(dynamics)].isna().all().all()

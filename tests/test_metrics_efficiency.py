@@ -259,7 +259,7 @@ def test_step_length_from_speed_and_cadence() -> None:
 def test_step_length_prefers_the_files_own_value() -> None:
     frame = _frame([(60.0, 3.0, 150.0), (60.0, 4.0, 160.0)])
     frame[c.CADENCE_SPM] = [180.0, 200.0]
-    frame[c.STEP_LENGTH_M] = [1.05, float("nan")]
+    frame[c.STEP_LENGTH_MM] = [1050.0, float("nan")]  # the file's 1050 mm = 1.05 m
     # (1.05 × 180 + 1.2 × 200) / 380 = 429 / 380
     assert dynamics.run_step_length(frame) == pytest.approx(429.0 / 380.0)
 

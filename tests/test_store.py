@@ -8,6 +8,7 @@ are about the DuckDB file itself say so and take the DuckDB store alone.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,11 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import columns as c
+from analysis.parsers.base import ParsedActivity
 from analysis.prepare import prepare_activity
 from analysis.schema import build_samples
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore, Store
-from analysis.store.contract import COMMENT_COLUMNS
+from analysis.store.contract import COMMENT_COLUMNS, NewFile
 from analysis.store.duckdb_store import SCHEMA_VERSION
 from tests.factories import run_activity, summary_activity
 
@@ -461,7 +463,7 @@ def test_an_older_store_gains_the_season_tables_and_keeps_its_data(tmp_path: Pat
             con.execute(f"DROP TABLE {table}")
         con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     with Store(path) as store:
-        assert store.get_meta("schema_version") == "6"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert store.plan()[c.PLAN_DISTANCE_KM].tolist() == [40.0]
         assert store.races().empty and store.blocks().empty and store.shoes().empty
         store.add_race("2027-04-25", 42.195, None, None)
@@ -556,3 +558,68 @@ def test_a_schema_5_duckdb_store_gains_the_logs_and_keeps_its_data(tmp_path: Pat
         store.add_session("2026-05-02", c.SPORT_STRENGTH, 30, 5)
         store.add_pain("2026-05-02", "calf", "right", 2, "during running")
         assert len(store.sessions()) == 1 and len(store.pain_log()) == 1
+
+
+# ---- running dynamics per sample (DuckDB schema 7, PostgreSQL 4) --------------------------------
+
+
+DYNAMICS = (
+    c.GROUND_CONTACT_TIME_MS,
+    c.VERTICAL_OSCILLATION_MM,
+    c.VERTICAL_RATIO_PCT,
+    c.STEP_LENGTH_MM,
+    c.STANCE_TIME_BALANCE_PCT,
+)
+
+
+def _dynamics_activity() -> ParsedActivity:
+    act = run_activity()
+    n = len(act.samples)
+    raw = act.samples.drop(columns=[c.ELAPSED_S, c.SAMPLE_DURATION_S]).assign(
+        **{
+            c.POWER_W: np.linspace(200.0, 260.0, n),
+            c.GROUND_CONTACT_TIME_MS: np.linspace(230.0, 260.0, n),
+            c.VERTICAL_OSCILLATION_MM: 85.5,
+            c.VERTICAL_RATIO_PCT: 7.6,
+            c.STEP_LENGTH_MM: np.where(np.arange(n) % 7 == 0, np.nan, 1060.0),
+            c.STANCE_TIME_BALANCE_PCT: 50.4,
+        }
+    )
+    return dataclasses.replace(act, samples=build_samples(raw))
+
+
+def test_running_dynamics_round_trip(open_store: OpenStore) -> None:
+    act = _dynamics_activity()
+    rec = prepare_activity(act, H1, 0)
+    with open_store() as store:
+        store.add_files([NewFile(H1, "run.fit", "fit", 1, [rec])])
+    with open_store() as store:
+        back = store.samples(rec.activity_id)
+        some = store.samples_of([rec.activity_id], [c.TIMESTAMP, c.STEP_LENGTH_MM])
+    pd.testing.assert_frame_equal(back, act.samples)
+    assert back[c.STEP_LENGTH_MM].isna().sum() == 9  # rows 0, 7, …, 56: missing stays missing
+    pd.testing.assert_series_equal(
+        some[rec.activity_id][c.STEP_LENGTH_MM], act.samples[c.STEP_LENGTH_MM]
+    )
+
+
+def test_a_schema_6_store_gains_the_dynamics_columns_empty(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    rec = prepare_activity(run_activity(), H1, 0)
+    with Store(path) as store:
+        store.add_file(H1, "run.fit", "fit", 1, [rec])
+    # as a version-6 release left it: samples without the five dynamics columns
+    con = duckdb.connect(str(path))
+    for col in DYNAMICS:
+        con.execute(f"ALTER TABLE samples DROP COLUMN {col}")
+    con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    con.close()
+    with Store(path) as store:
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+        old = store.samples(rec.activity_id)
+        assert len(old) == 61 and old[list(DYNAMICS)].isna().all().all()
+        new = prepare_activity(_dynamics_activity(), H2, 0)
+        store.add_file(H2, "dyn.fit", "fit", 1, [new])
+        assert store.samples(new.activity_id)[c.VERTICAL_RATIO_PCT].eq(7.6).all()

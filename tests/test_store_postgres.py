@@ -618,3 +618,20 @@ def test_a_schema_2_database_gains_the_season_tables_and_keeps_its_rows(pg_dsn: 
             [["goal_races", "training_blocks", "shoes"]],
         ).fetchall()
     assert sorted(forced) == [("goal_races",), ("shoes",), ("training_blocks",)]
+
+
+def test_a_schema_3_database_gains_the_dynamics_columns_empty(pg_dsn: str) -> None:
+    dynamics = (c.GROUND_CONTACT_TIME_MS, c.VERTICAL_OSCILLATION_MM, c.VERTICAL_RATIO_PCT,
+                c.STEP_LENGTH_MM, c.STANCE_TIME_BALANCE_PCT)  # fmt: skip
+    rec = prepare_activity(run_activity(), "1" * 64, 0)
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        db.athlete_store("A").add_file("1" * 64, "run.fit", "fit", 1, [rec])
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:  # as a version-3 release left it
+        for col in dynamics:
+            conn.execute(f"ALTER TABLE samples DROP COLUMN {col}")
+        conn.execute("UPDATE store_schema SET version = 3")
+    with PostgresDatabase(pg_dsn, min_size=1, max_size=1) as db:
+        samples = db.athlete_store("A").samples(rec.activity_id)
+        assert len(samples) == 61 and samples[list(dynamics)].isna().all().all()
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT version FROM store_schema").fetchone() == (SCHEMA_VERSION,)

@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from analysis import columns as c
-from analysis.metrics import intensity, zones
+from analysis.metrics import dynamics, intensity, zones
 from analysis.metrics.intensity import FloatArray
 from analysis.schema import MOVING_SPEED_MPS, PAUSE_GAP_S
 from analysis.settings import AthleteSettings
@@ -610,7 +610,9 @@ def headline(
         ``elevation_factor``/``elevation_label`` (ft with miles); ``load`` and ``load_model``;
         ``rpe`` (CR-10 or None); ``time_in_zones`` (:func:`time_in_zones_for_run`), and
         ``easy_pct``/``hard_pct`` of the HR time below and above the model's easy ceiling
-        (:func:`analysis.metrics.zones.easy_zones`).
+        (:func:`analysis.metrics.zones.easy_zones`); ``dynamics``
+        (:func:`analysis.metrics.dynamics.run_summary`: mean power, step length and running
+        dynamics, NaN where the samples have none).
     """
     sport = str(activity_row.get(c.SPORT) or c.SPORT_OTHER)
     unit = settings.units
@@ -686,6 +688,7 @@ def headline(
         "time_in_zones": tiz,
         "easy_pct": split["easy_pct"],
         "hard_pct": split["hard_pct"],
+        "dynamics": dynamics.run_summary(samples if has else pd.DataFrame()),
     }
 
 

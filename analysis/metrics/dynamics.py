@@ -43,7 +43,7 @@ def _column(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def step_length(samples: pd.DataFrame) -> np.ndarray:
-    """Each sample's step length [m]: the file's own ``step_length_m`` where the frame has one,
+    """Each sample's step length [m]: the file's own ``step_length_mm`` / 1000 where it has one,
     else ``speed_mps × 60 / cadence_spm``; NaN where neither is known or the sample stands still.
 
     Example: 3.0 m/s at 180 steps/min → 3.0 × 60 / 180 = 1.0 m per step (a 2.0 m stride).
@@ -61,7 +61,7 @@ def step_length(samples: pd.DataFrame) -> np.ndarray:
     moving = moving_mask(samples)
     with np.errstate(divide="ignore", invalid="ignore"):
         computed = np.where(moving & (cadence > 0), speed * 60.0 / cadence, np.nan)
-    own = _column(samples, c.STEP_LENGTH_M)
+    own = _column(samples, c.STEP_LENGTH_MM) / 1000.0
     return np.where(np.isfinite(own) & (own > 0), own, computed)
 
 
@@ -107,6 +107,41 @@ def run_dynamics(samples: pd.DataFrame, extra: Sequence[str] = ()) -> dict[str, 
     for column in extra:
         if column in samples.columns and column not in out:
             out[column] = _mean_over_time(samples, column)
+    return out
+
+
+RUN_AVERAGES: dict[str, str] = {
+    c.AVG_GROUND_CONTACT_TIME_MS: c.GROUND_CONTACT_TIME_MS,
+    c.AVG_VERTICAL_OSCILLATION_MM: c.VERTICAL_OSCILLATION_MM,
+    c.AVG_VERTICAL_RATIO_PCT: c.VERTICAL_RATIO_PCT,
+    c.AVG_STANCE_TIME_BALANCE_PCT: c.STANCE_TIME_BALANCE_PCT,
+}
+"""Each run average of a running-dynamics channel, and the per-sample column it averages."""
+
+
+def run_summary(samples: pd.DataFrame) -> dict[str, float]:
+    """One run's power and running dynamics, as its headline shows them.
+
+    Every value is a mean weighted by ``sample_duration_s`` over the moving samples with a
+    reading (:func:`run_dynamics`); step length is the run's distance per step
+    (:func:`run_step_length`: the file's own step length where it has one, else speed × 60 /
+    cadence). The balance is the left foot's share of ground contact time, so 50 % is even.
+
+    Returns
+    -------
+    dict
+        ``avg_power_w`` [W], ``step_length_m`` [m], ``avg_ground_contact_time_ms`` [ms],
+        ``avg_vertical_oscillation_mm`` [mm], ``avg_vertical_ratio_pct`` [%] and
+        ``avg_stance_time_balance_pct`` [% left]; NaN where the run has no reading.
+
+    References
+    ----------
+    Garmin. *Running Dynamics* (owner's manuals: ground contact time, vertical oscillation,
+    vertical ratio = vertical oscillation / stride length, ground contact time balance).
+    """
+    out = run_dynamics(samples)
+    for average, column in RUN_AVERAGES.items():
+        out[average] = _mean_over_time(samples, column)
     return out
 
 

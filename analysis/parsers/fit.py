@@ -99,9 +99,24 @@ RECORD_FIELDS: dict[str, str] = {
     "cadence": c.CADENCE_SPM,  # one leg [1/min] when on foot; rpm or strokes otherwise
     "fractional_cadence": c.CADENCE_SPM,  # [1/min], added to cadence
     "power": c.POWER_W,  # [W]
+    "stance_time": c.GROUND_CONTACT_TIME_MS,  # [ms]
+    "vertical_oscillation": c.VERTICAL_OSCILLATION_MM,  # [mm]
+    "vertical_ratio": c.VERTICAL_RATIO_PCT,  # [%]
+    "step_length": c.STEP_LENGTH_MM,  # [mm]
+    "stance_time_balance": c.STANCE_TIME_BALANCE_PCT,  # [% left]
 }
 """FIT ``record`` field name to our column. Where two fields feed one column, the first listed
 wins (``enhanced_*``), except ``fractional_cadence``, which is added to ``cadence``."""
+
+DYNAMICS_COLUMNS = (
+    c.GROUND_CONTACT_TIME_MS,
+    c.VERTICAL_OSCILLATION_MM,
+    c.VERTICAL_RATIO_PCT,
+    c.STEP_LENGTH_MM,
+    c.STANCE_TIME_BALANCE_PCT,
+)
+"""Running dynamics: standard ``record`` fields, kept as the file has them (developer fields, such
+as a Stryd pod's own ground time, are not read)."""
 
 FIT_SPORTS: dict[str, str] = {
     "running": c.SPORT_RUNNING,
@@ -897,6 +912,11 @@ class _Activity:
             c.ALTITUDE_M: altitude,
             c.HEART_RATE_BPM: heart_rate,
             c.POWER_W: values["power"],
+            **{
+                col: values[fit_name]
+                for fit_name, col in RECORD_FIELDS.items()
+                if col in DYNAMICS_COLUMNS
+            },
         }
         strides = values["cadence"] + np.nan_to_num(values["fractional_cadence"], nan=0.0)
 

@@ -68,7 +68,7 @@ from analysis.store.contract import (
     upsert_rows,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 LOCK_WAIT_S = 10.0
 """How long an open waits for another process to release the file before it gives up [s]."""
@@ -95,6 +95,12 @@ _DDL = [
         activity_id VARCHAR, timestamp TIMESTAMP, elapsed_s DOUBLE, sample_duration_s DOUBLE,
         distance_m DOUBLE, speed_mps DOUBLE, heart_rate_bpm DOUBLE, cadence_spm DOUBLE,
         altitude_m DOUBLE, latitude_deg DOUBLE, longitude_deg DOUBLE, power_w DOUBLE)""",
+    # schema 7: running dynamics (NULL in samples imported before, and where a file has none)
+    "ALTER TABLE samples ADD COLUMN IF NOT EXISTS ground_contact_time_ms DOUBLE",
+    "ALTER TABLE samples ADD COLUMN IF NOT EXISTS vertical_oscillation_mm DOUBLE",
+    "ALTER TABLE samples ADD COLUMN IF NOT EXISTS vertical_ratio_pct DOUBLE",
+    "ALTER TABLE samples ADD COLUMN IF NOT EXISTS step_length_mm DOUBLE",
+    "ALTER TABLE samples ADD COLUMN IF NOT EXISTS stance_time_balance_pct DOUBLE",
     """CREATE TABLE IF NOT EXISTS hr_histogram (
         activity_id VARCHAR, heart_rate_bpm INTEGER, sample_duration_s DOUBLE)""",
     """CREATE TABLE IF NOT EXISTS cadence_histogram (

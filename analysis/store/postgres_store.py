@@ -65,7 +65,7 @@ from analysis.store.duckdb_store import (
     _utcnow,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the PostgreSQL schema below (the DuckDB file has its own). Raise it with any change
 to the tables, policies or indexes: a database already at this version is not migrated again."""
 
@@ -153,6 +153,19 @@ WRITERS: dict[str, tuple[str, ...]] = {
 }
 """Which roles may insert, update or delete rows of each table (the database enforces it)."""
 
+_COLUMNS_ADDED = [
+    # schema 4: running dynamics (NULL in samples imported before, and where a file has none)
+    f"ALTER TABLE samples ADD COLUMN IF NOT EXISTS {col} DOUBLE PRECISION"
+    for col in (
+        c.GROUND_CONTACT_TIME_MS,
+        c.VERTICAL_OSCILLATION_MM,
+        c.VERTICAL_RATIO_PCT,
+        c.STEP_LENGTH_MM,
+        c.STANCE_TIME_BALANCE_PCT,
+    )
+]
+"""Columns added to existing tables, after the tables are created (a new database gets them too)."""
+
 _INDEXES = [
     "CREATE INDEX IF NOT EXISTS activities_start_utc ON activities (athlete_id, start_time_utc)",
     "CREATE INDEX IF NOT EXISTS activities_start_local ON activities "
@@ -212,7 +225,7 @@ def _migrate(conn: psycopg.Connection[Any]) -> None:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
             for statement in _policies(table):
                 conn.execute(statement)
-        for statement in _INDEXES:
+        for statement in _COLUMNS_ADDED + _INDEXES:
             conn.execute(statement)
         conn.execute(
             "INSERT INTO store_schema (version) VALUES (%s) "

@@ -7,6 +7,7 @@ keyed on the athlete, the store's revision and the activity id).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -73,6 +74,37 @@ def activity_load(
     elif model == "srpe" and pd.isna(row.get(c.RPE)):
         note = NO_RPE
     return value, note
+
+
+DYNAMICS_TILES: tuple[tuple[str, str, str, float, str], ...] = (
+    # (headline key, title, number format, factor from the stored unit, hint)
+    (c.AVG_POWER_W, "Avg power [W]", "{:.0f}", 1.0, "Running power, moving time only."),
+    (c.STEP_LENGTH_M, "Step length [m]", "{:.2f}", 1.0,
+     "One foot strike to the next: the file's own where it has one, else speed × 60 / cadence."),
+    (c.AVG_GROUND_CONTACT_TIME_MS, "Ground contact [ms]", "{:.0f}", 1.0,
+     "Time a foot is on the ground per step."),
+    (c.AVG_VERTICAL_OSCILLATION_MM, "Vertical osc. [cm]", "{:.1f}", 0.1,
+     "Up-and-down travel of the torso per step."),
+    (c.AVG_VERTICAL_RATIO_PCT, "Vertical ratio [%]", "{:.1f}", 1.0,
+     "Vertical oscillation over step length; lower is more economical."),
+    (c.AVG_STANCE_TIME_BALANCE_PCT, "GCT balance [% L]", "{:.1f}", 1.0,
+     "The left foot's share of ground contact time; 50 % is even."),
+)  # fmt: skip
+"""The headline's power and running-dynamics tiles, in the order shown."""
+
+
+def dynamics_tiles(head: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The headline's power and dynamics tiles the run has a value for, as (title, text, hint).
+
+    Empty when the run has none of them (most files), so the page shows no empty row.
+    """
+    values = head.get("dynamics") or {}
+    out = []
+    for key, title, fmt, factor, hint in DYNAMICS_TILES:
+        value = values.get(key)
+        if value is not None and math.isfinite(value):
+            out.append((title, fmt.format(value * factor), hint))
+    return out
 
 
 def run_detail_data(
