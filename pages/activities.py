@@ -248,7 +248,7 @@ def headline(detail: dict[str, Any], s: AthleteSettings) -> None:
             ("Easy / hard zones", DASH if _missing(easy) else f"{easy:.0f} / {hard:.0f} %", zones_hint),
         ]
     )  # fmt: skip
-    dyn = dynamics_tiles(head)  # power and running dynamics, only those the run has
+    dyn = dynamics_tiles(head, s.units)  # power and running dynamics, only those the run has
     for first in range(0, len(dyn), 4):
         _tiles(dyn[first : first + 4])
     notes = [

@@ -91,6 +91,9 @@ def test_headline_carries_the_runs_dynamics_and_tiles_show_them() -> None:
         ("Vertical osc. [cm]", "8.6"),
         ("GCT balance [% L]", "49.5"),
     ]
+    # with miles: 1.0588 m / 0.0254 m per inch = 41.7 in; 86 mm / 25.4 = 3.4 in
+    imperial = {title: text for title, text, _ in dynamics_tiles(head, "mi")}
+    assert imperial["Step length [in]"] == "41.7" and imperial["Vertical osc. [in]"] == "3.4"
 
 
 def test_headline_of_a_summary_row_has_nan_dynamics() -> None:

@@ -93,14 +93,25 @@ DYNAMICS_TILES: tuple[tuple[str, str, str, float, str], ...] = (
 """The headline's power and running-dynamics tiles, in the order shown."""
 
 
-def dynamics_tiles(head: dict[str, Any]) -> list[tuple[str, str, str]]:
+IMPERIAL_TILES: dict[str, tuple[str, str, float]] = {
+    # with miles chosen, lengths in inches, as imperial watches show them
+    c.STEP_LENGTH_M: ("Step length [in]", "{:.1f}", 1.0 / 0.0254),
+    c.AVG_VERTICAL_OSCILLATION_MM: ("Vertical osc. [in]", "{:.1f}", 1.0 / 25.4),
+}
+"""The tiles whose unit follows the athlete's distance unit: (title, format, factor)."""
+
+
+def dynamics_tiles(head: dict[str, Any], unit: str = "km") -> list[tuple[str, str, str]]:
     """The headline's power and dynamics tiles the run has a value for, as (title, text, hint).
 
-    Empty when the run has none of them (most files), so the page shows no empty row.
+    Empty when the run has none of them (most files), so the page shows no empty row. With
+    ``unit`` ``"mi"`` step length and vertical oscillation are in inches.
     """
     values = head.get("dynamics") or {}
     out = []
     for key, title, fmt, factor, hint in DYNAMICS_TILES:
+        if unit == "mi" and key in IMPERIAL_TILES:
+            title, fmt, factor = IMPERIAL_TILES[key]
         value = values.get(key)
         if value is not None and math.isfinite(value):
             out.append((title, fmt.format(value * factor), hint))
