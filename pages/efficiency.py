@@ -15,6 +15,7 @@ from analysis.figures.efficiency import (
     ef_trend_figure,
     pace_at_hr_figure,
     power_zones_figure,
+    running_dynamics_figure,
 )
 from analysis.metrics.efficiency import (
     DECOUPLING_GOOD_PCT,
@@ -214,6 +215,19 @@ else:
         "with steps from cadence. Mean power is over the moving time, where the file has power.",
         view=fig_view,
     )
+    if data["has_dynamics"]:
+        ui.chart(
+            lambda: running_dynamics_figure(dyn, s.units),
+            "eff_running_dynamics",
+            "Each point is one run's mean over its moving time, where the file has running "
+            "dynamics (a Garmin chest strap or running pod). Ground contact time: how long a "
+            "foot stays on the ground per step; shorter is more economical. Vertical "
+            "oscillation: how far your torso bounces per step. Vertical ratio: that bounce ÷ "
+            "your step length; lower is more economical. Balance: the left foot's share of "
+            "ground contact time; 50 % is even, and a lasting drift to one side can follow a "
+            "niggle. All of them change with pace: compare runs of like pace.",
+            view=fig_view,
+        )
     if not data["has_power"]:
         st.caption("The period's runs carry no running power (a Stryd pod or a Garmin watch "
                    "that records it), so only step length is shown.")  # fmt: skip

@@ -44,9 +44,12 @@ def _fill(
     settings: AthleteSettings | None = None,
     power_w: float | None = None,
     wellness: pd.DataFrame | None = None,
+    dynamics: bool = False,
 ) -> None:
     """Ten runs every third day at 140 bpm, each 0.05 m/s faster, the last three days ago (inside
-    the default 12 weeks); every other one is named "MAF test"."""
+    the default 12 weeks); every other one is named "MAF test". With ``dynamics``, run i has a
+    ground contact time of 260 − i ms, 80 mm of vertical oscillation, a vertical ratio of 7.5 %
+    and a balance of 49.5 % left throughout."""
     with Store(data_dir / ATHLETE_DB) as store:
         for i in range(10):
             day = FIRST_RUN + pd.Timedelta(days=3 * i)
@@ -57,6 +60,11 @@ def _fill(
             act = dataclasses.replace(act, name=f"MAF test {i}" if i % 2 == 0 else f"Easy {i}")
             if power_w is not None:
                 act.samples[c.POWER_W] = power_w
+            if dynamics:
+                act.samples[c.GROUND_CONTACT_TIME_MS] = 260.0 - i
+                act.samples[c.VERTICAL_OSCILLATION_MM] = 80.0
+                act.samples[c.VERTICAL_RATIO_PCT] = 7.5
+                act.samples[c.STANCE_TIME_BALANCE_PCT] = 49.5
             digest = f"{i:02d}".ljust(64, "0")
             store.add_file(digest, act.source_name, "fit", 1, [prepare_activity(act, digest, 0)])
         if settings is not None:
@@ -116,6 +124,28 @@ def test_with_runs_ef_rises_and_pace_at_the_fixed_hr_gets_faster(
     assert _values(step[0]["y"])[0] == pytest.approx(3.0 * 60 / 170)
     assert "Set your critical power" not in _texts(at)
     assert "no running power" in _texts(at)
+    # no run carries running dynamics: no chart of them, and no empty one either
+    assert "Running dynamics per run" not in figures
+    assert "Ground contact time" not in _texts(at)
+
+
+def test_running_dynamics_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(tmp_path, dynamics=True)
+    at = _app(tmp_path, monkeypatch)
+    figure = _figures(at)["Running dynamics per run"]
+    by_name = {trace["name"]: _values(trace["y"]) for trace in figure["data"]}
+    # constant values within a run are the run's means: 260 − i ms, 80 mm = 8.0 cm, 7.5 %, 49.5 %
+    assert by_name["Ground contact [ms]"] == pytest.approx([260.0 - i for i in range(10)])
+    assert by_name["Vertical oscillation [cm]"] == pytest.approx([8.0] * 10)
+    assert by_name["Vertical ratio [%]"] == pytest.approx([7.5] * 10)
+    assert by_name["Balance [% left]"] == pytest.approx([49.5] * 10)
+    assert "50 % is even" in _texts(at)
+    with Store(tmp_path / ATHLETE_DB) as store:
+        store.save_settings(AthleteSettings(units="mi"))
+    at = _app(tmp_path, monkeypatch)
+    figure = _figures(at)["Running dynamics per run"]
+    by_name = {trace["name"]: _values(trace["y"]) for trace in figure["data"]}
+    assert by_name["Vertical oscillation [in]"] == pytest.approx([80.0 / 25.4] * 10)
 
 
 def test_test_runs_are_compared_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,6 @@
 """Efficiency figures: EF and decoupling on easy runs, pace at a fixed heart rate, cadence at a
-fixed pace, running power and step length per run, and time in power zones.
+fixed pace, running power and step length per run, the running dynamics per run, and time in
+power zones.
 
 Builders take the output of :mod:`analysis.metrics.efficiency` and :mod:`analysis.metrics.dynamics`
 (through :mod:`analysis.views.efficiency`), never samples; paces are drawn in the athlete's unit
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from analysis import columns as c
 from analysis.figures import style
@@ -254,6 +256,78 @@ def dynamics_figure(dyn: pd.DataFrame, unit: str = UNIT_KM) -> go.Figure:
             yaxis2={"title": {"text": "Mean power [W]"}, "overlaying": "y", "side": "right"}
         )
     style.base_layout(fig, title=title, x_title="Date", y_title=f"Step length [{label}]")
+    return style.fit_axes(fig)
+
+
+def _oscillation_unit(unit: str) -> tuple[float, str]:
+    """Vertical oscillation's factor from mm and its label: cm, or inches with miles."""
+    return (1.0 / 25.4, "in") if unit == "mi" else (0.1, "cm")
+
+
+def running_dynamics_figure(dyn: pd.DataFrame, unit: str = UNIT_KM) -> go.Figure:
+    """Per run over time, ground contact time, vertical oscillation, vertical ratio and ground
+    contact time balance, each in its own small panel with its own axis.
+
+    Each panel's title says how to read it: lower ground contact time and vertical ratio are
+    more economical, and a balance of 50 % is even. Panels without a reading in any run are
+    left out.
+
+    Parameters
+    ----------
+    dyn
+        The per-run frame of :func:`analysis.views.efficiency.efficiency_data`
+        (``start_time_local``, ``avg_ground_contact_time_ms`` [ms],
+        ``avg_vertical_oscillation_mm`` [mm], ``avg_vertical_ratio_pct`` [%],
+        ``avg_stance_time_balance_pct`` [% left]).
+    unit
+        ``"km"`` (vertical oscillation in cm) or ``"mi"`` (in inches).
+    """
+    title = "Running dynamics per run"
+    factor, osc = _oscillation_unit(unit)
+    panels = [
+        (c.AVG_GROUND_CONTACT_TIME_MS, "Ground contact [ms]", "lower is more economical",
+         1.0, "%{y:.0f} ms", style.PRIMARY),
+        (c.AVG_VERTICAL_OSCILLATION_MM, f"Vertical oscillation [{osc}]",
+         "bounce per step; read it with the ratio", factor, f"%{{y:.1f}} {osc}", style.SECONDARY),
+        (c.AVG_VERTICAL_RATIO_PCT, "Vertical ratio [%]", "lower is more economical",
+         1.0, "%{y:.1f} %", style.BLUISH_GREEN),
+        (c.AVG_STANCE_TIME_BALANCE_PCT, "Balance [% left]", "50 % is even",
+         1.0, "%{y:.1f} % left", style.REDDISH_PURPLE),
+    ]  # fmt: skip
+    shown = [p for p in panels if style.has_rows(dyn, c.START_TIME_LOCAL, p[0])]
+    if not shown:
+        return style.empty_figure(
+            "No run in the period has running dynamics (a Garmin HRM or running pod records them)",
+            title=title,
+        )
+    n = len(shown)
+    fig = make_subplots(
+        rows=n, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+        subplot_titles=[f"{name}: {how}" for _, name, how, *_ in shown],
+    )  # fmt: skip
+    for i, (column, name, _, scale, hover, colour) in enumerate(shown, start=1):
+        frame = dyn.dropna(subset=[column])
+        fig.add_trace(
+            go.Scatter(
+                x=frame[c.START_TIME_LOCAL],
+                y=pd.to_numeric(frame[column], errors="coerce").astype("float64") * scale,
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "width": 1},
+                marker={"color": colour, "size": 6},
+                hovertemplate=f"{_DAY}<br>{hover}<extra>{name}</extra>",
+            ),
+            row=i,
+            col=1,
+        )
+        fig.update_yaxes(title_text=name.split(" [")[1].rstrip("]"), row=i, col=1)
+        if column == c.AVG_STANCE_TIME_BALANCE_PCT:
+            fig.add_hline(y=50.0, line={"color": style.MUTED, "dash": "dot"}, row=i, col=1)
+    fig.update_xaxes(title_text="Date", row=n, col=1)
+    style.base_layout(fig, title=title, height=max(style.DEFAULT_HEIGHT, 150 * n + 110))
+    for annotation in fig.layout.annotations:  # the panels' titles: smaller than the figure's
+        annotation.font = {"size": 13}
+    fig.update_layout(showlegend=False)
     return style.fit_axes(fig)
 
 

@@ -31,6 +31,7 @@ from analysis.units import ef_factor, ef_label, format_pace, pace_factor, pace_l
 
 SAMPLE_CHANNELS = (
     c.SAMPLE_DURATION_S, c.SPEED_MPS, c.HEART_RATE_BPM, c.CADENCE_SPM, c.POWER_W,
+    c.STEP_LENGTH_MM, *dynamics.RUN_AVERAGES.values(),
 )  # fmt: skip
 """The per-sample columns this page reads."""
 
@@ -167,6 +168,37 @@ def _rows_by_run(table: pd.DataFrame) -> dict[str, Any]:
     return {str(r[c.ACTIVITY_ID]): r for r in table.to_dict("records")}
 
 
+DYNAMICS_COLUMNS = (
+    c.ACTIVITY_ID, c.START_TIME_LOCAL, c.AVG_POWER_W, c.STEP_LENGTH_M, *dynamics.RUN_AVERAGES,
+)  # fmt: skip
+"""The per-run dynamics frame: :func:`analysis.metrics.dynamics.run_summary` of each run."""
+
+
+def _dynamics_rows(runs: pd.DataFrame, samples: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """Each run with samples: its id, local start and
+    :func:`~analysis.metrics.dynamics.run_summary` (power, step length, ground contact time,
+    vertical oscillation, vertical ratio and balance, NaN where the file has none)."""
+    out: dict[str, Any] = {}
+    for run in runs.to_dict("records"):
+        key = str(run[c.ACTIVITY_ID])
+        frame = samples.get(key)
+        if frame is None or frame.empty:
+            continue
+        out[key] = {
+            c.ACTIVITY_ID: run[c.ACTIVITY_ID],
+            c.START_TIME_LOCAL: run.get(c.START_TIME_LOCAL),
+            **dynamics.run_summary(frame),
+        }
+    return out
+
+
+def has_dynamics(dyn: pd.DataFrame) -> bool:
+    """True when some run of the frame has a running-dynamics average (not only power or
+    step length)."""
+    cols = [col for col in dynamics.RUN_AVERAGES if col in dyn.columns]
+    return bool(cols) and bool(dyn[cols].apply(pd.to_numeric, errors="coerce").notna().any().any())
+
+
 def _frame(rows: list[Any], empty: pd.DataFrame) -> pd.DataFrame:
     """The runs' rows as the metric's table: its columns and dtypes, oldest first."""
     kept = [r for r in rows if r is not None]
@@ -234,8 +266,9 @@ def efficiency_data(
         (:func:`~analysis.metrics.efficiency.easy_trend`), ``easy_ceiling_bpm``, the fixed
         heart rate and pace used and suggested, ``fixed`` (per-run pace at the heart rate
         and cadence at the pace), ``tests`` (:func:`~analysis.metrics.efficiency.comparison_of_tests`),
-        ``dynamics`` (per-run power and step length), ``has_power``, ``power_zones`` (time in
-        Stryd's zones over the period, empty without power or a critical power) and ``hrv``
+        ``dynamics`` (:data:`DYNAMICS_COLUMNS`: per-run power, step length and the running
+        dynamics averages), ``has_power``, ``has_dynamics`` (:func:`has_dynamics`),
+        ``power_zones`` (time in Stryd's zones over the period, empty without power or a critical power) and ``hrv``
         (:func:`analysis.metrics.hrv.hrv_readiness` of ``last``).
 
     Each run's figures depend on its own samples only: with a ``memo`` (:data:`RunMemo`, one
@@ -274,12 +307,9 @@ def efficiency_data(
         efficiency.fixed_point_table(no_runs, {}, heart_rate_bpm=hr, pace_s_per_km=pace),
     )
     dyn = _frame(
-        _per_run(
-            runs, ids, memo, "dynamics", samples,
-            lambda r, f: _rows_by_run(dynamics.dynamics_table(r, f)),
-        ),
-        dynamics.dynamics_table(no_runs, {}),
-    )  # fmt: skip
+        _per_run(runs, ids, memo, "dynamics_summary", samples, _dynamics_rows),
+        pd.DataFrame(columns=list(DYNAMICS_COLUMNS)),
+    )
     has_power = bool(pd.to_numeric(dyn[c.AVG_POWER_W], errors="coerce").notna().any())
     log = store.wellness()
     base = baselines(log) if not log.empty else pd.DataFrame()
@@ -297,6 +327,7 @@ def efficiency_data(
         "tests": efficiency.comparison_of_tests(table),
         "dynamics": dyn,
         "has_power": has_power,
+        "has_dynamics": has_dynamics(dyn),
         "power_zones": _memo_power_zones(runs, ids, memo, samples, settings.critical_power_w),
         "hrv": hrv.hrv_readiness(base, last),
         "wellness_days": len(log),
