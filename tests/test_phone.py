@@ -24,7 +24,8 @@ PHONE = {"width": 390, "height": 844}
 PAGES = {  # URL path -> heading; the demo athlete has runs, wellness, a plan, both logs, a race
     # and shoes
     "": "Overview", "mileage": "Mileage", "cadence": "Cadence", "intensity": "Intensity",
-    "training_load": "Training load (ACWR)", "fitness": "Fitness & form", "guidance": "Guidance",
+    "training_load": "Training load (ACWR)", "fitness": "Fitness & form",
+    "efficiency": "Efficiency & tests", "guidance": "Guidance",
     "recovery": "Recovery", "strength": "Strength & mobility", "pain": "Pain & niggles",
     "plan": "Plan", "race": "Race & blocks", "gear": "Gear", "activities": "Activities",
 }  # fmt: skip
