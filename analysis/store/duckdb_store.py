@@ -577,7 +577,7 @@ class StoredFile:
     duplicates: tuple[tuple[str, str], ...]  # (activity_id, duplicate_of) pairs found on the way
 
 
-class Store:
+class Store(season.SeasonMethods):
     """A DuckDB file. Open once per process; use from any thread."""
 
     def __init__(
@@ -1485,65 +1485,3 @@ class Store:
                 f"DELETE FROM {table} WHERE {key} = ? RETURNING {key}", [row_id]
             ).fetchall()
         return bool(found)
-
-    def races(self) -> pd.DataFrame:
-        return self._season_rows(season.RACES)
-
-    def add_race(
-        self, race_date: Any, distance_km: float, target_time_s: float | None, name: str | None
-    ) -> str:
-        row = season.race_row(race_date, distance_km, target_time_s, name)
-        return self._season_add(season.RACES, row)
-
-    def update_race(
-        self,
-        race_id: str,
-        race_date: Any,
-        distance_km: float,
-        target_time_s: float | None,
-        name: str | None,
-    ) -> bool:
-        row = season.race_row(race_date, distance_km, target_time_s, name)
-        return self._season_update(season.RACES, race_id, row)
-
-    def delete_race(self, race_id: str) -> bool:
-        return self._season_delete(season.RACES, race_id)
-
-    def blocks(self) -> pd.DataFrame:
-        return self._season_rows(season.BLOCKS)
-
-    def add_block(self, start_date: Any, end_date: Any, kind: str, note: str | None) -> str:
-        return self._season_add(season.BLOCKS, season.block_row(start_date, end_date, kind, note))
-
-    def update_block(
-        self, block_id: str, start_date: Any, end_date: Any, kind: str, note: str | None
-    ) -> bool:
-        row = season.block_row(start_date, end_date, kind, note)
-        return self._season_update(season.BLOCKS, block_id, row)
-
-    def delete_block(self, block_id: str) -> bool:
-        return self._season_delete(season.BLOCKS, block_id)
-
-    def shoes(self) -> pd.DataFrame:
-        return self._season_rows(season.SHOES)
-
-    def add_shoe(
-        self, name: str, first_used: Any, retire_km: float | None, retired: bool, source: str
-    ) -> str:
-        row = season.shoe_row(name, first_used, retire_km, retired, source)
-        return self._season_add(season.SHOES, row)
-
-    def update_shoe(
-        self,
-        shoe_id: str,
-        name: str,
-        first_used: Any,
-        retire_km: float | None,
-        retired: bool,
-        source: str,
-    ) -> bool:
-        row = season.shoe_row(name, first_used, retire_km, retired, source)
-        return self._season_update(season.SHOES, shoe_id, row)
-
-    def delete_shoe(self, shoe_id: str) -> bool:
-        return self._season_delete(season.SHOES, shoe_id)

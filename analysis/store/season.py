@@ -150,3 +150,83 @@ def season_frame(rows: list[tuple[Any, ...]], table: str) -> pd.DataFrame:
                 dtype=object,
             )
     return frame.reset_index(drop=True)
+
+
+class SeasonMethods:
+    """The contract's race, block and shoe methods, the same for every engine: each checks and
+    types its row here and hands it to the engine's four primitives (``_season_rows``,
+    ``_season_add``, ``_season_update``, ``_season_delete``), which hold the engine's SQL."""
+
+    def _season_rows(self, table: str) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _season_add(self, table: str, row: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def _season_update(self, table: str, row_id: str, row: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+    def _season_delete(self, table: str, row_id: str) -> bool:
+        raise NotImplementedError
+
+    def races(self) -> pd.DataFrame:
+        return self._season_rows(RACES)
+
+    def add_race(
+        self, race_date: Any, distance_km: float, target_time_s: float | None, name: str | None
+    ) -> str:
+        row = race_row(race_date, distance_km, target_time_s, name)
+        return self._season_add(RACES, row)
+
+    def update_race(
+        self,
+        race_id: str,
+        race_date: Any,
+        distance_km: float,
+        target_time_s: float | None,
+        name: str | None,
+    ) -> bool:
+        row = race_row(race_date, distance_km, target_time_s, name)
+        return self._season_update(RACES, race_id, row)
+
+    def delete_race(self, race_id: str) -> bool:
+        return self._season_delete(RACES, race_id)
+
+    def blocks(self) -> pd.DataFrame:
+        return self._season_rows(BLOCKS)
+
+    def add_block(self, start_date: Any, end_date: Any, kind: str, note: str | None) -> str:
+        return self._season_add(BLOCKS, block_row(start_date, end_date, kind, note))
+
+    def update_block(
+        self, block_id: str, start_date: Any, end_date: Any, kind: str, note: str | None
+    ) -> bool:
+        row = block_row(start_date, end_date, kind, note)
+        return self._season_update(BLOCKS, block_id, row)
+
+    def delete_block(self, block_id: str) -> bool:
+        return self._season_delete(BLOCKS, block_id)
+
+    def shoes(self) -> pd.DataFrame:
+        return self._season_rows(SHOES)
+
+    def add_shoe(
+        self, name: str, first_used: Any, retire_km: float | None, retired: bool, source: str
+    ) -> str:
+        row = shoe_row(name, first_used, retire_km, retired, source)
+        return self._season_add(SHOES, row)
+
+    def update_shoe(
+        self,
+        shoe_id: str,
+        name: str,
+        first_used: Any,
+        retire_km: float | None,
+        retired: bool,
+        source: str,
+    ) -> bool:
+        row = shoe_row(name, first_used, retire_km, retired, source)
+        return self._season_update(SHOES, shoe_id, row)
+
+    def delete_shoe(self, shoe_id: str) -> bool:
+        return self._season_delete(SHOES, shoe_id)
