@@ -358,8 +358,20 @@ def _strava(rows: list[tuple[str, str, str, str]]) -> str:
         ("Hike", c.SPORT_HIKING),
         ("Wandern", c.SPORT_HIKING),
         ("Swim", c.SPORT_SWIMMING),
-        ("Workout", c.SPORT_OTHER),
-        ("Yoga", c.SPORT_OTHER),
+        ("Workout", c.SPORT_CROSS_TRAINING),
+        ("Weight Training", c.SPORT_STRENGTH),  # Strava
+        ("Strength Training", c.SPORT_STRENGTH),  # Garmin Connect
+        ("Krafttraining", c.SPORT_STRENGTH),
+        ("Styrketræning", c.SPORT_STRENGTH),
+        ("Yoga", c.SPORT_MOBILITY),
+        ("Pilates", c.SPORT_MOBILITY),
+        ("Crossfit", c.SPORT_CROSS_TRAINING),
+        ("Elliptical", c.SPORT_CROSS_TRAINING),
+        ("StairStepper", c.SPORT_CROSS_TRAINING),
+        ("Indoor Rowing", c.SPORT_CROSS_TRAINING),
+        ("HIIT", c.SPORT_CROSS_TRAINING),
+        ("Golf", c.SPORT_OTHER),
+        ("10", c.SPORT_CROSS_TRAINING),  # a FIT sport number: training
     ],
 )
 def test_activity_types_map_to_sports(kind: str, sport: str) -> None:

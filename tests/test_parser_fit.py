@@ -880,7 +880,9 @@ def test_a_file_of_hundreds_of_sessions_is_refused_before_its_legs_are_built() -
         (4, 15, c.SPORT_CROSS_TRAINING),  # fitness_equipment / elliptical
         (62, 0, c.SPORT_CROSS_TRAINING),  # hiit
         (86, 0, c.SPORT_MOBILITY),  # mobility
-        (10, 0, c.SPORT_OTHER),  # training without saying what: not guessed
+        (10, 0, c.SPORT_CROSS_TRAINING),  # training without saying what: gym work, not a run
+        (4, 0, c.SPORT_CROSS_TRAINING),  # fitness_equipment / generic
+        (0, 0, c.SPORT_OTHER),  # generic: nothing says what it was
     ],
 )
 def test_gym_sessions_are_recognised_not_counted_as_runs(

@@ -246,6 +246,9 @@ FIT_SPORTS: dict[str, str] = {
     "11": c.SPORT_WALKING,
     "17": c.SPORT_HIKING,
     "21": c.SPORT_CYCLING,  # e_biking
+    "4": c.SPORT_CROSS_TRAINING,  # fitness_equipment
+    "10": c.SPORT_CROSS_TRAINING,  # training: a gym session of no stated kind
+    "62": c.SPORT_CROSS_TRAINING,  # hiit
 }
 """FIT ``sport`` enum values -> our sports; every other value is ``other``."""
 
@@ -328,11 +331,33 @@ SPORT_NAMES: dict[str, str] = {
     "gang": c.SPORT_WALKING,
     "gå": c.SPORT_WALKING,
     "vandring": c.SPORT_HIKING,
-    "workout": c.SPORT_OTHER,
+    # gym work, as Strava and Garmin Connect name it
+    "workout": c.SPORT_CROSS_TRAINING,
+    "crossfit": c.SPORT_CROSS_TRAINING,
+    "cardio": c.SPORT_CROSS_TRAINING,
+    "hiit": c.SPORT_CROSS_TRAINING,
+    "elliptical": c.SPORT_CROSS_TRAINING,
+    "stairstepper": c.SPORT_CROSS_TRAINING,
+    "stair stepper": c.SPORT_CROSS_TRAINING,
+    "rowing": c.SPORT_CROSS_TRAINING,
+    "indoor rowing": c.SPORT_CROSS_TRAINING,
 }
 """Activity type names matched whole (lower case) before the word stems below."""
 
 SPORT_STEMS: tuple[tuple[str, str], ...] = (
+    # strength and mobility first: "Krafttraining" and "Yoga" hold no other sport's stem, but
+    # they must not fall through to "other"
+    ("weight", c.SPORT_STRENGTH),  # Strava "Weight Training"
+    ("strength", c.SPORT_STRENGTH),  # Garmin "Strength Training"
+    ("kraft", c.SPORT_STRENGTH),  # de "Krafttraining"
+    ("styrke", c.SPORT_STRENGTH),  # da "Styrketræning"
+    ("musculation", c.SPORT_STRENGTH),  # fr
+    ("kracht", c.SPORT_STRENGTH),  # nl "Krachttraining"
+    ("yoga", c.SPORT_MOBILITY),
+    ("pilates", c.SPORT_MOBILITY),
+    ("stretch", c.SPORT_MOBILITY),
+    ("mobility", c.SPORT_MOBILITY),
+    ("plyometric", c.SPORT_PLYOMETRICS),
     ("swim", c.SPORT_SWIMMING),
     ("svøm", c.SPORT_SWIMMING),
     ("schwimm", c.SPORT_SWIMMING),
@@ -364,7 +389,7 @@ SPORT_STEMS: tuple[tuple[str, str], ...] = (
     ("jog", c.SPORT_RUNNING),
 )
 """Word stems of activity types (Strava, Garmin in five languages, FIT) -> our sports, in the
-order tried ("Løb på løbebånd", "Trail Run", "VirtualRide", "Course à pied", "Radfahren")."""
+order tried ("Weight Training", "Krafttraining", "Yoga", "Løb på løbebånd", "Trail Run", "VirtualRide", "Course à pied", "Radfahren")."""
 
 FILE_NAME_SPORTS: dict[str, str] = {
     "run": c.SPORT_RUNNING,

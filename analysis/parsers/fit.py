@@ -156,6 +156,11 @@ FIT_SUB_SPORTS: dict[str, str] = {
 VAGUE_FIT_SPORTS = frozenset({"generic", "training", "fitness_equipment", "all"})
 """Session sports that do not say what was done; the sub-sport or the file's sport decides."""
 
+GYM_FIT_SPORTS = frozenset({"training", "fitness_equipment"})
+"""Vague sports that still say the session was not a run, a ride or a swim: when neither the
+sub-sport nor the file's sport says more, they are cross-training (conditioning work, counted
+with the strength and mobility sessions), never ``other``."""
+
 ON_FOOT = frozenset({c.SPORT_RUNNING, c.SPORT_WALKING, c.SPORT_HIKING})
 """Sports whose FIT cadence counts one leg's strides."""
 
@@ -733,7 +738,8 @@ def _relative_shift(activity: dict[str, Any] | None) -> float:
 
 
 def _sport_of(session: dict[str, Any], file_sport: str | None) -> str:
-    """Our sport for a session: its sport, else its sub-sport, else the file's sport."""
+    """Our sport for a session: its sport, else its sub-sport, else the file's sport, else
+    cross-training for a gym sport (:data:`GYM_FIT_SPORTS`)."""
     sport = session.get("sport")
     if isinstance(sport, str) and sport in FIT_SPORTS:
         return FIT_SPORTS[sport]
@@ -743,6 +749,8 @@ def _sport_of(session: dict[str, Any], file_sport: str | None) -> str:
             return FIT_SUB_SPORTS[sub]
         if file_sport is not None:
             return file_sport
+        if sport in GYM_FIT_SPORTS:
+            return c.SPORT_CROSS_TRAINING
     return c.SPORT_OTHER
 
 
