@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import columns as c
+from analysis.metrics.activity import altitude_gain_loss
 from analysis.metrics.efforts import CURVE_COLUMNS, EFFORT_COLUMNS, run_efforts
 from analysis.parsers.base import ParsedActivity
 from analysis.schema import MOVING_SPEED_MPS
@@ -108,20 +109,13 @@ def _weighted_mean(values: pd.Series, weights: pd.Series) -> float | None:
     return float((values[ok] * weights[ok]).sum() / total)
 
 
-def elevation_gain_m(altitude: pd.Series, threshold_m: float = 2.0) -> float | None:
-    """Total ascent [m], counting a climb only once it exceeds ``threshold_m`` (GPS/baro noise)."""
-    alt = altitude.dropna().to_numpy(dtype="float64")
-    if len(alt) < 2:
+def elevation_gain_m(altitude: pd.Series) -> float | None:
+    """Total ascent [m] by :func:`analysis.metrics.activity.altitude_gain_loss` (GoldenCheetah's
+    3 m hysteresis), the one definition the run view uses too; None without two readings."""
+    alt = altitude.to_numpy(dtype="float64", na_value=np.nan)
+    if int(np.isfinite(alt).sum()) < 2:
         return None
-    gain = 0.0
-    ref = alt[0]
-    for value in alt[1:]:
-        if value - ref >= threshold_m:
-            gain += value - ref
-            ref = value
-        elif value < ref:
-            ref = value
-    return gain
+    return altitude_gain_loss(alt)[0]
 
 
 def histogram(samples: pd.DataFrame, column: str, mask: pd.Series | None = None) -> pd.DataFrame:

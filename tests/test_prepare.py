@@ -82,6 +82,9 @@ def test_summary_row_keeps_stated_values() -> None:
 
 
 def test_elevation_gain_ignores_noise_below_threshold() -> None:
-    alt = pd.Series([100.0, 101.0, 100.0, 101.0, 105.0, 104.0, 110.0])
-    # noise of 1 m is ignored; 100 -> 105 (+5) then 104 -> 110 (+6)
-    assert elevation_gain_m(alt) == pytest.approx(11.0)
+    alt = pd.Series([100.0, 101.0, None, 100.0, 101.0, 105.0, 104.0, 110.0])
+    # GoldenCheetah's 3 m hysteresis, by hand: reference 100; 101, 100, 101 are within 3 m;
+    # 105 > 103: +5, reference 105; 104 is within 3 m; 110 > 108: +5. Gain 10 m (the missing
+    # reading is skipped), the same rule and figure as the run view's
+    assert elevation_gain_m(alt) == pytest.approx(10.0)
+    assert elevation_gain_m(pd.Series([100.0, None])) is None

@@ -233,7 +233,14 @@ def elevation_gain_loss(
     configured, we default to 3.0" (setting ``GC_ELEVATION_HYSTERESIS``); the loss here mirrors
     its gain rule downwards.
     """
-    alt = _col(samples, c.ALTITUDE_M)
+    return altitude_gain_loss(_col(samples, c.ALTITUDE_M), hysteresis_m)
+
+
+def altitude_gain_loss(
+    altitude_m: np.ndarray, hysteresis_m: float = ELEVATION_HYSTERESIS_M
+) -> tuple[float, float]:
+    """:func:`elevation_gain_loss` of an array of altitudes [m] in time order (NaN skipped)."""
+    alt = np.asarray(altitude_m, dtype="float64")
     alt = alt[np.isfinite(alt)]
     if len(alt) < 2:
         return 0.0, 0.0
@@ -584,8 +591,10 @@ def headline(
 
     Values the file stated (distance, moving and elapsed time, average and max HR, cadence), as
     stored in the activity row, win over values from the samples, so these agree with the
-    activities table; elevation gain and loss both come from :func:`elevation_gain_loss` on the
-    samples, so they are measured alike (the row's gain only when there is no altitude).
+    activities table. Elevation gain is the row's too (the watch's total ascent, or
+    :func:`altitude_gain_loss` of the samples at import), so one run has one gain on every page;
+    the loss comes from :func:`elevation_gain_loss` on the samples (the file states none we
+    keep), as does the gain of a row without one.
 
     Parameters
     ----------
@@ -643,10 +652,15 @@ def headline(
 
     gain: float | None
     loss: float | None
+    stated_gain = _number(activity_row, c.ELEVATION_GAIN_M)
     if has and np.isfinite(_col(samples, c.ALTITUDE_M)).sum() >= 2:
         gain, loss = elevation_gain_loss(samples)
+        if stated_gain is not None:
+            # the activity's own figure (the watch's total ascent, or the same rule at import)
+            # is the one the activity list, the report and the exports show: keep one number
+            gain = stated_gain
     else:
-        gain, loss = _number(activity_row, c.ELEVATION_GAIN_M), None
+        gain, loss = stated_gain, None
 
     table = zones.hr_zones(
         settings.zone_model, settings.max_hr_bpm, settings.resting_hr_bpm, settings.lthr_bpm
