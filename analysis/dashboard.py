@@ -13,7 +13,7 @@ cut afterwards, since a 28-day chronic load on the period's first day needs the 
 
 from __future__ import annotations
 
-import io
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -680,28 +680,51 @@ def guidance_data(
 
 
 def decision_rules(store: AthleteStore, settings: AthleteSettings) -> tuple[recovery.Rule, ...]:
-    """The athlete's own rule table if they edited it, else the defaults with their limits."""
-    saved = store.get_meta(RULES_KEY)
-    if saved:
-        return recovery.rules_from_table(pd.read_json(io.StringIO(saved), orient="records"))
-    return recovery.default_rules(
+    """The athlete's own rule table if they edited it, else the defaults with their limits.
+
+    A table saved before a signal joined the defaults (the pain log's, for one) gets that
+    signal's default rules appended: the athlete never saw them, so they cannot have removed
+    them. A signal the athlete knew and took out stays out.
+    """
+    defaults = recovery.default_rules(
         acwr_sweet_high=settings.acwr_sweet_high,
         acwr_danger=settings.acwr_danger,
         ramp_limit_pct=settings.ramp_limit_pct,
         pain_limit=settings.pain_limit,
     )
+    saved = store.get_meta(RULES_KEY)
+    if not saved:
+        return defaults
+    stored = json.loads(saved)
+    if isinstance(stored, list):  # the first format: the rules alone
+        rows, known = stored, SIGNALS_BEFORE_PAIN_LOG
+    else:
+        rows, known = stored["rules"], frozenset(stored["signals"])
+    own = recovery.rules_from_table(pd.DataFrame(rows))
+    return own + tuple(r for r in defaults if r.signal not in known)
 
 
 RULES_KEY = "decision_rules"
 
+SIGNALS_BEFORE_PAIN_LOG = frozenset(
+    {
+        c.ACWR, c.CHANGE_PCT, c.MONOTONY, c.RHR_DELTA_BPM, c.HRV_STATUS, c.SLEEP_H, c.SORENESS,
+        c.FATIGUE,
+    }
+)  # fmt: skip
+"""The signals a rule table saved in the first format (a bare list of rules) knew of."""
+
 
 def save_decision_rules(store: AthleteStore, table: pd.DataFrame | None) -> None:
-    """Keep an edited rule table (validated first); None goes back to the defaults."""
+    """Keep an edited rule table (validated first), with the signals the defaults had then;
+    None goes back to the defaults."""
     if table is None:
         store.set_meta(RULES_KEY, "")
         return
     recovery.rules_from_table(table)  # raises ValueError with the reason
-    store.set_meta(RULES_KEY, table.to_json(orient="records"))
+    known = sorted({r.signal for r in recovery.DEFAULT_RULES})
+    rows = json.loads(table.to_json(orient="records"))
+    store.set_meta(RULES_KEY, json.dumps({"signals": known, "rules": rows}))
 
 
 def recovery_data(
