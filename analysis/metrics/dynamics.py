@@ -190,9 +190,9 @@ def power_zones(critical_power_w: float) -> pd.DataFrame:
 
     References
     ----------
-    Stryd. "Power Zones explained" and *Training with Power* (the Stryd training guide): Easy
-    65–80 %, Moderate 80–90 %, Threshold 90–100 %, Interval 100–115 %, Repetition 115–130 % of
-    critical power.
+    Stryd. "Power Zones explained" (support.stryd.com/hc/en-us/articles/360039774153) and
+    *Training with Power* (the Stryd training guide): Easy 65–80 %, Moderate 80–90 %, Threshold
+    90–100 %, Interval 100–115 %, Repetition 115–130 % of critical power.
     """
     if not (math.isfinite(critical_power_w) and critical_power_w > 0):
         raise ValueError("critical power must be a positive number of watts")
