@@ -307,3 +307,8 @@ class GuardedStore:
     def delete_shoe(self, shoe_id: str) -> bool:
         self.access.require("gear")
         return self._store.delete_shoe(shoe_id)
+
+    def set_gear(self, activity_ids: Sequence[str], gear: str | None) -> int:
+        # which pair a run was in is the athlete's own record, as the shoes are
+        self.access.require("gear")
+        return self._store.set_gear(activity_ids, gear)

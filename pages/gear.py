@@ -1,4 +1,7 @@
-"""Gear: each pair of shoes with its distance, its retirement, and how gradually new pairs came in."""
+"""Gear: each pair of shoes with its distance, its retirement, and how gradually new pairs came in;
+runs are put in a pair here too."""
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -8,6 +11,8 @@ from analysis import units
 from analysis.figures.gear import new_pair_share_figure, shoe_distance_figure
 from analysis.metrics import gear as g
 from analysis.store.season import GEAR_TYPED
+from analysis.views import gear as gv
+from pages import _access as gate
 from pages import _common as ui
 from pages import _season
 
@@ -17,16 +22,22 @@ period = ui.period_control(src, s)
 day = period.as_of
 data = _season.gear(src.key, src.revision, day)
 fig_view = ui.view(src, skey, period)
-table, shares = data["table"], data["shares"]
+table, shares, runs = data["table"], data["shares"], data["runs"]
 unit = units.distance_label(s.units)
-per_unit = units.distance_factor(s.units)
 locked = not src.can("gear") or src.is_demo
 
+
+def shown(km: Any) -> Any:
+    """Kilometres (a number or a column) in the athlete's unit."""
+    return units.km_to(s.units, km)
+
+
 st.caption(
-    f"Runs belong to a pair by the gear name Strava's export gives them (its Activity Gear "
-    f"column), up to {day:%d %b %Y}. A pair is due at its retirement distance "
-    f"({g.DEFAULT_RETIRE_KM * per_unit:.0f} {unit} unless you set one; running shops quote "
-    f"{480 * per_unit:.0f}–{800 * per_unit:.0f} {unit}), soon from {g.RETIRE_SOON_FRACTION:.0%} of it. Try new gear gradually: in "
+    f"A run counts for the pair it is in: the gear Strava's export names for it (its Activity "
+    f"Gear column), or the pair you put it in below. Runs up to {day:%d %b %Y}. A pair is due "
+    f"at its retirement distance ({shown(g.DEFAULT_RETIRE_KM):.0f} {unit} unless you set one; "
+    f"running shops quote {shown(g.SHOP_RETIRE_KM[0]):.0f}–{shown(g.SHOP_RETIRE_KM[1]):.0f} "
+    f"{unit}), soon from {g.RETIRE_SOON_FRACTION:.0%} of it. Try new gear gradually: in "
     f"a new pair's first {g.NEW_PAIR_WEEKS} weeks (7 days each from its first run), keep it "
     f"to at most {g.NEW_PAIR_SHARE_MAX_PCT:g} % of the week's running. Both numbers are this "
     "dashboard's rules of thumb: no study gives them."
@@ -36,8 +47,8 @@ if table.empty:
 else:
     for row in table.itertuples(index=False):
         status = getattr(row, c.SHOE_STATUS)
-        km = getattr(row, c.DISTANCE_KM) * per_unit
-        retire = getattr(row, c.RETIRE_KM) * per_unit
+        km = shown(getattr(row, c.DISTANCE_KM))
+        retire = shown(getattr(row, c.RETIRE_KM))
         name = ui.md_text(getattr(row, c.NAME))
         if status == g.STATUS_RETIRE:
             st.warning(f"**{name}** has {km:.0f} {unit}: past its retirement at {retire:.0f} "
@@ -51,18 +62,18 @@ else:
             "running in its first weeks: bring a new pair in more gradually.",
             icon=":material/directions_run:",
         )
-    shown = pd.DataFrame(
+    pairs = pd.DataFrame(
         {
             "Pair": table[c.NAME],
             "From": table[c.GEAR_SOURCE],
             "First used": pd.to_datetime(table[c.FIRST_USED]).dt.date,
-            f"Distance [{unit}]": (table[c.DISTANCE_KM] * per_unit).round(1),
+            f"Distance [{unit}]": shown(table[c.DISTANCE_KM]).round(1),
             "Runs": table[c.RUNS],
-            f"Retire at [{unit}]": (table[c.RETIRE_KM] * per_unit).round(0),
+            f"Retire at [{unit}]": shown(table[c.RETIRE_KM]).round(0),
             "Status": table[c.SHOE_STATUS],
         }
     )
-    st.dataframe(shown, hide_index=True, key="gear_table")
+    st.dataframe(pairs, hide_index=True, key="gear_table")
     ui.chart(
         lambda: shoe_distance_figure(table, s.units),
         "gear_distance",
@@ -79,6 +90,93 @@ else:
         view=fig_view,
     )
 
+NO_PAIR = -1
+RUNS_PICKED = "gear_assign_runs"
+
+
+def assign(chosen: pd.DataFrame, pair: str | None) -> None:
+    """Put the chosen runs in ``pair`` (None: in no pair), then show the page again."""
+    with ui.refused():
+        try:
+            found = src.store.set_gear(chosen[c.ACTIVITY_ID].tolist(), pair)
+        except ValueError as err:
+            st.error(f"Not saved: {err}.")
+            return
+        km = float(chosen[c.DISTANCE_KM].sum())
+        st.session_state[gate.FLASH_KEY] = ("success", gv.assigned_words(found, km, pair, s.units))
+        st.session_state.pop(RUNS_PICKED, None)
+        st.cache_data.clear()
+        st.rerun()
+
+
+st.subheader("Runs and their pairs")
+in_period = runs[(runs[c.DATE] >= pd.Timestamp(period.first)) & (runs[c.DATE] <= pd.Timestamp(day))]
+if runs.empty:
+    st.caption("Runs show here once there are some, each with the pair it is in.")
+else:
+    st.caption(
+        f"The runs from {period.first:%d %b %Y} to {day:%d %b %Y}, latest first, each with the "
+        "pair it counts for. A Strava export imported again sets the pair it names for a run "
+        "once more; runs it names no gear for keep the pair you gave them here."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Date": pd.to_datetime(in_period[c.DATE]).dt.date,
+                "Run": in_period[c.NAME],
+                f"Distance [{unit}]": shown(in_period[c.DISTANCE_KM]).round(2),
+                "Pair": in_period[c.GEAR].fillna("—"),
+            }
+        ),
+        hide_index=True,
+        key="gear_runs",
+    )
+    if table.empty:
+        st.caption("Add a pair under **Your shoes**, then put runs in it here.")
+    else:
+        st.markdown("**Put runs in a pair**")
+        choice = st.selectbox(
+            "Pair", [*range(len(table)), NO_PAIR], key="gear_assign_pair", disabled=locked,
+            format_func=lambda i: "No pair (take runs out of theirs)" if i == NO_PAIR
+            else str(table[c.NAME].iloc[i]),
+        )  # fmt: skip
+        pair = None if choice is None or choice == NO_PAIR else str(table[c.NAME].iloc[choice])
+        earliest = min(runs[c.DATE].min().date(), period.first)
+        latest = max(runs[c.DATE].max().date(), day)
+        a, b, d = st.columns(3)
+        span_first = a.date_input("From", value=period.first, min_value=earliest,
+                                max_value=latest, key="gear_assign_from", disabled=locked)  # fmt: skip
+        span_last = b.date_input("To", value=day, min_value=earliest, max_value=latest,
+                               key="gear_assign_to", disabled=locked)  # fmt: skip
+        unpaired = d.checkbox("Only runs in no pair yet", value=True, key="gear_assign_unpaired",
+                              disabled=locked or pair is None)  # fmt: skip
+        span = gv.runs_between(
+            runs, span_first or earliest, span_last or latest,
+            only_without_pair=unpaired and pair is not None,
+        )  # fmt: skip
+        st.caption(
+            f"{len(span)} run{'' if len(span) == 1 else 's'} "
+            f"({shown(float(span[c.DISTANCE_KM].sum())):.1f} {unit}) from "
+            f"{span_first or earliest:%d %b %Y} to {span_last or latest:%d %b %Y}"
+            + (" in no pair yet." if unpaired and pair is not None else ".")
+        )
+        span_label = "Take them out of their pair" if pair is None else f"Put them in {pair}"
+        if st.button(span_label, key="gear_assign_span", disabled=locked or span.empty):
+            assign(span, pair)
+        labels = {
+            str(run[c.ACTIVITY_ID]): gv.run_label(run, s.units) for _, run in in_period.iterrows()
+        }
+        picked = st.multiselect(
+            "Or pick runs of the period", list(labels), format_func=lambda aid: labels[aid],
+            key=RUNS_PICKED, disabled=locked, placeholder="Choose runs",
+        )  # fmt: skip
+        picked_label = (
+            "Take the picked runs out of their pair" if pair is None
+            else f"Put the picked runs in {pair}"
+        )  # fmt: skip
+        if st.button(picked_label, key="gear_assign_picked", disabled=locked or not picked):
+            assign(runs[runs[c.ACTIVITY_ID].isin(picked)], pair)
+
 st.subheader("Your shoes")
 if src.is_demo:
     st.caption("The demo athlete's shoes are read-only.")
@@ -91,13 +189,14 @@ with st.form("shoe_form", clear_on_submit=True):
                            disabled=locked)  # fmt: skip
     first_in = b.date_input("First used", value=None, key="shoe_first", disabled=locked)
     retire_in = a.number_input(
-        f"Retire at [{unit}]", min_value=1.0, value=float(round(g.DEFAULT_RETIRE_KM * per_unit)),
+        f"Retire at [{unit}]", min_value=1.0, value=float(round(shown(g.DEFAULT_RETIRE_KM))),
         step=10.0, key="shoe_retire", disabled=locked,
     )  # fmt: skip
     if st.form_submit_button("Add pair", key="shoe_add", disabled=locked):
         with ui.refused():
             try:
-                src.store.add_shoe(name_in, first_in, retire_in / per_unit, False, GEAR_TYPED)
+                src.store.add_shoe(name_in, first_in, gv.km_from(s.units, retire_in), False,
+                                  GEAR_TYPED)  # fmt: skip
             except ValueError as err:
                 st.error(f"Not saved: {err}.")
             else:
@@ -112,7 +211,7 @@ if not table.empty:
     row = table.iloc[pick if pick is not None else 0]
     a, b = st.columns(2)
     retire_edit = a.number_input(
-        f"Retire at [{unit}]", min_value=1.0, value=float(round(row[c.RETIRE_KM] * per_unit)),
+        f"Retire at [{unit}]", min_value=1.0, value=float(round(shown(row[c.RETIRE_KM]))),
         step=10.0, key=f"shoe_edit_retire_{pick}", disabled=locked,
     )  # fmt: skip
     retired_edit = b.checkbox("Retired", value=bool(row[c.RETIRED]), key=f"shoe_edit_retired_{pick}",
@@ -126,11 +225,11 @@ if not table.empty:
     if save.button("Save pair", key="shoe_save", disabled=locked):
         with ui.refused():
             if row[c.SHOE_ID] is None:  # a pair only named on runs: kept with its settings
-                src.store.add_shoe(str(row[c.NAME]), first_day, retire_edit / per_unit,
+                src.store.add_shoe(str(row[c.NAME]), first_day, gv.km_from(s.units, retire_edit),
                                    retired_edit, str(row[c.GEAR_SOURCE]))  # fmt: skip
             else:
                 src.store.update_shoe(str(row[c.SHOE_ID]), str(row[c.NAME]), first_day,
-                                      retire_edit / per_unit, retired_edit,
+                                      gv.km_from(s.units, retire_edit), retired_edit,
                                       str(row[c.GEAR_SOURCE]))  # fmt: skip
             st.cache_data.clear()
             st.rerun()

@@ -117,3 +117,31 @@ def test_no_shoes_and_no_gear_give_empty_frames() -> None:
     assert table.empty and list(table.columns) == list(g.SHOE_TABLE_COLUMNS)
     shares = g.new_pair_share(runs, table)
     assert shares.empty and list(shares.columns) == list(g.NEW_PAIR_COLUMNS)
+
+
+def test_each_run_is_shown_in_the_pair_the_table_names() -> None:
+    runs = _runs(
+        [
+            ("2026-09-01", 10.0, "pegasus 40 "),  # the table's "Pegasus 40"
+            ("2026-09-02", 8.0, None),
+            ("2026-09-02", 6.0, "  "),  # blank: no pair
+            ("2026-09-03", 12.0, "Clifton 9"),
+        ]
+    )
+    runs[c.ACTIVITY_ID] = ["a", "b", "c", "d"]
+    runs[c.NAME] = ["Easy", None, "Strides", "Long"]
+    shoes = _shoes([("Pegasus 40", "2026-08-01", None, False, "typed")])
+    table = g.shoe_table(runs, shoes)
+    # the pairs put on runs count as the gear an export names: Pegasus 10 km, Clifton 12 km
+    assert table[c.DISTANCE_KM].tolist() == pytest.approx([10.0, 12.0])
+    got = g.run_pairs(runs, table)
+    assert list(got.columns) == list(g.RUN_PAIR_COLUMNS)
+    # latest day first; of two runs on one day, the later one first
+    assert got[c.ACTIVITY_ID].tolist() == ["d", "c", "b", "a"]
+    assert got[c.GEAR].tolist() == ["Clifton 9", None, None, "Pegasus 40"]
+    assert got[c.NAME].tolist() == ["Long", "Strides", None, "Easy"]
+    assert got[c.DISTANCE_KM].tolist() == pytest.approx([12.0, 6.0, 8.0, 10.0])
+    # a pair the table does not list (a run after its as_of day) keeps the run's own text
+    assert g.run_pairs(runs, g.shoe_table(runs, shoes, as_of="2026-09-02"))[c.GEAR].iloc[0] == (
+        "Clifton 9"
+    )

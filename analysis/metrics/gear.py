@@ -1,10 +1,10 @@
 """Shoes: each pair's distance, its retirement, and how gradually a new pair came in.
 
-A run belongs to a pair by name: the gear an export names for the activity (Strava's
-``Activity Gear`` column, stored with each activity) equals the pair's name, ignoring case and
-surrounding space. Pairs come from the athlete's list (typed, or kept from an export) and from
-the gear names on the runs themselves (source ``strava``), so an imported history shows its
-shoes before anything is typed.
+A run belongs to a pair by name: the gear stored with the activity (what an export names,
+Strava's ``Activity Gear`` column, or the pair the athlete put the run in on the Gear page)
+equals the pair's name, ignoring case and surrounding space. Pairs come from the athlete's list
+(typed, or kept from an export) and from the gear names on the runs themselves (source
+``strava``), so an imported history shows its shoes before anything is typed.
 
 Rules (product heuristics: no study gives these numbers):
 
@@ -52,12 +52,16 @@ NEW_PAIR_WEEKS = 3
 NEW_PAIR_SHARE_MAX_PCT = 30.0
 """At most this share of a week's running distance in a pair during its first weeks [%]."""
 
+SHOP_RETIRE_KM = (480.0, 800.0)
+"""The retirement distances running shops quote, 300–500 miles [km]."""
+
 STATUS_OK, STATUS_SOON, STATUS_RETIRE, STATUS_RETIRED = "ok", "soon", "retire", "retired"
 
 SHOE_TABLE_COLUMNS = (
     c.SHOE_ID, c.NAME, c.GEAR_SOURCE, c.FIRST_USED, c.DISTANCE_KM, c.RUNS, c.RETIRE_KM,
     c.RETIRED, c.SHOE_STATUS,
 )  # fmt: skip
+RUN_PAIR_COLUMNS = (c.ACTIVITY_ID, c.DATE, c.NAME, c.DISTANCE_KM, c.GEAR)
 NEW_PAIR_COLUMNS = (
     c.NAME, c.WEEK_OF_USE, c.START_DATE, c.NEW_PAIR_KM, c.DISTANCE_KM, c.NEW_PAIR_SHARE_PCT,
     c.OVER_NEW_PAIR_LIMIT,
@@ -197,6 +201,63 @@ def shoe_table(
     return out.reset_index(drop=True)[list(SHOE_TABLE_COLUMNS)]
 
 
+def run_pairs(activities: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Each run with the pair it counts for, newest first.
+
+    Parameters
+    ----------
+    activities
+        The activities that count, with ``activity_id``, ``local_date``, ``name``,
+        ``distance_m`` and ``gear``.
+    table
+        :func:`shoe_table`: a run's gear is shown as the pair's name there (a run whose gear
+        reads ``"pegasus 40 "`` is in ``"Pegasus 40"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`RUN_PAIR_COLUMNS`: ``activity_id``, ``date`` (the local day), ``name`` (the
+        run's), ``distance_km`` [km] and ``gear`` (the pair's name; None for a run in no pair,
+        its own gear text for a pair the table does not list), latest day first.
+    """
+    shown: dict[str, object] = {}
+    for name in table[c.NAME]:
+        shown.setdefault(_key(name), name)
+    gear = (
+        activities[c.GEAR]
+        if c.GEAR in activities.columns
+        else pd.Series(None, index=activities.index, dtype=object)
+    )
+    pairs = [None if not _key(raw) else shown.get(_key(raw), str(raw).strip()) for raw in gear]
+    names = (
+        activities[c.NAME]
+        if c.NAME in activities.columns
+        else pd.Series(None, index=activities.index)
+    )
+    out = pd.DataFrame(
+        {
+            c.ACTIVITY_ID: activities[c.ACTIVITY_ID].astype(str).to_numpy(),
+            c.DATE: local_days(activities).to_numpy(),
+            c.NAME: names.to_numpy(),
+            c.DISTANCE_KM: (
+                pd.to_numeric(activities[c.DISTANCE_M], errors="coerce").fillna(0.0) / 1000.0
+            ).to_numpy(),
+            c.GEAR: pairs,
+        },
+        columns=list(RUN_PAIR_COLUMNS),
+    )
+    out[c.DATE] = pd.to_datetime(out[c.DATE]).astype("datetime64[ns]")
+    out[c.DISTANCE_KM] = out[c.DISTANCE_KM].astype("float64")
+    # newest first; runs of one day keep their order, reversed (the latest start first)
+    out = out.iloc[::-1].sort_values(c.DATE, ascending=False, kind="stable", na_position="last")
+    out = out.reset_index(drop=True)
+    for col in (c.NAME, c.GEAR):  # None where empty, never NaN
+        out[col] = pd.Series(
+            [None if v is None or pd.isna(v) else str(v) for v in out[col]], dtype=object
+        )
+    return out
+
+
 def new_pair_share(
     activities: pd.DataFrame, table: pd.DataFrame, as_of: DayLike | None = None
 ) -> pd.DataFrame:
@@ -278,7 +339,10 @@ __all__ = [
     "NEW_PAIR_SHARE_MAX_PCT",
     "NEW_PAIR_WEEKS",
     "RETIRE_SOON_FRACTION",
+    "RUN_PAIR_COLUMNS",
+    "SHOP_RETIRE_KM",
     "new_pair_share",
+    "run_pairs",
     "shares_over",
     "shoe_status",
     "shoe_table",

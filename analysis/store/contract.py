@@ -194,6 +194,12 @@ class AthleteStore(Protocol):
         source: str,
     ) -> bool: ...
     def delete_shoe(self, shoe_id: str) -> bool: ...
+    def set_gear(self, activity_ids: Sequence[str], gear: str | None) -> int:
+        """Put activities in the pair named ``gear`` (their ``gear`` column), or in none (None
+        or blank), in one transaction; returns how many of the ids were found. Raises
+        ValueError for a name over 200 characters. See :mod:`analysis.store.season` for what
+        a later export import does to it."""
+        ...
 
     # ---- strength & mobility sessions and the pain log (DuckDB schema 6, PostgreSQL 3)
     def add_session(

@@ -1485,3 +1485,12 @@ class Store(season.SeasonMethods):
                 f"DELETE FROM {table} WHERE {key} = ? RETURNING {key}", [row_id]
             ).fetchall()
         return bool(found)
+
+    def _set_gear_of(self, activity_ids: list[str], gear: str | None) -> int:
+        with self._transaction() as cur:
+            found = cur.execute(
+                "UPDATE activities SET gear = ? WHERE list_contains(?, activity_id) "
+                "RETURNING activity_id",
+                [gear, activity_ids],
+            ).fetchall()
+        return len(found)

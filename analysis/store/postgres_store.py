@@ -1309,3 +1309,14 @@ class PostgresStore(season.SeasonMethods):
             )
             found = w.cur.fetchall()
         return bool(found)
+
+    def _set_gear_of(self, activity_ids: list[str], gear: str | None) -> int:
+        self._require("activities", "change the shoes")
+        with self._write("change the shoes") as w:
+            w.cur.execute(
+                "UPDATE activities SET gear = %s WHERE athlete_id = %s AND activity_id = ANY(%s) "
+                "RETURNING activity_id",
+                [gear, self.athlete_id, activity_ids],
+            )
+            found = w.cur.fetchall()
+        return len(found)

@@ -10,6 +10,11 @@ Three small tables of one athlete's season (DuckDB schema 6, PostgreSQL schema 3
   gear of an activity, so the two are joined by name), the day it was first used, the distance
   at which it is due to be retired [km], whether it is retired, and where it came from.
 
+A run is put in a pair by its own ``gear`` (the activities table): a Strava export sets it on
+import, the Gear page with :meth:`SeasonMethods.set_gear`. No column says which of the two set
+it, so the last write wins: an export imported again that names a pair for a run sets that
+pair once more, while a run the export leaves without gear keeps the pair given in the app.
+
 Each engine keeps the SQL; the checks of a row and the dtypes of the frames handed back live here,
 so both engines refuse the same rows and return identical frames.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -128,6 +134,12 @@ def shoe_row(
     }
 
 
+def gear_name(gear: Any) -> str | None:
+    """The gear of a run as stored: the pair's name without surrounding space (at most 200
+    characters, as a pair's name), or None for a run in no pair (None or blank text)."""
+    return _text(gear, "the name of the pair", 200, required=False)
+
+
 def season_frame(rows: list[tuple[Any, ...]], table: str) -> pd.DataFrame:
     """Rows of one table as a frame with the same dtypes from every engine.
 
@@ -155,7 +167,9 @@ def season_frame(rows: list[tuple[Any, ...]], table: str) -> pd.DataFrame:
 class SeasonMethods:
     """The contract's race, block and shoe methods, the same for every engine: each checks and
     types its row here and hands it to the engine's four primitives (``_season_rows``,
-    ``_season_add``, ``_season_update``, ``_season_delete``), which hold the engine's SQL."""
+    ``_season_add``, ``_season_update``, ``_season_delete``), which hold the engine's SQL.
+    Putting runs in a pair (:meth:`set_gear`) checks the name here and writes the activities'
+    ``gear`` through a fifth primitive, ``_set_gear_of``."""
 
     def _season_rows(self, table: str) -> pd.DataFrame:
         raise NotImplementedError
@@ -167,6 +181,9 @@ class SeasonMethods:
         raise NotImplementedError
 
     def _season_delete(self, table: str, row_id: str) -> bool:
+        raise NotImplementedError
+
+    def _set_gear_of(self, activity_ids: list[str], gear: str | None) -> int:
         raise NotImplementedError
 
     def races(self) -> pd.DataFrame:
@@ -230,3 +247,17 @@ class SeasonMethods:
 
     def delete_shoe(self, shoe_id: str) -> bool:
         return self._season_delete(SHOES, shoe_id)
+
+    def set_gear(self, activity_ids: Sequence[str], gear: str | None) -> int:
+        """Put activities in a pair (its name, as :func:`gear_name` keeps it), or in none.
+
+        One transaction, whatever the number of activities; ids not stored are skipped. Returns
+        the number of activities found (0 without ids, and then nothing is written).
+        """
+        if isinstance(activity_ids, str):
+            raise TypeError("set_gear takes a sequence of activity ids, not one id")
+        ids = list(dict.fromkeys(str(aid) for aid in activity_ids))
+        name = gear_name(gear)
+        if not ids:
+            return 0
+        return self._set_gear_of(ids, name)
