@@ -231,8 +231,8 @@ def run_detail_data(
         ``settings.units``), ``laps`` (:func:`~analysis.metrics.activity.laps_table`),
         ``zones`` (:func:`~analysis.metrics.activity.time_in_zones_for_run`), ``trace``
         (:func:`~analysis.metrics.activity.trace_frame`), ``dynamics_trace``
-        (:func:`dynamics_trace`: no ranges when the run has no running dynamics), ``comments`` (the activity's notes,
-        oldest first), ``sport`` and ``unit``.
+        (:func:`dynamics_trace`: no ranges when the run has no running dynamics), ``comments``
+        (the activity's notes, oldest first), ``sport`` and ``unit``.
 
     Raises
     ------
