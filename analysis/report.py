@@ -2,11 +2,12 @@
 
 The report holds what the Overview, Mileage, Training load, Fitness & form and Guidance pages show:
 their key numbers as text and their charts, each with the same "how to read" sentence
-(:mod:`analysis.figures.captions`). It reads the same data functions as the pages
-(:mod:`analysis.dashboard`) and draws with the same figure builders; it only cuts each metric's
-output down to the report's period before drawing, so the numbers at the edges of the period are
-those computed over the whole history (a chronic load on the first day still knows the weeks
-before it).
+(:mod:`analysis.figures.captions`); then, as text, what the Strength & mobility, Pain & niggles and
+Race & blocks pages hold for the period. It reads the same data functions as the pages
+(:mod:`analysis.dashboard`, :mod:`analysis.views`) and draws with the same figure builders; it
+only cuts each metric's output down to the report's period before drawing, so the numbers at the
+edges of the period are those computed over the whole history (a chronic load on the first day
+still knows the weeks before it).
 
 The file needs no server and no network: plotly.js is embedded once, inline, and each figure is a
 JSON block that one small script hands to ``Plotly.newPlot``. Every text that comes from a user
@@ -41,6 +42,7 @@ from analysis.figures.mileage import (
     weekly_distance_figure,
 )
 from analysis.figures.overview import acwr_gauge_figure, week_comparison_figure
+from analysis.metrics import blocks, pain, strength
 from analysis.metrics.load import (
     ACWR_VARIANT_TEXT,
     IMPELLIZZERI_2020,
@@ -51,6 +53,9 @@ from analysis.metrics.load import (
 from analysis.metrics.pmc import PMC_CONVENTION_TEXT, TSB_CONVENTION_TEXT, monotony_level
 from analysis.settings import AthleteSettings
 from analysis.store.contract import AthleteStore
+from analysis.views.pain import pain_data
+from analysis.views.race import race_data
+from analysis.views.strength import strength_data
 
 DEFAULT_WEEKS = 12
 """Weeks a report covers unless asked otherwise: about one training block."""
@@ -58,7 +63,16 @@ DEFAULT_WEEKS = 12
 PLOT_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
 """Plotly's options for every chart: as in the app, plus resizing with the reader's window."""
 
-SECTION_TITLES = ("Overview", "Mileage", "Training load (ACWR)", "Fitness & form", "Guidance")
+SECTION_TITLES = (
+    "Overview",
+    "Mileage",
+    "Training load (ACWR)",
+    "Fitness & form",
+    "Guidance",
+    "Strength & mobility",
+    "Pain & niggles",
+    "Race & blocks",
+)
 """The report's sections, in order; the same titles as the pages they summarise."""
 
 NOTHING_YET = "Nothing to show yet: there are no activities up to {day}."
@@ -479,6 +493,199 @@ def _guidance(
     return section
 
 
+NO_SESSIONS = "No strength sessions logged in the period."
+NO_PAIN = "No pain logged in the period."
+NO_RACE = "No goal race on or after {day}."
+ASSOCIATION = (
+    "Association, not diagnosis: what the 28 days before a niggle held cannot say what caused "
+    "it. Pain that lasts, grows or changes how you run needs a physiotherapist or doctor."
+)
+
+
+def _count(n: int, noun: str, plural: str = "") -> str:
+    """``"1 strength session"``, ``"2 strength sessions"`` (``plural`` where it is not noun + s)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _day(value: Any) -> str:
+    return f"{pd.Timestamp(value):{DAY_FORMAT}}"
+
+
+def _strength(
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
+    """Sessions a week against the target and the sessions the day before a hard or long run,
+    as :func:`analysis.views.strength.strength_data` gives them to the page."""
+    section = Section("Strength & mobility")
+    data = strength_data(store, settings, as_of, first=first)
+    sessions = data["sessions"]
+    if sessions.empty:
+        section.paragraphs.append(NO_SESSIONS)
+        return section
+    low, high = data["target"]
+    weekly = data["weekly"]
+    done = weekly[weekly[strength.WEEK_STATUS] != "in progress"]
+    within = int((done[strength.WEEK_STATUS] == strength.WITHIN).sum())
+    kinds = sessions[c.SESSION_TYPE].value_counts()
+    per_week = ", ".join(
+        f"{pd.Timestamp(row[c.WEEK_START]):%d %b} {int(row[c.SESSIONS])}"
+        + (" (so far)" if row[strength.WEEK_STATUS] == "in progress" else "")
+        for _, row in weekly.iterrows()
+    )
+    flags = data["flags"]
+    section.facts += [
+        ("Strength sessions a week", f"{weekly[c.SESSIONS].mean():.1f} (target {low}–{high})"),
+        ("Weeks within the target", f"{within} of {len(done)} judged"),
+        ("Each week (strength and plyometrics)", per_week),
+        (
+            "Sessions in the period",
+            ", ".join(f"{int(kinds[k])} {k}" for k in c.SESSION_TYPES if k in kinds.index),
+        ),
+        ("The day before a hard or long run", _count(len(flags), "strength session")),
+    ]
+    section.paragraphs.append(
+        f"Target: {low}–{high} strength or plyometric sessions a week (ACSM 2009; Lauersen et "
+        "al. 2014). Mobility and cross-training are counted but are not strength work. A week "
+        "is judged once it has ended, or earlier when it already reached the target."
+    )
+    if len(flags):
+        section.warnings.append(
+            f"{_count(len(flags), 'strength session')} the day before a hard or long run: "
+            "heavy legs meet "
+            "the key run (running performance is still down the day after strength work, Doma & "
+            "Deakin 2014). Put strength on the hard day itself, after the run, or the day after."
+        )
+        for _, flag in flags.sort_values(c.DATE).iterrows():
+            section.paragraphs.append(
+                f"{_day(flag[c.DATE])}: {flag[c.SESSION_TYPE]}, {flag[c.DURATION_MIN]:.0f} min, "
+                f"the day before a {flag[strength.NEXT_DAY_TYPE]} run "
+                f"({_sentence(str(flag[c.RULE])).rstrip('.')})."
+            )
+    return section
+
+
+def _pain(
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
+    """The period's pain episodes and what the 28 days before each held, as
+    :func:`analysis.views.pain.pain_data` gives them to the page."""
+    section = Section("Pain & niggles")
+    data = pain_data(store, settings, as_of, first=first)
+    episodes = data["triggers"]
+    if episodes.empty:
+        section.paragraphs.append(NO_PAIN)
+        return section
+    section.warnings.append(ASSOCIATION)
+    section.facts += [
+        ("Episodes in the period", f"{len(episodes)}"),
+        ("Entries in the period", f"{len(data['log'])}"),
+    ]
+    for _, ep in episodes.sort_values(c.EPISODE_START).iterrows():
+        # " · " between triggers: a trigger's own text may hold "; " (two jumps)
+        held = " · ".join(
+            f"{pain.TRIGGER_LABELS[col]}: {ep[col] or 'none'}" for col in pain.TRIGGER_COLUMNS
+        )
+        side = f" ({ep[c.SIDE]})" if ep[c.SIDE] and ep[c.SIDE] != "none" else ""
+        section.paragraphs.append(
+            f"{str(ep[c.BODY_SITE]).capitalize()}{side}, {_day(ep[c.EPISODE_START])} – "
+            f"{_day(ep[pain.LAST_DAY])}: worst {ep[pain.PEAK]:g}/10 over "
+            f"{_count(int(ep[pain.ENTRIES]), 'entry', 'entries')}. "
+            f"The {pain.WINDOW_DAYS} days before held: {held}."
+        )
+    section.notes.append(
+        f"An episode is a site's run of entries above 0 with less than {pain.EPISODE_GAP_DAYS} "
+        f"days between them. Ramp: a week over your +{settings.ramp_limit_pct:g} % limit; ACWR: "
+        f"a day above {settings.acwr_sweet_high:g}; long-run jump: a run more than "
+        f"{pain.LONG_RUN_JUMP_PCT:g} % longer than the longest of the {pain.LONG_RUN_JUMP_DAYS} "
+        "days before it; 'not known': there was nothing to look at."
+    )
+    return section
+
+
+def _race(
+    store: AthleteStore, settings: AthleteSettings, as_of: dt.date, first: dt.date
+) -> Section:
+    """The goal race, the block of ``as_of`` and the taper, as
+    :func:`analysis.views.race.race_data` and :mod:`analysis.metrics.blocks` give them."""
+    section = Section("Race & blocks")
+    data = race_data(store, settings, as_of)
+    stored = data["blocks"]
+    current = blocks.block_on(stored, as_of) if len(stored) else None
+    block_text = "none"
+    if current is not None:
+        holding = stored[
+            (pd.to_datetime(stored[c.START_DATE]) <= pd.Timestamp(as_of))
+            & (pd.to_datetime(stored[c.END_DATE]) >= pd.Timestamp(as_of))
+        ].sort_values(c.START_DATE)
+        row = holding.iloc[-1]
+        block_text = f"{current}, {_day(row[c.START_DATE])} – {_day(row[c.END_DATE])}"
+    race = data["next_race"]
+    if race is None:
+        section.paragraphs.append(NO_RACE.format(day=f"{as_of:{DAY_FORMAT}}"))
+        section.facts.append((f"Block on {as_of:{DAY_FORMAT}}", block_text))
+        return section
+    race_km = float(race[c.DISTANCE_KM])
+    target = _number(race[c.TARGET_TIME_S])
+    target_text = "—"
+    if target is not None:
+        target_text = (
+            f"{units.format_duration(target)} "
+            f"({units.format_pace(target / race_km, settings.units)})"
+        )
+    days = blocks.days_to(race[c.RACE_DATE], as_of)
+    chronic = float(data["chronic_km"])
+    section.facts += [
+        ("Goal race", f"{race[c.NAME] or 'Goal race'} on {_day(race[c.RACE_DATE])}"),
+        ("Distance", _distance(race_km, settings, 2)),
+        ("Target time", target_text),
+        ("Days to the race", f"{days} (from {as_of:{DAY_FORMAT}})"),
+        (f"Block on {as_of:{DAY_FORMAT}}", block_text),
+        ("Chronic load", f"{_distance(chronic, settings)} a week"),
+    ]
+    n = blocks.taper_weeks(race_km)
+    cuts = blocks.TAPER_CUTS_PCT[n]
+    section.paragraphs.append(
+        f"Taper: the last {n} weeks, the race week included, each cutting the peak week's "
+        f"volume by {', then '.join(f'{cut:g}' for cut in cuts)} %, intensity and frequency "
+        "kept (Bosquet et al. 2007). Chronic load: the runs of the 28 days up to "
+        f"{as_of:{DAY_FORMAT}} / 4."
+    )
+    race_week = dashboard.week_of(blocks.as_date(race[c.RACE_DATE]), settings.week_start)
+    taper_start = race_week - dt.timedelta(weeks=n - 1)
+    if as_of < taper_start:
+        section.facts.append(("Taper starts", f"the week of {taper_start:{DAY_FORMAT}}"))
+        return section
+    weekly = dashboard.mileage_data(store, settings, as_of)["weekly"]
+    if weekly.empty:
+        return section
+    starts = pd.to_datetime(weekly[c.WEEK_START])
+    before = weekly[starts == pd.Timestamp(taper_start - dt.timedelta(weeks=1))]
+    peak_km = float(before[c.DISTANCE_KM].iloc[0]) if len(before) else 0.0
+    if peak_km <= 0:
+        section.facts.append(("Taper", "no run in the week before it, so no peak to cut from"))
+        return section
+    section.facts.append(
+        (
+            "Peak week (the week before the taper)",
+            f"{_distance(peak_km, settings)}, week of {taper_start - dt.timedelta(weeks=1):%d %b}",
+        )
+    )
+    for i, (volume, cut) in enumerate(zip(blocks.taper_volumes(peak_km, n), cuts, strict=True)):
+        week = taper_start + dt.timedelta(weeks=i)
+        ran = weekly[starts == pd.Timestamp(week)]
+        goal = f"target {_distance(volume, settings)} (−{cut:g} %)"
+        if week == race_week:
+            goal += " and the race"
+        if week > as_of:
+            text = goal
+        else:
+            done_km = float(ran[c.DISTANCE_KM].iloc[0]) if len(ran) else 0.0
+            so_far = " so far" if week + dt.timedelta(days=6) > as_of else ""
+            text = f"{_distance(done_km, settings)} run{so_far}; {goal}"
+        section.facts.append((f"Taper week of {week:%d %b}", text))
+    return section
+
+
 # ---- rendering ------------------------------------------------------------------------------------
 
 STYLE = """
@@ -618,7 +825,7 @@ def build_report(
         message = f"<p>{_esc(NOTHING_YET.format(day=f'{as_of:{DAY_FORMAT}}'))}</p>"
         return _document(title, header, [message], charts=False)
     today = dt.date.today() if today is None else today
-    later = (_mileage, _training_load, _fitness, _guidance)
+    later = (_mileage, _training_load, _fitness, _guidance, _strength, _pain, _race)
     sections = [
         _overview(store, settings, as_of, first, today),
         *(build(store, settings, as_of, first) for build in later),

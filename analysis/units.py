@@ -17,6 +17,9 @@ METRES_PER_FOOT = 0.3048
 METRES_PER_YARD = 0.9144
 """The international yard (1959) [m]."""
 
+METRES_PER_INCH = 0.0254
+"""The international inch (1959) [m]."""
+
 UNIT_KM = "km"
 UNIT_MI = "mi"
 
@@ -54,6 +57,28 @@ def elevation_factor(unit: str) -> float:
 def elevation_label(unit: str) -> str:
     """``"ft"`` when distances are in miles, else ``"m"``."""
     return "ft" if unit == UNIT_MI else "m"
+
+
+def step_length_factor(unit: str) -> float:
+    """Multiply a step length in metres by this: inches with miles (as imperial watches show a
+    step), metres with km."""
+    return 1.0 / METRES_PER_INCH if unit == UNIT_MI else 1.0
+
+
+def step_length_label(unit: str) -> str:
+    """``"in"`` when distances are in miles, else ``"m"``."""
+    return "in" if unit == UNIT_MI else "m"
+
+
+def oscillation_factor(unit: str) -> float:
+    """Multiply a vertical oscillation in millimetres by this: inches with miles, centimetres
+    with km."""
+    return 1.0 / (METRES_PER_INCH * 1000.0) if unit == UNIT_MI else 0.1
+
+
+def oscillation_label(unit: str) -> str:
+    """``"in"`` when distances are in miles, else ``"cm"``."""
+    return "in" if unit == UNIT_MI else "cm"
 
 
 def format_elevation(metres: float | None, unit: str) -> str:

@@ -14,7 +14,12 @@ import streamlit as st
 from analysis import columns as c
 from analysis import units
 from analysis.figures.activity import route_map_figure
-from analysis.figures.run_detail import run_traces_figure, splits_figure, zones_bar_figure
+from analysis.figures.run_detail import (
+    run_dynamics_figure,
+    run_traces_figure,
+    splits_figure,
+    zones_bar_figure,
+)
 from analysis.metrics import activity as run
 from analysis.metrics.load import LOAD_MODEL_NAMES, LOAD_UNITS
 from analysis.parsers.base import ParsedActivity
@@ -549,6 +554,19 @@ else:
         )
     else:
         st.caption("No pace, heart rate, cadence, elevation or power while moving: no traces.")
+    dyn_trace = detail["dynamics_trace"]
+    if dyn_trace.ranges:  # only a run whose file has running dynamics; others show nothing more
+        osc, step = units.oscillation_label(unit), units.step_length_label(unit)
+        ui.chart(
+            lambda: run_dynamics_figure(dyn_trace, unit),
+            "activity_dynamics",
+            "Running dynamics on the same axis of moving time, only the channels this file has: "
+            "ground contact time (a foot on the ground per step), vertical oscillation (the "
+            f"torso's bounce, {osc}), vertical ratio (bounce over step length; lower is more "
+            "economical), ground contact balance (left foot's share; 50 % is even) and step "
+            f"length ({step}; the file's own, else speed × 60 / cadence).",
+            view=fig_view,
+        )
     per = "mile" if unit == units.UNIT_MI else "km"
     st.subheader(f"Splits per {per} and laps")
     if splits.empty:

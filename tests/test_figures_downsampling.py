@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from analysis import columns as c
 from analysis.figures import activity, style
-from analysis.figures.run_detail import run_traces_figure
+from analysis.figures.run_detail import run_dynamics_figure, run_traces_figure
 from analysis.metrics import activity as run
 from analysis.schema import build_samples
+from analysis.views.run_detail import dynamics_trace
 
 
 def test_a_short_line_keeps_every_row() -> None:
@@ -121,3 +122,26 @@ def test_a_two_hour_run_sends_at_most_the_limit_and_keeps_its_peak() -> None:
     assert route.data[1].lat[0] == samples[c.LATITUDE_DEG].iloc[0]
     assert route.data[2].lat[0] == samples[c.LATITUDE_DEG].iloc[-1]
     assert line.lat[-1] == samples[c.LATITUDE_DEG].iloc[-1]
+
+
+def test_a_two_hour_runs_dynamics_send_at_most_the_limit_and_keep_their_peaks() -> None:
+    samples = _long_run(7_200)
+    t = np.arange(7_200.0)
+    gct = 250.0 + 8.0 * np.sin(t / 400.0)
+    gct[4_321] = 291.0  # the longest ground contact, one second long
+    samples[c.GROUND_CONTACT_TIME_MS] = gct
+    samples[c.VERTICAL_OSCILLATION_MM] = 90.0 + 5.0 * np.cos(t / 700.0)
+    trace = run.trace_frame(samples, c.SPORT_RUNNING, "km")
+    fig = run_dynamics_figure(dynamics_trace(samples, trace), "km")
+    assert {line.name for line in fig.data} == {
+        "Ground contact time",
+        "Vertical oscillation",
+        "Step length",
+    }
+    for line in fig.data:
+        assert len(line.x) <= style.LINE_POINTS
+    contact = next(line for line in fig.data if line.name == "Ground contact time")
+    drawn = np.asarray(
+        contact.customdata if contact.customdata is not None else contact.y, dtype="float64"
+    )
+    assert np.nanmax(drawn) == 291.0

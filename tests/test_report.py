@@ -1,9 +1,10 @@
-"""The static HTML report: self-contained, the five sections, the N-week cut, escaping, the CLI."""
+"""The static HTML report: self-contained, its sections, the N-week cut, escaping, the CLI."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -87,7 +88,7 @@ def _plotlyjs_version() -> str:
     return found.group(1)
 
 
-def test_the_five_sections_carry_their_numbers_and_captions(store_path: Path) -> None:
+def test_the_sections_carry_their_numbers_and_captions(store_path: Path) -> None:
     document = _report(store_path)
     assert re.findall(r"<h2>(.*?)</h2>", document) == [
         t.replace("&", "&amp;") for t in SECTION_TITLES
@@ -121,8 +122,6 @@ def test_the_five_sections_carry_their_numbers_and_captions(store_path: Path) ->
 
 
 def _escaped(text: str) -> str:
-    import html
-
     return html.escape(text, quote=True)
 
 
@@ -172,6 +171,19 @@ def test_distances_follow_the_units_setting(store_path: Path) -> None:
     assert figures["mileage_weekly"]["layout"]["yaxis"]["title"]["text"] == "Distance [mi]"
     assert "distances in mi" in document
     assert re.search(r"<dt>Distance in the period</dt><dd>[\d.]+ mi</dd>", document)
+
+
+def test_a_report_in_miles_never_says_km(store_path: Path) -> None:
+    document = _report(store_path, units="mi")
+    # what a reader sees: the text outside the scripts, and every figure's titles and labels
+    text = re.sub(r"<script\b.*?</script>", " ", document, flags=re.S)
+    assert "<h2>Race &amp; blocks</h2>" in text
+    assert not re.search(r"\bkm\b", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+    for key, fig in _figures(document).items():
+        assert not re.search(r"\bkm\b", json.dumps(fig["layout"])), key
+        for trace in fig["data"]:
+            for field in ("name", "hovertemplate", "text"):
+                assert not re.search(r"\bkm\b", json.dumps(trace.get(field, ""))), (key, field)
 
 
 def test_an_empty_store_gives_a_report_with_nothing_to_show(tmp_path: Path) -> None:

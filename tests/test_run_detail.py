@@ -403,6 +403,7 @@ def test_run_detail_data_composes_the_view(tmp_path: Path) -> None:
         assert out["zones"][c.TIME_S].sum() == pytest.approx(811.0)
         assert out["comments"]["body"].tolist() == ["Nice and steady"]
         assert out["trace"].display.label == "km/h"
+        assert out["dynamics_trace"].ranges == {}  # no running dynamics in this file: no figure
         with_hr = run_detail_data(store, AthleteSettings(load_model="trimp"), rec.activity_id)
         assert with_hr["headline"][c.LOAD] > 0
         with pytest.raises(LookupError):

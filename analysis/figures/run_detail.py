@@ -15,10 +15,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis import columns as c
+from analysis import units
 from analysis.figures import style
 from analysis.figures.activity import ELAPSED_AXIS_LIMIT_S
 from analysis.metrics.activity import (
+    MOVING_ELAPSED_S,
     PACE_OR_SPEED,
+    SEGMENT,
     RunTrace,
     SpeedDisplay,
     display_speed,
@@ -204,6 +207,11 @@ def _with_breaks(rows: np.ndarray, segment: np.ndarray) -> np.ndarray:
     return np.insert(rows, starts, -1)
 
 
+Channel = tuple[str, str, str, float, str, str, str]
+"""One row of a stacked traces figure: (column, name, axis title, factor from the stored unit,
+colour, unit in the hover, number format in the hover)."""
+
+
 def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
     """Stacked traces of one run on one shared axis of moving time.
 
@@ -233,32 +241,105 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
     display = speed_display(sport, unit)
     elev_factor, elev_label = elevation_display(unit)
     speed_name = "Pace" if display.kind == "pace" else "Speed"
-    channels = [
-        (PACE_OR_SPEED, speed_name, _speed_axis(display), 1.0, style.BLUE),
-        (c.HEART_RATE_BPM, "Heart rate", "HR [bpm]", 1.0, style.VERMILLION),
-        (c.CADENCE_SPM, "Cadence", "Cadence [spm]", 1.0, style.BLUISH_GREEN),
-        (c.ALTITUDE_M, "Elevation", f"Elevation [{elev_label}]", elev_factor, style.GREY),
-        (c.POWER_W, "Power", "Power [W]", 1.0, style.REDDISH_PURPLE),
-    ]
+    channels: list[Channel] = [
+        (PACE_OR_SPEED, speed_name, _speed_axis(display), 1.0, style.BLUE, "", ""),
+        (c.HEART_RATE_BPM, "Heart rate", "HR [bpm]", 1.0, style.VERMILLION, "bpm", ".0f"),
+        (c.CADENCE_SPM, "Cadence", "Cadence [spm]", 1.0, style.BLUISH_GREEN, "spm", ".0f"),
+        (
+            c.ALTITUDE_M, "Elevation", f"Elevation [{elev_label}]", elev_factor, style.GREY,
+            elev_label, ".0f",
+        ),
+        (c.POWER_W, "Power", "Power [W]", 1.0, style.REDDISH_PURPLE, "W", ".0f"),
+    ]  # fmt: skip
     shown = [ch for ch in channels if ch[0] in trace.ranges]
     if not shown:
         return style.empty_figure(title=title)
+    return _stacked_figure(trace, shown, title, trace_note(trace, sport, unit), display)
 
+
+def dynamics_channels(unit: str) -> list[Channel]:
+    """The rows of :func:`run_dynamics_figure`, in the units that go with ``unit``: vertical
+    oscillation in cm and step length in m with km, both in inches with miles."""
+    osc_factor, osc_label = units.oscillation_factor(unit), units.oscillation_label(unit)
+    step_factor, step_label = units.step_length_factor(unit), units.step_length_label(unit)
+    step_format = ".1f" if unit == UNIT_MI else ".2f"
+    return [
+        (
+            c.GROUND_CONTACT_TIME_MS, "Ground contact time", "Ground contact [ms]", 1.0,
+            style.ORANGE, "ms", ".0f",
+        ),
+        (
+            c.VERTICAL_OSCILLATION_MM, "Vertical oscillation", f"Vertical osc. [{osc_label}]",
+            osc_factor, style.SKY_BLUE, osc_label, ".1f",
+        ),
+        (
+            c.VERTICAL_RATIO_PCT, "Vertical ratio", "Vertical ratio [%]", 1.0, style.BLUISH_GREEN,
+            "%", ".1f",
+        ),
+        (
+            c.STANCE_TIME_BALANCE_PCT, "GCT balance", "GCT balance [% left]", 1.0,
+            style.REDDISH_PURPLE, "% left", ".1f",
+        ),
+        (
+            c.STEP_LENGTH_M, "Step length", f"Step length [{step_label}]", step_factor,
+            style.BLUE, step_label, step_format,
+        ),
+    ]  # fmt: skip
+
+
+DYNAMICS_TITLE = "Running dynamics over moving time"
+
+
+def run_dynamics_figure(trace: RunTrace, unit: str) -> go.Figure:
+    """Stacked running-dynamics traces of one run, on the moving-time axis of its other traces.
+
+    Parameters
+    ----------
+    trace
+        From :func:`analysis.views.run_detail.dynamics_trace`.
+    unit
+        ``"km"`` (vertical oscillation in cm, step length in m) or ``"mi"`` (both in inches).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One row per channel the run has: ground contact time [ms], vertical oscillation [cm or
+        in], vertical ratio [%] (vertical oscillation over step length), ground contact time
+        balance [% left] and step length [m or in] (the file's own, else speed × 60 / cadence).
+        Breaks, axis ranges, points drawn at an axis edge and the thinning of long lines are
+        those of :func:`run_traces_figure`. An empty figure when the run has none of them.
+    """
+    shown = [ch for ch in dynamics_channels(unit) if ch[0] in trace.ranges]
+    if trace.frame is None or trace.frame.empty or not shown:
+        return style.empty_figure("No running dynamics in this activity", title=DYNAMICS_TITLE)
+    names = {ch[0]: ch[1].lower() for ch in shown}
+    parts = [f"{count} {names[col]}" for col, count in trace.clipped.items() if count]
+    note = f"Drawn at the axis edge (outliers): {', '.join(parts)} values" if parts else ""
+    return _stacked_figure(trace, shown, DYNAMICS_TITLE, note, trace.display)
+
+
+def _stacked_figure(
+    trace: RunTrace, shown: list[Channel], title: str, note: str, display: SpeedDisplay
+) -> go.Figure:
+    """One row per channel of ``shown`` on a shared axis of moving time (see
+    :func:`run_traces_figure`)."""
+    frame = trace.frame
     # at most style.LINE_POINTS rows, each channel's peaks and troughs kept: a long run's
     # every second would be bytes and layout work for the browser, not pixels
-    segment = frame["segment"].to_numpy()
+    segment = frame[SEGMENT].to_numpy()
     kept = style.envelope_rows([frame[ch[0]].to_numpy(dtype="float64") for ch in shown], segment)
     rows = _with_breaks(kept, segment)
     gap = rows < 0
     # a break repeats the x of the point after it, with no y, so the line stops there
     source = np.where(gap, np.roll(rows, -1), rows)
-    seconds = frame["moving_elapsed_s"].to_numpy(dtype="float64")[source]
+    seconds = frame[MOVING_ELAPSED_S].to_numpy(dtype="float64")[source]
     x, x_title, x_format = _axis_x(seconds)
 
     n = len(shown)
     fig = make_subplots(rows=n, cols=1, shared_xaxes=True, vertical_spacing=0.04)
-    units_of = {c.HEART_RATE_BPM: "bpm", c.CADENCE_SPM: "spm", c.POWER_W: "W"}
-    for i, (column, name, axis_title, factor, colour) in enumerate(shown, start=1):
+    for i, (column, name, axis_title, factor, colour, unit_text, number) in enumerate(
+        shown, start=1
+    ):
         true = frame[column].to_numpy(dtype="float64")[source] * factor
         true[gap] = np.nan
         lo, hi = (v * factor for v in trace.ranges[column])
@@ -269,13 +350,11 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
             # plotly cannot write m:ss, so the pace hover is text
             custom = np.array([_speed_text(v, display) for v in true], dtype=object)
             hover = "%{customdata}"
+        elif ((true < lo) | (true > hi)).any():
+            # values drawn at the axis edge: the hover gives the true value
+            custom, hover = true.astype(np.float32), f"%{{customdata:{number}}} {unit_text}"
         else:
-            unit_text = elev_label if column == c.ALTITUDE_M else units_of[column]
-            if ((true < lo) | (true > hi)).any():
-                # values drawn at the axis edge: the hover gives the true value
-                custom, hover = true.astype(np.float32), f"%{{customdata:.0f}} {unit_text}"
-            else:
-                custom, hover = None, f"%{{y:.0f}} {unit_text}"
+            custom, hover = None, f"%{{y:{number}}} {unit_text}"
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -302,7 +381,6 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
     fig.update_xaxes(**x_format)
     fig.update_xaxes(title_text=x_title, row=n, col=1)
     height = max(style.DEFAULT_HEIGHT, 140 * n + 110)
-    note = trace_note(trace, sport, unit)
     # a two-line title goes through base_layout, which pads it so its first line stays inside
     style.base_layout(fig, title=f"{title}<br><sup>{note}</sup>" if note else title, height=height)
     fig.update_layout(hovermode="x unified", showlegend=n > 1)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import columns as c
+from analysis import units
 from analysis.dashboard import HR_MODELS
-from analysis.metrics import activity, load
+from analysis.metrics import activity, dynamics, load
 from analysis.prepare import histogram
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore
@@ -95,8 +97,12 @@ DYNAMICS_TILES: tuple[tuple[str, str, str, float, str], ...] = (
 
 IMPERIAL_TILES: dict[str, tuple[str, str, float]] = {
     # with miles chosen, lengths in inches, as imperial watches show them
-    c.STEP_LENGTH_M: ("Step length [in]", "{:.1f}", 1.0 / 0.0254),
-    c.AVG_VERTICAL_OSCILLATION_MM: ("Vertical osc. [in]", "{:.1f}", 1.0 / 25.4),
+    c.STEP_LENGTH_M: ("Step length [in]", "{:.1f}", units.step_length_factor(units.UNIT_MI)),
+    c.AVG_VERTICAL_OSCILLATION_MM: (
+        "Vertical osc. [in]",
+        "{:.1f}",
+        units.oscillation_factor(units.UNIT_MI),
+    ),
 }
 """The tiles whose unit follows the athlete's distance unit: (title, format, factor)."""
 
@@ -116,6 +122,90 @@ def dynamics_tiles(head: dict[str, Any], unit: str = "km") -> list[tuple[str, st
         if value is not None and math.isfinite(value):
             out.append((title, fmt.format(value * factor), hint))
     return out
+
+
+MEASURED_DYNAMICS = (
+    c.GROUND_CONTACT_TIME_MS,
+    c.VERTICAL_OSCILLATION_MM,
+    c.VERTICAL_RATIO_PCT,
+    c.STANCE_TIME_BALANCE_PCT,
+    c.STEP_LENGTH_MM,
+)
+"""Per-sample channels only a running-dynamics sensor records (a chest strap, a pod or the
+watch itself); a run with a reading of one of them gets the dynamics traces."""
+
+DYNAMICS_CHANNELS = (
+    c.GROUND_CONTACT_TIME_MS,
+    c.VERTICAL_OSCILLATION_MM,
+    c.VERTICAL_RATIO_PCT,
+    c.STANCE_TIME_BALANCE_PCT,
+    c.STEP_LENGTH_M,
+)
+"""The channels of :func:`dynamics_trace`, each in its stored unit (step length in metres)."""
+
+
+def _numbers(samples: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in samples.columns:
+        return np.full(len(samples), np.nan)
+    return pd.to_numeric(samples[column], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+
+
+def dynamics_trace(samples: pd.DataFrame, trace: activity.RunTrace) -> activity.RunTrace:
+    """The running-dynamics channels of one run on the moving-time axis of its other traces.
+
+    The rows are those of ``trace.frame`` (the moving samples, pauses cut out, the same
+    ``moving_elapsed_s`` and ``segment``), so the two figures share their axis and breaks.
+    Channels: ground contact time [ms], vertical oscillation [mm], vertical ratio [%], ground
+    contact time balance [% left] and step length [m]
+    (:func:`analysis.metrics.dynamics.step_length`: the file's own, else speed × 60 / cadence).
+    Each gets an axis range from :func:`analysis.metrics.activity.axis_range` and a count of the
+    values beyond it, as the other traces do.
+
+    Parameters
+    ----------
+    samples
+        The run's tidy per-sample frame.
+    trace
+        :func:`analysis.metrics.activity.trace_frame` of the same samples.
+
+    Returns
+    -------
+    RunTrace
+        With no ``ranges`` (nothing to draw) when no moving sample has a reading of a
+        :data:`MEASURED_DYNAMICS` channel: step length from speed and cadence alone repeats
+        what the pace and cadence traces already show, so it never makes a figure by itself.
+    """
+    base = [activity.MOVING_ELAPSED_S, c.ELAPSED_S, activity.SEGMENT]
+    empty = activity.RunTrace(
+        pd.DataFrame({col: pd.Series(dtype="float64") for col in [*base, *DYNAMICS_CHANNELS]}),
+        trace.display,
+    )
+    if samples is None or samples.empty or trace.frame.empty:
+        return empty
+    moving = activity.moving_samples(samples)
+    measured = [
+        col for col in MEASURED_DYNAMICS if np.isfinite(_numbers(samples, col)[moving]).any()
+    ]
+    if not measured:
+        return empty
+    frame = trace.frame[base].copy()
+    for column in DYNAMICS_CHANNELS[:-1]:
+        frame[column] = _numbers(samples, column)[moving]
+    frame[c.STEP_LENGTH_M] = dynamics.step_length(samples)[moving]
+    seconds = _numbers(samples, c.SAMPLE_DURATION_S)[moving]
+    weights = np.where(np.isfinite(seconds) & (seconds > 0), seconds, 0.0)
+    ranges: dict[str, tuple[float, float]] = {}
+    clipped: dict[str, int] = {}
+    for column in DYNAMICS_CHANNELS:
+        values = frame[column].to_numpy(dtype="float64")
+        band = activity.axis_range(values, weights)
+        if band is None:
+            continue
+        ranges[column] = band
+        clipped[column] = int(((values < band[0]) | (values > band[1])).sum())
+    return activity.RunTrace(frame=frame, display=trace.display, ranges=ranges, clipped=clipped)
 
 
 def run_detail_data(
@@ -140,8 +230,9 @@ def run_detail_data(
         ``splits`` (:func:`~analysis.metrics.activity.splits` per km or mile, by
         ``settings.units``), ``laps`` (:func:`~analysis.metrics.activity.laps_table`),
         ``zones`` (:func:`~analysis.metrics.activity.time_in_zones_for_run`), ``trace``
-        (:func:`~analysis.metrics.activity.trace_frame`), ``comments`` (the activity's notes,
-        oldest first), ``sport`` and ``unit``.
+        (:func:`~analysis.metrics.activity.trace_frame`), ``dynamics_trace``
+        (:func:`dynamics_trace`: no ranges when the run has no running dynamics), ``comments``
+        (the activity's notes, oldest first), ``sport`` and ``unit``.
 
     Raises
     ------
@@ -158,6 +249,7 @@ def run_detail_data(
     head = activity.headline(row, samples, settings, load_value)
     head["load_note"] = load_note
     head["load_unit"] = load.LOAD_UNITS[settings.load_model]
+    trace = activity.trace_frame(samples, sport, unit)
     return {
         "activity": row,
         "samples": samples,
@@ -165,7 +257,8 @@ def run_detail_data(
         "splits": activity.splits(samples, unit),
         "laps": activity.laps_table(store.laps(activity_id), samples),
         "zones": head["time_in_zones"],
-        "trace": activity.trace_frame(samples, sport, unit),
+        "trace": trace,
+        "dynamics_trace": dynamics_trace(samples, trace),
         "comments": store.comments("activity", activity_id),
         "sport": sport,
         "unit": unit,
