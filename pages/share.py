@@ -30,8 +30,9 @@ def _report(key: str, revision: int, skey: Any, day: dt.date, weeks: int, name: 
 st.subheader("A report to send")
 st.caption(
     "One HTML file with the Overview, Mileage, Training load, Fitness & form and Guidance charts "
-    "and their explanations for the last weeks. It opens in any browser, offline: no account or "
-    "server needed to read it."
+    "and their explanations for the last weeks, and Strength & mobility, Pain & niggles and "
+    "Race & blocks in words. It opens in any browser, offline: no account or server needed to "
+    "read it."
 )
 weeks = st.slider("Weeks", 4, 52, 12, key="report_weeks")
 day = ui.period(src, s).as_of  # the period chosen on the other pages ends the report too

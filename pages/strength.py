@@ -87,7 +87,7 @@ a.metric(
     f"{int((done[strength.WEEK_STATUS] == strength.WITHIN).sum())} of {len(done)}",
     help=f"{low}–{high} strength or plyometric sessions a week",
 )
-a.caption("Weeks that have ended, in the period.")
+a.caption("Weeks of the period that have ended, and this week once it has reached the target.")
 b.metric(
     "Strength sessions a week",
     f"{weekly[c.SESSIONS].mean():.1f}" if len(weekly) else "—",
