@@ -29,6 +29,12 @@ def km_to(unit: str, km: float) -> float:
     return km / KM_PER_MILE if unit == UNIT_MI else km
 
 
+def km_from(unit: str, distance: float) -> float:
+    """A distance in the display unit (``"km"`` or ``"mi"``) in kilometres: the inverse of
+    :func:`km_to`, for what a page's inputs read [km]."""
+    return distance * KM_PER_MILE if unit == UNIT_MI else distance
+
+
 def distance_factor(unit: str) -> float:
     """Multiply kilometres by this to get the display unit."""
     return 1.0 / KM_PER_MILE if unit == UNIT_MI else 1.0

@@ -195,7 +195,7 @@ with st.form("shoe_form", clear_on_submit=True):
     if st.form_submit_button("Add pair", key="shoe_add", disabled=locked):
         with ui.refused():
             try:
-                src.store.add_shoe(name_in, first_in, gv.km_from(s.units, retire_in), False,
+                src.store.add_shoe(name_in, first_in, units.km_from(s.units, retire_in), False,
                                   GEAR_TYPED)  # fmt: skip
             except ValueError as err:
                 st.error(f"Not saved: {err}.")
@@ -225,11 +225,11 @@ if not table.empty:
     if save.button("Save pair", key="shoe_save", disabled=locked):
         with ui.refused():
             if row[c.SHOE_ID] is None:  # a pair only named on runs: kept with its settings
-                src.store.add_shoe(str(row[c.NAME]), first_day, gv.km_from(s.units, retire_edit),
+                src.store.add_shoe(str(row[c.NAME]), first_day, units.km_from(s.units, retire_edit),
                                    retired_edit, str(row[c.GEAR_SOURCE]))  # fmt: skip
             else:
                 src.store.update_shoe(str(row[c.SHOE_ID]), str(row[c.NAME]), first_day,
-                                      gv.km_from(s.units, retire_edit), retired_edit,
+                                      units.km_from(s.units, retire_edit), retired_edit,
                                       str(row[c.GEAR_SOURCE]))  # fmt: skip
             st.cache_data.clear()
             st.rerun()

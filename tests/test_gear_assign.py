@@ -23,8 +23,8 @@ from analysis.metrics import pain
 from analysis.prepare import prepare_activity
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore, Store
-from analysis.units import KM_PER_MILE
-from analysis.views.gear import gear_data, km_from, runs_between
+from analysis.units import KM_PER_MILE, km_from
+from analysis.views.gear import gear_data, runs_between
 from analysis.views.pain import pain_data
 from tests.factories import run_activity
 from tests.test_pages import _app

@@ -42,12 +42,6 @@ def runs_between(
     return runs[inside]
 
 
-def km_from(unit: str, distance: float) -> float:
-    """A distance in the display unit (``"km"`` or ``"mi"``) in kilometres: the inverse of
-    :func:`analysis.units.km_to`, for what a page's inputs read [km]."""
-    return distance * units.KM_PER_MILE if unit == units.UNIT_MI else distance
-
-
 def assigned_words(count: int, distance_km: float, pair: str | None, unit: str) -> str:
     """What a page says once runs are put in a pair, or taken out of theirs.
 
