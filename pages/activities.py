@@ -15,9 +15,11 @@ from analysis import columns as c
 from analysis import units
 from analysis.figures.activity import route_map_figure
 from analysis.figures.run_detail import (
+    dynamics_note,
     run_dynamics_figure,
     run_traces_figure,
     splits_figure,
+    trace_note,
     zones_bar_figure,
 )
 from analysis.metrics import activity as run
@@ -30,6 +32,10 @@ from pages import _common as ui
 
 PICK = "activity_pick"
 ASKED = "activity_delete_asked"  # the activity whose delete waits for its confirmation
+TAB = "activity_tab"  # the one-activity view's open tab
+TAB_TRACES, TAB_DYNAMICS, TAB_ZONES, TAB_ROUTE = (
+    "Traces", "Running dynamics", "Heart-rate zones", "Route",
+)  # fmt: skip
 UNDO = "activity_undo_pending"  # what the last delete removed, kept for its undo
 UNDO_BUTTON = "activity_undo"
 DASH = "—"
@@ -488,6 +494,11 @@ def rpe_section(src: ui.Source, row: dict[str, Any], picked: str) -> None:
                 st.rerun()
 
 
+def _sentence(note: str) -> str:
+    """A figure's note as a further sentence of its caption; nothing without one."""
+    return f" {note}." if note else ""
+
+
 # ---- the page -------------------------------------------------------------------------------------
 
 src, s, skey = ui.page_context()
@@ -543,74 +554,97 @@ if detail["samples"].empty:
     )
 else:
     trace, splits, zones = detail["trace"], detail["splits"], detail["zones"]
-    # a figure with nothing to draw would be a large empty frame: one line says so instead
-    if trace.ranges:
-        ui.chart(
-            lambda: run_traces_figure(trace, sport, unit),
-            "activity_traces",
-            "Each channel over moving time, on one shared axis: pauses and stops are cut out (the "
-            "line breaks there), and a spike is drawn at the axis edge rather than squash the rest.",
-            view=fig_view,
-        )
-    else:
-        st.caption("No pace, heart rate, cadence, elevation or power while moving: no traces.")
     dyn_trace = detail["dynamics_trace"]
-    if dyn_trace.ranges:  # only a run whose file has running dynamics; others show nothing more
-        osc, step = units.oscillation_label(unit), units.step_length_label(unit)
-        ui.chart(
-            lambda: run_dynamics_figure(dyn_trace, unit),
-            "activity_dynamics",
-            "Running dynamics on the same axis of moving time, only the channels this file has: "
-            "ground contact time (a foot on the ground per step), vertical oscillation (the "
-            f"torso's bounce, {osc}), vertical ratio (bounce over step length; lower is more "
-            "economical), ground contact balance (left foot's share; 50 % is even) and step "
-            f"length ({step}; the file's own, else speed × 60 / cadence).",
-            view=fig_view,
-        )
     per = "mile" if unit == units.UNIT_MI else "km"
-    st.subheader(f"Splits per {per} and laps")
-    if splits.empty:
-        st.caption("No distance recorded: no splits.")
-    else:
-        ui.chart(
-            lambda: splits_figure(splits, unit, sport),
-            "activity_splits",
-            f"Automatic splits every {per} along the recorded distance; the last one is partial "
-            "(grey). Hover for its times, heart rate and elevation change.",
-            view=fig_view,
-        )
-        st.dataframe(
-            window_table(splits, "Split", unit, sport),
-            hide_index=True,
-            key="activity_splits_table",
-        )
-    if detail["laps"].empty:
-        st.caption("No laps recorded in this file.")
-    else:
-        st.markdown("**Laps as recorded**")
-        st.dataframe(
-            window_table(detail["laps"], "Lap", unit, sport),
-            hide_index=True,
-            key="activity_laps_table",
-        )
-    if zones[c.TIME_S].sum() > 0:
-        ui.chart(
-            lambda: zones_bar_figure(zones),
-            "activity_zones",
-            f"Moving time in each heart-rate zone of the {s.zone_model} zone model (Settings).",
-            view=fig_view,
-        )
-    else:
-        st.caption("No heart rate while moving: no time in zones.")
-    if detail["samples"][[c.LATITUDE_DEG, c.LONGITUDE_DEG]].notna().all(axis=1).any():
-        ui.chart(
-            lambda: route_map_figure(detail["samples"], unit=unit),
-            "activity_map",
-            "The route as recorded by GPS. Zoom and pan; hover for distance and time.",
-            view=fig_view,
-        )
-    else:
-        st.caption("No GPS position recorded: no route map.")
+    # one tab drawn at a time: only the open tab's figures are built and sent, so a run opens
+    # with its traces at once and the rest follows a click away
+    names = [TAB_TRACES]
+    if dyn_trace.ranges:  # only a run whose file has running dynamics; others show nothing more
+        names.append(TAB_DYNAMICS)
+    names += [f"Splits per {per} and laps", TAB_ZONES, TAB_ROUTE]
+    if st.session_state.get(TAB) not in names:
+        st.session_state.pop(TAB, None)  # a tab the run picked now lacks: back to its traces
+    tabs = dict(zip(names, st.tabs(names, key=TAB, on_change="rerun"), strict=True))
+    splits_tab = tabs[names[2] if dyn_trace.ranges else names[1]]
+    if tabs[TAB_TRACES].open:
+        with tabs[TAB_TRACES]:
+            # a figure with nothing to draw would be a large empty frame: one line says so
+            if trace.ranges:
+                ui.chart(
+                    lambda: run_traces_figure(trace, sport, unit),
+                    "activity_traces",
+                    "Each channel over moving time, on one shared axis: pauses and stops are cut "
+                    "out (the line breaks there), and a spike is drawn at the axis edge rather "
+                    "than squash the rest." + _sentence(trace_note(trace, sport, unit)),
+                    view=fig_view,
+                )
+            else:
+                st.caption(
+                    "No pace, heart rate, cadence, elevation or power while moving: no traces."
+                )
+    if TAB_DYNAMICS in tabs and tabs[TAB_DYNAMICS].open:
+        with tabs[TAB_DYNAMICS]:
+            osc, step = units.oscillation_label(unit), units.step_length_label(unit)
+            ui.chart(
+                lambda: run_dynamics_figure(dyn_trace, unit),
+                "activity_dynamics",
+                "Running dynamics on the same axis of moving time, only the channels this file "
+                "has: ground contact time (a foot on the ground per step), vertical oscillation "
+                f"(the torso's bounce, {osc}), vertical ratio (bounce over step length; lower is "
+                "more economical), ground contact balance (left foot's share; 50 % is even) and "
+                f"step length ({step}; the file's own, else speed × 60 / cadence)."
+                + _sentence(dynamics_note(dyn_trace, unit)),
+                view=fig_view,
+            )
+    if splits_tab.open:
+        with splits_tab:
+            if splits.empty:
+                st.caption("No distance recorded: no splits.")
+            else:
+                ui.chart(
+                    lambda: splits_figure(splits, unit, sport),
+                    "activity_splits",
+                    f"Automatic splits every {per} along the recorded distance; the last one is "
+                    "partial (grey). Hover for its times, heart rate and elevation change.",
+                    view=fig_view,
+                )
+                st.dataframe(
+                    window_table(splits, "Split", unit, sport),
+                    hide_index=True,
+                    key="activity_splits_table",
+                )
+            if detail["laps"].empty:
+                st.caption("No laps recorded in this file.")
+            else:
+                st.markdown("**Laps as recorded**")
+                st.dataframe(
+                    window_table(detail["laps"], "Lap", unit, sport),
+                    hide_index=True,
+                    key="activity_laps_table",
+                )
+    if tabs[TAB_ZONES].open:
+        with tabs[TAB_ZONES]:
+            if zones[c.TIME_S].sum() > 0:
+                ui.chart(
+                    lambda: zones_bar_figure(zones),
+                    "activity_zones",
+                    f"Moving time in each heart-rate zone of the {s.zone_model} zone model "
+                    "(Settings).",
+                    view=fig_view,
+                )
+            else:
+                st.caption("No heart rate while moving: no time in zones.")
+    if tabs[TAB_ROUTE].open:
+        with tabs[TAB_ROUTE]:
+            if detail["samples"][[c.LATITUDE_DEG, c.LONGITUDE_DEG]].notna().all(axis=1).any():
+                ui.chart(
+                    lambda: route_map_figure(detail["samples"], unit=unit),
+                    "activity_map",
+                    "The route as recorded by GPS. Zoom and pan; hover for distance and time.",
+                    view=fig_view,
+                )
+            else:
+                st.caption("No GPS position recorded: no route map.")
 
 rpe_section(src, row, picked)
 ui.comments(src, "activity", str(picked), "this activity")

@@ -85,6 +85,18 @@ def _page(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
+TAB = "activity_tab"
+"""The one-activity view's tabs (their state key): only the open tab's content is built."""
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open the one-activity view's tab called ``name`` (a click on it reruns the page)."""
+    at.session_state[TAB] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -165,7 +177,8 @@ def test_a_run_with_a_27_day_pause_shows_its_times_and_draws_only_its_moving_tim
     assert "1 pause (27 d 0 h" in _texts(at)
     assert "Europe/Berlin" in " ".join(el.value for el in at.caption), "time zone in a caption"
 
-    traces = _figures(at)["Traces over moving time<br><sup>1 pause (27 d 0 h) cut out</sup>"]
+    traces = _figures(at)["Traces over moving time"]
+    assert "1 pause (27 d 0 h) cut out." in _texts(at)  # said under the chart
     # a clock axis of moving time (a date axis of whole milliseconds, sent as typed arrays):
     # the 27 days take no room at all
     assert traces["layout"]["xaxis"]["type"] == "date"
@@ -235,6 +248,7 @@ def test_splits_and_laps_are_tables_a_person_reads(
     at = _page(tmp_path, monkeypatch)
 
     # 11 970 m: 11 whole km and a partial one; 7 whole miles (11 265 m) and a partial one
+    open_tab(at, "Splits per mile and laps" if units == "mi" else "Splits per km and laps")
     splits = _table_with(at, "Split")
     assert len(splits) == rows
     pace = "Pace [min/mi]" if units == "mi" else "Pace [min/km]"
@@ -363,3 +377,40 @@ def test_the_page_writes_no_stray_text() -> None:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
     ]
     assert not strays
+
+
+def test_the_run_opens_on_its_traces_and_each_tab_builds_only_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run opens with its traces alone (the other figures are neither built nor sent); each
+    tab, once opened, shows its own figure; a run without running dynamics has no tab for them."""
+    samples = _samples("2026-09-01T06:00:00Z", 400, 3.0)  # GPS, heart rate, 12 km
+    _store(tmp_path, [_activity("gps.fit", "2026-09-01T06:00:00Z", c.SPORT_RUNNING, samples)])
+    at = _page(tmp_path, monkeypatch)
+    assert [t.label for t in at.tabs] == [
+        "Traces", "Splits per km and laps", "Heart-rate zones", "Route",
+    ]  # fmt: skip
+    assert list(_figures(at)) == ["Traces over moving time"]
+    assert not [t for t in _tables(at) if t.columns[0] in ("Split", "Lap")]
+    expected = {
+        "Splits per km and laps": "Splits",
+        "Heart-rate zones": "Time in heart-rate zones",
+        "Route": "Route",
+    }
+    for tab, title in expected.items():
+        shown = list(_figures(open_tab(at, tab)))
+        assert len(shown) == 1 and shown[0].startswith(title), (tab, shown)
+    # back to the traces: a tab is a view, the run stays picked
+    assert list(_figures(open_tab(at, "Traces"))) == ["Traces over moving time"]
+
+
+def test_a_tab_another_run_lacks_falls_back_to_the_traces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    samples = _samples("2026-09-01T06:00:00Z", 60, 3.0)
+    _store(tmp_path, [_activity("a.fit", "2026-09-01T06:00:00Z", c.SPORT_RUNNING, samples)])
+    at = _page(tmp_path, monkeypatch)
+    at.session_state[TAB] = "Running dynamics"  # as if left open on a run that had them
+    at.run()
+    assert not at.exception, at.exception
+    assert list(_figures(at)) == ["Traces over moving time"]

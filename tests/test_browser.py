@@ -17,7 +17,7 @@ CHARTS = {  # page title -> charts it draws for the two uploaded runs (no wellne
     "Overview": 2, "Mileage": 4, "Cadence": 2, "Intensity": 2, "Training load (ACWR)": 1,
     "Fitness & form": 2, "Efficiency & tests": 5, "Guidance": 2, "Recovery": 0,
     "Strength & mobility": 0, "Pain & niggles": 0, "Plan": 0, "Race & blocks": 0, "Gear": 0,
-    "Activities": 2,
+    "Activities": 1,  # the run's traces; its other tabs are built when opened
 }  # fmt: skip
 NAV = list(CHARTS)
 EMPTY = {"Race & blocks": "No goal race yet", "Pain & niggles": "No niggles logged yet"}

@@ -54,7 +54,7 @@ CHARTS = {  # page -> the least number of plotly charts it shows with data
     "pages/plan.py": 0,  # no plan either
     "pages/race.py": 0,  # no goal race either
     "pages/gear.py": 0,  # no shoes nor gear names either
-    "pages/activities.py": 2,
+    "pages/activities.py": 1,  # the run's traces; its other tabs are built when opened
     "pages/share.py": 0,
     "pages/settings.py": 0,
 }

@@ -142,6 +142,29 @@ def test_the_checks_see_an_overlap_and_a_cut() -> None:
     assert problems(good) == []
 
 
+TAB_TITLES = {  # the one-activity view's tabs (by their first word) -> their chart's title
+    "Running": "Running dynamics over moving time",
+    "Splits": "Splits",
+    "Heart-rate": "Time in heart-rate zones",
+    "Route": "Route",
+}
+
+
+def _check_view(page: Any, heading: str, name: str, found: dict[str, list[str]], out: Path) -> None:
+    """Wait for the view's charts to be drawn, screenshot them, and note each layout problem."""
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    charts.first.locator(".main-svg").first.wait_for(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)  # plotly's second pass after automargin
+    assert page.locator('[data-testid="stException"]').count() == 0, heading
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        charts.nth(i).screenshot(path=str(out / f"phone-{name}-{i}.png"))
+    for chart in page.evaluate(BOXES_JS):
+        for problem in problems(chart):
+            found.setdefault(f"{heading}, chart {chart['index']}", []).append(problem)
+
+
 def test_every_page_reads_on_a_phone(tmp_path: Path) -> None:
     chromium = require_chromium()
     from playwright.sync_api import sync_playwright
@@ -164,20 +187,20 @@ def test_every_page_reads_on_a_phone(tmp_path: Path) -> None:
                 for path, heading in PAGES.items():
                     page.goto(f"{base}/{path}")
                     page.get_by_role("heading", name=heading).first.wait_for(timeout=90_000)
-                    charts = page.locator('[data-testid="stPlotlyChart"]')
-                    charts.first.locator(".main-svg").first.wait_for(timeout=60_000)
-                    page.wait_for_load_state("networkidle")
-                    page.wait_for_timeout(1500)  # plotly's second pass after automargin
-                    assert page.locator('[data-testid="stException"]').count() == 0, heading
                     name = path or "overview"
-                    for i in range(charts.count()):
-                        charts.nth(i).scroll_into_view_if_needed()
-                        charts.nth(i).screenshot(path=str(tmp_path / f"phone-{name}-{i}.png"))
-                    for chart in page.evaluate(BOXES_JS):
-                        for problem in problems(chart):
-                            found.setdefault(f"{heading}, chart {chart['index']}", []).append(
-                                problem
-                            )
+                    _check_view(page, heading, name, found, tmp_path)
+                    if path == "activities":
+                        # the one-activity view builds its open tab only: open each in turn
+                        tabs = page.get_by_role("tab")
+                        labels = [tabs.nth(i).inner_text().strip() for i in range(tabs.count())]
+                        assert "Route" in labels, labels
+                        for label in labels[1:]:
+                            page.get_by_role("tab", name=label).click()
+                            # its chart replaces the one before: wait for its own title
+                            title = TAB_TITLES[label.split()[0]]
+                            page.locator(".gtitle", has_text=title).first.wait_for(timeout=60_000)
+                            tab_name = f"{name}-{label.split()[0].lower()}"
+                            _check_view(page, f"{heading}, {label}", tab_name, found, tmp_path)
         finally:
             browser.close()
     report = [f"{where}: {problem}" for where, listed in found.items() for problem in listed]

@@ -14,7 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import columns as c
-from analysis.figures.run_detail import run_traces_figure, splits_figure, zones_bar_figure
+from analysis.figures.run_detail import (
+    run_traces_figure,
+    splits_figure,
+    trace_note,
+    zones_bar_figure,
+)
 from analysis.metrics import activity as a
 from analysis.metrics.zones import hr_zones
 from analysis.parsers.base import ParsedActivity
@@ -232,7 +237,9 @@ def test_a_27_day_pause_takes_no_room_on_the_axis() -> None:
     assert (xs.max() - xs.min()) < pd.Timedelta(hours=1)
     ys = arr(spec["data"][0]["y"]).astype("float64")
     assert np.isnan(ys).sum() == 1  # exactly one break, where the pause was
-    assert "1 pause (27 d 0 h) cut out" in spec["layout"]["title"]["text"]
+    # the note is said under the chart (its title stays one line, to fit a phone)
+    assert "1 pause (27 d 0 h) cut out" in trace_note(trace, c.SPORT_RUNNING, "km")
+    assert spec["layout"]["title"]["text"] == "Traces over moving time"
 
 
 def test_spikes_are_counted_and_do_not_set_the_axis() -> None:
@@ -255,8 +262,9 @@ def test_spikes_are_counted_and_do_not_set_the_axis() -> None:
     hr_trace = next(d for d in spec["data"] if d["name"] == "Heart rate")
     assert arr(hr_trace["y"]).max() == pytest.approx(high)  # drawn at the axis edge...
     assert arr(hr_trace["customdata"]).max() == 240.0  # ...with the true value in the hover
-    assert "3 heart rate values" in spec["layout"]["title"]["text"]
-    assert "3 implausible speeds" in spec["layout"]["title"]["text"]
+    note = trace_note(trace, c.SPORT_RUNNING, "km")
+    assert "3 heart rate values" in note
+    assert "3 implausible speeds" in note
 
 
 def test_a_steady_run_loses_nothing_to_the_axis() -> None:

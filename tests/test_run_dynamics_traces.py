@@ -15,11 +15,16 @@ import pytest
 
 from analysis import columns as c
 from analysis import units
-from analysis.figures.run_detail import DYNAMICS_TITLE, run_dynamics_figure, run_traces_figure
+from analysis.figures.run_detail import (
+    DYNAMICS_TITLE,
+    dynamics_note,
+    run_dynamics_figure,
+    run_traces_figure,
+)
 from analysis.metrics import activity
 from analysis.schema import build_samples
 from analysis.views.run_detail import dynamics_trace
-from tests.test_activity_page import _activity, _page, _samples, _store, _texts, _typed
+from tests.test_activity_page import _activity, _page, _samples, _store, _texts, _typed, open_tab
 
 NAN = float("nan")
 GCT = [250.0, 240.0, 260.0, 250.0, 245.0, 255.0]
@@ -163,7 +168,9 @@ def test_a_spike_is_drawn_at_the_axis_edge_and_counted() -> None:
         )
     )
     fig = _figure(samples, "km")
-    assert "1 ground contact time values" in fig.layout.title.text
+    dyn = dynamics_trace(samples, activity.trace_frame(samples, c.SPORT_RUNNING, "km"))
+    assert dynamics_note(dyn, "km") == "Outliers at the axis edge: 1 ground contact time values"
+    assert fig.layout.title.text == DYNAMICS_TITLE  # one line: the note is said under it
     line = next(line for line in fig.data if line.name == "Ground contact time")
     assert float(np.nanmax(np.asarray(line.y, dtype="float64"))) == 250.0
     assert float(np.nanmax(np.asarray(line.customdata, dtype="float64"))) == 900.0
@@ -212,7 +219,8 @@ def test_the_page_draws_the_dynamics_of_a_run_that_has_them(
         units=unit,
     )
     at = _page(tmp_path, monkeypatch)
-    fig = _page_figures(at)[DYNAMICS_TITLE]
+    assert "Running dynamics" in [t.label for t in at.tabs]
+    fig = _page_figures(open_tab(at, "Running dynamics"))[DYNAMICS_TITLE]
     titles = [v["title"]["text"] for k, v in sorted(fig["layout"].items()) if k.startswith("yaxis")]
     assert sorted(titles) == sorted(
         ["Ground contact [ms]", osc_title, "GCT balance [% left]", step_title]

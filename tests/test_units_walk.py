@@ -145,20 +145,39 @@ def _without(text: str, names: set[str]) -> str:
     return text
 
 
+ACTIVITIES = "pages/activities.py"
+ACTIVITY_TAB = "activity_tab"  # the one-activity view's tabs
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_speaks_miles(page: str, miles_app: AppTest, names: set[str]) -> None:
     at = miles_app
     at.switch_page(page).run()
     assert not at.exception, at.exception
+    views = [page]
+    shown = [text for _, text in _texts(at)]
+    _check_view(at, page, names)
+    if page == ACTIVITIES:
+        # the one-activity view builds only its open tab: open each of the others in turn
+        for label in [t.label for t in at.tabs][1:]:
+            at.session_state[ACTIVITY_TAB] = label
+            at.run()
+            assert not at.exception, (label, at.exception)
+            views.append(f"{page}, tab {label}")
+            _check_view(at, views[-1], names)
+            shown += [text for _, text in _texts(at)]
+        assert len(views) >= 4, views
+    if page not in NO_DISTANCES:
+        assert IMPERIAL.search("\n".join(shown)), f"{page} shows no imperial unit at all"
+
+
+def _check_view(at: AppTest, where: str, names: set[str]) -> None:
     left = _metric_left(at, names)
-    assert not left, f"{page}: metric units left in miles:\n" + "\n".join(
-        f"  {where}: {text[:160]!r}" for where, text in left[:20]
+    assert not left, f"{where}: metric units left in miles:\n" + "\n".join(
+        f"  {w}: {text[:160]!r}" for w, text in left[:20]
     )
     internal = [t for w, t in _texts(at) if w == "table header" and INTERNAL_NAME.fullmatch(t)]
-    assert not internal, f"{page}: tables show internal column names {internal}"
-    if page not in NO_DISTANCES:
-        shown = "\n".join(text for _, text in _texts(at))
-        assert IMPERIAL.search(shown), f"{page} shows no imperial unit at all"
+    assert not internal, f"{where}: tables show internal column names {internal}"
 
 
 def test_the_walk_covers_every_registered_page() -> None:

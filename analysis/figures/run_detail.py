@@ -232,7 +232,8 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
         [bpm], cadence [spm], elevation [m or ft], power [W]. The line breaks at every pause or
         stop; each axis spans the channel's range from
         :func:`analysis.metrics.activity.axis_range`, values beyond it are drawn at its edge (the
-        hover gives the true value) and a note under the title counts them.
+        hover gives the true value); :func:`trace_note` counts them, for the page to say under
+        the chart.
     """
     title = "Traces over moving time"
     frame = trace.frame
@@ -254,7 +255,7 @@ def run_traces_figure(trace: RunTrace, sport: str, unit: str) -> go.Figure:
     shown = [ch for ch in channels if ch[0] in trace.ranges]
     if not shown:
         return style.empty_figure(title=title)
-    return _stacked_figure(trace, shown, title, trace_note(trace, sport, unit), display)
+    return _stacked_figure(trace, shown, title, display)
 
 
 def dynamics_channels(unit: str) -> list[Channel]:
@@ -290,6 +291,7 @@ def dynamics_channels(unit: str) -> list[Channel]:
 DYNAMICS_TITLE = "Running dynamics over moving time"
 
 
+
 def run_dynamics_figure(trace: RunTrace, unit: str) -> go.Figure:
     """Stacked running-dynamics traces of one run, on the moving-time axis of its other traces.
 
@@ -312,14 +314,19 @@ def run_dynamics_figure(trace: RunTrace, unit: str) -> go.Figure:
     shown = [ch for ch in dynamics_channels(unit) if ch[0] in trace.ranges]
     if trace.frame is None or trace.frame.empty or not shown:
         return style.empty_figure("No running dynamics in this activity", title=DYNAMICS_TITLE)
-    names = {ch[0]: ch[1].lower() for ch in shown}
+    return _stacked_figure(trace, shown, DYNAMICS_TITLE, trace.display)
+
+
+def dynamics_note(trace: RunTrace, unit: str) -> str:
+    """What :func:`run_dynamics_figure` draws at an axis edge, as a sentence; empty when
+    nothing."""
+    names = {ch[0]: ch[1].lower() for ch in dynamics_channels(unit)}
     parts = [f"{count} {names[col]}" for col, count in trace.clipped.items() if count]
-    note = f"Drawn at the axis edge (outliers): {', '.join(parts)} values" if parts else ""
-    return _stacked_figure(trace, shown, DYNAMICS_TITLE, note, trace.display)
+    return f"Outliers at the axis edge: {', '.join(parts)} values" if parts else ""
 
 
 def _stacked_figure(
-    trace: RunTrace, shown: list[Channel], title: str, note: str, display: SpeedDisplay
+    trace: RunTrace, shown: list[Channel], title: str, display: SpeedDisplay
 ) -> go.Figure:
     """One row per channel of ``shown`` on a shared axis of moving time (see
     :func:`run_traces_figure`)."""
@@ -381,9 +388,12 @@ def _stacked_figure(
     fig.update_xaxes(**x_format)
     fig.update_xaxes(title_text=x_title, row=n, col=1)
     height = max(style.DEFAULT_HEIGHT, 140 * n + 110)
-    # a two-line title goes through base_layout, which pads it so its first line stays inside
-    style.base_layout(fig, title=f"{title}<br><sup>{note}</sup>" if note else title, height=height)
-    fig.update_layout(hovermode="x unified", showlegend=n > 1)
+    # the title is one line, so it fits a phone; what a trace leaves out or draws at an axis
+    # edge is said under the chart (trace_note, dynamics_note)
+    style.base_layout(fig, title=title, height=height)
+    # every row's axis title names its channel and the hover names each line: a legend would
+    # only repeat them (and on a phone wrap over the first row's axis title)
+    fig.update_layout(hovermode="x unified", showlegend=False)
     return fig
 
 
@@ -408,7 +418,7 @@ def trace_note(trace: RunTrace, sport: str, unit: str) -> str:
     parts = [f"{count} {names[col]}" for col, count in trace.clipped.items() if count]
     sentences = []
     if parts:
-        sentences.append(f"Drawn at the axis edge (outliers): {', '.join(parts)} values")
+        sentences.append(f"Outliers at the axis edge: {', '.join(parts)} values")
     if trace.implausible:
         sentences.append(f"{trace.implausible} implausible speeds (GPS errors) left out")
     if trace.pauses:
