@@ -27,6 +27,7 @@ from analysis.parsers import fit as fit_parser
 from analysis.parsers import fit_fast
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.fit import (
+    DEVELOPER_SLOTS,
     FAST_PATH_DECLINED,
     FAST_PATH_FAILED,
     RECORD_FIELDS,
@@ -143,7 +144,7 @@ def _column(part: FitPart, name: str) -> np.ndarray:
 def assert_same_part(fast: FitPart, ref: FitPart) -> None:
     assert fast.stop == ref.stop
     assert (fast.file_type, fast.has_file_id) == (ref.file_type, ref.has_file_id)
-    for name in RECORD_FIELDS:
+    for name in (*RECORD_FIELDS, *DEVELOPER_SLOTS):
         ours, theirs = _column(fast, name), _column(ref, name)
         assert ours.dtype == theirs.dtype == np.float64
         np.testing.assert_array_equal(ours, theirs, err_msg=name, strict=True)
@@ -277,7 +278,7 @@ def test_big_endian_fields_other_base_types_and_invalid_values() -> None:
         assert np.isnan(_records(parts, name)[1]), name
 
 
-def test_developer_fields_are_skipped_by_their_described_size() -> None:
+def test_developer_fields_not_asked_for_are_skipped_by_their_described_size() -> None:
     dev_id = Layout(1, DEVELOPER_DATA_ID, ((3, UINT8, 1),))
     describe = Layout(2, FIELD_DESCRIPTION, ((0, UINT8, 1), (1, UINT8, 1), (2, UINT8, 1)))
     # field 0 of developer 0 holds a uint32; field 1 has no description (read as bytes)
@@ -604,10 +605,35 @@ def _value(draw: st.DrawFn, base: tuple[int, str], count: int) -> Any:
     return values if count > 1 else values[0]
 
 
+DEV_NAMES = ["Power", "ground time", "Vertical Oscillation", "Form Power"]
+DEV_UNITS = ["Watts", "Milliseconds", "Centimeters", "mm", "kN/m"]
+
+
+def _dev_description(draw: st.DrawFn) -> bytes:
+    """Developer 0 (re)started, its field 0 named and typed at random (read when it matches)."""
+    dev_id = Layout(5, DEVELOPER_DATA_ID, ((3, UINT8, 1),))
+    describe = Layout(
+        6,
+        FIELD_DESCRIPTION,
+        ((0, UINT8, 1), (1, UINT8, 1), (2, UINT8, 1), (3, STRING, 24), (8, STRING, 16)),
+    )
+    base = draw(st.sampled_from([UINT16, SINT16, UINT16Z, UINT8, FLOAT32]))
+    name = draw(st.sampled_from(DEV_NAMES)).encode().ljust(24, b"\x00")
+    units = draw(st.sampled_from(DEV_UNITS)).encode().ljust(16, b"\x00")
+    return (
+        dev_id.define()
+        + dev_id.data(0)
+        + describe.define()
+        + describe.data(0, 0, base[0], name, units)
+    )
+
+
 @st.composite
 def fit_streams(draw: st.DrawFn) -> bytes:
     layouts: dict[int, Layout] = {}
     body = file_id() if draw(st.integers(0, 3)) else b""
+    if draw(st.integers(0, 2)) == 0:
+        body += _dev_description(draw)
     time = T0
     for _ in range(draw(st.integers(1, 16))):
         if not layouts or draw(st.integers(0, 4)) == 0:
@@ -632,9 +658,8 @@ def fit_streams(draw: st.DrawFn) -> bytes:
             else:
                 values.append(_value(draw, base, count))
         little = Layout(layout.local, layout.mesg_num, layout.fields, False, layout.dev)
-        message = (layout if layout.big else little).data(
-            *values, dev=b"\x01\x02" * len(layout.dev)
-        )
+        dev_bytes = draw(st.sampled_from([b"\x01\x02", b"\xff\xff", b"\x00\x00", b"\xfa\x00"]))
+        message = (layout if layout.big else little).data(*values, dev=dev_bytes * len(layout.dev))
         if layout.local < 4 and draw(st.integers(0, 2)) == 0:
             message = bytes([0x80 | layout.local << 5 | draw(st.integers(0, 31))]) + message[1:]
         body += message

@@ -41,7 +41,12 @@ Rules
   (``start_time_local`` is set, timestamps carry local wall-clock time); otherwise refused.
 - Non-activity files (``file_id.type`` settings, workout, weight, monitoring, course ...) and
   files with fewer than two timed records are refused as "not an activity file".
-- Developer fields are ignored (their names and units are not standardised).
+- Developer fields (a Connect IQ app's own figures: a Stryd pod's power, ground time and
+  vertical oscillation) are read by the name and units their ``field_description`` gives, never
+  by their developer index or number, through :data:`DEVELOPER_RECORD_FIELDS`, converted to
+  the standard field's unit. They fill a column only in a leg where the standard field has no
+  value at all (a watch's own power is not mixed with a pod's, sample by sample), with a fix
+  note; other developer fields are ignored.
 - Speed: each part is read by the vectorized decoder of :mod:`analysis.parsers.fit_fast`,
   whose values equal fitparse's (a test compares both on every corpus file and on random
   streams). Where it cannot promise that (record fields stored as arrays or bytes, layouts
@@ -108,6 +113,44 @@ RECORD_FIELDS: dict[str, str] = {
 """FIT ``record`` field name to our column. Where two fields feed one column, the first listed
 wins (``enhanced_*``), except ``fractional_cadence``, which is added to ``cadence``."""
 
+DEVELOPER_RECORD_FIELDS: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
+    "power": (("power",), {"watts": 1.0, "watt": 1.0, "w": 1.0}),
+    "stance_time": (
+        ("ground time", "ground contact time", "stance time"),
+        {"milliseconds": 1.0, "millisecond": 1.0, "ms": 1.0},
+    ),
+    "vertical_oscillation": (
+        ("vertical oscillation",),
+        {
+            "centimeters": 10.0,
+            "centimetres": 10.0,
+            "cm": 10.0,
+            "millimeters": 1.0,
+            "millimetres": 1.0,
+            "mm": 1.0,
+        },
+    ),
+}
+"""Developer ``record`` fields that stand in for a standard one: the standard field's name to
+the developer field names it goes by and, per unit they may be stated in, the factor to the
+standard field's unit ([W], [ms], [mm]). Names and units compare without case or extra spaces
+(:func:`fit_fast.developer_key`); a field in units not listed is not read. A leg takes a
+developer field only when it has no value of the standard one and some reading above zero (the
+app writes zeros throughout when its pod is not paired). Stryd's Connect IQ
+field writes ``Power`` [Watts], ``Ground Time`` [Milliseconds] and ``Vertical Oscillation``
+[Centimeters] (``Form Power``, ``Air Power``, ``Leg Spring Stiffness`` have no column)."""
+
+DEVELOPER_PREFIX = "developer_"
+"""Record slots of developer fields are named after the standard field: ``developer_power``."""
+
+DEVELOPER_FIELDS: dict[tuple[str, str], tuple[str, float]] = {
+    fit_fast.developer_key(name, units): (DEVELOPER_PREFIX + standard, factor)
+    for standard, (names, units_of) in DEVELOPER_RECORD_FIELDS.items()
+    for name in names
+    for units, factor in units_of.items()
+}
+"""(name, units) as compared to (record slot, factor): what both decoders are given."""
+
 DYNAMICS_COLUMNS = (
     c.GROUND_CONTACT_TIME_MS,
     c.VERTICAL_OSCILLATION_MM,
@@ -115,8 +158,9 @@ DYNAMICS_COLUMNS = (
     c.STEP_LENGTH_MM,
     c.STANCE_TIME_BALANCE_PCT,
 )
-"""Running dynamics: standard ``record`` fields, kept as the file has them (developer fields, such
-as a Stryd pod's own ground time, are not read)."""
+"""Running dynamics: standard ``record`` fields, kept as the file has them (a Stryd pod's ground
+time and vertical oscillation come from its developer fields where the standard ones are absent,
+see :data:`DEVELOPER_RECORD_FIELDS`)."""
 
 FIT_SPORTS: dict[str, str] = {
     "running": c.SPORT_RUNNING,
@@ -200,7 +244,11 @@ _REASON_CRC = "FIT file CRC mismatch (file is corrupt)"
 _REASON_UNDEFINED = "FIT file uses an undefined message type (file is corrupt)"
 _REASON_CORRUPT = "FIT file is corrupt (a message could not be decoded)"
 
-_SLOTS: tuple[str, ...] = tuple(RECORD_FIELDS)
+DEVELOPER_SLOTS: tuple[str, ...] = tuple(
+    DEVELOPER_PREFIX + name for name in DEVELOPER_RECORD_FIELDS
+)
+"""The record slots of developer fields, after those of :data:`RECORD_FIELDS`."""
+_SLOTS: tuple[str, ...] = (*RECORD_FIELDS, *DEVELOPER_SLOTS)
 _SLOT = {fit_name: i for i, fit_name in enumerate(_SLOTS)}
 
 
@@ -271,8 +319,9 @@ FAST_PATH_FAILED = "the fast decoder failed ({error})"
 class FitPart:
     """What one chained part (or a whole plain file) holds, values as decoded.
 
-    ``records`` holds blocks of record columns (:data:`RECORD_FIELDS` names to float64, FIT
-    times in seconds, NaN where the file has no valid value), in file order; the summary
+    ``records`` holds blocks of record columns (:data:`RECORD_FIELDS` names and
+    :data:`DEVELOPER_SLOTS` to float64, FIT times in seconds, NaN where the file has no valid
+    value), in file order; the summary
     messages hold :data:`MESSAGE_FIELDS`, ``hr`` messages :data:`HR_FIELDS`. ``stop`` is the
     reason decoding stopped early (None: it read to the end), ``declined`` why the fast decoder
     left the part to fitparse (None: it did not).
@@ -381,6 +430,7 @@ def _decode_messages(
     slot_by_field = _SLOT_BY_FIELD
     width = len(_SLOTS)
     sizes: dict[int, int] = {}
+    developer: dict[tuple[Any, int], tuple[int, float] | None] = {}
     limit = math.inf if max_messages is None else max_messages
     try:
         with warnings.catch_warnings():
@@ -398,6 +448,10 @@ def _decode_messages(
                     row: list[Any] = [None] * width
                     for fd in message.fields:
                         slot = slot_by_field.get(fd.field)
+                        if slot is None and fd.value is not None:
+                            if isinstance(fd.field_def, DevFieldDefinition):
+                                _developer_value(row, fd, developer)
+                            continue
                         if slot is None or fd.value is None:
                             continue
                         # a field the file wrote wins over one expanded from another field
@@ -431,6 +485,24 @@ def _decode_messages(
     return None
 
 
+def _developer_value(
+    row: list[Any], fd: Any, known: dict[tuple[Any, int], tuple[int, float] | None]
+) -> None:
+    """Put a developer field's value into its record slot (a later field of one slot wins).
+
+    ``known`` caches the slot and factor of each developer field and size (fitparse gives one
+    object per description, so a field described anew is looked up anew).
+    """
+    key = (fd.field, fd.field_def.size)
+    if key not in known:
+        target = DEVELOPER_FIELDS.get(fit_fast.developer_key(fd.field.name, fd.field.units))
+        scalar = fit_fast.developer_scalar(fd.field.type, fd.field_def.size)
+        known[key] = (_SLOT[target[0]], target[1]) if target and scalar else None
+    slot = known[key]
+    if slot is not None and isinstance(fd.value, int | float):
+        row[slot[0]] = float(fd.value) * slot[1]
+
+
 def _messages_of(part: FitPart, num: int) -> list[dict[str, Any]]:
     """The list of ``part`` that holds messages of global number ``num``."""
     lists = {
@@ -454,7 +526,9 @@ _FAST_STOPS = {
 def _decode_part_fast(part: bytes, max_messages: int | None = None) -> FitPart:
     """Decode one FIT part with the vectorized decoder; :class:`fit_fast.Declined` and
     :class:`fit_fast.TooManyMessages` pass."""
-    fast = fit_fast.decode(part, _SLOTS, MESSAGE_FIELDS, {_HR: HR_FIELDS}, max_messages)
+    fast = fit_fast.decode(
+        part, _SLOTS, MESSAGE_FIELDS, {_HR: HR_FIELDS}, max_messages, DEVELOPER_FIELDS
+    )
     out = FitPart(None if fast.stop is None else _FAST_STOPS[fast.stop], records=[fast.records])
     out.units = fast.units
     for num, messages in fast.messages.items():
@@ -918,6 +992,10 @@ class _Activity:
                 if col in DYNAMICS_COLUMNS
             },
         }
+        developer = {
+            RECORD_FIELDS[standard]: values[DEVELOPER_PREFIX + standard]
+            for standard in DEVELOPER_RECORD_FIELDS
+        }
         strides = values["cadence"] + np.nan_to_num(values["fractional_cadence"], nan=0.0)
 
         starts = np.array([leg.start for leg in legs])
@@ -928,7 +1006,9 @@ class _Activity:
         for index, leg in enumerate(legs):
             rows = np.flatnonzero(owner == index)
             out.append(
-                self._leg(leg, first_leg + index, times[rows], channels, strides, rows, timer)
+                self._leg(
+                    leg, first_leg + index, times[rows], channels, developer, strides, rows, timer
+                )
             )
             if filled[rows].any():
                 out[-1].fixes.append("heart rate merged from hr messages")
@@ -940,6 +1020,7 @@ class _Activity:
         number: int,
         times: np.ndarray,
         channels: dict[str, np.ndarray],
+        developer: dict[str, np.ndarray],
         strides: np.ndarray,
         rows: np.ndarray,
         timer: list[tuple[float, bool]],
@@ -948,6 +1029,15 @@ class _Activity:
         sport = _sport_of(s, self.file_sport)
         fixes = list(self.fixes)
         raw = {key: values[rows] for key, values in channels.items()}
+        taken = []
+        for column, values in developer.items():
+            mine = values[rows]
+            # a pod's app writes zeros throughout when the pod is not paired: no reading
+            if not np.isfinite(raw[column]).any() and (mine > 0).any():
+                raw[column] = mine
+                taken.append(column)
+        if taken:
+            fixes.append(f"{', '.join(taken)} read from developer fields (a Connect IQ app's)")
         raw[c.TIMESTAMP] = pd.to_datetime(times, unit="s", utc=True)
         on_foot = sport in ON_FOOT
         if on_foot:

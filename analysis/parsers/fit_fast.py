@@ -43,7 +43,8 @@ choices where they matter: per base type invalid values become NaN; a field writ
 wins over a copy expanded from another field's components (``enhanced_speed`` out of ``speed``,
 its low 16 bits only), and those copies are made; accumulated components (``distance`` out of
 ``compressed_speed_distance``) are running totals that restart at every definition of their
-field; developer fields are skipped by the size their description gives.
+field; developer fields are typed by their description (the one in force when their message
+was defined) and, unless asked for as a record column by name and units, skipped by its size.
 
 Where fitparse would do something this module does not reproduce, :class:`Declined` is raised
 before any result leaves, with the reason in plain words, and the caller reads the part with
@@ -315,8 +316,41 @@ class _FieldDef:
 
 @dataclass(frozen=True)
 class _DevFieldDef:
+    """One developer field of a definition, typed by the description in force when defined."""
+
     size: int  # [bytes]
     name: str | None  # as its description names it
+    units: Any  # as its description states them (None: not stated)
+    base: Any  # fitparse BaseType (``byte`` for a field without a description)
+    offset: int  # from the start of the message body [bytes]
+
+    def as_field(self) -> _FieldDef:
+        """The field as a plain one, for the bulk reads (no profile: no scale, no offset)."""
+        return _FieldDef(-1, self.size, self.base, None, self.offset)
+
+
+def developer_key(name: Any, units: Any) -> tuple[str, str]:
+    """A developer field's name and units as compared: case, spaces and padding ignored.
+
+    Apps spell the same field ``Ground Time``, ``ground time`` or ``Ground  Time``; a name or
+    units that are not text (missing, or a field of another type) compare as ``""``.
+    """
+
+    def words(text: Any) -> str:
+        return " ".join(text.split()).casefold() if isinstance(text, str) else ""
+
+    return words(name), words(units)
+
+
+def developer_scalar(base: Any, size: int) -> bool:
+    """Whether a developer field is one number per message, as both decoders read it.
+
+    fitparse gives an array as a tuple and ``byte``/``string`` fields as bytes or text; those
+    and 64-bit integers (not read in bulk) are never a column value.
+    """
+    return bool(
+        base.name not in ("byte", "string") and base.fmt in _NUMPY_CODE and size == base.size
+    )
 
 
 @dataclass
@@ -330,6 +364,11 @@ class _Definition:
     size: int  # message body [bytes]
     record_plan: _RecordPlan | None = None
     message_plan: _MessagePlan | None = None
+
+    @property
+    def readable(self) -> tuple[_FieldDef, ...]:
+        """Every field the bulk reads can address: the fields, then the developer fields."""
+        return self.fields + tuple(d.as_field() for d in self.dev_fields)
 
     @property
     def timestamp(self) -> int | None:
@@ -527,14 +566,20 @@ class _RecordPlan:
 
     written: dict[str, tuple[int, ...]]  # field indices
     expanded: dict[str, tuple[tuple[int, Any], ...]]  # (field index, fitparse ComponentField)
-    read: tuple[int, ...]  # fields read from the bytes
+    read: tuple[int, ...]  # fields read from the bytes (indices of ``readable``)
+    developer: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    """Developer columns: (index of ``readable``, factor to the column's unit), in field order."""
 
 
 MAX_PACKED_BYTES = 7
 """Byte fields unpacked into components are read as one integer of at most this size [bytes]."""
 
 
-def _record_plan(defn: _Definition, names: Sequence[str]) -> _RecordPlan:
+def _record_plan(
+    defn: _Definition,
+    names: Sequence[str],
+    developer: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+) -> _RecordPlan:
     profile_fields = MESSAGE_TYPES[RECORD].fields
     written: dict[str, list[int]] = {n: [] for n in names}
     expanded: dict[str, list[tuple[int, Any]]] = {n: [] for n in names}
@@ -571,11 +616,18 @@ def _record_plan(defn: _Definition, names: Sequence[str]) -> _RecordPlan:
                 raise Declined(
                     f"record field {fd.profile.name} stored as {fd.base.name}[{fd.size}]"
                 )
+    dev: dict[str, list[tuple[int, float]]] = {}
+    for number, d in enumerate(defn.dev_fields):
+        target = (developer or {}).get(developer_key(d.name, d.units))
+        if target is not None and developer_scalar(d.base, d.size):
+            dev.setdefault(target[0], []).append((len(defn.fields) + number, target[1]))
     read = {i for w in written.values() for i in w} | {i for e in expanded.values() for i, _ in e}
+    read |= {i for sources in dev.values() for i, _ in sources}
     return _RecordPlan(
         {n: tuple(w) for n, w in written.items() if w},
         {n: tuple(e) for n, e in expanded.items() if e},
         tuple(sorted(read)),
+        {n: tuple(d) for n, d in dev.items()},
     )
 
 
@@ -597,12 +649,13 @@ def _read_fields(
 
     The spanned bytes of all messages are copied into one matrix by a fancy index over a
     sliding window of the file, then read through a structured dtype. A byte field comes out
-    as a matrix of its bytes.
+    as a matrix of its bytes. ``which`` indexes :attr:`_Definition.readable` (the developer
+    fields after the others).
     """
     which = tuple(which)
     if not which:
         return {}
-    fields = defn.fields
+    fields = defn.readable
     first = min(fields[i].offset for i in which)
     last = max(fields[i].offset + fields[i].size for i in which)
     formats: list[Any] = [
@@ -712,6 +765,7 @@ def _record_columns(
     ``stamps`` are the times of compressed-timestamp headers and where a message has one:
     fitparse adds that time after every field, so it is the last expansion of ``timestamp``.
     ``totals`` are the running totals of accumulated components by target field number.
+    A developer column takes its fields' values times their factor (:class:`_RecordPlan`).
     """
     plan = defn.record_plan
     assert plan is not None
@@ -735,6 +789,10 @@ def _record_columns(
         for index in plan.written.get(name, ()):  # ... unless a written field is valid
             fd = defn.fields[index]
             number = _number(raw[index], fd.profile.scale, fd.profile.offset)
+            value = np.where(_valid(raw[index], fd.base), number, value)
+        for index, factor in plan.developer.get(name, ()):  # the last valid one wins
+            fd = defn.readable[index]
+            number = raw[index].astype(np.float64) * factor
             value = np.where(_valid(raw[index], fd.base), number, value)
         out[name] = value
     return out
@@ -793,6 +851,7 @@ def decode(
     value_fields: Mapping[int, Collection[str]],
     raw_fields: Mapping[int, Collection[str]],
     max_messages: int | None = None,
+    developer: Mapping[tuple[str, str], tuple[str, float]] | None = None,
 ) -> FastPart:
     """Decode one FIT part (a whole file, or one file of a chained file).
 
@@ -809,6 +868,11 @@ def decode(
         Per global message number, the fields wanted as stored (``hr``).
     max_messages
         The most message units (:func:`message_units`) the part may hold; None: no limit.
+    developer
+        ``record`` developer fields read into columns of their own: :func:`developer_key` of
+        their description's name and units to (column, factor). Each column is among
+        ``record_fields`` and holds, per message, the last valid value of its fields (one
+        number each, :func:`developer_scalar`) times the factor; NaN without one.
 
     Returns
     -------
@@ -844,7 +908,7 @@ def decode(
         (stored,) = struct.unpack_from("<H", part, walk.end)
         if stored != crc16(part[: walk.end]):
             stop = Stop.CRC  # found after reading everything, as fitparse finds it
-    return FastPart(walk.records(record_fields), walk.messages, stop, walk.units)
+    return FastPart(walk.records(record_fields, developer), walk.messages, stop, walk.units)
 
 
 class _Walk:
@@ -870,7 +934,7 @@ class _Walk:
         self.layouts: dict[tuple[bytes, int], int] = {}
         self.changes: dict[int, list[tuple[int, int]]] = {}  # local type: (message count, def)
         self.defined: list[tuple[int, int]] = []  # definition messages: (message count, def)
-        self.dev_types: dict[Any, dict[Any, tuple[Any, str | None]]] = {}
+        self.dev_types: dict[Any, dict[Any, tuple[Any, str | None, Any]]] = {}
         self.dev_version = 0  # bumped whenever a developer field's type may have changed
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self.pending: list[tuple[int, dict[str, Any]]] = []  # waiting for a compressed time
@@ -1045,13 +1109,13 @@ class _Walk:
                     raise Declined("a developer field numbered like the timestamp")
                 known = self.dev_types.setdefault(dev_index, {})
                 if num not in known:
-                    known[num] = (BASE_TYPE_BYTE, None)  # fitparse's placeholder
+                    known[num] = (BASE_TYPE_BYTE, None, None)  # fitparse's placeholder
                     self.dev_version += 1
-                base, name = known[num]
+                base, name, units = known[num]
                 if size < base.size or size % base.size:
                     # fitparse reads whole values only and would lose its place in the file
                     raise Declined("a developer field whose size is not whole values")
-                dev_fields.append(_DevFieldDef(size, name))
+                dev_fields.append(_DevFieldDef(size, name, units, base, offset))
                 offset += size
         defn = _Definition(mesg_num, endian, tuple(fields), tuple(dev_fields), offset)
         _check(defn)
@@ -1079,7 +1143,7 @@ class _Walk:
             self.pending.append((len(self.starts) - 1, values))
 
     def _describe(self, defn: _Definition, pos: int) -> None:
-        """A developer field description: the base type fitparse gives that developer field."""
+        """A developer field description: the base type, name and units fitparse gives it."""
         buf = self.buf
         index = _raw_by_name(defn, buf, pos, "developer_data_index")
         number = _raw_by_name(defn, buf, pos, "field_definition_number")
@@ -1087,10 +1151,15 @@ class _Walk:
         name = _raw_by_name(defn, buf, pos, "field_name") or f"unnamed_dev_field_{number}"
         if not isinstance(index, int) or base_id not in BASE_TYPES:
             raise Declined("a broken developer field description")  # fitparse fails on it
-        self.dev_types.setdefault(index, {})[number] = (BASE_TYPES[base_id], name)
+        units = _raw_by_name(defn, buf, pos, "units")
+        self.dev_types.setdefault(index, {})[number] = (BASE_TYPES[base_id], name, units)
         self.dev_version += 1
 
-    def records(self, names: Sequence[str]) -> dict[str, np.ndarray]:
+    def records(
+        self,
+        names: Sequence[str],
+        developer: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+    ) -> dict[str, np.ndarray]:
         """Record columns; compressed times are given to the messages waiting for them."""
         if not self.starts:
             return {name: np.zeros(0) for name in names}
@@ -1119,7 +1188,7 @@ class _Walk:
         for index in groups:
             defn = self.definitions[index]
             if defn.mesg_num == RECORD and defn.record_plan is None:
-                defn.record_plan = _record_plan(defn, names)
+                defn.record_plan = _record_plan(defn, names, developer)
         totals = self._totals(groups, u8, starts)
         is_record = np.array([d.mesg_num == RECORD for d in self.definitions])[which]
         rows_of = np.cumsum(is_record) - 1
