@@ -69,13 +69,12 @@ import logging
 import math
 import struct
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import fitparse
 import numpy as np
-import pandas as pd
 from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
 from fitparse.records import DevFieldDefinition
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
@@ -85,7 +84,9 @@ from analysis.errors import ParseError, SchemaError
 from analysis.limits import ImportLimits, current_limits
 from analysis.parsers import fit_fast
 from analysis.parsers.base import ParsedActivity
-from analysis.schema import build_samples
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -635,11 +636,15 @@ def _to_unix(fit_seconds: Any, shift: float) -> float:
 
 
 def _utc(unix_s: float) -> pd.Timestamp:
+    import pandas as pd
+
     return pd.Timestamp(unix_s, unit="s", tz="UTC")
 
 
 def _floats(values: Sequence[Any]) -> np.ndarray:
     """A column of decoded values as float64; None, arrays and text become NaN."""
+    import pandas as pd
+
     series = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
     return np.asarray(series.to_numpy(dtype="float64", na_value=np.nan))
 
@@ -945,6 +950,11 @@ class _Activity:
         raise ParseError(self.name, "not an activity file (its records carry no time)")
 
     def build(self, first_leg: int) -> list[ParsedActivity]:
+        """The legs as activities, each with its tidy frame and laps."""
+        return [leg.activity() for leg in self.legs(first_leg)]
+
+    def legs(self, first_leg: int) -> list[FitLeg]:
+        """The legs as arrays (see :class:`FitLeg`), numbered from ``first_leg``."""
         legs = self.session_legs()
         if len(legs) > MAX_SESSIONS:
             raise ParseError(
@@ -1002,7 +1012,7 @@ class _Activity:
         # a record belongs to the last leg started at or before it (earlier ones: the first)
         owner = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, None)
         timer = self.timer_events()
-        out = []
+        out: list[FitLeg] = []
         for index, leg in enumerate(legs):
             rows = np.flatnonzero(owner == index)
             out.append(
@@ -1024,7 +1034,7 @@ class _Activity:
         strides: np.ndarray,
         rows: np.ndarray,
         timer: list[tuple[float, bool]],
-    ) -> ParsedActivity:
+    ) -> FitLeg:
         s = leg.session
         sport = _sport_of(s, self.file_sport)
         fixes = list(self.fixes)
@@ -1038,16 +1048,11 @@ class _Activity:
                 taken.append(column)
         if taken:
             fixes.append(f"{', '.join(taken)} read from developer fields (a Connect IQ app's)")
-        raw[c.TIMESTAMP] = pd.to_datetime(times, unit="s", utc=True)
         on_foot = sport in ON_FOOT
         if on_foot:
             raw[c.CADENCE_SPM] = 2.0 * strides[rows]
             if np.isfinite(raw[c.CADENCE_SPM]).any():
                 fixes.append("cadence doubled from strides/min to steps/min")
-        try:
-            samples = build_samples(raw)
-        except (SchemaError, ValueError, OverflowError) as err:
-            raise ParseError(self.name, f"FIT samples are unusable: {err}") from err
 
         start = leg.start
         elapsed = _number(s.get("total_elapsed_time"))
@@ -1059,20 +1064,14 @@ class _Activity:
         avg_cadence = None
         if on_foot:
             avg_cadence = _cadence_spm(s.get("avg_cadence"), s.get("avg_fractional_cadence"))
-        local_start = None
-        if not math.isnan(self.shift):
-            local_start = _utc(start).tz_localize(None)
-        offset = self.utc_offset
-        if offset == 0 and samples[c.LATITUDE_DEG].notna().any():
-            offset = None
-        return ParsedActivity(
+        return FitLeg(
             source_name=self.name,
-            format=FORMAT_FIT,
             sport=sport,
-            start_time_utc=_utc(start),
-            samples=samples,
-            utc_offset_s=offset,
-            start_time_local=local_start,
+            start=start,
+            times=times,
+            channels=raw,
+            local_clock=not math.isnan(self.shift),
+            file_utc_offset_s=self.utc_offset,
             duration_s=elapsed,
             moving_time_s=moving,
             distance_m=_number(s.get("total_distance")),
@@ -1085,8 +1084,10 @@ class _Activity:
             fixes=fixes,
         )
 
-    def _laps(self, start: float, session: dict[str, Any]) -> pd.DataFrame | None:
-        """Laps whose start lies in the leg's span, as lap_start, duration_s, distance_m."""
+    def _laps(
+        self, start: float, session: dict[str, Any]
+    ) -> list[tuple[float, float | None, float | None]]:
+        """Laps whose start lies in the leg's span: (start [Unix s], duration_s, distance_m)."""
         end = start + (_number(session.get("total_elapsed_time")) or math.inf)
         rows = []
         for lap in self.part.laps:
@@ -1097,16 +1098,89 @@ class _Activity:
             if duration is None:
                 duration = _number(lap.get("total_timer_time"))
             rows.append((lap_start, duration, _number(lap.get("total_distance"))))
-        if not rows:
-            return None
         rows.sort(key=lambda r: r[0])
-        starts, durations, distances = zip(*rows, strict=True)
-        return pd.DataFrame(
-            {
-                c.LAP_START: pd.to_datetime(np.array(starts, dtype="float64"), unit="s", utc=True),
-                c.DURATION_S: np.array(durations, dtype="float64"),  # None: NaN
-                c.DISTANCE_M: np.array(distances, dtype="float64"),
-            }
+        return rows
+
+
+@dataclass
+class FitLeg:
+    """One leg of a FIT file as NumPy arrays, before its tidy frame is built.
+
+    Everything :class:`ParsedActivity` states but the frame and the laps' frame, with the record
+    times and our channel columns (``cadence_spm`` only for on-foot sports) as the frame's
+    input; :meth:`activity` builds the activity. Reading a file this far needs no pandas.
+    """
+
+    source_name: str
+    sport: str
+    start: float  # [Unix s]
+    times: np.ndarray  # record times [Unix s], ascending (a time may repeat)
+    channels: dict[str, np.ndarray]  # our columns, SI units, as the file has them
+    local_clock: bool  # placed on the activity's local clock, UTC offset unknown
+    file_utc_offset_s: int | None  # the ``activity`` message's offset (see :meth:`utc_offset`)
+    duration_s: float | None
+    moving_time_s: float | None
+    distance_m: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_cadence_spm: float | None
+    elevation_gain_m: float | None
+    leg: int
+    laps: list[tuple[float, float | None, float | None]]  # start [Unix s], duration, distance
+    fixes: list[str]
+
+    def utc_offset(self, has_fix: bool) -> int | None:
+        """The UTC offset the activity keeps, given whether its samples hold a GPS fix.
+
+        An offset of exactly zero on a leg with a fix is left None: some writers copy the UTC
+        time into ``local_timestamp`` (COROS), and the zone at the first fix is the better source.
+        """
+        offset = self.file_utc_offset_s
+        return None if offset == 0 and has_fix else offset
+
+    def activity(self) -> ParsedActivity:
+        """The activity: the tidy frame built from the arrays, the laps as a frame."""
+        import pandas as pd
+
+        from analysis.schema import build_samples
+
+        raw: dict[str, Any] = dict(self.channels)
+        raw[c.TIMESTAMP] = pd.to_datetime(self.times, unit="s", utc=True)
+        try:
+            samples = build_samples(raw)
+        except (SchemaError, ValueError, OverflowError) as err:
+            raise ParseError(self.source_name, f"FIT samples are unusable: {err}") from err
+        laps = None
+        if self.laps:
+            starts, durations, distances = zip(*self.laps, strict=True)
+            laps = pd.DataFrame(
+                {
+                    c.LAP_START: pd.to_datetime(
+                        np.array(starts, dtype="float64"), unit="s", utc=True
+                    ),
+                    c.DURATION_S: np.array(durations, dtype="float64"),  # None: NaN
+                    c.DISTANCE_M: np.array(distances, dtype="float64"),
+                }
+            )
+        start = _utc(self.start)
+        return ParsedActivity(
+            source_name=self.source_name,
+            format=FORMAT_FIT,
+            sport=self.sport,
+            start_time_utc=start,
+            samples=samples,
+            utc_offset_s=self.utc_offset(bool(samples[c.LATITUDE_DEG].notna().any())),
+            start_time_local=start.tz_localize(None) if self.local_clock else None,
+            duration_s=self.duration_s,
+            moving_time_s=self.moving_time_s,
+            distance_m=self.distance_m,
+            avg_heart_rate_bpm=self.avg_heart_rate_bpm,
+            max_heart_rate_bpm=self.max_heart_rate_bpm,
+            avg_cadence_spm=self.avg_cadence_spm,
+            elevation_gain_m=self.elevation_gain_m,
+            leg=self.leg,
+            laps=laps,
+            fixes=list(self.fixes),
         )
 
 
@@ -1141,10 +1215,33 @@ def read_fit(data: bytes, name: str, limits: ImportLimits | None = None) -> list
         not an activity, more messages than ``max_fit_messages``; the reason in plain words.
         No other exception leaves this function.
     """
+    return _guarded(data, name, _Activity.build, limits)
+
+
+def read_fit_legs(data: bytes, name: str, limits: ImportLimits | None = None) -> list[FitLeg]:
+    """:func:`read_fit` up to the arrays: its legs before their frames, without pandas.
+
+    ``[leg.activity() for leg in read_fit_legs(data, name)]`` is ``read_fit(data, name)``,
+    except that a leg whose frame cannot be built (never seen) raises here rather than being
+    dropped from the file's activities; the parameters and refusals are :func:`read_fit`'s.
+    """
+    return _guarded(data, name, _Activity.legs, limits)
+
+
+T = TypeVar("T")
+
+
+def _guarded(
+    data: bytes,
+    name: str,
+    build: Callable[[_Activity, int], list[T]],
+    limits: ImportLimits | None = None,
+) -> list[T]:
     if not data:
         raise ParseError(name, _REASON_EMPTY)
     try:
-        return _read(data, name, limits=limits or current_limits())
+        parts, junk = _decode(data, name, limits=limits or current_limits())
+        return _collect(parts, junk, name, build)
     except ParseError:
         raise
     except Exception as err:
@@ -1160,6 +1257,14 @@ def _read(
     The reference result the fast path is tested against is ``_read(data, name, fast=False)``;
     without ``limits`` the messages are not counted.
     """
+    parts, junk = _decode(data, name, fast, limits)
+    return _activities(parts, junk, name)
+
+
+def _decode(
+    data: bytes, name: str, fast: bool = True, limits: ImportLimits | None = None
+) -> tuple[list[FitPart], int]:
+    """:func:`decode_parts`, its message limit refused in words."""
     limit = None if limits is None else limits.max_fit_messages
     try:
         parts, junk = decode_parts(data, fast, limit)
@@ -1170,11 +1275,21 @@ def _read(
             " recorded every second holds about 610 000, and reading more would overrun the"
             " memory budget",
         ) from None
-    return _activities(parts, junk, name)
+    return parts, junk
 
 
 def _activities(parts: list[FitPart], junk: int, name: str) -> list[ParsedActivity]:
     """Activities out of the decoded parts of a file (continuation parts are merged in place)."""
+    return _collect(parts, junk, name, _Activity.build)
+
+
+def _collect(
+    parts: list[FitPart], junk: int, name: str, build: Callable[[_Activity, int], list[T]]
+) -> list[T]:
+    """What ``build`` makes of each activity in the decoded parts (merged in place), in order.
+
+    ``build`` is :meth:`_Activity.build` (activities) or :meth:`_Activity.legs` (arrays).
+    """
     if not parts:
         raise ParseError(name, _REASON_HEADER)
     fixes: list[str] = []
@@ -1212,13 +1327,13 @@ def _activities(parts: list[FitPart], junk: int, name: str) -> list[ParsedActivi
             raise ParseError(name, f"not an activity file (FIT file type: {_type_name(other[0])})")
         raise ParseError(name, first_error or "not an activity file (it holds no records)")
 
-    out: list[ParsedActivity] = []
+    out: list[T] = []
     errors: list[ParseError] = []
     for group in activities:
         if not group.record_count and not group.sessions:
             continue
         try:
-            out.extend(_Activity(group, name, fixes).build(len(out)))
+            out.extend(build(_Activity(group, name, fixes), len(out)))
         except ParseError as err:
             errors.append(err)
     if out:
