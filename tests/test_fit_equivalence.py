@@ -389,6 +389,50 @@ def test_local_types_redefined_along_the_file() -> None:
     assert parts[0].events == [{"timestamp": T0, "event": "timer", "event_type": "start"}]
 
 
+def _long_walk() -> tuple[bytes, list[int]]:
+    """Runs of records long and short, past the walk's counting windows, and what breaks them.
+
+    Returns the file and its record heart rates in file order.
+    """
+    event = Layout(2, EVENT, ((253, UINT32, 1), (0, ENUM, 1), (1, ENUM, 1)))
+    same_size = Layout(1, RECORD, ((3, UINT8, 1), (253, UINT32, 1)))  # as long as RECORD_TIME_HR
+    wide = Layout(0, RECORD, ((253, UINT32, 1), (3, UINT8, 1), (5, UINT32, 1)))
+    body = file_id() + RECORD_TIME_HR.define() + same_size.define() + event.define()
+    hr: list[int] = []
+    t = T0
+    for i in range(6000):  # 6 bytes a record: 36 kB, then 9 bytes: 45 kB
+        t += 1
+        bpm = 100 + i % 97
+        if i % 700 == 699:
+            body += same_size.data(bpm, t)  # another local type of the same length
+        elif i % 500 == 499:
+            body += RECORD_TIME_HR.data(t, bpm, offset=t % 32)  # a compressed-time header
+        else:
+            body += RECORD_TIME_HR.data(t, bpm)
+        hr.append(bpm)
+        if i % 1000 == 999:
+            body += event.data(t, 0, 0)  # a message read one by one
+        if 3000 <= i < 4000 and i % 11 == 10:
+            body += event.data(t, 0, 4)  # short runs: the look-ahead waits longer
+    body += wide.define()  # local 0 redefined with another length mid-file
+    for i in range(5000):
+        t += 1
+        body += wide.data(t, 60 + i % 50, 100 * i)
+        hr.append(60 + i % 50)
+    return frame(body + session()), hr
+
+
+def test_long_runs_of_records_walk_as_one_by_one() -> None:
+    data, hr = _long_walk()
+    assert len(data) > fit_fast.COUNT_WINDOW_BYTES  # a run crosses a counting window
+    assert assert_same(data) == []
+    parts, _ = decode_parts(data)
+    assert _records(parts, "heart_rate") == [float(v) for v in hr]
+    # cut inside the last run, and just past a message inside it
+    for cut in (len(data) - 1234, len(data) - 1234 + 3):
+        assert assert_same(data[:cut]) == []
+
+
 def test_summary_messages_decode_like_fitparse() -> None:
     # avg_cadence resolves to its avg_running_cadence sub-field for a run; times stay FIT
     # seconds; the activity's local time gives the offset; a lap names its sport

@@ -9,7 +9,8 @@ can be done in bulk:
 
 1. One tight Python loop walks the message headers. Definitions are parsed as they come (a few
    per file); a data message costs one look-up of its length in a 256-entry table indexed by
-   its header byte and one ``array.append`` of its offset.
+   its header byte and one ``array.append`` of its offset. A run of messages of one length (a
+   file's records) is stepped over at once, its header bytes looked up together.
 2. The messages of each definition are cut out of the file with one fancy index over a sliding
    window of the bytes and read as a numpy structured array (offsets, byte order and base type
    from the definition): each ``record`` field becomes a column in one step, with fitparse's
@@ -172,6 +173,18 @@ becomes a tuple of Python ints), against about 240 bytes for a whole record."""
 COUNT_WINDOW_BYTES = 64 * 1024
 """Bytes walked between two counts of the messages [bytes]: at one byte per message, the limit is
 overshot by at most this many messages (about 16 MB of offsets and reads)."""
+
+
+RUN_MIN = 8
+"""Bulk messages of one length in a row after which the walk looks ahead for the rest of the
+run (see :meth:`_Walk.run`) ..."""
+
+RUN_WORTH = 4
+"""... and a look that found fewer than this many times :data:`RUN_MIN` messages doubles the
+wait before the next, ..."""
+
+RUN_MAX = 4096
+"""... up to this many messages (a file that interleaves its records with other messages)."""
 
 
 def message_units(body_bytes: int, one_by_one: bool) -> int:
@@ -460,6 +473,9 @@ def _reader(defn: _Definition, fd: _FieldDef) -> _Reader:
     return _Reader(layout, fd.offset, "many" if count > 1 else "one", fd.base.parse)
 
 
+_Span = tuple[int, int, int, str, Any]  # field index, first value, values, reader kind, parse
+
+
 @dataclass(frozen=True)
 class _MessagePlan:
     """How to decode the requested fields of one definition's messages."""
@@ -468,6 +484,42 @@ class _MessagePlan:
     wanted: tuple[int, ...]  # indices of the fields to decode, in definition order
     readers: dict[int, _Reader]  # for those and for the fields sub-fields refer to
     raw: bool  # stored values (``hr``) rather than fitparse's named and scaled values
+    layout: struct.Struct  # every reader's field in one unpack
+    spans: tuple[_Span, ...]  # where each reader's values are in the one unpack
+
+    def read(self, buf: bytes, pos: int) -> dict[int, Any]:
+        """Each reader's value (:meth:`_Reader.read`) for the message at ``pos``, in one unpack."""
+        values = self.layout.unpack_from(buf, pos + 1)
+        out: dict[int, Any] = {}
+        for index, first, count, kind, parse in self.spans:
+            if kind == "one":
+                out[index] = parse(values[first])
+            elif kind == "bytes":
+                out[index] = BASE_TYPE_BYTE.parse(values[first : first + count])
+            else:
+                out[index] = tuple(parse(v) for v in values[first : first + count])
+        return out
+
+
+def _joined(
+    defn: _Definition, readers: Mapping[int, _Reader]
+) -> tuple[struct.Struct, tuple[_Span, ...]]:
+    """One struct for the fields of ``readers`` (pad bytes between them), and where each is."""
+    layout = defn.endian
+    cursor = 0
+    first = 0
+    spans: list[_Span] = []
+    for index in sorted(readers, key=lambda i: defn.fields[i].offset):
+        fd, reader = defn.fields[index], readers[index]
+        if fd.offset > cursor:
+            layout += f"{fd.offset - cursor}x"
+        code = reader.layout.format.lstrip("<>@=!")
+        layout += code
+        count = 1 if reader.kind == "one" else struct.calcsize("<" + code) // fd.base.size
+        spans.append((index, first, count, reader.kind, reader.parse))
+        first += count
+        cursor = fd.offset + fd.size
+    return struct.Struct(layout), tuple(spans)
 
 
 def _message_plan(defn: _Definition, names: Collection[str], raw: bool) -> _MessagePlan:
@@ -492,7 +544,8 @@ def _message_plan(defn: _Definition, names: Collection[str], raw: bool) -> _Mess
                 for ref in sub.ref_fields:
                     refs.update(i for i, f in enumerate(defn.fields) if f.num == ref.def_num)
     readers = {i: _reader(defn, defn.fields[i]) for i in {*wanted, *refs}}
-    return _MessagePlan(asked, tuple(wanted), readers, raw)
+    layout, spans = _joined(defn, readers)
+    return _MessagePlan(asked, tuple(wanted), readers, raw, layout, spans)
 
 
 def _scaled(profile: Any, raw: Any) -> Any:
@@ -514,7 +567,7 @@ def _scale_offset(profile: Any, value: Any) -> Any:
 
 def _decode_message(defn: _Definition, plan: _MessagePlan, buf: bytes, pos: int) -> dict[str, Any]:
     """The requested fields of the data message at ``pos``, as fitparse decodes them."""
-    raws = {i: reader.read(buf, pos) for i, reader in plan.readers.items()}
+    raws = plan.read(buf, pos)
     fields = defn.fields
     out: dict[str, Any] = {}
     for index in plan.wanted:
@@ -766,12 +819,16 @@ def _record_columns(
     fitparse adds that time after every field, so it is the last expansion of ``timestamp``.
     ``totals`` are the running totals of accumulated components by target field number.
     A developer column takes its fields' values times their factor (:class:`_RecordPlan`).
+    Columns no field of the definition feeds are left out (all NaN).
     """
     plan = defn.record_plan
     assert plan is not None
     raw = _read_fields(defn, u8, starts, plan.read)
     out = {}
     for name in names:
+        fed = name in plan.written or name in plan.expanded or name in plan.developer
+        if not fed and not (name == "timestamp" and stamps is not None):
+            continue
         expansions: list[tuple[np.ndarray, np.ndarray]] = []
         for index, component in plan.expanded.get(name, ()):
             base = defn.fields[index].base
@@ -954,23 +1011,46 @@ class _Walk:
 
         The messages are counted against the limit once per :data:`COUNT_WINDOW_BYTES` walked,
         outside the loop that steps over them (a count per message would slow it down).
+
+        Runs of bulk messages of one length (a file's records, mostly) are stepped over in one
+        go once :data:`RUN_MIN` of them came in a row: the header bytes at every multiple of
+        the length ahead are looked up at once, and the run ends where one is not a bulk
+        message of that length (the messages walked are the same as one by one). Where runs
+        turn out short (records between other messages), the next look waits longer.
         """
         buf = self.buf
         limit = min(self.end, len(buf))
         step = [0] * 256  # message length by header byte: > 0 bulk, < 0 one by one, 0 undefined
+        lengths = np.zeros(256, dtype=np.int64)  # ``step`` for the look-ahead over runs
+        u8 = np.frombuffer(buf, dtype=np.uint8)
         current = [-1] * 256  # definition by header byte
         starts = self.starts
         append = starts.append
         cut = False
+        last = 0  # the length of the bulk messages just walked ...
+        seen = 0  # ... and how many of them came in a row
+        need = RUN_MIN
         while pos < limit and not cut:
             window = min(limit, pos + COUNT_WINDOW_BYTES)
             while pos < window:
                 h = buf[pos]
                 n = step[h]
                 if n > 0:
+                    if n != last:
+                        last, seen = n, 0
+                    seen += 1
+                    if seen > need:
+                        same = lengths[u8[pos:window:n]] == n
+                        run = int(same.argmin()) if not same.all() else len(same)
+                        starts.frombytes(np.arange(pos, pos + run * n, n, dtype=np.int64).tobytes())
+                        pos += run * n
+                        seen = 0
+                        need = RUN_MIN if run >= RUN_WORTH * RUN_MIN else min(2 * need, RUN_MAX)
+                        continue
                     append(pos)
                     pos += n
                     continue
+                last = 0
                 if n < 0:
                     if pos - n > limit:
                         cut = True
@@ -996,6 +1076,7 @@ class _Walk:
                 for byte in _header_bytes(local):
                     step[byte] = signed
                     current[byte] = index
+                    lengths[byte] = signed
                 pos += length
             self.count()
         if pos > limit:
@@ -1201,8 +1282,8 @@ class _Walk:
             mine = {key: total[members] for key, total in totals.items()}
             columns = _record_columns(defn, names, u8, starts[members], times, mine)
             rows = rows_of[members]
-            for name in names:
-                out[name][rows] = columns[name]
+            for name, column in columns.items():
+                out[name][rows] = column
         return out
 
     def _totals(
