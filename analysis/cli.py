@@ -6,25 +6,34 @@ stridelog export --daily [--data-dir DIR]    one CSV row per local calendar day
 stridelog demo [--data-dir DIR] [--force]    build the demo athlete's store
 stridelog report --weeks N -o FILE [--data-dir DIR] [--as-of YYYY-MM-DD] [--name NAME]
                                              a self-contained HTML report of the last N weeks
+
+Each command imports what it needs when it runs. ``parse`` summarises a FIT file straight from
+the decoder's NumPy arrays (:func:`fit_summary`), without pandas, whose import alone took longer
+than reading a typical file; every other file (GPX, TCX, CSV, or a FIT file whose times are not
+whole seconds) goes through the activity frames, and prints the same fields.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import json
 import math
 import multiprocessing as mp
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from analysis import columns as c
 from analysis.config import ATHLETE_DB, default_data_dir
-from analysis.csvsafe import safe_frame, terminal_safe, terminal_safe_json, to_safe_csv
 from analysis.errors import StridelogError
-from analysis.parsers import parse_bytes
-from analysis.prepare import activity_summary
+
+if TYPE_CHECKING:
+    from analysis.parsers.fit import FitLeg
 
 
 def _clean(value: Any) -> Any:
@@ -39,23 +48,41 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def parse_records(path: Path) -> list[dict[str, Any]]:
-    """What ``stridelog parse`` prints for one file: a dict per activity, or one error dict."""
+def parse_records(path: Path, frames: bool = False) -> list[dict[str, Any]]:
+    """What ``stridelog parse`` prints for one file: a dict per activity, or one error dict.
+
+    A FIT file is summarised from its arrays (:func:`fit_summary`) unless ``frames`` is set;
+    everything else, and a FIT file the arrays leave to them, from the activity frames.
+    """
+    from analysis.parsers import format_note, unwrap
+
     name = str(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         return [{"file": name, "error": f"cannot read the file ({err.strerror})"}]
     try:
-        fmt, parsed = parse_bytes(data, path.name)
-        # the summaries alone: parse prints no histogram, best effort or curve
-        summaries = [
-            (activity_summary(act, "0" * 16, i), act.fixes) for i, act in enumerate(parsed)
-        ]
+        if not frames:
+            fmt, content, inner = unwrap(data, path.name)
+            if fmt == "fit":
+                summarised = _fit_records(name, content, inner, format_note(fmt, inner))
+                if summarised is not None:
+                    return summarised
+        return _frame_records(name, data, path.name)
     except StridelogError as err:
         return [{"file": name, "error": getattr(err, "reason", str(err))}]
     except Exception as err:
         return [{"file": name, "error": f"could not read the file ({type(err).__name__}: {err})"}]
+
+
+def _frame_records(name: str, data: bytes, file_name: str) -> list[dict[str, Any]]:
+    """:func:`parse_records` through the activity frames (pandas), for every format."""
+    from analysis.parsers import parse_bytes
+    from analysis.prepare import activity_summary
+
+    fmt, parsed = parse_bytes(data, file_name)
+    # the summaries alone: parse prints no histogram, best effort or curve
+    summaries = [(activity_summary(act, "0" * 16, i), act.fixes) for i, act in enumerate(parsed)]
     out = []
     for s, fixes in summaries:
         start_utc = s[c.START_TIME_UTC]
@@ -80,14 +107,242 @@ def parse_records(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def _fit_records(
+    name: str, data: bytes, inner: str, note: str | None
+) -> list[dict[str, Any]] | None:
+    """:func:`parse_records` of a FIT file from its arrays; None: leave it to the frames.
+
+    A refusal is the one :func:`~analysis.parsers.fit.read_fit` gives (the same code up to the
+    arrays); anything unforeseen in the summary leaves the file to the frames, which then say
+    what they say.
+    """
+    from analysis.parsers.fit import read_fit_legs
+
+    legs = read_fit_legs(data, inner)
+    try:
+        summaries = [fit_summary(leg) for leg in legs]
+    except Exception:
+        return None
+    if any(s is None for s in summaries):
+        return None
+    out = []
+    for leg, summary in zip(legs, summaries, strict=True):
+        assert summary is not None
+        fixes = [*leg.fixes, *([note] if note is not None else [])]
+        out.append({"file": name, "format": "fit", **summary, "fixes": fixes})
+    return out
+
+
+# ---- the parse summary from arrays ---------------------------------------------------------------
+# What analysis.schema.build_samples and analysis.prepare.activity_summary make of a FIT leg,
+# computed from its arrays with the same operations in the same order (so the same floats):
+# tests/test_cli.py compares both on every corpus file. The constants are schema's (a test
+# checks they are equal); they are repeated because importing schema imports pandas.
+
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    c.HEART_RATE_BPM: (25.0, 250.0),
+    c.CADENCE_SPM: (1.0, 300.0),
+    c.SPEED_MPS: (0.0, 100.0),
+    c.LATITUDE_DEG: (-90.0, 90.0),
+    c.LONGITUDE_DEG: (-180.0, 180.0),
+    c.DISTANCE_M: (0.0, 2_000_000.0),
+}
+"""The plausible ranges (``analysis.schema.PLAUSIBLE``) of the channels the summary reads."""
+
+PAUSE_GAP_S = 30.0
+"""``analysis.schema.PAUSE_GAP_S`` [s]."""
+
+MOVING_SPEED_MPS = 0.5
+"""``analysis.schema.MOVING_SPEED_MPS`` [m/s]."""
+
+_NS_PER_S = 1_000_000_000
+
+
+def _ffill(values: np.ndarray) -> np.ndarray:
+    ok = np.isfinite(values)
+    idx = np.where(ok, np.arange(len(values)), 0)
+    np.maximum.accumulate(idx, out=idx)
+    out = values[idx]
+    out[~ok & (np.cumsum(ok) == 0)] = np.nan
+    return out
+
+
+def _durations(elapsed: np.ndarray) -> np.ndarray:
+    """``analysis.schema.sample_durations``."""
+    if len(elapsed) == 0:
+        return np.zeros(0)
+    gaps = np.diff(elapsed)
+    typical = float(np.median(gaps)) if len(gaps) else 1.0
+    typical = typical if typical > 0 else 1.0
+    dur = np.append(gaps, typical)
+    dur[dur > PAUSE_GAP_S] = min(typical, PAUSE_GAP_S)
+    return dur
+
+
+def _track_distance(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """``analysis.schema.track_distance_m`` (cumulative great-circle distance [m])."""
+    out = np.full(lat.shape, np.nan)
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if not ok.any():
+        return out
+    lat_r = np.radians(lat[ok])
+    lon_r = np.radians(lon[ok])
+    dlat = np.diff(lat_r)
+    dlon = np.diff(lon_r)
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat_r[:-1]) * np.cos(lat_r[1:]) * np.sin(dlon / 2) ** 2
+    steps = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    out[ok] = np.cumsum(np.concatenate([[0.0], steps]))
+    filled = _ffill(out)
+    filled[np.isnan(filled)] = 0.0
+    return filled
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float | None:
+    ok = ~np.isnan(values) & (weights > 0)
+    total = float(weights[ok].sum())
+    if total <= 0:
+        return None
+    return float((values[ok] * weights[ok]).sum() / total)
+
+
+@functools.lru_cache(maxsize=1)
+def _timezone_finder() -> Any:
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+def _offset_name(offset_s: int) -> str:
+    sign = "+" if offset_s >= 0 else "-"
+    h, rem = divmod(abs(offset_s), 3600)
+    return f"UTC{sign}{h:02d}:{rem // 60:02d}"
+
+
+def fit_summary(leg: FitLeg) -> dict[str, Any] | None:
+    """What ``stridelog parse`` prints of a FIT leg (but file, format, fixes), from its arrays.
+
+    Returns
+    -------
+    dict or None
+        The fields, as the activity frames give them; None where times are not whole seconds
+        (the frames' nanosecond rounding is not repeated here).
+    """
+    times = leg.times
+    if not (math.isfinite(leg.start) and leg.start == math.floor(leg.start)):
+        return None
+    if not np.isfinite(times).all() or (times != np.floor(times)).any():
+        return None
+    ns = times.astype(np.int64) * _NS_PER_S  # ascending already: the parser sorted them
+    first = np.ones(len(ns), dtype=bool)  # the first sample of each time is kept
+    first[1:] = np.diff(ns) != 0
+    ns = ns[first]
+    n = len(ns)
+    data = {}
+    for col, (lo, hi) in PLAUSIBLE.items():
+        values = leg.channels.get(col)
+        values = np.full(n, np.nan) if values is None else np.asarray(values, "float64")[first]
+        values[~((values >= lo) & (values <= hi))] = np.nan
+        data[col] = values
+    lat, lon = data[c.LATITUDE_DEG], data[c.LONGITUDE_DEG]
+    no_fix = np.isnan(lat) | np.isnan(lon) | ((lat == 0) & (lon == 0))
+    lat[no_fix] = np.nan
+    lon[no_fix] = np.nan
+    elapsed = (ns - ns[0]) / 1e9 if n else np.zeros(0)
+    weights = _durations(elapsed)
+    dist, speed = data[c.DISTANCE_M], data[c.SPEED_MPS]
+    # the distance column as build_samples fills it (from the file, the track or the speed)
+    top = math.nan  # the largest distance of the samples
+    if np.isfinite(dist).any():
+        filled = _ffill(dist)
+        filled[np.isnan(filled)] = 0.0
+        dist = np.maximum.accumulate(filled)
+        top = float(dist.max())
+    elif np.isfinite(lat).any():
+        dist = _track_distance(lat, lon)
+        top = float(dist.max())
+    elif np.isfinite(speed).any():
+        step = np.where(np.isnan(speed), 0.0, speed) * weights
+        dist = np.concatenate([[0.0], np.cumsum(step)[:-1]])
+        top = float(dist.max())
+    if np.isnan(speed).all() and np.isfinite(dist).any() and n > 1:
+        dt_s = np.diff(elapsed)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            derived = np.diff(dist) / np.where(dt_s > 0, dt_s, np.nan)
+        derived[derived > PLAUSIBLE[c.SPEED_MPS][1]] = np.nan
+        speed = _ffill(np.concatenate([[np.nan], derived])[::-1])[::-1]
+
+    start = dt.datetime.fromtimestamp(leg.start, tz=dt.UTC)
+    offset = leg.utc_offset(bool(np.isfinite(lat).any()))
+    if offset is not None:
+        tz_name, tz_source = _offset_name(offset), c.TZ_SOURCE_FILE
+        local = (start + dt.timedelta(seconds=offset)).replace(tzinfo=None)
+    elif leg.local_clock:
+        tz_name, tz_source = "local time (from file)", c.TZ_SOURCE_FILE
+        local = start.replace(tzinfo=None)
+    else:
+        tz_name, tz_source, local = "UTC", c.TZ_SOURCE_UTC, start.replace(tzinfo=None)
+        fixes = np.flatnonzero(np.isfinite(lat))
+        if len(fixes):
+            from zoneinfo import ZoneInfo
+
+            at = fixes[0]
+            zone = _timezone_finder().timezone_at(lng=float(lon[at]), lat=float(lat[at]))
+            if zone:
+                tz_name, tz_source = zone, c.TZ_SOURCE_GPS
+                local = start.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+    moving = np.isnan(speed) | (speed >= MOVING_SPEED_MPS)
+    duration = leg.duration_s
+    if duration is None and n:
+        duration = float(elapsed[-1] + weights[-1])
+    moving_time = leg.moving_time_s
+    if moving_time is None and n:
+        moving_time = float(weights[moving].sum())
+    distance = leg.distance_m
+    if distance is None and n and math.isfinite(top):
+        distance = top
+    avg_hr = leg.avg_heart_rate_bpm
+    avg_cadence = leg.avg_cadence_spm
+    if n:
+        if avg_hr is None:
+            avg_hr = _weighted_mean(data[c.HEART_RATE_BPM], weights)
+        if avg_cadence is None:
+            cadence = np.where(moving, data[c.CADENCE_SPM], np.nan)
+            avg_cadence = _weighted_mean(cadence, weights)
+    return {
+        "sport": leg.sport,
+        "start_time_utc": start.isoformat(),
+        "start_time_local": local.isoformat(),
+        "timezone": tz_name,
+        "timezone_source": tz_source,
+        "duration_s": _clean(duration),
+        "moving_time_s": _clean(moving_time),
+        "distance_m": _clean(distance),
+        "samples": n,
+        "avg_heart_rate_bpm": _clean(avg_hr),
+        "avg_cadence_spm": _clean(avg_cadence),
+    }
+
+
 PARSE_POOL_MIN_FILES = 8
 """From this many files on, ``stridelog parse`` reads them on every core (forked processes,
 which start in milliseconds: this process has loaded the libraries and runs no threads of its
 own yet); the lines still come out in the order of the arguments."""
 
 
+def json_line(record: dict[str, Any]) -> str:
+    """``terminal_safe_json(record)``: csvsafe (and pandas with it) imported only when a line
+    holds a character beyond printable ASCII, the only ones its escaping changes."""
+    text = json.dumps(record, ensure_ascii=False)
+    if text.isascii() and text.isprintable():
+        return text
+    from analysis.csvsafe import terminal_safe_json
+
+    return terminal_safe_json(record)
+
+
 def _parse_lines(path: str) -> list[str]:
-    return [terminal_safe_json(record) for record in parse_records(Path(path))]
+    return [json_line(record) for record in parse_records(Path(path))]
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -110,6 +365,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from analysis.csvsafe import terminal_safe, to_safe_csv
     from analysis.importer import FAILED, IMPORTED, import_paths
     from analysis.store import Store
 
@@ -154,6 +410,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from analysis.csvsafe import safe_frame
     from analysis.dashboard import daily_export
     from analysis.store import Store
 
@@ -289,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     problem = environment_problem()
     if problem is not None:
+        from analysis.csvsafe import terminal_safe
+
         # said once, up front: the readers would otherwise refuse every file with it
         print(f"stridelog: {terminal_safe(problem)}", file=sys.stderr)
         return 2

@@ -2,7 +2,9 @@
 
 Each message carries its own definition (local message type 0), which the protocol allows and
 keeps the writer short. Values are the raw integers the file stores: the test does the scaling by
-hand (distance in cm, speed in mm/s, times in seconds since 1989-12-31 UTC ...).
+hand (distance in cm, speed in mm/s, times in seconds since 1989-12-31 UTC ...). Developer fields
+(a Connect IQ app's own figures) are declared by :func:`developer_data_id` and
+:func:`field_description` and written with :class:`DevField` values.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ UINT16 = (0x84, "H")
 SINT32 = (0x85, "i")
 UINT32 = (0x86, "I")
 BYTE = (0x0D, "B")
+FLOAT32 = (0x88, "f")
+STRING = (0x07, "s")
 
 # global message numbers
 FILE_ID, SESSION, LAP, RECORD, EVENT, ACTIVITY, HR = 0, 18, 19, 20, 21, 34, 132
+FIELD_DESCRIPTION, DEVELOPER_DATA_ID = 206, 207
 
 # enums of the FIT profile
 FILE_ACTIVITY, FILE_SETTINGS = 4, 2
@@ -62,23 +67,76 @@ def crc16(data: bytes, crc: int = 0) -> int:
 
 @dataclass(frozen=True)
 class Field:
-    """One field: its number in the profile, base type and raw value (or array of values)."""
+    """One field: its number in the profile, base type and raw value (or array of values).
+
+    A ``STRING`` field's value is its bytes (padded with NULs to its size by the caller).
+    """
 
     number: int
     base: tuple[int, str]
-    value: int | Sequence[int]
+    value: int | float | bytes | Sequence[int | float]
 
 
-def message(global_number: int, *fields: Field, local: int = 0) -> bytes:
+@dataclass(frozen=True)
+class DevField:
+    """One developer field of a message: its number, its developer's index, raw value(s)."""
+
+    number: int
+    developer: int
+    base: tuple[int, str]
+    value: int | float | Sequence[int | float]
+
+
+def _packed(base: tuple[int, str], value: int | float | bytes | Sequence[int | float]) -> bytes:
+    if isinstance(value, bytes):
+        return struct.pack(f"<{len(value)}s", value)
+    values = [value] if isinstance(value, int | float) else list(value)
+    return struct.pack(f"<{len(values)}{base[1]}", *values)
+
+
+def message(
+    global_number: int, *fields: Field, local: int = 0, dev: Sequence[DevField] = ()
+) -> bytes:
     """A definition message followed by its one data message."""
-    definition = struct.pack("<BBBHB", 0x40 | local, 0, 0, global_number, len(fields))
+    header = 0x40 | local | (0x20 if dev else 0)
+    definition = struct.pack("<BBBHB", header, 0, 0, global_number, len(fields))
     data = struct.pack("<B", local)
     for f in fields:
-        values = [f.value] if isinstance(f.value, int) else list(f.value)
-        code = f"<{len(values)}{f.base[1]}"
-        definition += struct.pack("<BBB", f.number, struct.calcsize(code), f.base[0])
-        data += struct.pack(code, *values)
+        packed = _packed(f.base, f.value)
+        definition += struct.pack("<BBB", f.number, len(packed), f.base[0])
+        data += packed
+    if dev:
+        definition += struct.pack("<B", len(dev))
+        for d in dev:
+            packed = _packed(d.base, d.value)
+            definition += struct.pack("<BBB", d.number, len(packed), d.developer)
+            data += packed
     return definition + data
+
+
+def developer_data_id(index: int = 0) -> bytes:
+    """A ``developer_data_id`` message: developer ``index`` starts (again) without fields."""
+    return message(DEVELOPER_DATA_ID, Field(3, UINT8, index))
+
+
+def _text(text: str, size: int = 32) -> bytes:
+    raw = text.encode("utf-8")[: size - 1]
+    return raw + b"\x00" * (size - len(raw))
+
+
+def field_description(
+    index: int, number: int, base: tuple[int, str], name: str, units: str | None = None
+) -> bytes:
+    """A ``field_description`` message: developer field ``number`` of developer ``index``."""
+    fields = [
+        Field(0, UINT8, index),  # developer_data_index
+        Field(1, UINT8, number),  # field_definition_number
+        Field(2, UINT8, base[0]),  # fit_base_type_id
+        Field(3, STRING, _text(name)),  # field_name
+    ]
+    if units is not None:
+        fields.append(Field(8, STRING, _text(units, 16)))  # units
+    return message(FIELD_DESCRIPTION, *fields)
 
 
 def fit_file(*messages: bytes) -> bytes:

@@ -8,14 +8,18 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from analysis.cli import main
 from analysis.config import ATHLETE_DB
 from analysis.store import Store
+from tests.conftest import corpus_files
 from tests.gpx_builder import gpx_bytes
+from tests.test_fit_equivalence import fit_streams
 
 FIELDS = {
     "file", "format", "sport", "start_time_utc", "start_time_local", "timezone_source",
@@ -329,3 +333,183 @@ def test_export_daily_with_a_stored_floor_of_7_days(
     else:  # EWMA seeded with 3.6: 1.8 + 1.8 (1 - λ)^t, λ = 2/8 and 2/29
         expected = [(1.8 + 1.8 * 0.75**t) / (1.8 + 1.8 * (27 / 29) ** t) for t in (7, 8)]
     assert acwr[7:] == pytest.approx(expected, rel=2e-3)
+
+
+# ---- parse summarises FIT files from arrays, without pandas -------------------------------------
+
+
+def _both_ways(path: Path) -> list[dict[str, object]]:
+    """parse's records of a file from the arrays, checked equal to those from the frames."""
+    from analysis.cli import parse_records
+
+    fast = parse_records(path)
+    assert fast == parse_records(path, frames=True), path.name
+    return fast
+
+
+def _array_summary_used(path: Path) -> bool:
+    """Whether a FIT file that parses is summarised from its arrays, not left to the frames."""
+    from analysis.cli import _fit_records
+    from analysis.errors import ParseError
+
+    try:
+        return _fit_records(str(path), path.read_bytes(), path.name, None) is not None
+    except ParseError:
+        return True  # refused: the same words either way, no frame needed
+
+
+CORPUS_FILES = [p for sub in ("fit", "gpx", "tcx", "csv") for p in corpus_files(sub, "")]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "path", CORPUS_FILES, ids=[f"{p.parent.name}/{p.name}" for p in CORPUS_FILES]
+)
+def test_parse_prints_the_same_from_arrays_as_from_frames_on_every_corpus_file(
+    corpus_dir: Path, path: Path
+) -> None:
+    records = _both_ways(path)
+    assert records
+    if path.suffix.lower() == ".fit":
+        assert _array_summary_used(path)
+
+
+def test_parse_prints_the_same_from_arrays_as_from_frames_on_the_demo_files() -> None:
+    demo = sorted((Path(__file__).parent.parent / "sample_data" / "demo").iterdir())
+    fit = [p for p in demo if p.suffix == ".fit"]
+    assert len(fit) > 10
+    for path in demo:
+        _both_ways(path)
+    assert all(_array_summary_used(p) for p in fit)
+
+
+def _hand_run(
+    *, speed: bool, distance: bool, gps: bool, session: bool, offset: int | None
+) -> bytes:
+    """Ten records 1 s apart (one repeated), optional channels, session and local offset."""
+    from tests.fit_helpers import (
+        ACTIVITY,
+        ENUM,
+        RECORD,
+        SESSION,
+        SINT32,
+        SPORT_RUNNING,
+        UINT8,
+        UINT16,
+        UINT32,
+        Field,
+        file_id,
+        fit_file,
+        message,
+    )
+
+    t0 = 1_100_000_000
+    records = []
+    for i, t in enumerate([0, 1, 2, 2, 3, 4, 40, 41, 42, 43]):  # a pause after 4 s
+        fields = [Field(253, UINT32, t0 + t), Field(3, UINT8, 140 + i), Field(4, UINT8, 85)]
+        if speed:
+            fields.append(Field(6, UINT16, 0 if i == 5 else 3000 + 10 * i))  # mm/s
+        if distance:
+            fields.append(Field(5, UINT32, 300 * t))  # cm
+        if gps:  # semicircles near 52.5 N, 13.4 E (Berlin); the first one is null island
+            lat, lon = (0, 0) if i == 0 else (626_349_397 + 500 * i, 159_868_738 + 300 * i)
+            fields += [Field(0, SINT32, lat), Field(1, SINT32, lon)]
+        records.append(message(RECORD, *fields))
+    extra = []
+    if session:
+        extra.append(
+            message(
+                SESSION,
+                Field(2, UINT32, t0),
+                Field(5, ENUM, SPORT_RUNNING),
+                Field(7, UINT32, 44_000),  # total_elapsed_time [ms]
+            )
+        )
+    if offset is not None:
+        extra.append(
+            message(ACTIVITY, Field(253, UINT32, t0 + 44), Field(5, UINT32, t0 + 44 + offset))
+        )
+    return fit_file(file_id(), *records, *extra)
+
+
+@pytest.mark.parametrize(
+    ("speed", "distance", "gps", "session", "offset"),
+    [
+        (True, True, True, True, 7200),
+        (False, False, True, True, None),  # distance from the track, speed from distance
+        (False, True, False, False, None),  # speed from distance, no session
+        (True, False, False, True, None),  # distance from speed
+        (False, False, False, False, 0),
+        (True, True, True, False, 0),  # offset 0 with GPS: the zone at the first fix
+        (False, False, False, True, -3600),
+    ],
+)
+def test_parse_from_arrays_on_hand_built_fit_files(
+    tmp_path: Path, speed: bool, distance: bool, gps: bool, session: bool, offset: int | None
+) -> None:
+    path = tmp_path / "run.fit"
+    path.write_bytes(
+        _hand_run(speed=speed, distance=distance, gps=gps, session=session, offset=offset)
+    )
+    (record,) = _both_ways(path)
+    assert _array_summary_used(path)
+    assert record["samples"] == 9  # the repeated time counts once
+    if gps and offset in (None, 0):
+        assert record["timezone"] == "Europe/Berlin" and record["timezone_source"] == "gps"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fit_streams())
+def test_parse_from_arrays_on_random_fit_streams(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.fit"
+        path.write_bytes(data)
+        _both_ways(path)
+
+
+def test_parse_from_arrays_leaves_unusual_times_to_the_frames() -> None:
+    from analysis.cli import fit_summary
+    from analysis.parsers.fit import read_fit_legs
+
+    demo = Path(__file__).parent.parent / "sample_data" / "demo"
+    path = next(p for p in sorted(demo.iterdir()) if p.suffix == ".fit")
+    (leg,) = read_fit_legs(path.read_bytes(), path.name)
+    assert fit_summary(leg) is not None
+    leg.times = leg.times + 0.5  # not whole seconds: nanosecond rounding is the frames' job
+    assert fit_summary(leg) is None
+
+
+def test_the_array_summary_uses_the_schema_s_constants() -> None:
+    from analysis import cli, schema
+
+    assert cli.PAUSE_GAP_S == schema.PAUSE_GAP_S
+    assert cli.MOVING_SPEED_MPS == schema.MOVING_SPEED_MPS
+    for column, bounds in cli.PLAUSIBLE.items():
+        assert schema.PLAUSIBLE[column] == bounds
+
+
+@pytest.mark.parametrize(
+    "text", ["plain ascii", "café", "tab\there", "del\x7f", "c1\x9b", "bidi\u202e", "日本"]
+)
+def test_json_line_is_terminal_safe_json(text: str) -> None:
+    from analysis.cli import json_line
+    from analysis.csvsafe import terminal_safe_json
+
+    record = {"file": text, "fixes": [text]}
+    assert json_line(record) == terminal_safe_json(record)
+
+
+def test_parse_of_a_fit_file_imports_no_pandas() -> None:
+    demo = Path(__file__).parent.parent / "sample_data" / "demo"
+    fit = [str(p) for p in sorted(demo.iterdir()) if p.suffix == ".fit"][:3]
+    script = (
+        "import sys\nfrom analysis.cli import main\nmain(['parse', *sys.argv[1:]])\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *fit],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(fit) + 1
+    assert lines[-1] == "[]"

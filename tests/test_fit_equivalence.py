@@ -27,6 +27,7 @@ from analysis.parsers import fit as fit_parser
 from analysis.parsers import fit_fast
 from analysis.parsers.base import ParsedActivity
 from analysis.parsers.fit import (
+    DEVELOPER_SLOTS,
     FAST_PATH_DECLINED,
     FAST_PATH_FAILED,
     RECORD_FIELDS,
@@ -143,7 +144,7 @@ def _column(part: FitPart, name: str) -> np.ndarray:
 def assert_same_part(fast: FitPart, ref: FitPart) -> None:
     assert fast.stop == ref.stop
     assert (fast.file_type, fast.has_file_id) == (ref.file_type, ref.has_file_id)
-    for name in RECORD_FIELDS:
+    for name in (*RECORD_FIELDS, *DEVELOPER_SLOTS):
         ours, theirs = _column(fast, name), _column(ref, name)
         assert ours.dtype == theirs.dtype == np.float64
         np.testing.assert_array_equal(ours, theirs, err_msg=name, strict=True)
@@ -277,7 +278,7 @@ def test_big_endian_fields_other_base_types_and_invalid_values() -> None:
         assert np.isnan(_records(parts, name)[1]), name
 
 
-def test_developer_fields_are_skipped_by_their_described_size() -> None:
+def test_developer_fields_not_asked_for_are_skipped_by_their_described_size() -> None:
     dev_id = Layout(1, DEVELOPER_DATA_ID, ((3, UINT8, 1),))
     describe = Layout(2, FIELD_DESCRIPTION, ((0, UINT8, 1), (1, UINT8, 1), (2, UINT8, 1)))
     # field 0 of developer 0 holds a uint32; field 1 has no description (read as bytes)
@@ -386,6 +387,50 @@ def test_local_types_redefined_along_the_file() -> None:
     assert _records(parts, "timestamp") == [T0, T0 + 1, T0 + 2, T0 + 3]
     assert _records(parts, "distance")[1:] == [5.0, 8.0, 9.0]
     assert parts[0].events == [{"timestamp": T0, "event": "timer", "event_type": "start"}]
+
+
+def _long_walk() -> tuple[bytes, list[int]]:
+    """Runs of records long and short, past the walk's counting windows, and what breaks them.
+
+    Returns the file and its record heart rates in file order.
+    """
+    event = Layout(2, EVENT, ((253, UINT32, 1), (0, ENUM, 1), (1, ENUM, 1)))
+    same_size = Layout(1, RECORD, ((3, UINT8, 1), (253, UINT32, 1)))  # as long as RECORD_TIME_HR
+    wide = Layout(0, RECORD, ((253, UINT32, 1), (3, UINT8, 1), (5, UINT32, 1)))
+    body = file_id() + RECORD_TIME_HR.define() + same_size.define() + event.define()
+    hr: list[int] = []
+    t = T0
+    for i in range(6000):  # 6 bytes a record: 36 kB, then 9 bytes: 45 kB
+        t += 1
+        bpm = 100 + i % 97
+        if i % 700 == 699:
+            body += same_size.data(bpm, t)  # another local type of the same length
+        elif i % 500 == 499:
+            body += RECORD_TIME_HR.data(t, bpm, offset=t % 32)  # a compressed-time header
+        else:
+            body += RECORD_TIME_HR.data(t, bpm)
+        hr.append(bpm)
+        if i % 1000 == 999:
+            body += event.data(t, 0, 0)  # a message read one by one
+        if 3000 <= i < 4000 and i % 11 == 10:
+            body += event.data(t, 0, 4)  # short runs: the look-ahead waits longer
+    body += wide.define()  # local 0 redefined with another length mid-file
+    for i in range(5000):
+        t += 1
+        body += wide.data(t, 60 + i % 50, 100 * i)
+        hr.append(60 + i % 50)
+    return frame(body + session()), hr
+
+
+def test_long_runs_of_records_walk_as_one_by_one() -> None:
+    data, hr = _long_walk()
+    assert len(data) > fit_fast.COUNT_WINDOW_BYTES  # a run crosses a counting window
+    assert assert_same(data) == []
+    parts, _ = decode_parts(data)
+    assert _records(parts, "heart_rate") == [float(v) for v in hr]
+    # cut inside the last run, and just past a message inside it
+    for cut in (len(data) - 1234, len(data) - 1234 + 3):
+        assert assert_same(data[:cut]) == []
 
 
 def test_summary_messages_decode_like_fitparse() -> None:
@@ -604,10 +649,35 @@ def _value(draw: st.DrawFn, base: tuple[int, str], count: int) -> Any:
     return values if count > 1 else values[0]
 
 
+DEV_NAMES = ["Power", "ground time", "Vertical Oscillation", "Form Power"]
+DEV_UNITS = ["Watts", "Milliseconds", "Centimeters", "mm", "kN/m"]
+
+
+def _dev_description(draw: st.DrawFn) -> bytes:
+    """Developer 0 (re)started, its field 0 named and typed at random (read when it matches)."""
+    dev_id = Layout(5, DEVELOPER_DATA_ID, ((3, UINT8, 1),))
+    describe = Layout(
+        6,
+        FIELD_DESCRIPTION,
+        ((0, UINT8, 1), (1, UINT8, 1), (2, UINT8, 1), (3, STRING, 24), (8, STRING, 16)),
+    )
+    base = draw(st.sampled_from([UINT16, SINT16, UINT16Z, UINT8, FLOAT32]))
+    name = draw(st.sampled_from(DEV_NAMES)).encode().ljust(24, b"\x00")
+    units = draw(st.sampled_from(DEV_UNITS)).encode().ljust(16, b"\x00")
+    return (
+        dev_id.define()
+        + dev_id.data(0)
+        + describe.define()
+        + describe.data(0, 0, base[0], name, units)
+    )
+
+
 @st.composite
 def fit_streams(draw: st.DrawFn) -> bytes:
     layouts: dict[int, Layout] = {}
     body = file_id() if draw(st.integers(0, 3)) else b""
+    if draw(st.integers(0, 2)) == 0:
+        body += _dev_description(draw)
     time = T0
     for _ in range(draw(st.integers(1, 16))):
         if not layouts or draw(st.integers(0, 4)) == 0:
@@ -632,9 +702,8 @@ def fit_streams(draw: st.DrawFn) -> bytes:
             else:
                 values.append(_value(draw, base, count))
         little = Layout(layout.local, layout.mesg_num, layout.fields, False, layout.dev)
-        message = (layout if layout.big else little).data(
-            *values, dev=b"\x01\x02" * len(layout.dev)
-        )
+        dev_bytes = draw(st.sampled_from([b"\x01\x02", b"\xff\xff", b"\x00\x00", b"\xfa\x00"]))
+        message = (layout if layout.big else little).data(*values, dev=dev_bytes * len(layout.dev))
         if layout.local < 4 and draw(st.integers(0, 2)) == 0:
             message = bytes([0x80 | layout.local << 5 | draw(st.integers(0, 31))]) + message[1:]
         body += message

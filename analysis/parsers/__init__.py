@@ -142,24 +142,50 @@ def parse_bytes(data: bytes, name: str) -> tuple[str, list[ParsedActivity]]:
     ParseError
         For any file that cannot be used, with the reason in plain words.
     """
-    fmt = sniff_format(data, name)
-    if fmt == "gz":
-        inner = name[:-3] if name.lower().endswith(".gz") else name
-        return parse_bytes(gunzip_bounded(data, name), inner)
-    if fmt == "zip":
-        raise ParseError(name, "zip archives are not supported yet: unpack it and upload the files")
+    fmt, data, name = unwrap(data, name)
     activities = _read(fmt, data, name)
-    claimed = _named_format(name)
-    if claimed is not None and claimed != fmt:
-        # content wins, but a runner who renamed a file (or an exporter that misnamed it) should
-        # learn why the report says another format
-        note = (
-            f"the file is named .{claimed} but holds {_FORMAT_NAMES[fmt]} data: "
-            f"read as {_FORMAT_NAMES[fmt]}"
-        )
+    note = format_note(fmt, name)
+    if note is not None:
         for activity in activities:
             activity.fixes.append(note)
     return fmt, activities
+
+
+def unwrap(data: bytes, name: str) -> tuple[str, bytes, str]:
+    """The first step of :func:`parse_bytes`: the format of what a file holds, and those bytes.
+
+    Returns
+    -------
+    tuple
+        The activity format (one of :data:`FORMATS`), the bytes its reader takes (a gzip file
+        inflated within :func:`gunzip_bounded`'s limits, again and again if nested) and their
+        name (``run.fit.gz`` holds ``run.fit``).
+
+    Raises
+    ------
+    ParseError
+        As :func:`parse_bytes` (empty, unknown content, a zip archive, a bad gzip stream).
+    """
+    fmt = sniff_format(data, name)
+    if fmt == "gz":
+        inner = name[:-3] if name.lower().endswith(".gz") else name
+        return unwrap(gunzip_bounded(data, name), inner)
+    if fmt == "zip":
+        raise ParseError(name, "zip archives are not supported yet: unpack it and upload the files")
+    return fmt, data, name
+
+
+def format_note(fmt: str, name: str) -> str | None:
+    """The fix note of a file whose name claims another format than its content, or None."""
+    claimed = _named_format(name)
+    if claimed is None or claimed == fmt:
+        return None
+    # content wins, but a runner who renamed a file (or an exporter that misnamed it) should
+    # learn why the report says another format
+    return (
+        f"the file is named .{claimed} but holds {_FORMAT_NAMES[fmt]} data: "
+        f"read as {_FORMAT_NAMES[fmt]}"
+    )
 
 
 def _read(fmt: str, data: bytes, name: str) -> list[ParsedActivity]:

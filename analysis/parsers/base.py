@@ -1,13 +1,18 @@
-"""What every parser returns: a list of :class:`ParsedActivity` (one per activity or leg)."""
+"""What every parser returns: a list of :class:`ParsedActivity` (one per activity or leg).
+
+pandas is imported on first use, not with this module: ``stridelog parse`` summarises FIT files
+from NumPy arrays and never needs it (its import is most of a short command's start-up).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis import columns as c
-from analysis.schema import empty_samples
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STEPS_PER_MINUTE_FLOOR: dict[str, float] = {
     c.SPORT_RUNNING: 120.0,
@@ -32,6 +37,12 @@ refused, naming the date); wellness and plan files refuse such a date outright (
 SUPPORTED_RANGE_TEXT = f"the supported range ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[1]})"
 
 
+def _empty_samples() -> pd.DataFrame:
+    from analysis.schema import empty_samples
+
+    return empty_samples()
+
+
 @dataclass
 class ParsedActivity:
     """One activity as read from one file, before it meets the store.
@@ -46,7 +57,7 @@ class ParsedActivity:
     format: str  # "fit" | "gpx" | "tcx" | "csv"
     sport: str  # columns.SPORT_* vocabulary
     start_time_utc: pd.Timestamp  # tz-aware UTC
-    samples: pd.DataFrame = field(default_factory=empty_samples)
+    samples: pd.DataFrame = field(default_factory=_empty_samples)
     utc_offset_s: int | None = None  # the local-time offset the file itself carries
     start_time_local: pd.Timestamp | None = None  # naive local time a summary row states
     name: str | None = None

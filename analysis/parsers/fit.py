@@ -41,7 +41,12 @@ Rules
   (``start_time_local`` is set, timestamps carry local wall-clock time); otherwise refused.
 - Non-activity files (``file_id.type`` settings, workout, weight, monitoring, course ...) and
   files with fewer than two timed records are refused as "not an activity file".
-- Developer fields are ignored (their names and units are not standardised).
+- Developer fields (a Connect IQ app's own figures: a Stryd pod's power, ground time and
+  vertical oscillation) are read by the name and units their ``field_description`` gives, never
+  by their developer index or number, through :data:`DEVELOPER_RECORD_FIELDS`, converted to
+  the standard field's unit. They fill a column only in a leg where the standard field has no
+  value at all (a watch's own power is not mixed with a pod's, sample by sample), with a fix
+  note; other developer fields are ignored.
 - Speed: each part is read by the vectorized decoder of :mod:`analysis.parsers.fit_fast`,
   whose values equal fitparse's (a test compares both on every corpus file and on random
   streams). Where it cannot promise that (record fields stored as arrays or bytes, layouts
@@ -64,13 +69,12 @@ import logging
 import math
 import struct
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import fitparse
 import numpy as np
-import pandas as pd
 from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
 from fitparse.records import DevFieldDefinition
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
@@ -80,7 +84,9 @@ from analysis.errors import ParseError, SchemaError
 from analysis.limits import ImportLimits, current_limits
 from analysis.parsers import fit_fast
 from analysis.parsers.base import ParsedActivity
-from analysis.schema import build_samples
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +114,44 @@ RECORD_FIELDS: dict[str, str] = {
 """FIT ``record`` field name to our column. Where two fields feed one column, the first listed
 wins (``enhanced_*``), except ``fractional_cadence``, which is added to ``cadence``."""
 
+DEVELOPER_RECORD_FIELDS: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
+    "power": (("power",), {"watts": 1.0, "watt": 1.0, "w": 1.0}),
+    "stance_time": (
+        ("ground time", "ground contact time", "stance time"),
+        {"milliseconds": 1.0, "millisecond": 1.0, "ms": 1.0},
+    ),
+    "vertical_oscillation": (
+        ("vertical oscillation",),
+        {
+            "centimeters": 10.0,
+            "centimetres": 10.0,
+            "cm": 10.0,
+            "millimeters": 1.0,
+            "millimetres": 1.0,
+            "mm": 1.0,
+        },
+    ),
+}
+"""Developer ``record`` fields that stand in for a standard one: the standard field's name to
+the developer field names it goes by and, per unit they may be stated in, the factor to the
+standard field's unit ([W], [ms], [mm]). Names and units compare without case or extra spaces
+(:func:`fit_fast.developer_key`); a field in units not listed is not read. A leg takes a
+developer field only when it has no value of the standard one and some reading above zero (the
+app writes zeros throughout when its pod is not paired). Stryd's Connect IQ
+field writes ``Power`` [Watts], ``Ground Time`` [Milliseconds] and ``Vertical Oscillation``
+[Centimeters] (``Form Power``, ``Air Power``, ``Leg Spring Stiffness`` have no column)."""
+
+DEVELOPER_PREFIX = "developer_"
+"""Record slots of developer fields are named after the standard field: ``developer_power``."""
+
+DEVELOPER_FIELDS: dict[tuple[str, str], tuple[str, float]] = {
+    fit_fast.developer_key(name, units): (DEVELOPER_PREFIX + standard, factor)
+    for standard, (names, units_of) in DEVELOPER_RECORD_FIELDS.items()
+    for name in names
+    for units, factor in units_of.items()
+}
+"""(name, units) as compared to (record slot, factor): what both decoders are given."""
+
 DYNAMICS_COLUMNS = (
     c.GROUND_CONTACT_TIME_MS,
     c.VERTICAL_OSCILLATION_MM,
@@ -115,8 +159,9 @@ DYNAMICS_COLUMNS = (
     c.STEP_LENGTH_MM,
     c.STANCE_TIME_BALANCE_PCT,
 )
-"""Running dynamics: standard ``record`` fields, kept as the file has them (developer fields, such
-as a Stryd pod's own ground time, are not read)."""
+"""Running dynamics: standard ``record`` fields, kept as the file has them (a Stryd pod's ground
+time and vertical oscillation come from its developer fields where the standard ones are absent,
+see :data:`DEVELOPER_RECORD_FIELDS`)."""
 
 FIT_SPORTS: dict[str, str] = {
     "running": c.SPORT_RUNNING,
@@ -205,7 +250,11 @@ _REASON_CRC = "FIT file CRC mismatch (file is corrupt)"
 _REASON_UNDEFINED = "FIT file uses an undefined message type (file is corrupt)"
 _REASON_CORRUPT = "FIT file is corrupt (a message could not be decoded)"
 
-_SLOTS: tuple[str, ...] = tuple(RECORD_FIELDS)
+DEVELOPER_SLOTS: tuple[str, ...] = tuple(
+    DEVELOPER_PREFIX + name for name in DEVELOPER_RECORD_FIELDS
+)
+"""The record slots of developer fields, after those of :data:`RECORD_FIELDS`."""
+_SLOTS: tuple[str, ...] = (*RECORD_FIELDS, *DEVELOPER_SLOTS)
 _SLOT = {fit_name: i for i, fit_name in enumerate(_SLOTS)}
 
 
@@ -276,8 +325,9 @@ FAST_PATH_FAILED = "the fast decoder failed ({error})"
 class FitPart:
     """What one chained part (or a whole plain file) holds, values as decoded.
 
-    ``records`` holds blocks of record columns (:data:`RECORD_FIELDS` names to float64, FIT
-    times in seconds, NaN where the file has no valid value), in file order; the summary
+    ``records`` holds blocks of record columns (:data:`RECORD_FIELDS` names and
+    :data:`DEVELOPER_SLOTS` to float64, FIT times in seconds, NaN where the file has no valid
+    value), in file order; the summary
     messages hold :data:`MESSAGE_FIELDS`, ``hr`` messages :data:`HR_FIELDS`. ``stop`` is the
     reason decoding stopped early (None: it read to the end), ``declined`` why the fast decoder
     left the part to fitparse (None: it did not).
@@ -386,6 +436,7 @@ def _decode_messages(
     slot_by_field = _SLOT_BY_FIELD
     width = len(_SLOTS)
     sizes: dict[int, int] = {}
+    developer: dict[tuple[Any, int], tuple[int, float] | None] = {}
     limit = math.inf if max_messages is None else max_messages
     try:
         with warnings.catch_warnings():
@@ -403,6 +454,10 @@ def _decode_messages(
                     row: list[Any] = [None] * width
                     for fd in message.fields:
                         slot = slot_by_field.get(fd.field)
+                        if slot is None and fd.value is not None:
+                            if isinstance(fd.field_def, DevFieldDefinition):
+                                _developer_value(row, fd, developer)
+                            continue
                         if slot is None or fd.value is None:
                             continue
                         # a field the file wrote wins over one expanded from another field
@@ -436,6 +491,24 @@ def _decode_messages(
     return None
 
 
+def _developer_value(
+    row: list[Any], fd: Any, known: dict[tuple[Any, int], tuple[int, float] | None]
+) -> None:
+    """Put a developer field's value into its record slot (a later field of one slot wins).
+
+    ``known`` caches the slot and factor of each developer field and size (fitparse gives one
+    object per description, so a field described anew is looked up anew).
+    """
+    key = (fd.field, fd.field_def.size)
+    if key not in known:
+        target = DEVELOPER_FIELDS.get(fit_fast.developer_key(fd.field.name, fd.field.units))
+        scalar = fit_fast.developer_scalar(fd.field.type, fd.field_def.size)
+        known[key] = (_SLOT[target[0]], target[1]) if target and scalar else None
+    slot = known[key]
+    if slot is not None and isinstance(fd.value, int | float):
+        row[slot[0]] = float(fd.value) * slot[1]
+
+
 def _messages_of(part: FitPart, num: int) -> list[dict[str, Any]]:
     """The list of ``part`` that holds messages of global number ``num``."""
     lists = {
@@ -459,7 +532,9 @@ _FAST_STOPS = {
 def _decode_part_fast(part: bytes, max_messages: int | None = None) -> FitPart:
     """Decode one FIT part with the vectorized decoder; :class:`fit_fast.Declined` and
     :class:`fit_fast.TooManyMessages` pass."""
-    fast = fit_fast.decode(part, _SLOTS, MESSAGE_FIELDS, {_HR: HR_FIELDS}, max_messages)
+    fast = fit_fast.decode(
+        part, _SLOTS, MESSAGE_FIELDS, {_HR: HR_FIELDS}, max_messages, DEVELOPER_FIELDS
+    )
     out = FitPart(None if fast.stop is None else _FAST_STOPS[fast.stop], records=[fast.records])
     out.units = fast.units
     for num, messages in fast.messages.items():
@@ -566,11 +641,15 @@ def _to_unix(fit_seconds: Any, shift: float) -> float:
 
 
 def _utc(unix_s: float) -> pd.Timestamp:
+    import pandas as pd
+
     return pd.Timestamp(unix_s, unit="s", tz="UTC")
 
 
 def _floats(values: Sequence[Any]) -> np.ndarray:
     """A column of decoded values as float64; None, arrays and text become NaN."""
+    import pandas as pd
+
     series = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
     return np.asarray(series.to_numpy(dtype="float64", na_value=np.nan))
 
@@ -879,6 +958,11 @@ class _Activity:
         raise ParseError(self.name, "not an activity file (its records carry no time)")
 
     def build(self, first_leg: int) -> list[ParsedActivity]:
+        """The legs as activities, each with its tidy frame and laps."""
+        return [leg.activity() for leg in self.legs(first_leg)]
+
+    def legs(self, first_leg: int) -> list[FitLeg]:
+        """The legs as arrays (see :class:`FitLeg`), numbered from ``first_leg``."""
         legs = self.session_legs()
         if len(legs) > MAX_SESSIONS:
             raise ParseError(
@@ -926,17 +1010,23 @@ class _Activity:
                 if col in DYNAMICS_COLUMNS
             },
         }
+        developer = {
+            RECORD_FIELDS[standard]: values[DEVELOPER_PREFIX + standard]
+            for standard in DEVELOPER_RECORD_FIELDS
+        }
         strides = values["cadence"] + np.nan_to_num(values["fractional_cadence"], nan=0.0)
 
         starts = np.array([leg.start for leg in legs])
         # a record belongs to the last leg started at or before it (earlier ones: the first)
         owner = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, None)
         timer = self.timer_events()
-        out = []
+        out: list[FitLeg] = []
         for index, leg in enumerate(legs):
             rows = np.flatnonzero(owner == index)
             out.append(
-                self._leg(leg, first_leg + index, times[rows], channels, strides, rows, timer)
+                self._leg(
+                    leg, first_leg + index, times[rows], channels, developer, strides, rows, timer
+                )
             )
             if filled[rows].any():
                 out[-1].fixes.append("heart rate merged from hr messages")
@@ -948,24 +1038,29 @@ class _Activity:
         number: int,
         times: np.ndarray,
         channels: dict[str, np.ndarray],
+        developer: dict[str, np.ndarray],
         strides: np.ndarray,
         rows: np.ndarray,
         timer: list[tuple[float, bool]],
-    ) -> ParsedActivity:
+    ) -> FitLeg:
         s = leg.session
         sport = _sport_of(s, self.file_sport)
         fixes = list(self.fixes)
         raw = {key: values[rows] for key, values in channels.items()}
-        raw[c.TIMESTAMP] = pd.to_datetime(times, unit="s", utc=True)
+        taken = []
+        for column, values in developer.items():
+            mine = values[rows]
+            # a pod's app writes zeros throughout when the pod is not paired: no reading
+            if not np.isfinite(raw[column]).any() and (mine > 0).any():
+                raw[column] = mine
+                taken.append(column)
+        if taken:
+            fixes.append(f"{', '.join(taken)} read from developer fields (a Connect IQ app's)")
         on_foot = sport in ON_FOOT
         if on_foot:
             raw[c.CADENCE_SPM] = 2.0 * strides[rows]
             if np.isfinite(raw[c.CADENCE_SPM]).any():
                 fixes.append("cadence doubled from strides/min to steps/min")
-        try:
-            samples = build_samples(raw)
-        except (SchemaError, ValueError, OverflowError) as err:
-            raise ParseError(self.name, f"FIT samples are unusable: {err}") from err
 
         start = leg.start
         elapsed = _number(s.get("total_elapsed_time"))
@@ -977,20 +1072,14 @@ class _Activity:
         avg_cadence = None
         if on_foot:
             avg_cadence = _cadence_spm(s.get("avg_cadence"), s.get("avg_fractional_cadence"))
-        local_start = None
-        if not math.isnan(self.shift):
-            local_start = _utc(start).tz_localize(None)
-        offset = self.utc_offset
-        if offset == 0 and samples[c.LATITUDE_DEG].notna().any():
-            offset = None
-        return ParsedActivity(
+        return FitLeg(
             source_name=self.name,
-            format=FORMAT_FIT,
             sport=sport,
-            start_time_utc=_utc(start),
-            samples=samples,
-            utc_offset_s=offset,
-            start_time_local=local_start,
+            start=start,
+            times=times,
+            channels=raw,
+            local_clock=not math.isnan(self.shift),
+            file_utc_offset_s=self.utc_offset,
             duration_s=elapsed,
             moving_time_s=moving,
             distance_m=_number(s.get("total_distance")),
@@ -1003,8 +1092,10 @@ class _Activity:
             fixes=fixes,
         )
 
-    def _laps(self, start: float, session: dict[str, Any]) -> pd.DataFrame | None:
-        """Laps whose start lies in the leg's span, as lap_start, duration_s, distance_m."""
+    def _laps(
+        self, start: float, session: dict[str, Any]
+    ) -> list[tuple[float, float | None, float | None]]:
+        """Laps whose start lies in the leg's span: (start [Unix s], duration_s, distance_m)."""
         end = start + (_number(session.get("total_elapsed_time")) or math.inf)
         rows = []
         for lap in self.part.laps:
@@ -1015,16 +1106,89 @@ class _Activity:
             if duration is None:
                 duration = _number(lap.get("total_timer_time"))
             rows.append((lap_start, duration, _number(lap.get("total_distance"))))
-        if not rows:
-            return None
         rows.sort(key=lambda r: r[0])
-        starts, durations, distances = zip(*rows, strict=True)
-        return pd.DataFrame(
-            {
-                c.LAP_START: pd.to_datetime(np.array(starts, dtype="float64"), unit="s", utc=True),
-                c.DURATION_S: np.array(durations, dtype="float64"),  # None: NaN
-                c.DISTANCE_M: np.array(distances, dtype="float64"),
-            }
+        return rows
+
+
+@dataclass
+class FitLeg:
+    """One leg of a FIT file as NumPy arrays, before its tidy frame is built.
+
+    Everything :class:`ParsedActivity` states but the frame and the laps' frame, with the record
+    times and our channel columns (``cadence_spm`` only for on-foot sports) as the frame's
+    input; :meth:`activity` builds the activity. Reading a file this far needs no pandas.
+    """
+
+    source_name: str
+    sport: str
+    start: float  # [Unix s]
+    times: np.ndarray  # record times [Unix s], ascending (a time may repeat)
+    channels: dict[str, np.ndarray]  # our columns, SI units, as the file has them
+    local_clock: bool  # placed on the activity's local clock, UTC offset unknown
+    file_utc_offset_s: int | None  # the ``activity`` message's offset (see :meth:`utc_offset`)
+    duration_s: float | None
+    moving_time_s: float | None
+    distance_m: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_cadence_spm: float | None
+    elevation_gain_m: float | None
+    leg: int
+    laps: list[tuple[float, float | None, float | None]]  # start [Unix s], duration, distance
+    fixes: list[str]
+
+    def utc_offset(self, has_fix: bool) -> int | None:
+        """The UTC offset the activity keeps, given whether its samples hold a GPS fix.
+
+        An offset of exactly zero on a leg with a fix is left None: some writers copy the UTC
+        time into ``local_timestamp`` (COROS), and the zone at the first fix is the better source.
+        """
+        offset = self.file_utc_offset_s
+        return None if offset == 0 and has_fix else offset
+
+    def activity(self) -> ParsedActivity:
+        """The activity: the tidy frame built from the arrays, the laps as a frame."""
+        import pandas as pd
+
+        from analysis.schema import build_samples
+
+        raw: dict[str, Any] = dict(self.channels)
+        raw[c.TIMESTAMP] = pd.to_datetime(self.times, unit="s", utc=True)
+        try:
+            samples = build_samples(raw)
+        except (SchemaError, ValueError, OverflowError) as err:
+            raise ParseError(self.source_name, f"FIT samples are unusable: {err}") from err
+        laps = None
+        if self.laps:
+            starts, durations, distances = zip(*self.laps, strict=True)
+            laps = pd.DataFrame(
+                {
+                    c.LAP_START: pd.to_datetime(
+                        np.array(starts, dtype="float64"), unit="s", utc=True
+                    ),
+                    c.DURATION_S: np.array(durations, dtype="float64"),  # None: NaN
+                    c.DISTANCE_M: np.array(distances, dtype="float64"),
+                }
+            )
+        start = _utc(self.start)
+        return ParsedActivity(
+            source_name=self.source_name,
+            format=FORMAT_FIT,
+            sport=self.sport,
+            start_time_utc=start,
+            samples=samples,
+            utc_offset_s=self.utc_offset(bool(samples[c.LATITUDE_DEG].notna().any())),
+            start_time_local=start.tz_localize(None) if self.local_clock else None,
+            duration_s=self.duration_s,
+            moving_time_s=self.moving_time_s,
+            distance_m=self.distance_m,
+            avg_heart_rate_bpm=self.avg_heart_rate_bpm,
+            max_heart_rate_bpm=self.max_heart_rate_bpm,
+            avg_cadence_spm=self.avg_cadence_spm,
+            elevation_gain_m=self.elevation_gain_m,
+            leg=self.leg,
+            laps=laps,
+            fixes=list(self.fixes),
         )
 
 
@@ -1059,10 +1223,33 @@ def read_fit(data: bytes, name: str, limits: ImportLimits | None = None) -> list
         not an activity, more messages than ``max_fit_messages``; the reason in plain words.
         No other exception leaves this function.
     """
+    return _guarded(data, name, _Activity.build, limits)
+
+
+def read_fit_legs(data: bytes, name: str, limits: ImportLimits | None = None) -> list[FitLeg]:
+    """:func:`read_fit` up to the arrays: its legs before their frames, without pandas.
+
+    ``[leg.activity() for leg in read_fit_legs(data, name)]`` is ``read_fit(data, name)``,
+    except that a leg whose frame cannot be built (never seen) raises here rather than being
+    dropped from the file's activities; the parameters and refusals are :func:`read_fit`'s.
+    """
+    return _guarded(data, name, _Activity.legs, limits)
+
+
+T = TypeVar("T")
+
+
+def _guarded(
+    data: bytes,
+    name: str,
+    build: Callable[[_Activity, int], list[T]],
+    limits: ImportLimits | None = None,
+) -> list[T]:
     if not data:
         raise ParseError(name, _REASON_EMPTY)
     try:
-        return _read(data, name, limits=limits or current_limits())
+        parts, junk = _decode(data, name, limits=limits or current_limits())
+        return _collect(parts, junk, name, build)
     except ParseError:
         raise
     except Exception as err:
@@ -1078,6 +1265,14 @@ def _read(
     The reference result the fast path is tested against is ``_read(data, name, fast=False)``;
     without ``limits`` the messages are not counted.
     """
+    parts, junk = _decode(data, name, fast, limits)
+    return _activities(parts, junk, name)
+
+
+def _decode(
+    data: bytes, name: str, fast: bool = True, limits: ImportLimits | None = None
+) -> tuple[list[FitPart], int]:
+    """:func:`decode_parts`, its message limit refused in words."""
     limit = None if limits is None else limits.max_fit_messages
     try:
         parts, junk = decode_parts(data, fast, limit)
@@ -1088,11 +1283,21 @@ def _read(
             " recorded every second holds about 610 000, and reading more would overrun the"
             " memory budget",
         ) from None
-    return _activities(parts, junk, name)
+    return parts, junk
 
 
 def _activities(parts: list[FitPart], junk: int, name: str) -> list[ParsedActivity]:
     """Activities out of the decoded parts of a file (continuation parts are merged in place)."""
+    return _collect(parts, junk, name, _Activity.build)
+
+
+def _collect(
+    parts: list[FitPart], junk: int, name: str, build: Callable[[_Activity, int], list[T]]
+) -> list[T]:
+    """What ``build`` makes of each activity in the decoded parts (merged in place), in order.
+
+    ``build`` is :meth:`_Activity.build` (activities) or :meth:`_Activity.legs` (arrays).
+    """
     if not parts:
         raise ParseError(name, _REASON_HEADER)
     fixes: list[str] = []
@@ -1130,13 +1335,13 @@ def _activities(parts: list[FitPart], junk: int, name: str) -> list[ParsedActivi
             raise ParseError(name, f"not an activity file (FIT file type: {_type_name(other[0])})")
         raise ParseError(name, first_error or "not an activity file (it holds no records)")
 
-    out: list[ParsedActivity] = []
+    out: list[T] = []
     errors: list[ParseError] = []
     for group in activities:
         if not group.record_count and not group.sessions:
             continue
         try:
-            out.extend(_Activity(group, name, fixes).build(len(out)))
+            out.extend(build(_Activity(group, name, fixes), len(out)))
         except ParseError as err:
             errors.append(err)
     if out:

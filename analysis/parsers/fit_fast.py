@@ -9,7 +9,8 @@ can be done in bulk:
 
 1. One tight Python loop walks the message headers. Definitions are parsed as they come (a few
    per file); a data message costs one look-up of its length in a 256-entry table indexed by
-   its header byte and one ``array.append`` of its offset.
+   its header byte and one ``array.append`` of its offset. A run of messages of one length (a
+   file's records) is stepped over at once, its header bytes looked up together.
 2. The messages of each definition are cut out of the file with one fancy index over a sliding
    window of the bytes and read as a numpy structured array (offsets, byte order and base type
    from the definition): each ``record`` field becomes a column in one step, with fitparse's
@@ -43,7 +44,8 @@ choices where they matter: per base type invalid values become NaN; a field writ
 wins over a copy expanded from another field's components (``enhanced_speed`` out of ``speed``,
 its low 16 bits only), and those copies are made; accumulated components (``distance`` out of
 ``compressed_speed_distance``) are running totals that restart at every definition of their
-field; developer fields are skipped by the size their description gives.
+field; developer fields are typed by their description (the one in force when their message
+was defined) and, unless asked for as a record column by name and units, skipped by its size.
 
 Where fitparse would do something this module does not reproduce, :class:`Declined` is raised
 before any result leaves, with the reason in plain words, and the caller reads the part with
@@ -171,6 +173,18 @@ becomes a tuple of Python ints), against about 240 bytes for a whole record."""
 COUNT_WINDOW_BYTES = 64 * 1024
 """Bytes walked between two counts of the messages [bytes]: at one byte per message, the limit is
 overshot by at most this many messages (about 16 MB of offsets and reads)."""
+
+
+RUN_MIN = 8
+"""Bulk messages of one length in a row after which the walk looks ahead for the rest of the
+run (see :meth:`_Walk.run`) ..."""
+
+RUN_WORTH = 4
+"""... and a look that found fewer than this many times :data:`RUN_MIN` messages doubles the
+wait before the next, ..."""
+
+RUN_MAX = 4096
+"""... up to this many messages (a file that interleaves its records with other messages)."""
 
 
 def message_units(body_bytes: int, one_by_one: bool) -> int:
@@ -315,8 +329,41 @@ class _FieldDef:
 
 @dataclass(frozen=True)
 class _DevFieldDef:
+    """One developer field of a definition, typed by the description in force when defined."""
+
     size: int  # [bytes]
     name: str | None  # as its description names it
+    units: Any  # as its description states them (None: not stated)
+    base: Any  # fitparse BaseType (``byte`` for a field without a description)
+    offset: int  # from the start of the message body [bytes]
+
+    def as_field(self) -> _FieldDef:
+        """The field as a plain one, for the bulk reads (no profile: no scale, no offset)."""
+        return _FieldDef(-1, self.size, self.base, None, self.offset)
+
+
+def developer_key(name: Any, units: Any) -> tuple[str, str]:
+    """A developer field's name and units as compared: case, spaces and padding ignored.
+
+    Apps spell the same field ``Ground Time``, ``ground time`` or ``Ground  Time``; a name or
+    units that are not text (missing, or a field of another type) compare as ``""``.
+    """
+
+    def words(text: Any) -> str:
+        return " ".join(text.split()).casefold() if isinstance(text, str) else ""
+
+    return words(name), words(units)
+
+
+def developer_scalar(base: Any, size: int) -> bool:
+    """Whether a developer field is one number per message, as both decoders read it.
+
+    fitparse gives an array as a tuple and ``byte``/``string`` fields as bytes or text; those
+    and 64-bit integers (not read in bulk) are never a column value.
+    """
+    return bool(
+        base.name not in ("byte", "string") and base.fmt in _NUMPY_CODE and size == base.size
+    )
 
 
 @dataclass
@@ -330,6 +377,11 @@ class _Definition:
     size: int  # message body [bytes]
     record_plan: _RecordPlan | None = None
     message_plan: _MessagePlan | None = None
+
+    @property
+    def readable(self) -> tuple[_FieldDef, ...]:
+        """Every field the bulk reads can address: the fields, then the developer fields."""
+        return self.fields + tuple(d.as_field() for d in self.dev_fields)
 
     @property
     def timestamp(self) -> int | None:
@@ -421,6 +473,9 @@ def _reader(defn: _Definition, fd: _FieldDef) -> _Reader:
     return _Reader(layout, fd.offset, "many" if count > 1 else "one", fd.base.parse)
 
 
+_Span = tuple[int, int, int, str, Any]  # field index, first value, values, reader kind, parse
+
+
 @dataclass(frozen=True)
 class _MessagePlan:
     """How to decode the requested fields of one definition's messages."""
@@ -429,6 +484,42 @@ class _MessagePlan:
     wanted: tuple[int, ...]  # indices of the fields to decode, in definition order
     readers: dict[int, _Reader]  # for those and for the fields sub-fields refer to
     raw: bool  # stored values (``hr``) rather than fitparse's named and scaled values
+    layout: struct.Struct  # every reader's field in one unpack
+    spans: tuple[_Span, ...]  # where each reader's values are in the one unpack
+
+    def read(self, buf: bytes, pos: int) -> dict[int, Any]:
+        """Each reader's value (:meth:`_Reader.read`) for the message at ``pos``, in one unpack."""
+        values = self.layout.unpack_from(buf, pos + 1)
+        out: dict[int, Any] = {}
+        for index, first, count, kind, parse in self.spans:
+            if kind == "one":
+                out[index] = parse(values[first])
+            elif kind == "bytes":
+                out[index] = BASE_TYPE_BYTE.parse(values[first : first + count])
+            else:
+                out[index] = tuple(parse(v) for v in values[first : first + count])
+        return out
+
+
+def _joined(
+    defn: _Definition, readers: Mapping[int, _Reader]
+) -> tuple[struct.Struct, tuple[_Span, ...]]:
+    """One struct for the fields of ``readers`` (pad bytes between them), and where each is."""
+    layout = defn.endian
+    cursor = 0
+    first = 0
+    spans: list[_Span] = []
+    for index in sorted(readers, key=lambda i: defn.fields[i].offset):
+        fd, reader = defn.fields[index], readers[index]
+        if fd.offset > cursor:
+            layout += f"{fd.offset - cursor}x"
+        code = reader.layout.format.lstrip("<>@=!")
+        layout += code
+        count = 1 if reader.kind == "one" else struct.calcsize("<" + code) // fd.base.size
+        spans.append((index, first, count, reader.kind, reader.parse))
+        first += count
+        cursor = fd.offset + fd.size
+    return struct.Struct(layout), tuple(spans)
 
 
 def _message_plan(defn: _Definition, names: Collection[str], raw: bool) -> _MessagePlan:
@@ -453,7 +544,8 @@ def _message_plan(defn: _Definition, names: Collection[str], raw: bool) -> _Mess
                 for ref in sub.ref_fields:
                     refs.update(i for i, f in enumerate(defn.fields) if f.num == ref.def_num)
     readers = {i: _reader(defn, defn.fields[i]) for i in {*wanted, *refs}}
-    return _MessagePlan(asked, tuple(wanted), readers, raw)
+    layout, spans = _joined(defn, readers)
+    return _MessagePlan(asked, tuple(wanted), readers, raw, layout, spans)
 
 
 def _scaled(profile: Any, raw: Any) -> Any:
@@ -475,7 +567,7 @@ def _scale_offset(profile: Any, value: Any) -> Any:
 
 def _decode_message(defn: _Definition, plan: _MessagePlan, buf: bytes, pos: int) -> dict[str, Any]:
     """The requested fields of the data message at ``pos``, as fitparse decodes them."""
-    raws = {i: reader.read(buf, pos) for i, reader in plan.readers.items()}
+    raws = plan.read(buf, pos)
     fields = defn.fields
     out: dict[str, Any] = {}
     for index in plan.wanted:
@@ -527,14 +619,20 @@ class _RecordPlan:
 
     written: dict[str, tuple[int, ...]]  # field indices
     expanded: dict[str, tuple[tuple[int, Any], ...]]  # (field index, fitparse ComponentField)
-    read: tuple[int, ...]  # fields read from the bytes
+    read: tuple[int, ...]  # fields read from the bytes (indices of ``readable``)
+    developer: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    """Developer columns: (index of ``readable``, factor to the column's unit), in field order."""
 
 
 MAX_PACKED_BYTES = 7
 """Byte fields unpacked into components are read as one integer of at most this size [bytes]."""
 
 
-def _record_plan(defn: _Definition, names: Sequence[str]) -> _RecordPlan:
+def _record_plan(
+    defn: _Definition,
+    names: Sequence[str],
+    developer: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+) -> _RecordPlan:
     profile_fields = MESSAGE_TYPES[RECORD].fields
     written: dict[str, list[int]] = {n: [] for n in names}
     expanded: dict[str, list[tuple[int, Any]]] = {n: [] for n in names}
@@ -571,11 +669,18 @@ def _record_plan(defn: _Definition, names: Sequence[str]) -> _RecordPlan:
                 raise Declined(
                     f"record field {fd.profile.name} stored as {fd.base.name}[{fd.size}]"
                 )
+    dev: dict[str, list[tuple[int, float]]] = {}
+    for number, d in enumerate(defn.dev_fields):
+        target = (developer or {}).get(developer_key(d.name, d.units))
+        if target is not None and developer_scalar(d.base, d.size):
+            dev.setdefault(target[0], []).append((len(defn.fields) + number, target[1]))
     read = {i for w in written.values() for i in w} | {i for e in expanded.values() for i, _ in e}
+    read |= {i for sources in dev.values() for i, _ in sources}
     return _RecordPlan(
         {n: tuple(w) for n, w in written.items() if w},
         {n: tuple(e) for n, e in expanded.items() if e},
         tuple(sorted(read)),
+        {n: tuple(d) for n, d in dev.items()},
     )
 
 
@@ -597,12 +702,13 @@ def _read_fields(
 
     The spanned bytes of all messages are copied into one matrix by a fancy index over a
     sliding window of the file, then read through a structured dtype. A byte field comes out
-    as a matrix of its bytes.
+    as a matrix of its bytes. ``which`` indexes :attr:`_Definition.readable` (the developer
+    fields after the others).
     """
     which = tuple(which)
     if not which:
         return {}
-    fields = defn.fields
+    fields = defn.readable
     first = min(fields[i].offset for i in which)
     last = max(fields[i].offset + fields[i].size for i in which)
     formats: list[Any] = [
@@ -712,12 +818,17 @@ def _record_columns(
     ``stamps`` are the times of compressed-timestamp headers and where a message has one:
     fitparse adds that time after every field, so it is the last expansion of ``timestamp``.
     ``totals`` are the running totals of accumulated components by target field number.
+    A developer column takes its fields' values times their factor (:class:`_RecordPlan`).
+    Columns no field of the definition feeds are left out (all NaN).
     """
     plan = defn.record_plan
     assert plan is not None
     raw = _read_fields(defn, u8, starts, plan.read)
     out = {}
     for name in names:
+        fed = name in plan.written or name in plan.expanded or name in plan.developer
+        if not fed and not (name == "timestamp" and stamps is not None):
+            continue
         expansions: list[tuple[np.ndarray, np.ndarray]] = []
         for index, component in plan.expanded.get(name, ()):
             base = defn.fields[index].base
@@ -735,6 +846,10 @@ def _record_columns(
         for index in plan.written.get(name, ()):  # ... unless a written field is valid
             fd = defn.fields[index]
             number = _number(raw[index], fd.profile.scale, fd.profile.offset)
+            value = np.where(_valid(raw[index], fd.base), number, value)
+        for index, factor in plan.developer.get(name, ()):  # the last valid one wins
+            fd = defn.readable[index]
+            number = raw[index].astype(np.float64) * factor
             value = np.where(_valid(raw[index], fd.base), number, value)
         out[name] = value
     return out
@@ -793,6 +908,7 @@ def decode(
     value_fields: Mapping[int, Collection[str]],
     raw_fields: Mapping[int, Collection[str]],
     max_messages: int | None = None,
+    developer: Mapping[tuple[str, str], tuple[str, float]] | None = None,
 ) -> FastPart:
     """Decode one FIT part (a whole file, or one file of a chained file).
 
@@ -809,6 +925,11 @@ def decode(
         Per global message number, the fields wanted as stored (``hr``).
     max_messages
         The most message units (:func:`message_units`) the part may hold; None: no limit.
+    developer
+        ``record`` developer fields read into columns of their own: :func:`developer_key` of
+        their description's name and units to (column, factor). Each column is among
+        ``record_fields`` and holds, per message, the last valid value of its fields (one
+        number each, :func:`developer_scalar`) times the factor; NaN without one.
 
     Returns
     -------
@@ -844,7 +965,7 @@ def decode(
         (stored,) = struct.unpack_from("<H", part, walk.end)
         if stored != crc16(part[: walk.end]):
             stop = Stop.CRC  # found after reading everything, as fitparse finds it
-    return FastPart(walk.records(record_fields), walk.messages, stop, walk.units)
+    return FastPart(walk.records(record_fields, developer), walk.messages, stop, walk.units)
 
 
 class _Walk:
@@ -870,7 +991,7 @@ class _Walk:
         self.layouts: dict[tuple[bytes, int], int] = {}
         self.changes: dict[int, list[tuple[int, int]]] = {}  # local type: (message count, def)
         self.defined: list[tuple[int, int]] = []  # definition messages: (message count, def)
-        self.dev_types: dict[Any, dict[Any, tuple[Any, str | None]]] = {}
+        self.dev_types: dict[Any, dict[Any, tuple[Any, str | None, Any]]] = {}
         self.dev_version = 0  # bumped whenever a developer field's type may have changed
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self.pending: list[tuple[int, dict[str, Any]]] = []  # waiting for a compressed time
@@ -890,23 +1011,46 @@ class _Walk:
 
         The messages are counted against the limit once per :data:`COUNT_WINDOW_BYTES` walked,
         outside the loop that steps over them (a count per message would slow it down).
+
+        Runs of bulk messages of one length (a file's records, mostly) are stepped over in one
+        go once :data:`RUN_MIN` of them came in a row: the header bytes at every multiple of
+        the length ahead are looked up at once, and the run ends where one is not a bulk
+        message of that length (the messages walked are the same as one by one). Where runs
+        turn out short (records between other messages), the next look waits longer.
         """
         buf = self.buf
         limit = min(self.end, len(buf))
         step = [0] * 256  # message length by header byte: > 0 bulk, < 0 one by one, 0 undefined
+        lengths = np.zeros(256, dtype=np.int64)  # ``step`` for the look-ahead over runs
+        u8 = np.frombuffer(buf, dtype=np.uint8)
         current = [-1] * 256  # definition by header byte
         starts = self.starts
         append = starts.append
         cut = False
+        last = 0  # the length of the bulk messages just walked ...
+        seen = 0  # ... and how many of them came in a row
+        need = RUN_MIN
         while pos < limit and not cut:
             window = min(limit, pos + COUNT_WINDOW_BYTES)
             while pos < window:
                 h = buf[pos]
                 n = step[h]
                 if n > 0:
+                    if n != last:
+                        last, seen = n, 0
+                    seen += 1
+                    if seen > need:
+                        same = lengths[u8[pos:window:n]] == n
+                        run = int(same.argmin()) if not same.all() else len(same)
+                        starts.frombytes(np.arange(pos, pos + run * n, n, dtype=np.int64).tobytes())
+                        pos += run * n
+                        seen = 0
+                        need = RUN_MIN if run >= RUN_WORTH * RUN_MIN else min(2 * need, RUN_MAX)
+                        continue
                     append(pos)
                     pos += n
                     continue
+                last = 0
                 if n < 0:
                     if pos - n > limit:
                         cut = True
@@ -932,6 +1076,7 @@ class _Walk:
                 for byte in _header_bytes(local):
                     step[byte] = signed
                     current[byte] = index
+                    lengths[byte] = signed
                 pos += length
             self.count()
         if pos > limit:
@@ -1045,13 +1190,13 @@ class _Walk:
                     raise Declined("a developer field numbered like the timestamp")
                 known = self.dev_types.setdefault(dev_index, {})
                 if num not in known:
-                    known[num] = (BASE_TYPE_BYTE, None)  # fitparse's placeholder
+                    known[num] = (BASE_TYPE_BYTE, None, None)  # fitparse's placeholder
                     self.dev_version += 1
-                base, name = known[num]
+                base, name, units = known[num]
                 if size < base.size or size % base.size:
                     # fitparse reads whole values only and would lose its place in the file
                     raise Declined("a developer field whose size is not whole values")
-                dev_fields.append(_DevFieldDef(size, name))
+                dev_fields.append(_DevFieldDef(size, name, units, base, offset))
                 offset += size
         defn = _Definition(mesg_num, endian, tuple(fields), tuple(dev_fields), offset)
         _check(defn)
@@ -1079,7 +1224,7 @@ class _Walk:
             self.pending.append((len(self.starts) - 1, values))
 
     def _describe(self, defn: _Definition, pos: int) -> None:
-        """A developer field description: the base type fitparse gives that developer field."""
+        """A developer field description: the base type, name and units fitparse gives it."""
         buf = self.buf
         index = _raw_by_name(defn, buf, pos, "developer_data_index")
         number = _raw_by_name(defn, buf, pos, "field_definition_number")
@@ -1087,10 +1232,15 @@ class _Walk:
         name = _raw_by_name(defn, buf, pos, "field_name") or f"unnamed_dev_field_{number}"
         if not isinstance(index, int) or base_id not in BASE_TYPES:
             raise Declined("a broken developer field description")  # fitparse fails on it
-        self.dev_types.setdefault(index, {})[number] = (BASE_TYPES[base_id], name)
+        units = _raw_by_name(defn, buf, pos, "units")
+        self.dev_types.setdefault(index, {})[number] = (BASE_TYPES[base_id], name, units)
         self.dev_version += 1
 
-    def records(self, names: Sequence[str]) -> dict[str, np.ndarray]:
+    def records(
+        self,
+        names: Sequence[str],
+        developer: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+    ) -> dict[str, np.ndarray]:
         """Record columns; compressed times are given to the messages waiting for them."""
         if not self.starts:
             return {name: np.zeros(0) for name in names}
@@ -1119,7 +1269,7 @@ class _Walk:
         for index in groups:
             defn = self.definitions[index]
             if defn.mesg_num == RECORD and defn.record_plan is None:
-                defn.record_plan = _record_plan(defn, names)
+                defn.record_plan = _record_plan(defn, names, developer)
         totals = self._totals(groups, u8, starts)
         is_record = np.array([d.mesg_num == RECORD for d in self.definitions])[which]
         rows_of = np.cumsum(is_record) - 1
@@ -1132,8 +1282,8 @@ class _Walk:
             mine = {key: total[members] for key, total in totals.items()}
             columns = _record_columns(defn, names, u8, starts[members], times, mine)
             rows = rows_of[members]
-            for name in names:
-                out[name][rows] = columns[name]
+            for name, column in columns.items():
+                out[name][rows] = column
         return out
 
     def _totals(
