@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import json
 import math
 import multiprocessing as mp
@@ -31,6 +30,15 @@ import numpy as np
 from analysis import columns as c
 from analysis.config import ATHLETE_DB, default_data_dir
 from analysis.errors import StridelogError
+from analysis.samplemath import (
+    MOVING_SPEED_MPS,
+    PLAUSIBLE,
+    ffill,
+    offset_name,
+    sample_durations,
+    timezone_finder,
+    track_distance_m,
+)
 
 if TYPE_CHECKING:
     from analysis.parsers.fit import FitLeg
@@ -136,65 +144,15 @@ def _fit_records(
 # ---- the parse summary from arrays ---------------------------------------------------------------
 # What analysis.schema.build_samples and analysis.prepare.activity_summary make of a FIT leg,
 # computed from its arrays with the same operations in the same order (so the same floats):
-# tests/test_cli.py compares both on every corpus file. The constants are schema's (a test
-# checks they are equal); they are repeated because importing schema imports pandas.
+# tests/test_cli.py compares both on every corpus file. The rules (plausible ranges, sample
+# durations, track distance) are analysis.samplemath's, as the schema's are.
 
-PLAUSIBLE: dict[str, tuple[float, float]] = {
-    c.HEART_RATE_BPM: (25.0, 250.0),
-    c.CADENCE_SPM: (1.0, 300.0),
-    c.SPEED_MPS: (0.0, 100.0),
-    c.LATITUDE_DEG: (-90.0, 90.0),
-    c.LONGITUDE_DEG: (-180.0, 180.0),
-    c.DISTANCE_M: (0.0, 2_000_000.0),
-}
-"""The plausible ranges (``analysis.schema.PLAUSIBLE``) of the channels the summary reads."""
-
-PAUSE_GAP_S = 30.0
-"""``analysis.schema.PAUSE_GAP_S`` [s]."""
-
-MOVING_SPEED_MPS = 0.5
-"""``analysis.schema.MOVING_SPEED_MPS`` [m/s]."""
+SUMMARY_CHANNELS = (
+    c.HEART_RATE_BPM, c.CADENCE_SPM, c.SPEED_MPS, c.LATITUDE_DEG, c.LONGITUDE_DEG, c.DISTANCE_M,
+)  # fmt: skip
+"""The channels the summary reads."""
 
 _NS_PER_S = 1_000_000_000
-
-
-def _ffill(values: np.ndarray) -> np.ndarray:
-    ok = np.isfinite(values)
-    idx = np.where(ok, np.arange(len(values)), 0)
-    np.maximum.accumulate(idx, out=idx)
-    out = values[idx]
-    out[~ok & (np.cumsum(ok) == 0)] = np.nan
-    return out
-
-
-def _durations(elapsed: np.ndarray) -> np.ndarray:
-    """``analysis.schema.sample_durations``."""
-    if len(elapsed) == 0:
-        return np.zeros(0)
-    gaps = np.diff(elapsed)
-    typical = float(np.median(gaps)) if len(gaps) else 1.0
-    typical = typical if typical > 0 else 1.0
-    dur = np.append(gaps, typical)
-    dur[dur > PAUSE_GAP_S] = min(typical, PAUSE_GAP_S)
-    return dur
-
-
-def _track_distance(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """``analysis.schema.track_distance_m`` (cumulative great-circle distance [m])."""
-    out = np.full(lat.shape, np.nan)
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    if not ok.any():
-        return out
-    lat_r = np.radians(lat[ok])
-    lon_r = np.radians(lon[ok])
-    dlat = np.diff(lat_r)
-    dlon = np.diff(lon_r)
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat_r[:-1]) * np.cos(lat_r[1:]) * np.sin(dlon / 2) ** 2
-    steps = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    out[ok] = np.cumsum(np.concatenate([[0.0], steps]))
-    filled = _ffill(out)
-    filled[np.isnan(filled)] = 0.0
-    return filled
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float | None:
@@ -203,19 +161,6 @@ def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float | None:
     if total <= 0:
         return None
     return float((values[ok] * weights[ok]).sum() / total)
-
-
-@functools.lru_cache(maxsize=1)
-def _timezone_finder() -> Any:
-    from timezonefinder import TimezoneFinder
-
-    return TimezoneFinder()
-
-
-def _offset_name(offset_s: int) -> str:
-    sign = "+" if offset_s >= 0 else "-"
-    h, rem = divmod(abs(offset_s), 3600)
-    return f"UTC{sign}{h:02d}:{rem // 60:02d}"
 
 
 def fit_summary(leg: FitLeg) -> dict[str, Any] | None:
@@ -238,7 +183,8 @@ def fit_summary(leg: FitLeg) -> dict[str, Any] | None:
     ns = ns[first]
     n = len(ns)
     data = {}
-    for col, (lo, hi) in PLAUSIBLE.items():
+    for col in SUMMARY_CHANNELS:
+        lo, hi = PLAUSIBLE[col]
         values = leg.channels.get(col)
         values = np.full(n, np.nan) if values is None else np.asarray(values, "float64")[first]
         values[~((values >= lo) & (values <= hi))] = np.nan
@@ -248,17 +194,17 @@ def fit_summary(leg: FitLeg) -> dict[str, Any] | None:
     lat[no_fix] = np.nan
     lon[no_fix] = np.nan
     elapsed = (ns - ns[0]) / 1e9 if n else np.zeros(0)
-    weights = _durations(elapsed)
+    weights = sample_durations(elapsed)
     dist, speed = data[c.DISTANCE_M], data[c.SPEED_MPS]
     # the distance column as build_samples fills it (from the file, the track or the speed)
     top = math.nan  # the largest distance of the samples
     if np.isfinite(dist).any():
-        filled = _ffill(dist)
+        filled = ffill(dist)
         filled[np.isnan(filled)] = 0.0
         dist = np.maximum.accumulate(filled)
         top = float(dist.max())
     elif np.isfinite(lat).any():
-        dist = _track_distance(lat, lon)
+        dist = track_distance_m(lat, lon)
         top = float(dist.max())
     elif np.isfinite(speed).any():
         step = np.where(np.isnan(speed), 0.0, speed) * weights
@@ -269,12 +215,12 @@ def fit_summary(leg: FitLeg) -> dict[str, Any] | None:
         with np.errstate(divide="ignore", invalid="ignore"):
             derived = np.diff(dist) / np.where(dt_s > 0, dt_s, np.nan)
         derived[derived > PLAUSIBLE[c.SPEED_MPS][1]] = np.nan
-        speed = _ffill(np.concatenate([[np.nan], derived])[::-1])[::-1]
+        speed = ffill(np.concatenate([[np.nan], derived])[::-1])[::-1]
 
     start = dt.datetime.fromtimestamp(leg.start, tz=dt.UTC)
     offset = leg.utc_offset(bool(np.isfinite(lat).any()))
     if offset is not None:
-        tz_name, tz_source = _offset_name(offset), c.TZ_SOURCE_FILE
+        tz_name, tz_source = offset_name(offset), c.TZ_SOURCE_FILE
         local = (start + dt.timedelta(seconds=offset)).replace(tzinfo=None)
     elif leg.local_clock:
         tz_name, tz_source = "local time (from file)", c.TZ_SOURCE_FILE
@@ -286,7 +232,7 @@ def fit_summary(leg: FitLeg) -> dict[str, Any] | None:
             from zoneinfo import ZoneInfo
 
             at = fixes[0]
-            zone = _timezone_finder().timezone_at(lng=float(lon[at]), lat=float(lat[at]))
+            zone = timezone_finder().timezone_at(lng=float(lon[at]), lat=float(lat[at]))
             if zone:
                 tz_name, tz_source = zone, c.TZ_SOURCE_GPS
                 local = start.astimezone(ZoneInfo(zone)).replace(tzinfo=None)

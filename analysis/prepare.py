@@ -10,7 +10,6 @@ to find them cost 9 s on five years of running, their computation from samples 2
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from typing import Any
@@ -23,7 +22,7 @@ from analysis import columns as c
 from analysis.metrics.activity import altitude_gain_loss
 from analysis.metrics.efforts import CURVE_COLUMNS, EFFORT_COLUMNS, run_efforts
 from analysis.parsers.base import ParsedActivity
-from analysis.schema import MOVING_SPEED_MPS
+from analysis.samplemath import MOVING_SPEED_MPS, offset_name, timezone_finder
 
 RICH_CHANNELS = (
     c.HEART_RATE_BPM, c.CADENCE_SPM, c.POWER_W, c.ALTITUDE_M, c.LATITUDE_DEG, c.SPEED_MPS,
@@ -64,20 +63,6 @@ class ActivityRecord:
         return str(self.summary[c.ACTIVITY_ID])
 
 
-@functools.lru_cache(maxsize=1)
-def _timezone_finder() -> Any:
-    # built once per process: it maps its boundary data on creation; read-only afterwards
-    from timezonefinder import TimezoneFinder
-
-    return TimezoneFinder()
-
-
-def _offset_name(offset_s: int) -> str:
-    sign = "+" if offset_s >= 0 else "-"
-    h, rem = divmod(abs(offset_s), 3600)
-    return f"UTC{sign}{h:02d}:{rem // 60:02d}"
-
-
 def resolve_local_time(act: ParsedActivity) -> tuple[str, str, pd.Timestamp]:
     """The activity's time zone, where that came from, and its local (naive) start time.
 
@@ -89,13 +74,13 @@ def resolve_local_time(act: ParsedActivity) -> tuple[str, str, pd.Timestamp]:
     if act.utc_offset_s is not None:
         tz = timezone(timedelta(seconds=act.utc_offset_s))
         local = start.tz_convert(tz).tz_localize(None)
-        return _offset_name(act.utc_offset_s), c.TZ_SOURCE_FILE, local
+        return offset_name(act.utc_offset_s), c.TZ_SOURCE_FILE, local
     if act.start_time_local is not None:
         return "local time (from file)", c.TZ_SOURCE_FILE, pd.Timestamp(act.start_time_local)
     fixes = act.samples[[c.LATITUDE_DEG, c.LONGITUDE_DEG]].dropna()
     if len(fixes):
         lat, lon = fixes.iloc[0]
-        name = _timezone_finder().timezone_at(lng=float(lon), lat=float(lat))
+        name = timezone_finder().timezone_at(lng=float(lon), lat=float(lat))
         if name:
             return name, c.TZ_SOURCE_GPS, start.tz_convert(ZoneInfo(name)).tz_localize(None)
     return "UTC", c.TZ_SOURCE_UTC, start.tz_localize(None)

@@ -18,30 +18,14 @@ import pandas as pd
 from analysis import columns as c
 from analysis.errors import SchemaError
 
-PAUSE_GAP_S = 30.0
-"""A gap between samples longer than this is a pause: the sample before it stands for one typical
-sampling interval, not for the whole gap (recorders stop writing while the timer is stopped)."""
-
-MOVING_SPEED_MPS = 0.5
-"""Below this speed a sample counts as standing still (1.8 km/h; slower than any walk)."""
-
-PLAUSIBLE: dict[str, tuple[float, float]] = {
-    c.HEART_RATE_BPM: (25.0, 250.0),
-    c.CADENCE_SPM: (1.0, 300.0),
-    c.SPEED_MPS: (0.0, 100.0),
-    c.ALTITUDE_M: (-500.0, 9000.0),
-    c.LATITUDE_DEG: (-90.0, 90.0),
-    c.LONGITUDE_DEG: (-180.0, 180.0),
-    c.POWER_W: (0.0, 3000.0),
-    c.DISTANCE_M: (0.0, 2_000_000.0),
-    # running dynamics; 0 is what a watch writes while standing, not a measurement
-    c.GROUND_CONTACT_TIME_MS: (50.0, 2000.0),
-    c.VERTICAL_OSCILLATION_MM: (1.0, 500.0),
-    c.VERTICAL_RATIO_PCT: (0.1, 100.0),
-    c.STEP_LENGTH_MM: (1.0, 5000.0),
-    c.STANCE_TIME_BALANCE_PCT: (0.1, 99.9),
-}
-"""Closed ranges a sensor value must fall in; outside them it is a dropout and becomes NaN."""
+# the rules themselves live in analysis.samplemath (NumPy alone); they are the schema's too
+from analysis.samplemath import MOVING_SPEED_MPS as MOVING_SPEED_MPS
+from analysis.samplemath import PAUSE_GAP_S as PAUSE_GAP_S
+from analysis.samplemath import PLAUSIBLE as PLAUSIBLE
+from analysis.samplemath import bfill as _bfill
+from analysis.samplemath import ffill as _ffill
+from analysis.samplemath import sample_durations as sample_durations
+from analysis.samplemath import track_distance_m as track_distance_m
 
 _CHANNELS = [col for col in c.SAMPLE_COLUMNS if col != c.TIMESTAMP]
 
@@ -51,63 +35,6 @@ def empty_samples() -> pd.DataFrame:
     frame = pd.DataFrame({col: pd.Series(dtype="float64") for col in c.SAMPLE_COLUMNS})
     frame[c.TIMESTAMP] = pd.Series(dtype="datetime64[ns, UTC]")
     return frame[list(c.SAMPLE_COLUMNS)]
-
-
-def _haversine_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Distance between consecutive points [m] on a sphere of radius 6 371 008.8 m (IUGG mean)."""
-    lat_r = np.radians(lat)
-    lon_r = np.radians(lon)
-    dlat = np.diff(lat_r)
-    dlon = np.diff(lon_r)
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat_r[:-1]) * np.cos(lat_r[1:]) * np.sin(dlon / 2) ** 2
-    dist: np.ndarray = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return dist
-
-
-def track_distance_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Cumulative great-circle distance along a track [m]; gaps without a fix add nothing."""
-    lat = np.asarray(lat, dtype="float64")
-    lon = np.asarray(lon, dtype="float64")
-    out = np.full(lat.shape, np.nan)
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    if ok.sum() == 0:
-        return out
-    idx = np.flatnonzero(ok)
-    steps = np.concatenate([[0.0], _haversine_m(lat[idx], lon[idx])])
-    out[idx] = np.cumsum(steps)
-    # carry the last known distance over samples without a fix
-    filled: np.ndarray = pd.Series(out).ffill().fillna(0.0).to_numpy(dtype="float64")
-    return filled
-
-
-def sample_durations(secs: np.ndarray) -> np.ndarray:
-    """Seconds each sample stands for, from elapsed seconds: the time to the next sample.
-
-    The last sample stands for the typical (median) interval; so does a sample followed by a gap
-    longer than :data:`PAUSE_GAP_S`.
-    """
-    if len(secs) == 0:
-        return np.zeros(0)
-    gaps = np.diff(secs)
-    typical = float(np.median(gaps)) if len(gaps) else 1.0
-    typical = typical if typical > 0 else 1.0
-    dur = np.append(gaps, typical)
-    dur[dur > PAUSE_GAP_S] = min(typical, PAUSE_GAP_S)
-    return dur
-
-
-def _ffill(values: np.ndarray) -> np.ndarray:
-    """Carry the last finite value forward over NaNs (leading NaNs stay NaN)."""
-    ok = np.isfinite(values)
-    idx = np.where(ok, np.arange(len(values)), 0)
-    np.maximum.accumulate(idx, out=idx)
-    out = values[idx]
-    out[~ok & (np.cumsum(ok) == 0)] = np.nan
-    return out
-
-
-def _bfill(values: np.ndarray) -> np.ndarray:
-    return _ffill(values[::-1])[::-1]
 
 
 def build_samples(raw: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:

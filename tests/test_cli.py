@@ -479,13 +479,13 @@ def test_parse_from_arrays_leaves_unusual_times_to_the_frames() -> None:
     assert fit_summary(leg) is None
 
 
-def test_the_array_summary_uses_the_schema_s_constants() -> None:
-    from analysis import cli, schema
+def test_the_array_summary_and_the_schema_share_one_set_of_rules() -> None:
+    from analysis import cli, samplemath, schema
 
-    assert cli.PAUSE_GAP_S == schema.PAUSE_GAP_S
-    assert cli.MOVING_SPEED_MPS == schema.MOVING_SPEED_MPS
-    for column, bounds in cli.PLAUSIBLE.items():
-        assert schema.PLAUSIBLE[column] == bounds
+    # one definition, not equal copies: the same objects
+    assert cli.PLAUSIBLE is schema.PLAUSIBLE is samplemath.PLAUSIBLE
+    assert cli.sample_durations is schema.sample_durations
+    assert cli.track_distance_m is schema.track_distance_m
 
 
 @pytest.mark.parametrize(
