@@ -8,7 +8,6 @@ Every run here is a steady 3 m/s with a sample every 10 s, so a run of ``n`` sam
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,33 +25,16 @@ from analysis.store import AthleteStore, Store
 from analysis.units import KM_PER_MILE, km_from
 from analysis.views.gear import gear_data, runs_between
 from analysis.views.pain import pain_data
+from tests import test_store
 from tests.factories import run_activity
 from tests.test_pages import _app
+from tests.test_store import OpenStore
 
-OpenStore = Callable[..., AthleteStore]
 KMS = [6.0, 9.0, 3.0, 12.0, 6.0, 9.0]
 """One run a day from 1 September 2026, of these distances [km]."""
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
-def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
-    """One athlete's store on the engine of the parameter, opened afresh on each call."""
-    if request.param == "duckdb":
-        yield lambda athlete="athlete": Store(tmp_path / f"{athlete}.duckdb")
-        return
-    from analysis.store.postgres_store import PostgresDatabase
-
-    dsn = request.getfixturevalue("pg_dsn")
-    databases: list[PostgresDatabase] = []
-
-    def open_postgres(athlete: str = "athlete") -> AthleteStore:
-        database = PostgresDatabase(dsn, min_size=1, max_size=2)
-        databases.append(database)
-        return database.athlete_store(athlete)
-
-    yield open_postgres
-    for database in databases:
-        database.close()
+open_store = test_store.open_store  # the store contract's fixture: DuckDB and PostgreSQL
 
 
 def _add_runs(store: Any, kms: list[float], first: str = "2026-09-01", tag: str = "r") -> list[str]:
