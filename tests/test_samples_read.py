@@ -122,6 +122,14 @@ def test_each_activity_gets_the_next_key_and_its_samples_carry_it(
     assert _wrongly_keyed_rows(path) == 0
 
 
+def test_a_key_is_never_given_twice(tmp_path: Path) -> None:
+    path = tmp_path / "athlete.duckdb"
+    with Store(path) as store:
+        _fill(store, 0, 2)
+    with duckdb.connect(str(path)) as con, pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO activity_keys VALUES ('another', 2)")
+
+
 def test_a_read_by_key_gives_the_frames_a_read_by_id_gives(tmp_path: Path) -> None:
     path = tmp_path / "athlete.duckdb"
     with Store(path) as store:

@@ -154,7 +154,7 @@ _DDL = [
     # schema 8: each activity's key, a whole number given in import order, and the same key on
     # its samples (see _KEY); a store of schema 7 or older gets keys on its next read-write open
     """CREATE TABLE IF NOT EXISTS activity_keys (
-        activity_id VARCHAR PRIMARY KEY, activity_key BIGINT NOT NULL)""",
+        activity_id VARCHAR PRIMARY KEY, activity_key BIGINT NOT NULL UNIQUE)""",
     "ALTER TABLE samples ADD COLUMN IF NOT EXISTS activity_key BIGINT",
 ]
 
@@ -164,7 +164,8 @@ in one piece, and keys rise in import order, so each row group of the samples ta
 narrow range of keys and its zone map (min and max) lets a read by key skip every row group
 that cannot hold the key: reading one run of five years' samples (4.9 M rows, 40 row groups)
 decompresses one or two row groups. By ``activity_id`` the same read scanned all of them:
-the ids are hashes, so every row group's min and max span nearly all ids and prune nothing."""
+the ids are hashes, so every row group's min and max span nearly all ids and prune nothing.
+A key is unique (a constraint of ``activity_keys``): a read by key never mixes two runs."""
 
 _DETAIL_TABLES = (
     "samples", "hr_histogram", "cadence_histogram", "laps", "best_efforts", "effort_curves",
