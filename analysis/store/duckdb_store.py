@@ -1454,25 +1454,36 @@ class Store(season.SeasonMethods):
         names = self._keys_of(activity_ids)
         if not names:
             return {}
+        cur = self.cursor()
+        # a channel none of these runs recorded (dynamics, power: most files have none) is not
+        # read: its NaNs are one array shared by every such column
+        channels = [col for col in cols if col != c.TIMESTAMP]
+        counted = cur.execute(
+            "SELECT "
+            + ", ".join(f'count("{col}") > 0' for col in channels or ["*"])
+            + " FROM samples WHERE list_contains(?::BIGINT[], activity_key)",
+            [list(names)],
+        ).fetchone()
+        empty = {col for col, some in zip(channels, counted or (), strict=False) if not some}
         # the timestamp orders the rows even when it is not asked for
-        read = cols if c.TIMESTAMP in cols else [c.TIMESTAMP, *cols]
+        read = [c.TIMESTAMP, *(col for col in channels if col not in empty)]
         quoted = ", ".join(f'"{col}"' for col in read)
-        result = (
-            self.cursor()
-            .execute(
-                f"SELECT activity_key, {quoted} FROM samples "
-                "WHERE list_contains(?::BIGINT[], activity_key)",
-                [list(names)],
-            )
-            .fetchnumpy()
-        )
+        result = cur.execute(
+            f"SELECT activity_key, {quoted} FROM samples "
+            "WHERE list_contains(?::BIGINT[], activity_key)",
+            [list(names)],
+        ).fetchnumpy()
         keys = np.asarray(result.pop(_KEY), dtype="int64")
         if not len(keys):
             return {}
         order = np.lexsort((np.asarray(result[c.TIMESTAMP]).view("int64"), keys))
         keys = keys[order]
         data: dict[str, np.ndarray] = {}
+        nothing = np.full(len(keys), np.nan)
         for col in cols:  # a column at a time, each put in order and its read dropped
+            if col in empty:
+                data[col] = nothing
+                continue
             values = result.pop(col)
             if isinstance(values, np.ma.MaskedArray):  # NULLs: NaN (NaT), as a frame holds them
                 values = values.filled(np.datetime64("NaT") if col == c.TIMESTAMP else np.nan)
