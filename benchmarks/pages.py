@@ -16,7 +16,11 @@ takes at most 100 ms on the server, and the server's peak RSS while browsing sta
 3. **Server**: each page's data preparation (the same :mod:`analysis.dashboard` and
    :mod:`analysis.views` calls the pages make, for the period a page opens on), in a fresh child
    process so the first call is as cold as a new server's: the first call and the median of
-   ``--repeat`` more [ms].
+   ``--repeat`` more [ms], and the child's peak RSS during each page's calls (its peak reset
+   before each page, so the figure is that page's own; off Linux, the peak so far). Then the
+   samples reads the pages make: one run's samples (the one-run view's read; five runs spread
+   over the history, each cold) and the Efficiency page's runs of its default period (again,
+   after the page read them) [ms].
 4. **Browser**: ``streamlit run app.py`` on a free loopback port with ``STRIDELOG_DATA_DIR`` set to
    that directory, driven by Playwright on Debian's Chromium. A page is *ready* when its heading
    is shown, the script run is over, no element is still a skeleton placeholder (its code still
@@ -232,15 +236,71 @@ def efficiency_periods(store: Any) -> dict[str, float]:
     return out
 
 
+def _reset_peak_rss() -> bool:
+    """Start this process's peak resident set afresh (Linux: ``5`` into
+    ``/proc/self/clear_refs``); False where that cannot be done (the peak then counts from the
+    process's start)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def samples_reads(store: Any, repeat: int) -> dict[str, float]:
+    """The samples reads the pages make [s]: one run's samples as the one-run view reads them
+    (the median over five runs spread over the history, each read once, so from cold row
+    groups), and the runs of the Efficiency page's default period in one read (the median of
+    ``repeat``; the page has read them before)."""
+    from datetime import date
+
+    from analysis import columns as c
+    from analysis import dashboard
+    from analysis.views import efficiency, period
+
+    acts = store.activities()
+    ids = [str(a) for a in acts[acts[c.SAMPLES] > 0][c.ACTIVITY_ID]]
+    out: dict[str, float] = {}
+    if not ids:
+        return out
+    spread = [ids[round(i * (len(ids) - 1) / 4)] for i in range(5)]
+    times = []
+    for activity_id in spread:
+        started = time.perf_counter()
+        store.samples(activity_id)
+        times.append(time.perf_counter() - started)
+    out["one run (the one-run view), median of 5 runs read once each"] = statistics.median(times)
+    s = store.load_settings()
+    span = dashboard.data_span(store)
+    if span is not None:
+        got = period.resolve_period(
+            None, None, None, None, span[1], date.today(), s.week_start, first_data_day=span[0]
+        )
+        runs = efficiency._runs(store, got.first, got.as_of)
+        wanted = [str(a) for a in runs[c.ACTIVITY_ID]]
+        times = []
+        for _ in range(max(repeat, 1)):
+            started = time.perf_counter()
+            store.samples_of(wanted, efficiency.SAMPLE_CHANNELS)
+            times.append(time.perf_counter() - started)
+        label = f"Efficiency's {len(wanted)} runs of its default period in one read, median"
+        out[label] = statistics.median(times)
+    return out
+
+
 def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
-    """First call and median of ``repeat`` more of each page's preparation [s]."""
+    """First call and median of ``repeat`` more of each page's preparation [s], and the peak
+    RSS of each page's calls [bytes]."""
     from analysis.store import Store
 
     out: dict[str, Any] = {}
     with Store(store_path) as store:
         out["activity_count"] = store.activity_count()
+        out["rss_reset"] = True
         for path, step in server_steps(store).items():
             _say(f"  server: /{path}")
+            out["rss_reset"] = _reset_peak_rss() and out["rss_reset"]
             try:
                 started = time.perf_counter()
                 step()
@@ -253,9 +313,15 @@ def child_server(store_path: Path, repeat: int) -> dict[str, Any]:
             except Exception as err:  # a page that fails is a figure too
                 out[path] = {"error": f"{type(err).__name__}: {err}"}
                 continue
-            out[path] = {"first_s": first, "median_s": statistics.median(again)}
+            out[path] = {
+                "first_s": first,
+                "median_s": statistics.median(again),
+                "peak_rss": _peak_rss(os.getpid()),
+            }
         _say("  server: efficiency with its per-run memo")
         out["efficiency_memo"] = efficiency_periods(store)
+        _say("  server: samples reads")
+        out["samples_reads"] = samples_reads(store, repeat)
     return out
 
 
@@ -418,6 +484,7 @@ def summarise(server: dict[str, Any], browser: dict[str, Any]) -> dict[str, dict
             "runs": max([*b.get("url_runs", []), *b.get("click_runs", [])], default=None),
             "server_first": s.get("first_s") if isinstance(s, dict) else None,
             "server_median": s.get("median_s") if isinstance(s, dict) else None,
+            "server_rss": s.get("peak_rss") if isinstance(s, dict) else None,
             "error": (s or {}).get("error") if isinstance(s, dict) else None,
             "browser_error": b.get("error"),
         }
@@ -429,7 +496,7 @@ def print_table(label: str, rows: dict[str, dict[str, Any]], repeat: int, target
     print(f"{'page':<22} {'charts':>6} {'points':>7} {'sent kB':>7} {'runs':>4} | "
           f"{'browser [ms]: URL first':>23} {'URL med':>7} {'click med':>9} | "
           f"{'drawing [ms]: URL':>17} {'click':>5} | "
-          f"{'server [ms]: first':>18} {'median':>6} | verdict")  # fmt: skip
+          f"{'server [ms]: first':>18} {'median':>6} {'RSS [MB]':>8} | verdict")  # fmt: skip
     for path, title in PAGES:
         r = rows[path]
         worst_browser = max((r[k] or 0.0) for k in ("url_first", "url_median", "click_median"))
@@ -442,18 +509,20 @@ def print_table(label: str, rows: dict[str, dict[str, Any]], repeat: int, target
         charts = "—" if r["charts"] is None else str(r["charts"])
         points = "—" if r["points"] is None else f"{r['points']:,}"
         runs = "—" if r["runs"] is None else str(r["runs"])
+        rss = "—" if r["server_rss"] is None else f"{r['server_rss'] / 1e6:,.0f}"
         print(f"{title:<22} {charts:>6} {points:>7} {_kb(r['url_bytes']):>7} {runs:>4} | "
               f"{_ms(r['url_first']):>23} {_ms(r['url_median']):>7} "
               f"{_ms(r['click_median']):>9} | {_ms(r['url_tail']):>17} "
               f"{_ms(r['click_tail']):>5} | {_ms(r['server_first']):>18} "
-              f"{_ms(r['server_median']):>6} | {', '.join(verdicts)}")  # fmt: skip
+              f"{_ms(r['server_median']):>6} {rss:>8} | {', '.join(verdicts)}")  # fmt: skip
         for key in ("error", "browser_error"):
             if r[key]:
                 print(f"{'':<22}   {key.replace('_', ' ')}: {r[key][:160]}")
     print(f"(median of {repeat}; browser target {target_s * 1000:.0f} ms from navigation to the "
           f"last chart drawn; server target {SERVER_TARGET_S * 1000:.0f} ms per page (first "
           "call); sent: bytes over the websocket for a revisit by URL; runs: most script runs "
-          "one navigation caused; drawing: from the server's last message to ready)")  # fmt: skip
+          "one navigation caused; drawing: from the server's last message to ready; RSS: the "
+          "server child's peak during the page's calls)")  # fmt: skip
 
 
 def verdicts(name: str, rows: dict[str, dict[str, Any]], target_s: float) -> None:
@@ -578,6 +647,13 @@ def main() -> None:
         print_table(what, tables[name], args.repeat, targets[name])
         for what, seconds in server.get("efficiency_memo", {}).items():
             print(f"Efficiency & tests data preparation, {what}: {seconds * 1000:,.0f} ms")
+        for what, seconds in server.get("samples_reads", {}).items():
+            print(f"samples read, {what}: {seconds * 1000:,.1f} ms")
+        peaks = [r["server_rss"] for r in tables[name].values() if r["server_rss"] is not None]
+        if peaks:
+            scope = "each page's own" if server.get("rss_reset") else "cumulative"
+            print(f"server child's peak RSS over the pages' preparation ({scope} peaks): "
+                  f"{max(peaks) / 1e6:,.0f} MB")  # fmt: skip
         cold = browser.get("cold_start")
         if cold is not None:
             print(f"first visit of the fresh server (Settings, no charts; server imports and "

@@ -364,3 +364,41 @@ def test_a_long_period_is_read_chunk_by_chunk_with_the_same_figures(
             pd.testing.assert_frame_equal(chunked[name], value, check_exact=False)
         else:
             assert chunked[name] == value or value != value, name
+
+
+def test_the_figures_are_the_same_from_a_store_read_by_key_and_one_read_by_id(
+    tmp_path: Path,
+) -> None:
+    """The DuckDB store finds a run's samples by its key (schema 8); an older store opened
+    read-only is read by activity id. The page's data is the same, exactly, either way."""
+    import duckdb
+
+    from analysis.views import efficiency as view
+
+    keyed_dir, by_id_dir = tmp_path / "keyed", tmp_path / "by_id"
+    keyed_dir.mkdir()
+    _fill(keyed_dir, AthleteSettings(critical_power_w=250.0), power_w=240.0, dynamics=True)
+    by_id_dir.mkdir()
+    (by_id_dir / ATHLETE_DB).write_bytes((keyed_dir / ATHLETE_DB).read_bytes())
+    with duckdb.connect(str(by_id_dir / ATHLETE_DB)) as con:  # as a schema-7 store
+        con.execute("DROP TABLE activity_keys")
+        con.execute("ALTER TABLE samples DROP COLUMN activity_key")
+        con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    kwargs: dict[str, Any] = {"test_names": ["MAF test"]}
+    got = {}
+    for name, folder in (("keyed", keyed_dir), ("by_id", by_id_dir)):
+        with Store(folder / ATHLETE_DB, read_only=True) as store:
+            assert store._keyed is (name == "keyed")
+            s = store.load_settings()
+            got[name] = [
+                view.efficiency_data(store, s, first, TODAY.date(), **kwargs)
+                for first in (None, (TODAY - pd.Timedelta(days=10)).date())
+            ]
+    for keyed, by_id, runs in zip(got["keyed"], got["by_id"], (10, 3), strict=True):
+        assert keyed["measured"] == runs  # the last three runs in the last ten days
+        assert keyed["has_dynamics"] and not keyed["power_zones"].empty
+        for name, value in by_id.items():
+            if isinstance(value, pd.DataFrame):
+                pd.testing.assert_frame_equal(keyed[name], value, check_exact=True)
+            else:
+                assert keyed[name] == value or value != value, name

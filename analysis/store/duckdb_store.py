@@ -68,7 +68,7 @@ from analysis.store.contract import (
     upsert_rows,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 LOCK_WAIT_S = 10.0
 """How long an open waits for another process to release the file before it gives up [s]."""
@@ -151,10 +151,25 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS pain_log (
         pain_id VARCHAR PRIMARY KEY, date DATE, body_site VARCHAR, side VARCHAR, severity DOUBLE,
         pain_when VARCHAR, notes VARCHAR)""",
+    # schema 8: each activity's key, a whole number given in import order, and the same key on
+    # its samples (see _KEY); a store of schema 7 or older gets keys on its next read-write open
+    """CREATE TABLE IF NOT EXISTS activity_keys (
+        activity_id VARCHAR PRIMARY KEY, activity_key BIGINT NOT NULL UNIQUE)""",
+    "ALTER TABLE samples ADD COLUMN IF NOT EXISTS activity_key BIGINT",
 ]
+
+_KEY = "activity_key"
+"""The samples' own handle on their activity (schema 8). An activity's samples are appended
+in one piece, and keys rise in import order, so each row group of the samples table holds a
+narrow range of keys and its zone map (min and max) lets a read by key skip every row group
+that cannot hold the key: reading one run of five years' samples (4.9 M rows, 40 row groups)
+decompresses one or two row groups. By ``activity_id`` the same read scanned all of them:
+the ids are hashes, so every row group's min and max span nearly all ids and prune nothing.
+A key is unique (a constraint of ``activity_keys``): a read by key never mixes two runs."""
 
 _DETAIL_TABLES = (
     "samples", "hr_histogram", "cadence_histogram", "laps", "best_efforts", "effort_curves",
+    "activity_keys",
 )  # fmt: skip
 """Tables of rows that belong to one activity: deleted with it."""
 
@@ -236,8 +251,9 @@ def _repeated_ids(ids: Sequence[str], counts: Sequence[int]) -> pa.DictionaryArr
     return pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(list(ids), pa.string()))
 
 
-def _samples_table(records: Sequence[ActivityRecord]) -> pa.Table | None:
-    """The samples of ``records`` as one Arrow table of the ``samples`` table's columns.
+def _samples_table(records: Sequence[ActivityRecord], keys: Sequence[int]) -> pa.Table | None:
+    """The samples of ``records`` as one Arrow table of the ``samples`` table's columns, each
+    row with its activity's key (``keys[i]`` is the key of ``records[i]``).
 
     Timestamps become naive UTC (nanoseconds, as the frames' own unit widened); a NaN channel
     value becomes NULL, as DuckDB's scan of a pandas frame makes it.
@@ -245,14 +261,14 @@ def _samples_table(records: Sequence[ActivityRecord]) -> pa.Table | None:
     if not records:
         return None
     frames = [rec.samples for rec in records]
+    counts = [len(frame) for frame in frames]
     stamps = np.concatenate(
         [pd.DatetimeIndex(frame[c.TIMESTAMP]).tz_convert("UTC").as_unit("ns").asi8
          for frame in frames]
     )  # fmt: skip
     columns: dict[str, pa.Array] = {
-        c.ACTIVITY_ID: _repeated_ids(
-            [rec.activity_id for rec in records], [len(frame) for frame in frames]
-        ),
+        c.ACTIVITY_ID: _repeated_ids([rec.activity_id for rec in records], counts),
+        _KEY: pa.array(np.repeat(np.asarray(keys, dtype="int64"), np.asarray(counts))),
         c.TIMESTAMP: pa.array(stamps, pa.timestamp("ns")),
     }
     channels = [col for col in c.SAMPLE_COLUMNS if col != c.TIMESTAMP]
@@ -617,6 +633,7 @@ class Store(season.SeasonMethods):
                 self._migrate()
             else:
                 self.revision()  # a file that opens but holds no store fails here, not later
+            self._keyed = self._samples_keyed()
         except duckdb.Error as err:
             self._con.close()
             fault = store_fault(err, self.path)
@@ -669,6 +686,7 @@ class Store(season.SeasonMethods):
         cur = self.cursor()
         for ddl in _DDL:
             cur.execute(ddl)
+        self._key_activities(cur)
         cur.execute(
             "INSERT INTO meta VALUES ('schema_version', ?), ('revision', '0') ON CONFLICT DO NOTHING",
             [str(SCHEMA_VERSION)],
@@ -680,6 +698,63 @@ class Store(season.SeasonMethods):
             "(SELECT 1 FROM activities WHERE samples > 0) ON CONFLICT DO NOTHING",
             [EFFORTS_MEASURED],
         )
+
+    @staticmethod
+    def _key_activities(cur: duckdb.DuckDBPyConnection) -> None:
+        """Schema 8: keys for the activities of an older store, and the same keys on their
+        samples, in one transaction (none of it if the process dies before the commit: the
+        next open starts again).
+
+        Keys follow where each activity's samples begin in the table, so they rise with the
+        row groups as the keys given at import do (:data:`_KEY`); activities without samples
+        come last. About 1 s and 0.5 GB for five years of running (4.9 M samples), once.
+        The revision stays: nothing a page reads changes.
+        """
+        missing = cur.execute(
+            "SELECT count(*) FROM activities a WHERE NOT EXISTS "
+            "(SELECT 1 FROM activity_keys k WHERE k.activity_id = a.activity_id)"
+        ).fetchone()
+        if not missing or not missing[0]:
+            return
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            cur.execute(
+                """INSERT INTO activity_keys
+                SELECT a.activity_id, (SELECT coalesce(max(activity_key), 0) FROM activity_keys)
+                    + row_number() OVER (ORDER BY s.first_row NULLS LAST, a.start_time_utc,
+                                         a.activity_id)
+                FROM activities a
+                LEFT JOIN (SELECT activity_id, min(rowid) AS first_row FROM samples
+                           GROUP BY activity_id) s USING (activity_id)
+                WHERE NOT EXISTS
+                    (SELECT 1 FROM activity_keys k WHERE k.activity_id = a.activity_id)"""
+            )
+            cur.execute(
+                "UPDATE samples SET activity_key = k.activity_key FROM activity_keys k "
+                "WHERE samples.activity_key IS NULL AND samples.activity_id = k.activity_id"
+            )
+            cur.execute("COMMIT")
+        except BaseException:
+            with suppress(duckdb.Error):
+                cur.execute("ROLLBACK")
+            raise
+
+    def _samples_keyed(self) -> bool:
+        """Whether samples are read by key: schema 8, every activity keyed. A store of an
+        older schema opened read-only is not migrated, and is read by activity id."""
+        cur = self.cursor()
+        row = cur.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'main' AND "
+            "((table_name = 'samples' AND column_name = 'activity_key') "
+            "OR (table_name = 'activity_keys' AND column_name = 'activity_key'))"
+        ).fetchone()
+        if not row or row[0] != 2:
+            return False
+        unkeyed = cur.execute(
+            "SELECT count(*) FROM activities a WHERE NOT EXISTS "
+            "(SELECT 1 FROM activity_keys k WHERE k.activity_id = a.activity_id)"
+        ).fetchone()
+        return unkeyed is not None and unkeyed[0] == 0
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -807,14 +882,19 @@ class Store(season.SeasonMethods):
                     _INSERT_ACTIVITIES,
                     [[_plain(row.get(col)) for row in summaries] for col in _ACTIVITY_COLUMNS],
                 )
-                self._insert_details(cur, stored)
+                keys = self._add_keys(cur, [rec.activity_id for rec in stored])
+                self._insert_details(cur, stored, keys)
         return results
 
     def _insert_details(
-        self, cur: duckdb.DuckDBPyConnection, records: Sequence[ActivityRecord]
+        self, cur: duckdb.DuckDBPyConnection, records: Sequence[ActivityRecord], keys: list[int]
     ) -> None:
-        """Samples, histograms, laps and efforts of activities just inserted: one insert each."""
-        samples = _samples_table([rec for rec in records if len(rec.samples)])
+        """Samples, histograms, laps and efforts of activities just inserted (``keys[i]`` the
+        key of ``records[i]``): one insert each."""
+        with_samples = [i for i, rec in enumerate(records) if len(rec.samples)]
+        samples = _samples_table(
+            [records[i] for i in with_samples], [keys[i] for i in with_samples]
+        )
         if samples is not None:
             self._append_arrow(cur, "samples", samples)
         for table in ("hr_histogram", "cadence_histogram"):
@@ -846,6 +926,21 @@ class Store(season.SeasonMethods):
                 self._append_arrow(cur, table, rows)
 
     @staticmethod
+    def _add_keys(cur: duckdb.DuckDBPyConnection, activity_ids: Sequence[str]) -> list[int]:
+        """Give activities just inserted the next keys, in order (see :data:`_KEY`); the keys.
+
+        Called inside the write transaction, so no other write takes the same numbers.
+        """
+        row = cur.execute("SELECT coalesce(max(activity_key), 0) FROM activity_keys").fetchone()
+        first = int(row[0]) + 1 if row else 1
+        keys = list(range(first, first + len(activity_ids)))
+        cur.execute(
+            "INSERT INTO activity_keys SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[])",
+            [list(activity_ids), keys],
+        )
+        return keys
+
+    @staticmethod
     def _append_arrow(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
         cols = ", ".join(f'"{col}"' for col in rows.column_names)
         cur.register("arrow_to_append", rows)
@@ -875,10 +970,12 @@ class Store(season.SeasonMethods):
                 found.append((summary[c.ACTIVITY_ID], other_id))
         cur.execute(_INSERT_ACTIVITY, [_plain(summary.get(k)) for k in _ACTIVITY_COLUMNS])
         aid = summary[c.ACTIVITY_ID]
+        (key,) = self._add_keys(cur, [aid])
         if len(rec.samples):
             samples = rec.samples.copy()
             samples[c.TIMESTAMP] = samples[c.TIMESTAMP].dt.tz_convert("UTC").dt.tz_localize(None)
             samples.insert(0, c.ACTIVITY_ID, aid)
+            samples.insert(1, _KEY, key)
             self._append(cur, "samples", samples)
         for table, hist in (
             ("hr_histogram", rec.hr_histogram),
@@ -1305,14 +1402,33 @@ class Store(season.SeasonMethods):
             return None
         return dict(self._fix_activity_types(frame).iloc[0])
 
+    def _keys_of(self, activity_ids: Sequence[str]) -> dict[int, str]:
+        """The keys of those of ``activity_ids`` that are stored, each with its activity."""
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT activity_key, activity_id FROM activity_keys "
+                "WHERE list_contains(?::VARCHAR[], activity_id)",
+                [list(activity_ids)],
+            )
+            .fetchall()
+        )
+        return {int(key): str(aid) for key, aid in rows}
+
     def samples(self, activity_id: str) -> pd.DataFrame:
         """The tidy per-sample frame of one activity, as it was parsed."""
         cols = ", ".join(f'"{col}"' for col in c.SAMPLE_COLUMNS)
+        if self._keyed:
+            # the key prunes the row groups (_KEY); the id keeps the answer the id's own
+            keys = list(self._keys_of([activity_id]))
+            where, params = "activity_key = ? AND activity_id = ?", [keys[0] if keys else None]
+        else:
+            where, params = "activity_id = ?", []
         frame = (
             self.cursor()
             .execute(
-                f"SELECT {cols} FROM samples WHERE activity_id = ? ORDER BY timestamp",
-                [activity_id],
+                f"SELECT {cols} FROM samples WHERE {where} ORDER BY timestamp",
+                [*params, activity_id],
             )
             .df()
         )
@@ -1324,8 +1440,74 @@ class Store(season.SeasonMethods):
     def samples_of(
         self, activity_ids: Sequence[str], columns: Sequence[str] = c.SAMPLE_COLUMNS
     ) -> dict[str, pd.DataFrame]:
-        """Several activities' samples in one read (see the contract)."""
+        """Several activities' samples in one read (see the contract).
+
+        Read by key (:data:`_KEY`): only the row groups that hold the activities are read.
+        DuckDB answers a list of keys with a join, which does not keep the table's order, so
+        the rows are put in order here, by key and time (under 1 ms for 200,000 rows, where
+        the database's ORDER BY held 30 MB more), from NumPy arrays (a frame of the result
+        held 20 MB more). The frames of one read share its columns (slices, copied on write).
+        """
         cols = [col for col in c.SAMPLE_COLUMNS if col in columns]  # known names only reach SQL
+        if not self._keyed:
+            return self._samples_by_id(activity_ids, cols)
+        names = self._keys_of(activity_ids)
+        if not names:
+            return {}
+        cur = self.cursor()
+        # a channel none of these runs recorded (dynamics, power: most files have none) is not
+        # read: its NaNs are one array shared by every such column
+        channels = [col for col in cols if col != c.TIMESTAMP]
+        counted = cur.execute(
+            "SELECT "
+            + ", ".join(f'count("{col}") > 0' for col in channels or ["*"])
+            + " FROM samples WHERE list_contains(?::BIGINT[], activity_key)",
+            [list(names)],
+        ).fetchone()
+        empty = {col for col, some in zip(channels, counted or (), strict=False) if not some}
+        # the timestamp orders the rows even when it is not asked for
+        read = [c.TIMESTAMP, *(col for col in channels if col not in empty)]
+        quoted = ", ".join(f'"{col}"' for col in read)
+        result = cur.execute(
+            f"SELECT activity_key, {quoted} FROM samples "
+            "WHERE list_contains(?::BIGINT[], activity_key)",
+            [list(names)],
+        ).fetchnumpy()
+        keys = np.asarray(result.pop(_KEY), dtype="int64")
+        if not len(keys):
+            return {}
+        order = np.lexsort((np.asarray(result[c.TIMESTAMP]).view("int64"), keys))
+        keys = keys[order]
+        data: dict[str, np.ndarray] = {}
+        nothing = np.full(len(keys), np.nan)
+        for col in cols:  # a column at a time, each put in order and its read dropped
+            if col in empty:
+                data[col] = nothing
+                continue
+            values = result.pop(col)
+            if isinstance(values, np.ma.MaskedArray):  # NULLs: NaN (NaT), as a frame holds them
+                values = values.filled(np.datetime64("NaT") if col == c.TIMESTAMP else np.nan)
+            data[col] = np.asarray(values)[order]
+        del result
+        frame = pd.DataFrame(data, copy=False)
+        if c.TIMESTAMP in cols:
+            frame[c.TIMESTAMP] = pd.to_datetime(frame[c.TIMESTAMP]).dt.tz_localize("UTC")
+        for col in cols:
+            if col != c.TIMESTAMP:
+                frame[col] = frame[col].astype("float64")
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        stops = np.r_[starts[1:], len(keys)]
+        found = {
+            names[int(keys[start])]: frame.iloc[start:stop].reset_index(drop=True)
+            for start, stop in zip(starts, stops, strict=True)
+        }
+        return {aid: found[aid] for aid in sorted(found)}  # in id order, as ORDER BY gave them
+
+    def _samples_by_id(
+        self, activity_ids: Sequence[str], cols: list[str]
+    ) -> dict[str, pd.DataFrame]:
+        """:meth:`samples_of` of a store without keys (an older one opened read-only): every
+        row group of the samples table is scanned."""
         quoted = ", ".join(f'"{col}"' for col in cols)
         frame = (
             self.cursor()
