@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis import columns as c
 from analysis.metrics import dynamics, intensity, zones
+from analysis.metrics.frames import float_column
 from analysis.metrics.intensity import FloatArray
 from analysis.schema import MOVING_SPEED_MPS, PAUSE_GAP_S
 from analysis.settings import AthleteSettings
@@ -171,21 +172,14 @@ def elevation_display(unit: str) -> tuple[float, str]:
 # ---- samples as arrays ---------------------------------------------------------------------------
 
 
-def _col(samples: pd.DataFrame, column: str) -> FloatArray:
-    return np.asarray(
-        pd.to_numeric(samples[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
-        dtype="float64",
-    )
-
-
 def _durations(samples: pd.DataFrame) -> FloatArray:
-    dur = _col(samples, c.SAMPLE_DURATION_S)
+    dur = float_column(samples, c.SAMPLE_DURATION_S)
     return np.where(np.isfinite(dur) & (dur > 0), dur, 0.0)
 
 
 def moving_samples(samples: pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Samples that count as moving: speed at or above walking pace, or no speed recorded."""
-    speed = _col(samples, c.SPEED_MPS)
+    speed = float_column(samples, c.SPEED_MPS)
     return np.asarray(np.isnan(speed) | (speed >= MOVING_SPEED_MPS), dtype=bool)
 
 
@@ -233,7 +227,7 @@ def elevation_gain_loss(
     configured, we default to 3.0" (setting ``GC_ELEVATION_HYSTERESIS``); the loss here mirrors
     its gain rule downwards.
     """
-    return altitude_gain_loss(_col(samples, c.ALTITUDE_M), hysteresis_m)
+    return altitude_gain_loss(float_column(samples, c.ALTITUDE_M), hysteresis_m)
 
 
 def altitude_gain_loss(
@@ -294,7 +288,7 @@ def moving_and_elapsed(samples: pd.DataFrame) -> MovingElapsed:
         return MovingElapsed(0.0, 0.0, 0.0, 0.0, 0, 0.0)
     dur = _durations(samples)
     moving = moving_samples(samples)
-    elapsed = _col(samples, c.ELAPSED_S)
+    elapsed = float_column(samples, c.ELAPSED_S)
     ends = elapsed[[0, -1]]
     total = float(ends[1] - ends[0] + dur[-1]) if np.isfinite(ends).all() else 0.0
     gaps = np.diff(elapsed)
@@ -345,11 +339,11 @@ class _Knots:
         def ends(x: FloatArray, last: float) -> FloatArray:
             return np.concatenate([x, [last]])
 
-        dist = _fill(_col(samples, c.DISTANCE_M))
-        clock = _col(samples, c.ELAPSED_S)
-        hr = _col(samples, c.HEART_RATE_BPM)
-        cad = _col(samples, c.CADENCE_SPM)
-        alt = _fill(_col(samples, c.ALTITUDE_M))
+        dist = _fill(float_column(samples, c.DISTANCE_M))
+        clock = float_column(samples, c.ELAPSED_S)
+        hr = float_column(samples, c.HEART_RATE_BPM)
+        cad = float_column(samples, c.CADENCE_SPM)
+        alt = _fill(float_column(samples, c.ALTITUDE_M))
         hr_ok, cad_ok = np.isfinite(hr), np.isfinite(cad)
         return cls(
             distance=ends(dist, float(dist[-1])),
@@ -459,7 +453,11 @@ def splits(samples: pd.DataFrame, unit: str) -> pd.DataFrame:
         ``elevation_change_m`` [m]. Empty without distance.
     """
     length = METRES_PER_MILE if unit == UNIT_MI else 1000.0
-    if samples is None or samples.empty or not np.isfinite(_col(samples, c.DISTANCE_M)).any():
+    if (
+        samples is None
+        or samples.empty
+        or not np.isfinite(float_column(samples, c.DISTANCE_M)).any()
+    ):
         return _empty(SPLIT_COLUMNS)
     knots = _Knots.of(samples)
     first, total = float(knots.distance[0]), float(knots.distance[-1])
@@ -631,8 +629,8 @@ def headline(
     moving = moving_samples(samples) if has else np.zeros(0, dtype=bool)
 
     distance = _number(activity_row, c.DISTANCE_M)
-    if distance is None and has and np.isfinite(_col(samples, c.DISTANCE_M)).any():
-        distance = float(np.nanmax(_col(samples, c.DISTANCE_M)))
+    if distance is None and has and np.isfinite(float_column(samples, c.DISTANCE_M)).any():
+        distance = float(np.nanmax(float_column(samples, c.DISTANCE_M)))
     moving_s = _number(activity_row, c.MOVING_TIME_S) or (times.moving_s if has else None)
     elapsed_s = _number(activity_row, c.DURATION_S) or (times.elapsed_s if has else None)
     speed = _number(activity_row, c.AVG_SPEED_MPS)
@@ -643,17 +641,19 @@ def headline(
     max_hr = _number(activity_row, c.MAX_HEART_RATE_BPM)
     avg_cad = _number(activity_row, c.AVG_CADENCE_SPM)
     if has:
-        hr = _col(samples, c.HEART_RATE_BPM)
+        hr = float_column(samples, c.HEART_RATE_BPM)
         avg_hr = avg_hr if avg_hr is not None else _weighted_mean(hr, dur)
         if max_hr is None and np.isfinite(hr).any():
             max_hr = float(np.nanmax(hr))
         if avg_cad is None:
-            avg_cad = _weighted_mean(_col(samples, c.CADENCE_SPM), np.where(moving, dur, 0.0))
+            avg_cad = _weighted_mean(
+                float_column(samples, c.CADENCE_SPM), np.where(moving, dur, 0.0)
+            )
 
     gain: float | None
     loss: float | None
     stated_gain = _number(activity_row, c.ELEVATION_GAIN_M)
-    if has and np.isfinite(_col(samples, c.ALTITUDE_M)).sum() >= 2:
+    if has and np.isfinite(float_column(samples, c.ALTITUDE_M)).sum() >= 2:
         gain, loss = elevation_gain_loss(samples)
         if stated_gain is not None:
             # the activity's own figure (the watch's total ascent, or the same rule at import)
@@ -800,11 +800,11 @@ def trace_frame(samples: pd.DataFrame, sport: str, unit: str) -> RunTrace:
         return RunTrace(_empty(columns), display)
     dur = _durations(samples)
     moving = moving_samples(samples)
-    clock = _col(samples, c.ELAPSED_S)
+    clock = float_column(samples, c.ELAPSED_S)
     times = moving_and_elapsed(samples)
 
     limit = PLAUSIBLE_SPEED_MPS.get(sport, PLAUSIBLE_SPEED_OTHER_MPS)
-    raw_speed = _col(samples, c.SPEED_MPS).copy()  # never write into the caller's frame
+    raw_speed = float_column(samples, c.SPEED_MPS).copy()  # never write into the caller's frame
     too_fast = raw_speed > limit
     # left out before smoothing, so one GPS jump does not lift the 15 s around it
     raw_speed[too_fast] = np.nan
@@ -823,10 +823,10 @@ def trace_frame(samples: pd.DataFrame, sport: str, unit: str) -> RunTrace:
             c.ELAPSED_S: clock[keep],
             SEGMENT: segment[keep],
             PACE_OR_SPEED: display_speed(smooth_values[keep], display),
-            c.HEART_RATE_BPM: _col(samples, c.HEART_RATE_BPM)[keep],
-            c.CADENCE_SPM: _col(samples, c.CADENCE_SPM)[keep],
-            c.ALTITUDE_M: _col(samples, c.ALTITUDE_M)[keep],
-            c.POWER_W: _col(samples, c.POWER_W)[keep],
+            c.HEART_RATE_BPM: float_column(samples, c.HEART_RATE_BPM)[keep],
+            c.CADENCE_SPM: float_column(samples, c.CADENCE_SPM)[keep],
+            c.ALTITUDE_M: float_column(samples, c.ALTITUDE_M)[keep],
+            c.POWER_W: float_column(samples, c.POWER_W)[keep],
         }
     )[columns].reset_index(drop=True)
     weights = dur[keep]

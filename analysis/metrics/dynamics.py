@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis import columns as c
 from analysis.metrics.efficiency import moving_mask
+from analysis.metrics.frames import float_column
 
 STRYD_ZONES = (
     ("Z1 Easy", 65, 80),
@@ -34,12 +35,6 @@ STRYD_ZONES = (
 """Stryd's five running power zones as ``(name, low %, high %)`` of critical power. Stryd's table
 leaves below 65 % and above 130 % unnamed; here Z1 is open below and Z5 open above (as the
 heart-rate zones are), so every second of power falls in exactly one zone."""
-
-
-def _column(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def step_length(samples: pd.DataFrame) -> np.ndarray:
@@ -57,11 +52,11 @@ def step_length(samples: pd.DataFrame) -> np.ndarray:
     Garmin. *Running Dynamics* (owner's manuals, "Stride length": from one footstrike to the
     next, i.e. a step).
     """
-    speed, cadence = _column(samples, c.SPEED_MPS), _column(samples, c.CADENCE_SPM)
+    speed, cadence = float_column(samples, c.SPEED_MPS), float_column(samples, c.CADENCE_SPM)
     moving = moving_mask(samples)
     with np.errstate(divide="ignore", invalid="ignore"):
         computed = np.where(moving & (cadence > 0), speed * 60.0 / cadence, np.nan)
-    own = _column(samples, c.STEP_LENGTH_MM) / 1000.0
+    own = float_column(samples, c.STEP_LENGTH_MM) / 1000.0
     return np.where(np.isfinite(own) & (own > 0), own, computed)
 
 
@@ -73,20 +68,31 @@ def run_step_length(samples: pd.DataFrame) -> float:
     Σ speed × seconds / Σ steps, the distance run per step. NaN without such samples.
     """
     length = step_length(samples)
-    cadence = _column(samples, c.CADENCE_SPM)
-    seconds = _column(samples, c.SAMPLE_DURATION_S)
+    cadence = float_column(samples, c.CADENCE_SPM)
+    seconds = float_column(samples, c.SAMPLE_DURATION_S)
     steps = np.where(np.isfinite(seconds) & (seconds > 0), cadence * seconds / 60.0, np.nan)
     keep = np.isfinite(length) & np.isfinite(steps) & (steps > 0)
     total = float(steps[keep].sum())
     return float((length[keep] * steps[keep]).sum()) / total if total > 0 else float("nan")
 
 
-def _mean_over_time(samples: pd.DataFrame, column: str) -> float:
-    values = _column(samples, column)
-    seconds = _column(samples, c.SAMPLE_DURATION_S)
-    keep = moving_mask(samples) & np.isfinite(values) & np.isfinite(seconds) & (seconds > 0)
-    total = float(seconds[keep].sum())
-    return float((values[keep] * seconds[keep]).sum()) / total if total > 0 else float("nan")
+def _moving_seconds(samples: pd.DataFrame) -> np.ndarray:
+    """Each sample's seconds where it is moving and has a duration, else 0 [s]."""
+    seconds = float_column(samples, c.SAMPLE_DURATION_S)
+    keep = moving_mask(samples) & np.isfinite(seconds) & (seconds > 0)
+    return np.where(keep, seconds, 0.0)
+
+
+def _mean_over_time(
+    samples: pd.DataFrame, column: str, moving_s: np.ndarray | None = None
+) -> float:
+    """The mean of ``column`` weighted by the moving samples' seconds (``moving_s``, from
+    :func:`_moving_seconds`, given when several channels of one run are averaged)."""
+    values = float_column(samples, column)
+    weights = _moving_seconds(samples) if moving_s is None else moving_s
+    keep = np.isfinite(values) & (weights > 0)
+    total = float(weights[keep].sum())
+    return float((values[keep] * weights[keep]).sum()) / total if total > 0 else float("nan")
 
 
 def run_dynamics(samples: pd.DataFrame, extra: Sequence[str] = ()) -> dict[str, float]:
@@ -100,13 +106,14 @@ def run_dynamics(samples: pd.DataFrame, extra: Sequence[str] = ()) -> dict[str, 
         ``avg_power_w`` [W], ``step_length_m`` [m], and each ``extra`` column present in the
         frame under its own name (its own unit); NaN where a run has no reading.
     """
+    moving_s = _moving_seconds(samples)  # once for every channel of the run
     out = {
-        c.AVG_POWER_W: _mean_over_time(samples, c.POWER_W),
+        c.AVG_POWER_W: _mean_over_time(samples, c.POWER_W, moving_s),
         c.STEP_LENGTH_M: run_step_length(samples),
     }
     for column in extra:
         if column in samples.columns and column not in out:
-            out[column] = _mean_over_time(samples, column)
+            out[column] = _mean_over_time(samples, column, moving_s)
     return out
 
 
@@ -140,8 +147,9 @@ def run_summary(samples: pd.DataFrame) -> dict[str, float]:
     vertical ratio = vertical oscillation / stride length, ground contact time balance).
     """
     out = run_dynamics(samples)
+    moving_s = _moving_seconds(samples)
     for average, column in RUN_AVERAGES.items():
-        out[average] = _mean_over_time(samples, column)
+        out[average] = _mean_over_time(samples, column, moving_s)
     return out
 
 
@@ -231,8 +239,8 @@ def time_in_power_zones(samples: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFr
     pandas.DataFrame
         ``zone``, ``zone_label``, ``time_s`` [s] and ``share_pct`` [%] of the time with power.
     """
-    power = _column(samples, c.POWER_W)
-    seconds = _column(samples, c.SAMPLE_DURATION_S)
+    power = float_column(samples, c.POWER_W)
+    seconds = float_column(samples, c.SAMPLE_DURATION_S)
     keep = np.isfinite(power) & np.isfinite(seconds) & (seconds > 0)
     lows = zones[c.ZONE_LOW_W].to_numpy(dtype="float64")
     index = np.clip(np.searchsorted(lows, power[keep], side="right") - 1, 0, len(lows) - 1)

@@ -30,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from analysis import columns as c
+from analysis.metrics.frames import float_column
 from analysis.schema import MOVING_SPEED_MPS
 
 FloatArray = npt.NDArray[np.float64]
@@ -61,20 +62,14 @@ TREND_DAYS = 28
 # ---- helpers ----------------------------------------------------------------------------------
 
 
-def _column(frame: pd.DataFrame, column: str) -> FloatArray:
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
 def _seconds(frame: pd.DataFrame) -> FloatArray:
-    seconds = _column(frame, c.SAMPLE_DURATION_S)
+    seconds = float_column(frame, c.SAMPLE_DURATION_S)
     return np.where(np.isfinite(seconds) & (seconds > 0), seconds, 0.0)
 
 
 def moving_mask(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Samples that are moving: a speed of at least :data:`MOVING_SPEED_MPS`."""
-    speed = _column(frame, c.SPEED_MPS)
+    speed = float_column(frame, c.SPEED_MPS)
     return np.isfinite(speed) & (speed >= MOVING_SPEED_MPS)
 
 
@@ -111,8 +106,8 @@ def _ef(speed: FloatArray, hr: FloatArray, seconds: FloatArray) -> float:
 def _aerobic(frame: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Speed [m/s], HR [bpm] and seconds of the moving samples that have a heart rate."""
     speed, hr, seconds = (
-        _column(frame, c.SPEED_MPS),
-        _column(frame, c.HEART_RATE_BPM),
+        float_column(frame, c.SPEED_MPS),
+        float_column(frame, c.HEART_RATE_BPM),
         _seconds(frame),
     )
     keep = moving_mask(frame) & np.isfinite(hr) & (hr > 0)
@@ -259,8 +254,8 @@ def cadence_at_pace(
     """
     moving = moving_mask(samples)
     speed, cadence, seconds = (
-        _column(samples, c.SPEED_MPS)[moving],
-        _column(samples, c.CADENCE_SPM)[moving],
+        float_column(samples, c.SPEED_MPS)[moving],
+        float_column(samples, c.CADENCE_SPM)[moving],
         _seconds(samples)[moving],
     )
     pace = 1000.0 / speed
@@ -278,8 +273,8 @@ def run_summary(samples: pd.DataFrame) -> dict[str, float]:
     heart rate is weighted by seconds over the moving samples that have one.
     """
     moving = moving_mask(samples)
-    speed, seconds = _column(samples, c.SPEED_MPS)[moving], _seconds(samples)[moving]
-    hr = _column(samples, c.HEART_RATE_BPM)[moving]
+    speed, seconds = float_column(samples, c.SPEED_MPS)[moving], _seconds(samples)[moving]
+    hr = float_column(samples, c.HEART_RATE_BPM)[moving]
     time_s = float(seconds.sum())
     metres = float((speed * seconds).sum())
     with_hr = np.isfinite(hr) & (hr > 0)

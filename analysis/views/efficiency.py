@@ -24,6 +24,7 @@ import pandas as pd
 from analysis import columns as c
 from analysis.dashboard import in_days
 from analysis.metrics import dynamics, efficiency, hrv, zones
+from analysis.metrics.frames import kept_columns
 from analysis.metrics.recovery import baselines
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore
@@ -158,7 +159,8 @@ def _per_run(
             read = samples.of(part)
             frames = {i: read[i] for i in part if i in read}
             subset = runs[runs[c.ACTIVITY_ID].astype(str).isin(part)]
-            got = compute(subset, frames)
+            with kept_columns(frames.values()):  # read from the store, only read here
+                got = compute(subset, frames)
             for i in part:
                 values[i] = memo[(what, i)] = got.get(i)
             if chunked:  # a long period: hold one chunk's samples at a time
