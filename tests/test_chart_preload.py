@@ -25,7 +25,9 @@ def test_every_page_s_sidebar_preloads_it_once(
     for page in ("pages/settings.py", "pages/overview.py"):
         at.switch_page(page).run()
         assert not at.exception, at.exception
-        scripts = [el for el in at.sidebar if el.type == "html" and ui.PLOTLY_CHUNK in el.proto.body]
+        scripts = [
+            el for el in at.sidebar if el.type == "html" and ui.PLOTLY_CHUNK in el.proto.body
+        ]
         assert len(scripts) == 1, page
         body = scripts[0].proto.body
         assert "import(" in body and "window.__stridelogCharts" in body  # once per document

@@ -291,7 +291,6 @@ def dynamics_channels(unit: str) -> list[Channel]:
 DYNAMICS_TITLE = "Running dynamics over moving time"
 
 
-
 def run_dynamics_figure(trace: RunTrace, unit: str) -> go.Figure:
     """Stacked running-dynamics traces of one run, on the moving-time axis of its other traces.
 
