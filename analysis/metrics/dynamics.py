@@ -159,7 +159,7 @@ def dynamics_table(
     """:func:`run_dynamics` of every run with samples: ``activity_id``, ``start_time_local``,
     ``avg_power_w`` [W], ``step_length_m`` [m] and the ``extra`` columns, oldest first."""
     rows = []
-    for _, run in runs.iterrows():
+    for run in runs.to_dict("records"):
         frame = samples.get(str(run[c.ACTIVITY_ID]))
         if frame is None or frame.empty:
             continue

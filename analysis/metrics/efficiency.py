@@ -322,7 +322,7 @@ def efficiency_table(
         ``ef_m_per_min_per_bpm``, ``decoupling_pct`` [%] and ``is_easy``, oldest first.
     """
     rows: list[dict[str, object]] = []
-    for _, run in runs.iterrows():
+    for run in runs.to_dict("records"):
         frame = samples.get(str(run[c.ACTIVITY_ID]))
         if frame is None or frame.empty:
             continue
@@ -364,19 +364,24 @@ def easy_trend(table: pd.DataFrame, days: int = TREND_DAYS) -> pd.DataFrame:
         return easy.reset_index(drop=True)
     easy = easy.sort_values(c.START_TIME_LOCAL, kind="stable").reset_index(drop=True)
     index = pd.DatetimeIndex(pd.to_datetime(easy[c.START_TIME_LOCAL]))
+    # a window of N days that ends at the run's own time holds the runs since the start of the
+    # N-1 days before its day (nanoseconds, compared as NumPy integers)
+    # nanoseconds; the runs are in time order, so each window is a run of rows [first, last)
+    ends = index.asi8
+    starts = (index.normalize() - pd.Timedelta(days=days - 1)).asi8
+    first = np.searchsorted(ends, starts, side="left")
+    last = np.searchsorted(ends, ends, side="right")
     for source, target in (
         (c.EFFICIENCY_FACTOR, c.EF_TREND),
         (c.DECOUPLING_PCT, c.DECOUPLING_TREND_PCT),
     ):
-        values = pd.Series(pd.to_numeric(easy[source], errors="coerce").to_numpy(), index=index)
-        # a window of N days that ends at the run's own time holds the runs since the start of
-        # the N-1 days before its day
-        start = index.normalize() - pd.Timedelta(days=days - 1)
-        means = [
-            float(values[(index >= s) & (index <= t)].mean())
-            for s, t in zip(start, index, strict=True)
-        ]
-        easy[target] = np.asarray(means, dtype="float64")
+        values = float_column(easy, source)
+        known = np.isfinite(values)
+        sums = np.concatenate([[0.0], np.cumsum(np.where(known, values, 0.0))])
+        counts = np.concatenate([[0], np.cumsum(known)])
+        total, count = sums[last] - sums[first], counts[last] - counts[first]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            easy[target] = np.where(count > 0, total / count, np.nan)
     return easy
 
 
@@ -401,7 +406,7 @@ def fixed_point_table(
         least one of the two figures is known are kept.
     """
     rows: list[dict[str, object]] = []
-    for _, run in runs.iterrows():
+    for run in runs.to_dict("records"):
         frame = samples.get(str(run[c.ACTIVITY_ID]))
         if frame is None or frame.empty:
             continue
