@@ -245,8 +245,15 @@ def time_in_power_zones(samples: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFr
     lows = zones[c.ZONE_LOW_W].to_numpy(dtype="float64")
     index = np.clip(np.searchsorted(lows, power[keep], side="right") - 1, 0, len(lows) - 1)
     per_zone = np.bincount(index, weights=seconds[keep], minlength=len(lows)).astype("float64")
+    return zone_shares(zones, per_zone)
+
+
+def zone_shares(zones: pd.DataFrame, seconds: np.ndarray) -> pd.DataFrame:
+    """The zones with their seconds [s] and each one's share of them [%] (NaN without time):
+    the table of :func:`time_in_power_zones`, also for seconds summed over several runs."""
+    per_zone = np.asarray(seconds, dtype="float64")
     total = float(per_zone.sum())
-    share = per_zone * 100.0 / total if total > 0 else np.full(len(lows), np.nan)
+    share = per_zone * 100.0 / total if total > 0 else np.full(len(per_zone), np.nan)
     return pd.DataFrame(
         {
             c.ZONE: zones[c.ZONE].to_numpy(),

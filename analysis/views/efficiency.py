@@ -101,16 +101,6 @@ def _suggestions(table: pd.DataFrame) -> tuple[float | None, float | None]:
     return hr_value, pace_value
 
 
-def _time_in_power_zones(samples: dict[str, pd.DataFrame], cp_w: float) -> pd.DataFrame:
-    if cp_w <= 0 or not samples:
-        return pd.DataFrame()
-    frames = [f[[c.SAMPLE_DURATION_S, c.POWER_W]] for f in samples.values()]
-    joined = pd.concat(frames, ignore_index=True)
-    if not pd.to_numeric(joined[c.POWER_W], errors="coerce").notna().any():
-        return pd.DataFrame()
-    return dynamics.time_in_power_zones(joined, dynamics.power_zones(cp_w))
-
-
 _UNKNOWN = object()
 
 
@@ -215,7 +205,8 @@ def _frame(rows: list[Any], empty: pd.DataFrame) -> pd.DataFrame:
 def _memo_power_zones(
     runs: pd.DataFrame, ids: list[str], memo: RunMemo, samples: _Samples, cp_w: float
 ) -> pd.DataFrame:
-    """:func:`_time_in_power_zones` of the runs, from each run's seconds per zone."""
+    """:func:`analysis.metrics.dynamics.time_in_power_zones` over the period's runs, summed from
+    each run's seconds per zone (kept in the memo); empty without power or a critical power."""
     if cp_w <= 0 or not ids:
         return pd.DataFrame()
     zones = dynamics.power_zones(cp_w)
@@ -232,17 +223,7 @@ def _memo_power_zones(
     per_run = [r for r in _per_run(runs, ids, memo, ("power_zones", cp_w), samples, compute) if r]
     if not any(has for has, _ in per_run):
         return pd.DataFrame()
-    per_zone = np.sum([seconds for _, seconds in per_run], axis=0).astype("float64")
-    total = float(per_zone.sum())
-    share = per_zone * 100.0 / total if total > 0 else np.full(len(zones), np.nan)
-    return pd.DataFrame(
-        {
-            c.ZONE: zones[c.ZONE].to_numpy(),
-            c.ZONE_LABEL: zones[c.ZONE_LABEL].to_numpy(),
-            c.TIME_S: per_zone,
-            c.SHARE_PCT: share,
-        }
-    )
+    return dynamics.zone_shares(zones, np.sum([seconds for _, seconds in per_run], axis=0))
 
 
 def efficiency_data(
