@@ -63,6 +63,18 @@ def running(store: AthleteStore) -> pd.DataFrame:
     return acts.sort_values(c.START_TIME_UTC).reset_index(drop=True)
 
 
+def weekly_running(acts: pd.DataFrame, settings: AthleteSettings, end: Any) -> pd.DataFrame:
+    """:func:`analysis.metrics.mileage.weekly_distance` of runs with the athlete's week start,
+    ramp limit and cutback threshold, up to ``end`` (a day or timestamp)."""
+    return mileage.weekly_distance(
+        acts,
+        settings.week_start,
+        settings.ramp_limit_pct,
+        end=pd.Timestamp(end) if end is not None else None,
+        cutback_threshold_pct=settings.cutback_threshold_pct,
+    )
+
+
 def last_data_day(store: AthleteStore) -> date | None:
     """The latest local day with a counted activity or a wellness entry; None without any."""
     span = data_span(store)
@@ -378,13 +390,7 @@ def mileage_data(
     if acts.empty:
         return {"weekly": pd.DataFrame(), "monthly": pd.DataFrame(), "runs": 0, "period_runs": 0}
     end = pd.Timestamp(as_of) if as_of is not None else None
-    weekly = mileage.weekly_distance(
-        acts,
-        settings.week_start,
-        settings.ramp_limit_pct,
-        end=end,
-        cutback_threshold_pct=settings.cutback_threshold_pct,
-    )
+    weekly = weekly_running(acts, settings, end)
     upto = in_days(acts, c.LOCAL_DATE, None, as_of)
     monthly = mileage.monthly_distance(upto)
     if first is not None:
@@ -593,13 +599,7 @@ def guidance_data(
     if acts.empty:
         return out
     end = pd.Timestamp(as_of)
-    weekly = mileage.weekly_distance(
-        acts,
-        settings.week_start,
-        settings.ramp_limit_pct,
-        end=end,
-        cutback_threshold_pct=settings.cutback_threshold_pct,
-    )
+    weekly = weekly_running(acts, settings, end)
     complete = complete_weeks(weekly, as_of)
     typed = guidance.cutback_weeks(
         guidance.long_run_share(complete), threshold_pct=settings.cutback_threshold_pct
@@ -755,13 +755,7 @@ def recovery_data(
         load_signals[c.MONOTONY] = None if math.isnan(value) else value
     done = pd.DataFrame()
     if not acts.empty:
-        weekly = mileage.weekly_distance(
-            acts,
-            settings.week_start,
-            settings.ramp_limit_pct,
-            end=day,
-            cutback_threshold_pct=settings.cutback_threshold_pct,
-        )
+        weekly = weekly_running(acts, settings, day)
         done = complete_weeks(weekly, as_of)
         if len(done):
             change = done[c.CHANGE_PCT].iloc[-1]

@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 
 from analysis import columns as c
-from analysis.dashboard import complete_weeks, in_days, load_data, running
+from analysis.dashboard import complete_weeks, in_days, load_data, running, weekly_running
 from analysis.metrics import gear as shoe_metrics
-from analysis.metrics import mileage, pain
+from analysis.metrics import pain
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore
 
@@ -50,13 +50,7 @@ def pain_data(
     end = pd.Timestamp(as_of)
     weekly = pd.DataFrame(columns=[c.WEEK_START, c.DISTANCE_KM, c.CHANGE_PCT, c.OVER_RAMP_LIMIT])
     if len(acts):
-        weekly = mileage.weekly_distance(
-            acts,
-            settings.week_start,
-            settings.ramp_limit_pct,
-            end=end,
-            cutback_threshold_pct=settings.cutback_threshold_pct,
-        )
+        weekly = weekly_running(acts, settings, end)
     ld = load_data(store, settings, as_of)
     episodes = pain.episodes(upto)
     if first is not None and len(episodes):

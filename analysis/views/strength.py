@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import columns as c
-from analysis.dashboard import complete_weeks, in_days, week_of, zone_table
-from analysis.metrics import calendar, guidance, mileage, strength, zones
+from analysis.dashboard import complete_weeks, in_days, week_of, weekly_running, zone_table
+from analysis.metrics import calendar, guidance, strength, zones
 from analysis.settings import AthleteSettings
 from analysis.store import AthleteStore
 
@@ -70,13 +70,7 @@ def strength_data(
         runs = acts[acts[c.SPORT] == c.SPORT_RUNNING]
         typed = pd.DataFrame(columns=[c.WEEK_START, c.WEEK_TYPE])
         if len(runs):
-            weekly = mileage.weekly_distance(
-                runs,
-                settings.week_start,
-                settings.ramp_limit_pct,
-                end=end,
-                cutback_threshold_pct=settings.cutback_threshold_pct,
-            )
+            weekly = weekly_running(runs, settings, end)
             typed = guidance.cutback_weeks(
                 complete_weeks(weekly, as_of), threshold_pct=settings.cutback_threshold_pct
             )
