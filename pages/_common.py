@@ -279,6 +279,24 @@ def save_settings(new: AthleteSettings) -> None:
     st.cache_data.clear()
 
 
+def delete_one(
+    labels: dict[str, str],
+    label: str,
+    select_key: str,
+    button_key: str,
+    delete: Callable[[str], object],
+) -> None:
+    """A log's "delete one entry" row: pick an entry by its label (``labels``: id → text),
+    press Delete; the store decides whether the person may (:func:`refused` says why not)."""
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = a.selectbox(label, list(labels), format_func=labels.__getitem__, key=select_key)
+    if b.button("Delete", key=button_key):
+        with refused():
+            delete(chosen)
+            st.cache_data.clear()
+            st.rerun()
+
+
 @contextmanager
 def refused() -> Iterator[None]:
     """Show a refused write as a message on the page, never a traceback."""

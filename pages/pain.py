@@ -136,12 +136,4 @@ if may_log:
         f"({r[c.SIDE]}) · {r[c.SEVERITY]:g}/10"
         for _, r in log.iterrows()
     }
-    a, b = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = a.selectbox(
-        "Delete an entry", list(labels), format_func=labels.__getitem__, key="pain_del"
-    )
-    if b.button("Delete", key="pain_delete"):
-        with ui.refused():
-            src.store.delete_pain(chosen)
-            st.cache_data.clear()
-            st.rerun()
+    ui.delete_one(labels, "Delete an entry", "pain_del", "pain_delete", src.store.delete_pain)

@@ -166,12 +166,7 @@ if may_log and len(logged):
         f"{r[c.DURATION_MIN]:.0f} min"
         for _, r in logged.iterrows()
     }
-    a, b = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = a.selectbox(
-        "Delete a logged session", list(labels), format_func=labels.__getitem__, key="strength_del"
-    )
-    if b.button("Delete", key="strength_delete"):
-        with ui.refused():
-            src.store.delete_session(chosen)
-            st.cache_data.clear()
-            st.rerun()
+    ui.delete_one(
+        labels, "Delete a logged session", "strength_del", "strength_delete",
+        src.store.delete_session,
+    )  # fmt: skip
