@@ -58,13 +58,9 @@ from analysis.store.contract import (
     STORED_EFFORT_COLUMNS,
     NewFile,
     check_comment,
-    check_pain,
-    check_session,
     effort_frame,
     effort_rows,
     on_conflict_action,
-    pain_frame,
-    session_frame,
     upsert_rows,
 )
 
@@ -1245,72 +1241,6 @@ class Store(season.SeasonMethods):
             ).fetchall()
         return bool(found)
 
-    # ---- strength & mobility sessions, pain log (schema 6) ------------------------------------
-    def add_session(
-        self,
-        day: Any,
-        session_type: str,
-        duration_min: float,
-        rpe: float | None = None,
-        exercises: str = "",
-        notes: str = "",
-    ) -> str:
-        """Log one session (checked by :func:`~analysis.store.contract.check_session`)."""
-        row = check_session(day, session_type, duration_min, rpe, exercises, notes)
-        session_id = secrets.token_hex(8)
-        with self._transaction() as cur:
-            cur.execute(
-                "INSERT INTO training_sessions VALUES (?, ?, ?, ?, ?, ?, ?)", [session_id, *row]
-            )
-        return session_id
-
-    def sessions(self) -> pd.DataFrame:
-        cols = ", ".join(c.SESSION_COLUMNS)
-        rows = (
-            self.cursor()
-            .execute(f"SELECT {cols} FROM training_sessions ORDER BY date, session_id")
-            .fetchall()
-        )
-        return session_frame(rows)
-
-    def delete_session(self, session_id: str) -> bool:
-        with self._transaction() as cur:
-            found = cur.execute(
-                "DELETE FROM training_sessions WHERE session_id = ? RETURNING session_id",
-                [session_id],
-            ).fetchall()
-        return bool(found)
-
-    def add_pain(
-        self,
-        day: Any,
-        body_site: str,
-        side: str,
-        severity: float,
-        when: str,
-        notes: str = "",
-    ) -> str:
-        """Log one niggle (checked by :func:`~analysis.store.contract.check_pain`)."""
-        row = check_pain(day, body_site, side, severity, when, notes)
-        pain_id = secrets.token_hex(8)
-        with self._transaction() as cur:
-            cur.execute("INSERT INTO pain_log VALUES (?, ?, ?, ?, ?, ?, ?)", [pain_id, *row])
-        return pain_id
-
-    def pain_log(self) -> pd.DataFrame:
-        cols = ", ".join(c.PAIN_COLUMNS)
-        rows = (
-            self.cursor().execute(f"SELECT {cols} FROM pain_log ORDER BY date, pain_id").fetchall()
-        )
-        return pain_frame(rows)
-
-    def delete_pain(self, pain_id: str) -> bool:
-        with self._transaction() as cur:
-            found = cur.execute(
-                "DELETE FROM pain_log WHERE pain_id = ? RETURNING pain_id", [pain_id]
-            ).fetchall()
-        return bool(found)
-
     # ---- reads ---------------------------------------------------------------------------------
     def comments(self, scope: str | None = None, target: str | None = None) -> pd.DataFrame:
         """Notes, oldest first; ``created_at`` is tz-aware UTC."""
@@ -1637,7 +1567,7 @@ class Store(season.SeasonMethods):
             .execute(f"SELECT {cols} FROM {table} ORDER BY {season.ORDER_BY[table]}")
             .fetchall()
         )
-        return season.season_frame(rows, table)
+        return season.table_frame(rows, table)
 
     def _season_add(self, table: str, row: dict[str, Any]) -> str:
         new_id = secrets.token_hex(8)

@@ -45,13 +45,9 @@ from analysis.store.contract import (
     EFFORTS_MEASURED,
     NewFile,
     check_comment,
-    check_pain,
-    check_session,
     effort_frame,
     effort_rows,
     on_conflict_action,
-    pain_frame,
-    session_frame,
     upsert_rows,
 )
 from analysis.store.duckdb_store import (
@@ -983,76 +979,6 @@ class PostgresStore(season.SeasonMethods):
             found = w.cur.fetchall()
         return bool(found)
 
-    # ---- strength & mobility sessions, pain log (schema 3) ------------------------------------
-    def add_session(
-        self,
-        day: Any,
-        session_type: str,
-        duration_min: float,
-        rpe: float | None = None,
-        exercises: str = "",
-        notes: str = "",
-    ) -> str:
-        """Log one session (checked by :func:`~analysis.store.contract.check_session`)."""
-        row = check_session(day, session_type, duration_min, rpe, exercises, notes)
-        session_id = secrets.token_hex(8)
-        with self._write("log training sessions") as w:
-            w.cur.execute(
-                "INSERT INTO training_sessions VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                [self.athlete_id, session_id, *row],
-            )
-        return session_id
-
-    def sessions(self) -> pd.DataFrame:
-        cols = ", ".join(c.SESSION_COLUMNS)
-        q = f"SELECT {cols} FROM training_sessions WHERE athlete_id = %s ORDER BY date, session_id"
-        return session_frame(self._rows(q, [self.athlete_id]))
-
-    def delete_session(self, session_id: str) -> bool:
-        self._require("training_sessions", "log training sessions")
-        with self._write("log training sessions") as w:
-            w.cur.execute(
-                "DELETE FROM training_sessions WHERE athlete_id = %s AND session_id = %s "
-                "RETURNING session_id",
-                [self.athlete_id, session_id],
-            )
-            found = w.cur.fetchall()
-        return bool(found)
-
-    def add_pain(
-        self,
-        day: Any,
-        body_site: str,
-        side: str,
-        severity: float,
-        when: str,
-        notes: str = "",
-    ) -> str:
-        """Log one niggle (checked by :func:`~analysis.store.contract.check_pain`)."""
-        row = check_pain(day, body_site, side, severity, when, notes)
-        pain_id = secrets.token_hex(8)
-        with self._write("write the pain log") as w:
-            w.cur.execute(
-                "INSERT INTO pain_log VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                [self.athlete_id, pain_id, *row],
-            )
-        return pain_id
-
-    def pain_log(self) -> pd.DataFrame:
-        cols = ", ".join(c.PAIN_COLUMNS)
-        q = f"SELECT {cols} FROM pain_log WHERE athlete_id = %s ORDER BY date, pain_id"
-        return pain_frame(self._rows(q, [self.athlete_id]))
-
-    def delete_pain(self, pain_id: str) -> bool:
-        self._require("pain_log", "write the pain log")
-        with self._write("write the pain log") as w:
-            w.cur.execute(
-                "DELETE FROM pain_log WHERE athlete_id = %s AND pain_id = %s RETURNING pain_id",
-                [self.athlete_id, pain_id],
-            )
-            found = w.cur.fetchall()
-        return bool(found)
-
     # ---- reads ---------------------------------------------------------------------------------
     def comments(self, scope: str | None = None, target: str | None = None) -> pd.DataFrame:
         """Notes, oldest first; ``created_at`` is tz-aware UTC."""
@@ -1271,13 +1197,13 @@ class PostgresStore(season.SeasonMethods):
             f"SELECT {cols} FROM {table} WHERE athlete_id = %s ORDER BY {season.ORDER_BY[table]}",
             [self.athlete_id],
         )
-        return season.season_frame(rows, table)
+        return season.table_frame(rows, table)
 
     def _season_add(self, table: str, row: dict[str, Any]) -> str:
         new_id = secrets.token_hex(8)
         values = {season.ID_COLUMN[table]: new_id, **row}
         cols = season.TABLE_COLUMNS[table]
-        with self._write(f"change the {table.replace('_', ' ')}") as w:
+        with self._write(season.WRITING[table]) as w:
             w.cur.execute(
                 f"INSERT INTO {table} (athlete_id, {', '.join(cols)}) "
                 f"VALUES (%s, {', '.join('%s' for _ in cols)})",
@@ -1286,7 +1212,7 @@ class PostgresStore(season.SeasonMethods):
         return new_id
 
     def _season_update(self, table: str, row_id: str, row: dict[str, Any]) -> bool:
-        what = f"change the {table.replace('_', ' ')}"
+        what = season.WRITING[table]
         self._require(table, what)
         key = season.ID_COLUMN[table]
         sets = ", ".join(f"{col} = %s" for col in row)
@@ -1299,7 +1225,7 @@ class PostgresStore(season.SeasonMethods):
         return bool(found)
 
     def _season_delete(self, table: str, row_id: str) -> bool:
-        what = f"change the {table.replace('_', ' ')}"
+        what = season.WRITING[table]
         self._require(table, what)
         key = season.ID_COLUMN[table]
         with self._write(what) as w:

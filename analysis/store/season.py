@@ -29,9 +29,11 @@ from typing import Any
 import pandas as pd
 
 from analysis import columns as c
+from analysis.store.contract import check_pain, check_session, pain_frame, session_frame
 
 RACES, BLOCKS, SHOES = "goal_races", "training_blocks", "shoes"
-"""The three tables."""
+SESSIONS, PAIN = "training_sessions", "pain_log"
+"""The tables: the season's three, and the two logs (strength & mobility sessions, niggles)."""
 
 BLOCK_KINDS = ("base", "build", "peak", "taper", "recovery")
 GEAR_TYPED, GEAR_STRAVA = "typed", "strava"
@@ -41,17 +43,33 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     RACES: c.RACE_COLUMNS,
     BLOCKS: c.BLOCK_COLUMNS,
     SHOES: c.SHOE_COLUMNS,
+    SESSIONS: c.SESSION_COLUMNS,
+    PAIN: c.PAIN_COLUMNS,
 }
-ID_COLUMN = {RACES: c.RACE_ID, BLOCKS: c.BLOCK_ID, SHOES: c.SHOE_ID}
+ID_COLUMN = {
+    RACES: c.RACE_ID, BLOCKS: c.BLOCK_ID, SHOES: c.SHOE_ID, SESSIONS: c.SESSION_ID,
+    PAIN: c.PAIN_ID,
+}  # fmt: skip
 ORDER_BY = {
     RACES: f"{c.RACE_DATE}, {c.RACE_ID}",
     BLOCKS: f"{c.START_DATE}, {c.BLOCK_ID}",
     SHOES: f"{c.FIRST_USED} NULLS LAST, {c.NAME}, {c.SHOE_ID}",
+    SESSIONS: f"{c.DATE}, {c.SESSION_ID}",
+    PAIN: f"{c.DATE}, {c.PAIN_ID}",
 }
 DATE_COLUMNS = (c.RACE_DATE, c.START_DATE, c.END_DATE, c.FIRST_USED)
 FLOAT_COLUMNS = (c.DISTANCE_KM, c.TARGET_TIME_S, c.RETIRE_KM)
-WRITE_ACTION = {RACES: "race", BLOCKS: "race", SHOES: "gear"}
+WRITE_ACTION = {RACES: "race", BLOCKS: "race", SHOES: "gear", SESSIONS: "sessions", PAIN: "pain"}
 """The access-layer action that writes each table (analysis.access.ACTIONS)."""
+
+WRITING = {
+    RACES: "change the goal races",
+    BLOCKS: "change the training blocks",
+    SHOES: "change the shoes",
+    SESSIONS: "log training sessions",
+    PAIN: "write the pain log",
+}
+"""What a write to each table is, as a refusal names it ("may not …")."""
 
 
 def _day(value: Any, what: str) -> dt.date:
@@ -140,6 +158,17 @@ def gear_name(gear: Any) -> str | None:
     return _text(gear, "the name of the pair", 200, required=False)
 
 
+def table_frame(rows: list[tuple[Any, ...]], table: str) -> pd.DataFrame:
+    """Rows of one table (in :data:`TABLE_COLUMNS` order) as every engine returns them: the
+    logs typed by :func:`~analysis.store.contract.session_frame` and
+    :func:`~analysis.store.contract.pain_frame`, the season's tables by :func:`season_frame`."""
+    if table == SESSIONS:
+        return session_frame(rows)
+    if table == PAIN:
+        return pain_frame(rows)
+    return season_frame(rows, table)
+
+
 def season_frame(rows: list[tuple[Any, ...]], table: str) -> pd.DataFrame:
     """Rows of one table as a frame with the same dtypes from every engine.
 
@@ -165,8 +194,9 @@ def season_frame(rows: list[tuple[Any, ...]], table: str) -> pd.DataFrame:
 
 
 class SeasonMethods:
-    """The contract's race, block and shoe methods, the same for every engine: each checks and
-    types its row here and hands it to the engine's four primitives (``_season_rows``,
+    """The contract's race, block and shoe methods and the two logs' (sessions, niggles), the same
+    for every engine: each checks and types its row here and hands it to the engine's four
+    primitives (``_season_rows``,
     ``_season_add``, ``_season_update``, ``_season_delete``), which hold the engine's SQL.
     Putting runs in a pair (:meth:`set_gear`) checks the name here and writes the activities'
     ``gear`` through a fifth primitive, ``_set_gear_of``."""
@@ -247,6 +277,38 @@ class SeasonMethods:
 
     def delete_shoe(self, shoe_id: str) -> bool:
         return self._season_delete(SHOES, shoe_id)
+
+    def add_session(
+        self,
+        day: Any,
+        session_type: str,
+        duration_min: float,
+        rpe: float | None = None,
+        exercises: str = "",
+        notes: str = "",
+    ) -> str:
+        """Log one session (checked by :func:`~analysis.store.contract.check_session`)."""
+        row = check_session(day, session_type, duration_min, rpe, exercises, notes)
+        return self._season_add(SESSIONS, dict(zip(c.SESSION_COLUMNS[1:], row, strict=True)))
+
+    def sessions(self) -> pd.DataFrame:
+        return self._season_rows(SESSIONS)
+
+    def delete_session(self, session_id: str) -> bool:
+        return self._season_delete(SESSIONS, session_id)
+
+    def add_pain(
+        self, day: Any, body_site: str, side: str, severity: float, when: str, notes: str = ""
+    ) -> str:
+        """Log one niggle (checked by :func:`~analysis.store.contract.check_pain`)."""
+        row = check_pain(day, body_site, side, severity, when, notes)
+        return self._season_add(PAIN, dict(zip(c.PAIN_COLUMNS[1:], row, strict=True)))
+
+    def pain_log(self) -> pd.DataFrame:
+        return self._season_rows(PAIN)
+
+    def delete_pain(self, pain_id: str) -> bool:
+        return self._season_delete(PAIN, pain_id)
 
     def set_gear(self, activity_ids: Sequence[str], gear: str | None) -> int:
         """Put activities in a pair (its name, as :func:`gear_name` keeps it), or in none.
