@@ -59,29 +59,44 @@ def ef_trend_figure(
     title = "Efficiency factor on easy runs (higher is fitter)"
     if not style.has_rows(trend, c.START_TIME_LOCAL, c.EFFICIENCY_FACTOR):
         return style.empty_figure("No easy runs with heart rate in the period", title=title)
+    fig = _runs_and_mean(trend, c.EFFICIENCY_FACTOR, c.EF_TREND, factor, ("EF ", ".3f", ""), days)
+    return style.base_layout(fig, title=title, x_title="Date", y_title=f"EF [{ef_label(unit)}]")
+
+
+def _runs_and_mean(
+    frame: pd.DataFrame,
+    value: str,
+    mean: str,
+    factor: float,
+    shown: tuple[str, str, str],
+    days: int,
+) -> go.Figure:
+    """Each easy run's ``value`` as a dot and its ``days``-day ``mean`` as a line, both times
+    ``factor``; ``shown`` is the hover's (name, number format, unit)."""
+    name, number, unit = shown
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            x=trend[c.START_TIME_LOCAL],
-            y=trend[c.EFFICIENCY_FACTOR].astype("float64") * factor,
-            customdata=_names(trend),
+            x=frame[c.START_TIME_LOCAL],
+            y=frame[value].astype("float64") * factor,
+            customdata=_names(frame),
             mode="markers",
             name="Easy run",
             marker={"color": style.PRIMARY, "size": 7, "opacity": 0.7},
-            hovertemplate=f"{_DAY}<br>%{{customdata}}<br>EF %{{y:.3f}}<extra></extra>",
+            hovertemplate=f"{_DAY}<br>%{{customdata}}<br>{name}%{{y:{number}}}{unit}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
-            x=trend[c.START_TIME_LOCAL],
-            y=trend[c.EF_TREND].astype("float64") * factor,
+            x=frame[c.START_TIME_LOCAL],
+            y=frame[mean].astype("float64") * factor,
             mode="lines",
             name=f"Mean of the last {days} days",
             line={"color": style.SECONDARY, "width": 2.5},
-            hovertemplate=f"{_DAY}<br>{days}-day mean: %{{y:.3f}}<extra></extra>",
+            hovertemplate=f"{_DAY}<br>{days}-day mean: %{{y:{number}}}{unit}<extra></extra>",
         )
     )
-    return style.base_layout(fig, title=title, x_title="Date", y_title=f"EF [{ef_label(unit)}]")
+    return fig
 
 
 def decoupling_figure(trend: pd.DataFrame, *, days: int = TREND_DAYS) -> go.Figure:
@@ -99,27 +114,8 @@ def decoupling_figure(trend: pd.DataFrame, *, days: int = TREND_DAYS) -> go.Figu
             "No easy run with 20 steady minutes after the warm-up", title=title
         )
     frame = trend.dropna(subset=[c.DECOUPLING_PCT])
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=frame[c.START_TIME_LOCAL],
-            y=frame[c.DECOUPLING_PCT].astype("float64"),
-            customdata=_names(frame),
-            mode="markers",
-            name="Easy run",
-            marker={"color": style.PRIMARY, "size": 7, "opacity": 0.7},
-            hovertemplate=f"{_DAY}<br>%{{customdata}}<br>Decoupling %{{y:.1f}} %<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=frame[c.START_TIME_LOCAL],
-            y=frame[c.DECOUPLING_TREND_PCT].astype("float64"),
-            mode="lines",
-            name=f"Mean of the last {days} days",
-            line={"color": style.SECONDARY, "width": 2.5},
-            hovertemplate=f"{_DAY}<br>{days}-day mean: %{{y:.1f}} %<extra></extra>",
-        )
+    fig = _runs_and_mean(
+        frame, c.DECOUPLING_PCT, c.DECOUPLING_TREND_PCT, 1.0, ("Decoupling ", ".1f", " %"), days
     )
     low = min(0.0, float(frame[c.DECOUPLING_PCT].min()))
     style.add_hband(
