@@ -561,11 +561,11 @@ else:
     names = [TAB_TRACES]
     if dyn_trace.ranges:  # only a run whose file has running dynamics; others show nothing more
         names.append(TAB_DYNAMICS)
-    names += [f"Splits per {per} and laps", TAB_ZONES, TAB_ROUTE]
+    tab_splits = f"Splits per {per} and laps"
+    names += [tab_splits, TAB_ZONES, TAB_ROUTE]
     if st.session_state.get(TAB) not in names:
         st.session_state.pop(TAB, None)  # a tab the run picked now lacks: back to its traces
     tabs = dict(zip(names, st.tabs(names, key=TAB, on_change="rerun"), strict=True))
-    splits_tab = tabs[names[2] if dyn_trace.ranges else names[1]]
     if tabs[TAB_TRACES].open:
         with tabs[TAB_TRACES]:
             # a figure with nothing to draw would be a large empty frame: one line says so
@@ -596,8 +596,8 @@ else:
                 + _sentence(dynamics_note(dyn_trace, unit)),
                 view=fig_view,
             )
-    if splits_tab.open:
-        with splits_tab:
+    if tabs[tab_splits].open:
+        with tabs[tab_splits]:
             if splits.empty:
                 st.caption("No distance recorded: no splits.")
             else:
