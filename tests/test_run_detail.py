@@ -418,3 +418,18 @@ def test_run_detail_data_composes_the_view(tmp_path: Path) -> None:
             run_detail_data(store, AthleteSettings(), "no-such-activity")
     finally:
         store.close()
+
+
+def test_the_clock_axis_never_sends_a_number_a_date_axis_reads_as_a_year() -> None:
+    # plotly.js reads a whole number under 10,000 on a date axis as a year: the first ten
+    # seconds of a run (0 and 5,000 ms) were drawn at the years 0 and 5000, a line across the
+    # chart and an axis from 1970 to 5000. Every x now counts from a day on: 0 s is 86,400,000
+    from analysis.figures.run_detail import CLOCK_ORIGIN_MS
+
+    trace = a.trace_frame(two_paces(altitude=True), c.SPORT_RUNNING, "km")
+    spec = run_traces_figure(trace, c.SPORT_RUNNING, "km").to_plotly_json()
+    for line in spec["data"]:
+        xs = arr(line["x"]).astype("int64")
+        assert xs.min() == CLOCK_ORIGIN_MS == 86_400_000  # the run's first sample, 0 s
+        assert (xs >= 10_000).all()
+        assert xs.max() - CLOCK_ORIGIN_MS == 810_000  # the last sample, 810 s of moving time

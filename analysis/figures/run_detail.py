@@ -181,14 +181,21 @@ def zones_bar_figure(zones_for_run: pd.DataFrame) -> go.Figure:
     return fig
 
 
+CLOCK_ORIGIN_MS = 86_400_000
+"""Where a clock-like axis starts: the second day after the epoch [ms]. plotly.js reads a whole
+number below 10,000 on a date axis as a year, so a run's first ten seconds (0 and 5,000 ms)
+drew at the years 0 and 5000; from a day on, every value is milliseconds, and the ticks show
+the time of day only (h:mm:ss) up to the axis's limit of under a day."""
+
+
 def _axis_x(seconds: np.ndarray) -> tuple[np.ndarray, str, dict[str, str]]:
     finite = seconds[np.isfinite(seconds)]
     if not len(finite) or float(finite.max()) < ELAPSED_AXIS_LIMIT_S:
         # a clock-like axis gives h:mm:ss ticks; the date part is never shown. Its values are
-        # whole milliseconds since the epoch (what a plotly date axis reads), sent as 4-byte
+        # whole milliseconds from CLOCK_ORIGIN_MS (what a plotly date axis reads), sent as 4-byte
         # integers: an ISO date string a point, repeated for every channel, was most of the
         # bytes of a long run's figure
-        x = np.round(np.nan_to_num(seconds) * 1000.0).astype(np.int32)
+        x = (np.round(np.nan_to_num(seconds) * 1000.0) + CLOCK_ORIGIN_MS).astype(np.int32)
         return (
             x,
             "Moving time [h:mm:ss]",
