@@ -662,3 +662,19 @@ def test_layout_puts_the_legend_under_the_title() -> None:
     below_title_px = (1 - legend.y) * fig.layout.height
     assert below_title_px >= style.TITLE_BAND_PX - 1e-6
     assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin
+
+
+def test_a_band_without_a_label_writes_no_placeholder_text() -> None:
+    # plotly.js writes "new text" on an annotation given a position but no text: the Pain
+    # page's ACWR caution band (a subplot's band, no label) showed it
+    from plotly.subplots import make_subplots
+
+    from analysis.figures import style
+
+    fig = make_subplots(rows=2, cols=1)
+    fig.add_scatter(x=[1, 2], y=[1.0, 1.6], row=2, col=1)
+    style.add_hband(fig, 1.3, 1.5, style.CAUTION, row=2, col=1)
+    style.add_vband(fig, 1, 2, style.CAUTION)
+    assert not fig.layout.annotations
+    style.add_hband(fig, 0.8, 1.3, style.GOOD, "sweet spot", row=2, col=1)
+    assert [a.text for a in fig.layout.annotations] == ["sweet spot"]

@@ -247,11 +247,21 @@ def add_hband(
         opacity=BAND_OPACITY,
         line_width=0,
         layer="below",
-        annotation_text=label,
-        annotation_position=label_position,
-        annotation_font={"size": 11, "color": MUTED},
+        **_band_label(label, label_position),
         **kwargs,
     )
+
+
+def _band_label(label: str | None, position: str) -> dict[str, Any]:
+    """A band's annotation arguments; none without a label (plotly.js writes "new text" on
+    an annotation given a position but no text)."""
+    if not label:
+        return {}
+    return {
+        "annotation_text": label,
+        "annotation_position": position,
+        "annotation_font": {"size": 11, "color": MUTED},
+    }
 
 
 def add_vband(fig: go.Figure, x0: float, x1: float, color: str, label: str | None = None) -> None:
@@ -263,9 +273,7 @@ def add_vband(fig: go.Figure, x0: float, x1: float, color: str, label: str | Non
         opacity=BAND_OPACITY,
         line_width=0,
         layer="below",
-        annotation_text=label,
-        annotation_position="top left",
-        annotation_font={"size": 11, "color": MUTED},
+        **_band_label(label, "top left"),
     )
 
 
