@@ -102,7 +102,9 @@ shown = table.rename(
     columns={
         c.EPISODE_START: "From", pain.LAST_DAY: "To", c.BODY_SITE: "Site", c.SIDE: "Side",
         pain.PEAK: "Worst [0–10]", pain.ENTRIES: "Entries", pain.TRIGGERS: "Signals",
-        **{col: pain.TRIGGER_LABELS[col].capitalize() for col in pain.TRIGGER_COLUMNS},
+        # the label's first letter raised, the rest kept ("ACWR over the band")
+        **{col: pain.TRIGGER_LABELS[col][:1].upper() + pain.TRIGGER_LABELS[col][1:]
+           for col in pain.TRIGGER_COLUMNS},
     }
 )  # fmt: skip
 st.dataframe(
@@ -118,7 +120,7 @@ st.dataframe(
 st.subheader("The log")
 log = data["log"]
 st.dataframe(
-    log.drop(columns=[c.PAIN_ID]).sort_values(c.DATE, ascending=False),
+    log.drop(columns=[c.PAIN_ID]).fillna({c.NOTES: ""}).sort_values(c.DATE, ascending=False),
     hide_index=True,
     key="pain_table",
     column_config={

@@ -119,6 +119,7 @@ else:
             }
         ),
         hide_index=True,
+        column_config={"Day": st.column_config.DateColumn("Day")},
         key="strength_flags",
     )  # fmt: skip
 st.caption(
@@ -145,7 +146,8 @@ if shown.empty:
 table = shown.assign(**{c.SESSION_LOAD: strength.session_load(shown)})
 st.dataframe(
     table[[c.DATE, c.SESSION_TYPE, c.DURATION_MIN, c.RPE, c.SESSION_LOAD, c.EXERCISES, c.NOTES,
-           strength.SOURCE]].sort_values(c.DATE, ascending=False),
+           strength.SOURCE]].fillna({c.EXERCISES: "", c.NOTES: ""})
+    .sort_values(c.DATE, ascending=False),
     hide_index=True,
     key="strength_table",
     column_config={

@@ -115,7 +115,7 @@ def test_the_demo_forms_are_disabled_and_its_pages_filled(
     triggers = at.dataframe[0].value
     # the Achilles niggle after the spike week: its 28 days held the ramp and the high ratio
     spike = triggers[triggers["Site"] == "Achilles"].iloc[-1]
-    assert spike["Ramp over the limit"] and spike["Acwr over the band"], spike
+    assert spike["Ramp over the limit"] and spike["ACWR over the band"], spike
 
 
 def test_the_new_settings_are_kept_when_settings_are_saved(

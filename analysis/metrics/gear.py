@@ -217,7 +217,7 @@ def run_pairs(activities: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         :data:`RUN_PAIR_COLUMNS`: ``activity_id``, ``date`` (the local day), ``name`` (the
-        run's), ``distance_km`` [km] and ``gear`` (the pair's name; None for a run in no pair,
+        run's, else its file's ``source_name``), ``distance_km`` [km] and ``gear`` (the pair's name; None for a run in no pair,
         its own gear text for a pair the table does not list), latest day first.
     """
     shown: dict[str, object] = {}
@@ -234,6 +234,8 @@ def run_pairs(activities: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         if c.NAME in activities.columns
         else pd.Series(None, index=activities.index)
     )
+    if c.SOURCE_NAME in activities.columns:  # a run without a name (a FIT file): its file's
+        names = names.where(names.notna(), activities[c.SOURCE_NAME])
     out = pd.DataFrame(
         {
             c.ACTIVITY_ID: activities[c.ACTIVITY_ID].astype(str).to_numpy(),
