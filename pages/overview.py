@@ -49,7 +49,7 @@ c1, c2, c3 = st.columns(3)
 week_runs = data["week_runs"]
 week = ui.week_label(cmp[c.WEEK_START], day)  # "This week" only when the as-of day is today
 c1.metric(
-    f"{week} so far ({u})",
+    f"{week}{'' if cmp.get('days_into_week') == 7 else ' so far'} ({u})",
     f"{cmp['this_week_km'] * f:.1f}" if week_runs else "No runs",
     _delta(cmp["change_vs_last_pct"]) if week_runs else None,
     help=f"Running distance from {cmp[c.WEEK_START]:%a %d %b} to {day:%a %d %b}; the delta "

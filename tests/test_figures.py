@@ -678,3 +678,13 @@ def test_a_band_without_a_label_writes_no_placeholder_text() -> None:
     assert not fig.layout.annotations
     style.add_hband(fig, 0.8, 1.3, style.GOOD, "sweet spot", row=2, col=1)
     assert [a.text for a in fig.layout.annotations] == ["sweet spot"]
+
+
+def test_a_whole_week_is_not_called_so_far() -> None:
+    # the as-of day is the week's last day (a history that ended on a Sunday): the week is whole
+    whole = overview.week_comparison_figure(
+        comparison() | {"days_into_week": 7}, "mi", week="The week of 10 Nov 2025"
+    )
+    assert whole.layout.title.text.startswith("The week of 10 Nov 2025<br>")
+    part = overview.week_comparison_figure(comparison(), "mi", week="This week")
+    assert part.layout.title.text.startswith("This week so far<br>")

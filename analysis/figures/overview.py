@@ -62,7 +62,8 @@ def week_comparison_figure(
         (and of the four weeks before), which the title names, and the hover of the last-week
         bar gives the distance of those same days.
     """
-    title = f"{week} so far"
+    # a week that has reached its last day is whole, not "so far"
+    title = week if cmp and _number(cmp.get("days_into_week")) == 7 else f"{week} so far"
     if not cmp:
         return style.empty_figure(title=title)
     values_km = [_number(cmp.get(key)) for key in ("this_week_km", "last_week_km", "avg_4wk_km")]
